@@ -1,0 +1,144 @@
+"""The workbook as actions see it: read a table as a frame, write a frame into a table, log.
+
+Two gateways give the same interface: ``FileBook`` (headless: python-calamine reads, the
+lossless package writer saves) here, and ``XlBook`` (a live Excel workbook through
+xlwings) in ``xlbook``.  Actions are written once against this interface.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+
+import pandas as pd
+import python_calamine as pc
+
+from . import schema, values
+from .errors import QBError
+from .ooxml import tables as ox
+from .ooxml.package import Package, ensure_writable
+from .schema import BOOL_LABELS, Table
+from .validate import Parsed, parse_table
+
+
+def detect_lang(headers: list[str], table: Table) -> str:
+    """A workbook's language, from which labels its headers use."""
+    zh = sum(h in {f.zh for f in table.fields} for h in headers)
+    en = sum(h in {f.en for f in table.fields} for h in headers)
+    return "en" if en > zh else "zh"
+
+
+def to_columns(table: Table, data: pd.DataFrame, lang: str) -> list[ox.Column]:
+    """Typed canonical frame → the cells the workbook stores (serial dates, labels for enums and booleans)."""
+    cols = []
+    for key in data.columns:
+        v = data[key]
+        try:
+            f = table.field(key)
+        except KeyError:  # an extra column kept from the source, written as it came
+            numeric = pd.api.types.is_numeric_dtype(v.dtype) and v.dtype != bool
+            cols.append(ox.Column(str(key), v if numeric else v.map(_as_text, na_action="ignore"), numeric))
+            continue
+        header = f.label(lang)
+        if f.type in ("datetime", "date"):
+            cols.append(ox.Column(header, values.to_excel_serial(pd.to_datetime(v)), True))
+        elif f.type in ("integer", "number", "percent"):
+            cols.append(ox.Column(header, pd.to_numeric(v, errors="coerce").astype(float), True))
+        elif f.type == "bool":
+            yes, no = BOOL_LABELS[lang]
+            b = v.astype("boolean")
+            cols.append(ox.Column(header, b.map({True: yes, False: no}).astype(object).where(b.notna(), None), False))
+        elif f.type == "enum":
+            cols.append(ox.Column(header, v.map(lambda k: f.enum.label(k, lang), na_action="ignore"), False))
+        else:
+            cols.append(ox.Column(header, v.map(_as_text, na_action="ignore"), False))
+    return cols
+
+
+def _as_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class FileBook:
+    """A workbook file on disk. Reads are fast (calamine); ``save`` rewrites only changed parts."""
+
+    def __init__(self, path: str | Path, *, date_order: str = "ymd"):
+        self.path = Path(path)
+        self.pkg = Package(self.path)
+        self.locs = ox.tables(self.pkg)
+        self._cal = None
+        self.date_order = date_order
+        self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS) if "tbl_tickets" in self.locs else "zh"
+        self.user = getpass.getuser()
+
+    def close(self):
+        self.pkg.close()
+        if self._cal is not None:
+            self._cal.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- reading
+    def _calamine(self):
+        if self._cal is None:
+            self._cal = pc.CalamineWorkbook.from_path(str(self.path), load_tables=True)
+        return self._cal
+
+    def loc(self, table: Table) -> ox.TableLoc:
+        if table.name not in self.locs:
+            raise QBError("table_missing", table=table.name, sheet=table.sheet(self.lang))
+        return self.locs[table.name]
+
+    def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
+        """The table's cells as stored, with each row's sheet row number."""
+        loc = self.loc(table)
+        t = self._calamine().get_table_by_name(table.name)
+        rows = t.to_python()
+        frame = pd.DataFrame(rows, columns=t.columns, dtype=object) if rows else pd.DataFrame(columns=t.columns, dtype=object)
+        frame = frame.replace({"": None})
+        sheet_rows = pd.Series(range(t.start[0] + 1, t.start[0] + 1 + len(frame)), index=frame.index)
+        keep = ~frame.isna().all(axis=1)  # the one empty row an empty Excel table keeps
+        del loc
+        return frame[keep], sheet_rows[keep]
+
+    def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
+        raw, rows = self.raw(table)
+        return parse_table(table, raw, rows, where=self.loc(table).sheet, mapping=mapping,
+                           date_order=self.date_order)
+
+    def mapping(self, table: Table) -> dict[str, str]:
+        """The user's own header mappings for ``table`` (the 字段映射 table)."""
+        if schema.MAPPING.name not in self.locs:
+            return {}
+        m = self.read(schema.MAPPING).data
+        m = m[m["table"].map(lambda s: s in (table.key, table.name, table.sheet_zh, table.sheet_en))]
+        return dict(zip(m["source_header"], m["field"]))
+
+    # -- writing
+    def write(self, table: Table, data: pd.DataFrame) -> None:
+        self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
+
+    def log(self, action: str, target: str, detail: str, result: str = "ok") -> None:
+        entry = pd.DataFrame([{"at": dt.datetime.now().replace(microsecond=0), "user": self.user, "action": action,
+                               "target": target, "detail": detail, "result": result}])
+        self.append(schema.LOG, entry)
+
+    def append(self, table: Table, rows: pd.DataFrame) -> None:
+        old = self.read(table).data
+        self.write(table, pd.concat([old, rows], ignore_index=True) if len(old) else rows)
+
+    def check_writable(self) -> None:
+        ensure_writable(self.path)
+
+    def save(self, *, backup: bool = True):
+        return self.pkg.save(backup=backup)
+
+    def ask_file(self):
+        """Headless there is no one to ask: the CLI passes the file."""
+        return None

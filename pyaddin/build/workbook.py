@@ -1,0 +1,217 @@
+"""Build ``qualitybook.xlsm`` (and its English twin, and the stand-alone templates) from the schema.
+
+openpyxl lays out the sheets, tables, formats and validation; pyOpenVBA writes the VBA
+project; the ribbon part and its relationship are added last; and the zip is written
+with fixed timestamps and part order, so that building twice gives identical bytes.
+"""
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.worksheet.table import TableStyleInfo
+
+from .. import schema
+from ..locale import LANGS, guide, metric_name, setting_name
+from ..ooxml.package import normalise_zip
+from ..schema import BOOL_LABELS, Table
+from . import ribbon, vba
+
+LAST_ROW = 1048576
+CONFIG_SHEET = "xlwings.conf"
+CONTENT_XLSX = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+CONTENT_XLSM = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CORE_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>QualityBook</dc:title>'
+            b'<dc:creator>QualityBook</dc:creator></cp:coreProperties>')
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
+TABLE_TOP = {"tbl_kpi": 4}  # the KPI sheet keeps its first rows for the period and the time of calculation
+
+BOOK_TABLES = schema.TABLES
+TEMPLATES = {  # the stand-alone templates of the design card: file stem → tables
+    "problem_list": ("tbl_problems",),
+    "root_cause": ("tbl_problems", "tbl_rootcause"),
+    "improvement_plan": ("tbl_problems", "tbl_plan"),
+}
+
+
+def standards_rows(lang: str) -> list[list]:
+    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA) and §9 (weights, rules)."""
+    kinds = schema.STANDARD_KIND
+    rows = []
+    for metric, direction, target in schema.TARGET_DEFAULTS:
+        rows.append([kinds.label("target", lang), metric, metric_name(metric, lang),
+                     schema.DIRECTION.label(direction, lang), target, schema.WARNING_BAND, None])
+    for prio, (fr_min, res_h) in schema.SLA_DEFAULTS.items():
+        rows.append([kinds.label("sla_first_response", lang), prio, setting_name(prio, lang), None, fr_min, None, None])
+    for prio, (fr_min, res_h) in schema.SLA_DEFAULTS.items():
+        rows.append([kinds.label("sla_resolution", lang), prio, setting_name(prio, lang), None, res_h, None, None])
+    for key, value in schema.SETTING_DEFAULTS:
+        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
+    for metric, weight in schema.WEIGHT_DEFAULTS:
+        rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None])
+    return rows
+
+
+def _validation_list(field, lang: str) -> str | None:
+    if field.type == "enum":
+        items = field.enum.labels(lang)
+    elif field.type == "bool":
+        items = list(BOOL_LABELS[lang])
+    else:
+        return None
+    return '"' + ",".join(items) + '"'
+
+
+def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[list] | None = None) -> None:
+    ws = wb.create_sheet(table.sheet(lang))
+    top = TABLE_TOP.get(table.name, 1)
+    for i, f in enumerate(table.fields, start=1):
+        letter = get_column_letter(i)
+        dim = ws.column_dimensions[letter]
+        dim.width = f.width
+        if f.number_format:
+            dim.number_format = f.number_format
+        cell = ws.cell(row=top, column=i, value=f.label(lang))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        choices = _validation_list(f, lang)
+        if choices:
+            dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
+                                errorTitle="QualityBook", error=f"{f.zh} / {f.en}")
+            dv.add(f"{letter}{top + 1}:{letter}{LAST_ROW}")
+            ws.add_data_validation(dv)
+    for r, row in enumerate(rows or [], start=top + 1):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v)
+    last = top + max(len(rows or []), 1)
+    ref = f"A{top}:{get_column_letter(len(table.fields))}{last}"
+    t = XlTable(displayName=table.name, ref=ref)
+    t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+    ws.add_table(t)
+    ws.freeze_panes = f"A{top + 1}"
+    ws.row_dimensions[top].height = 30
+    if table.name == "tbl_kpi":
+        ws.cell(row=1, column=1, value=LANGS[lang].GROUPS["analysis"] + " · KPI").font = TITLE_FONT
+        status_col = get_column_letter(table.keys.index("status") + 1)
+        for status, (bg, fg) in STATUS_FILLS.items():
+            ws.conditional_formatting.add(
+                f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
+                CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
+                           fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
+
+
+def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
+    ws = wb.active
+    ws.title = "使用说明" if lang == "zh" else "Guide"
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 110
+    rows = guide(lang)
+    ws.cell(row=1, column=1, value=rows[0][0]).font = TITLE_FONT
+    r = 3
+    for title, body in rows[1:]:
+        ws.cell(row=r, column=1, value=title).font = Font(bold=True)
+        c = ws.cell(row=r, column=2, value=body)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        r += 1
+    r += 1
+    ws.cell(row=r, column=1, value="按钮 / Buttons" if lang == "zh" else "Buttons").font = Font(bold=True)
+    from ..actions import load
+    from ..locale import action_text, group_label
+    for a in load().values():
+        r += 1
+        label, tip = action_text(a.name, lang)
+        ws.cell(row=r, column=1, value=f"{group_label(a.group, lang)} › {label}")
+        ws.cell(row=r, column=2, value=tip).alignment = Alignment(wrap_text=True)
+
+
+def add_config_sheet(wb: openpyxl.Workbook) -> None:
+    """xlwings' configuration sheet (read by its VBA module); plus the QualityBook executable path."""
+    ws = wb.create_sheet(CONFIG_SHEET)
+    for k, v in (("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None),
+                 ("Conda Path", None), ("Conda Env", None), ("UDF Modules", None), ("Debug UDFs", False),
+                 ("Use UDF Server", False), ("Show Console", False), ("QualityBook Executable", None)):
+        ws.append([k, v])
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 60
+
+
+def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: bool = True,
+           config_sheet: bool = True) -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    if guide_sheet:
+        add_guide(wb, lang)
+    else:
+        wb.remove(wb.active)
+    for t in tables:
+        add_table_sheet(wb, t, lang, standards_rows(lang) if t.name == "tbl_standards" else None)
+    if config_sheet:
+        add_config_sheet(wb)
+    return wb
+
+
+def finish(tmp: Path, target: Path, *, macro: bool, ribbon_lang: str | None) -> None:
+    """Fixed metadata, macro-enabled content type, ribbon part and relationship; reproducible zip."""
+    with zipfile.ZipFile(tmp) as z:
+        types = z.read("[Content_Types].xml")
+        rels = z.read("_rels/.rels")
+    replace = {"docProps/core.xml": CORE_XML}
+    if macro:
+        types = types.replace(CONTENT_XLSX, CONTENT_XLSM)
+    if ribbon_lang:
+        replace[ribbon.PART] = ribbon.ribbon_xml(ribbon_lang)
+        rel = f'<Relationship Id="rIdQBRibbon" Type="{ribbon.REL_TYPE}" Target="{ribbon.PART}"/>'.encode()
+        rels = rels.replace(b"</Relationships>", rel + b"</Relationships>")
+    replace["[Content_Types].xml"] = types
+    replace["_rels/.rels"] = rels
+    normalise_zip(tmp, target, replace=replace)
+
+
+def build_book(target: str | Path, lang: str = "zh",
+               customise: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
+    """The full macro-enabled workbook.  ``customise`` lets tests add what a user would (sheets, charts)."""
+    target = Path(target)
+    wb = layout(lang)
+    if customise:
+        customise(wb)
+    with tempfile.TemporaryDirectory() as d:
+        plain, with_vba = Path(d) / "plain.xlsm", Path(d) / "vba.xlsm"
+        wb.save(plain)
+        vba.write_project(plain, with_vba)
+        finish(with_vba, target, macro=True, ribbon_lang=lang)
+    return target
+
+
+def build_template(target: str | Path, table_names: tuple[str, ...], lang: str = "zh") -> Path:
+    """A stand-alone macro-free template holding a few tables (problem list, root cause, plan)."""
+    target = Path(target)
+    wb = layout(lang, tuple(schema.BY_NAME[n] for n in table_names), guide_sheet=False, config_sheet=False)
+    with tempfile.TemporaryDirectory() as d:
+        plain = Path(d) / "plain.xlsx"
+        wb.save(plain)
+        finish(plain, target, macro=False, ribbon_lang=None)
+    return target
+
+
+def build_all(root: str | Path) -> list[Path]:
+    """Everything scripts/build_workbook.py commits: the workbook, its English twin, the templates."""
+    root = Path(root)
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    out = [build_book(root / "qualitybook.xlsm", "zh"), build_book(root / "templates" / "qualitybook_en.xlsm", "en")]
+    for stem, names in TEMPLATES.items():
+        for lang in ("zh", "en"):
+            out.append(build_template(root / "templates" / f"{stem}_{lang}.xlsx", names, lang))
+    return out

@@ -1,0 +1,28 @@
+"""Errors meant for a person: a message key from ``locale`` and its arguments, shown in both languages."""
+from __future__ import annotations
+
+from .locale import both, text
+
+
+class QBError(Exception):
+    """A problem the user can fix; ``exit_code`` 1 for data problems, 2 for usage."""
+
+    exit_code = 2
+
+    def __init__(self, key: str, *, details: list[str] | None = None, exit_code: int | None = None, **kw):
+        self.key, self.kw, self.details = key, kw, details or []
+        if exit_code is not None:
+            self.exit_code = exit_code
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return text(self.key, lang, **self.kw)
+
+    def both(self) -> str:
+        return both(self.key, **self.kw)
+
+
+class DataProblems(QBError):
+    """Bad input: every problem is listed and nothing was written."""
+
+    exit_code = 1

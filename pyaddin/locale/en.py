@@ -1,0 +1,97 @@
+"""English user-facing text."""
+
+TAB = "Quality"
+
+GROUPS = {
+    "data": "Data", "analysis": "Analysis", "improvement": "Improvement", "departments": "Departments",
+    "appraisal": "Appraisal", "reports": "Reports",
+}
+
+ACTIONS = {
+    "import_tickets": ("Import tickets", "Pick a ticket export (CSV/Excel), validate it and import it into Tickets."),
+    "import_surveys": ("Import surveys", "Pick a survey export, validate it and import it into Surveys."),
+    "import_inspections": ("Import inspections", "Pick an inspection file (one row per checklist item) and import it."),
+    "check": ("Check data", "Check every pasted ticket, survey and inspection cell and list what cannot be read."),
+    "kpi": ("Compute KPIs", "Compute every KPI for the last full month against targets, by channel, department and agent."),
+    "pareto": ("Pareto", "Count problem categories and find the vital few (coming in a later version)."),
+    "rootcause": ("Root cause", "6M fishbone and 5-Why per problem (coming in a later version)."),
+    "track": ("Track actions", "Track progress, flag overdue actions, verify effects (coming in a later version)."),
+    "dispatch": ("Send to departments", "One workbook per department with its problems and actions (coming later)."),
+    "collect": ("Collect back", "Merge returned department workbooks with a log of every change (coming later)."),
+    "appraisal": ("Quarterly appraisal", "Score and grade teams and agents for the quarter (coming later)."),
+    "report": ("Monitoring report", "Weekly, monthly and quarterly monitoring reports (coming later)."),
+}
+
+METRICS = {
+    "tickets": "Tickets", "first_response_sla_pct": "First-response SLA %", "resolution_sla_pct": "Resolution SLA %",
+    "median_first_response_min": "Median first response (min)", "p90_first_response_min": "P90 first response (min)",
+    "median_resolution_h": "Median resolution (h)", "fcr_pct": "First-contact resolution %",
+    "reopen_rate_pct": "Reopen rate %", "complaint_rate_pct": "Complaint rate %",
+    "record_completeness_pct": "Record completeness %", "backlog": "Backlog", "csat_pct": "CSAT %", "nps": "NPS",
+    "qa_score_pct": "QA score %", "qa_fail_rate_pct": "QA fail rate %", "rectification_pct": "Rectification %",
+}
+
+SETTINGS = {
+    "qa_pass_mark": "QA pass mark", "appraisal_complaint_points_per_pct": "Points per complaint-rate point",
+    "appraisal_complaint_cap": "Complaint deduction cap", "appraisal_min_tickets": "Minimum tickets to grade",
+    "grade_a": "Grade A from", "grade_b": "Grade B from", "grade_c": "Grade C from",
+    "audit_sample_pct": "Ticket audit sample %", "audit_min_per_agent": "Minimum audits per agent",
+    "urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low",
+}
+
+STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed"}
+
+MESSAGES = {
+    "file_not_found": "File not found: {path}. Check the path.",
+    "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
+    "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
+    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook. Create one with “qualitybook new” or restore the table.",
+    "unknown_source": "Cannot read “{path}”: only CSV, XLSX, XLSM and XLS files are supported.",
+    "encoding_failed": "Cannot tell the text encoding of “{path}”. Save it from Excel as “CSV UTF-8” and try again.",
+    "no_header": "No recognisable header row in “{path}”. The first row must hold column names (such as “Ticket ID”, “Created at”).",
+    "missing_column": "Required column “{label}” is missing. Add it to the source file, or map an existing column to “{key}” in the Mapping table.",
+    "bad_datetime": "not a date and time that can be read",
+    "bad_bool": "not a yes/no value (use 是/否, Y/N, yes/no, true/false, 1/0)",
+    "bad_number": "not a number",
+    "bad_integer": "not a whole number",
+    "bad_enum": "not an allowed value (allowed: {allowed})",
+    "required": "required value is empty",
+    "duplicate": "duplicate id (same as row {other})",
+    "duplicate_existing": "id already in the workbook",
+    "below_min": "below the minimum {minimum}",
+    "above_max": "above the maximum {maximum}",
+    "before_created": "earlier than the creation time",
+    "score_above_max": "score above the max score",
+    "need_one_of": "needs at least one of: {fields}",
+    "issue_line": "row {row}, column “{column}”, value “{value}”: {reason}",
+    "import_refused": "{count} data problem(s) found; nothing was written and the workbook is unchanged. Fix them and try again, or use --keep-invalid to import only the valid rows.",
+    "import_done": "Imported {rows} row(s) into “{sheet}” ({total} in all).",
+    "import_rejected": "{rejected} row(s) had problems and went to the Rejects table.",
+    "check_ok": "Data check passed: {summary}.",
+    "check_failed": "The check found {count} problem(s).",
+    "more_issues": "… and {count} more problem(s) not shown.",
+    "planned_action": "“{label}” comes in a later version.",
+    "unknown_action": "Unknown action “{name}”.",
+    "error_title": "QualityBook error",
+    "error_box": "{message}\n\nDetails were written to the log file: {log}",
+    "unexpected": "Unexpected error: {error}. The workbook was not changed. Please send the log file to support.",
+    "saved_backup": "Saved; the previous file was kept as “{backup}”.",
+    "created": "Created workbook “{path}”.",
+    "choose_file": "Choose the file to import",
+    "where_sheet": "sheet “{sheet}”",
+}
+
+GUIDE = [
+    ("QualityBook guide", ""),
+    ("The monitoring loop", "Plan → Collect → Analyse → Improve → Check → Appraise & report. Each sheet serves one step."),
+    ("1. Plan", "Set indicator targets, warning bands, SLA per priority and appraisal weights in Standards. Recompute to apply."),
+    ("2. Collect", "Paste ticket, survey and inspection exports below the headers of their tables, or use the Import buttons. Headers may be Chinese, English or the raw Zendesk/Freshdesk names; map others in the Mapping table."),
+    ("3. Analyse", "Compute KPIs compares every indicator with its target by channel, department and agent; Pareto finds the vital few."),
+    ("4. Improve", "Log problems, find verified root causes with 6M and 5-Why, and plan SMART actions."),
+    ("5. Check", "Track actions, flag overdue ones and verify the effect before and after."),
+    ("6. Departments", "Send each department its own workbook and merge what comes back; every change is logged."),
+    ("7. Appraise & report", "Quarterly appraisal scores and grades teams and agents; reports summarise the period."),
+    ("Data rules", "Dates may be Excel dates, 2026-09-03, 2026/9/3 8:05, 2026年9月3日 08:05; yes/no as 是/否, Y/N, 1/0. Unreadable values are listed (row, column, reason), never silently blanked."),
+    ("Safety", "Every write keeps a backup (.bak) and leaves the workbook untouched if it fails. Every action is logged."),
+    ("Python setup", "Buttons call Python through xlwings: qualitybook.exe beside the workbook is used when present; otherwise set Interpreter_Win on the xlwings.conf sheet."),
+]

@@ -1,0 +1,1 @@
+"""KPI action (issue 4)."""

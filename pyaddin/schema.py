@@ -1,0 +1,394 @@
+"""The one declaration of every QualityBook table (DOMAIN.md §2–3).
+
+The workbook build, the templates, the import readers and the validation all read
+this module; nothing else restates a header, a type, an enum or an alias.  Labels
+live here (not in ``locale``) because a label *is* the column's identity in the
+user's workbook: the Chinese and English builds differ only by which label they show.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent"]
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A closed vocabulary: canonical key → Chinese and English labels, plus export spellings."""
+
+    name: str
+    members: tuple[tuple[str, str, str], ...]  # (key, zh, en)
+    aliases: dict[str, str] = field(default_factory=dict)  # normalised spelling → key
+    default: str | None = None
+
+    def keys(self) -> list[str]:
+        return [k for k, _, _ in self.members]
+
+    def label(self, key: str, lang: str) -> str:
+        for k, zh, en in self.members:
+            if k == key:
+                return zh if lang == "zh" else en
+        return key
+
+    def labels(self, lang: str) -> list[str]:
+        return [self.label(k, lang) for k in self.keys()]
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling (normalised) → canonical key."""
+        out: dict[str, str] = {}
+        for k, zh, en in self.members:
+            for s in (k, zh, en):
+                out[norm(s)] = k
+        for s, k in self.aliases.items():
+            out[norm(s)] = k
+        return out
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    zh: str
+    en: str
+    type: FieldType = "text"
+    required: bool = False
+    unique: bool = False
+    enum: Enum | None = None
+    aliases: tuple[str, ...] = ()
+    width: float = 14
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    editable_by_department: bool = False  # §10: what a department fills in its returned workbook
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def number_format(self) -> str | None:
+        return {
+            "datetime": "yyyy-mm-dd hh:mm",
+            "date": "yyyy-mm-dd",
+            "integer": "0",
+            "number": "0.00",
+            "percent": "0.0",
+        }.get(self.type)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the Excel Table (ListObject) name, stable whatever the sheet is called
+    key: str  # short key used by the CLI (--into tickets)
+    sheet_zh: str
+    sheet_en: str
+    role: Literal["input", "config", "computed", "worklist", "log"]
+    fields: tuple[Field, ...]
+    id_field: str | None = None
+    needs_one_of: tuple[str, ...] = ()  # a row needs at least one of these filled
+    style: str = "TableStyleMedium2"
+
+    def sheet(self, lang: str) -> str:
+        return self.sheet_zh if lang == "zh" else self.sheet_en
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+    def header_lookup(self, mapping: dict[str, str] | None = None) -> dict[str, str]:
+        """Every accepted header spelling (normalised) → field key; a user mapping wins."""
+        out: dict[str, str] = {}
+        for f in self.fields:
+            for s in (f.key, f.zh, f.en, *f.aliases):
+                out.setdefault(norm(s), f.key)
+        for s, k in (mapping or {}).items():
+            if k in self.keys:
+                out[norm(s)] = k
+        return out
+
+
+_SPACE = re.compile(r"[\s_\-·/()（）:：]+")
+
+
+def norm(text: object) -> str:
+    """Header and label matching is case-, width- and space-insensitive (NFKC folds full-width)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)).strip().lower())
+
+
+# --------------------------------------------------------------------------- enums
+
+CHANNEL = Enum(
+    "channel",
+    (
+        ("phone", "电话", "Phone"),
+        ("chat", "在线", "Chat"),
+        ("email", "邮件", "Email"),
+        ("app", "APP", "App"),
+        ("store", "门店", "Store"),
+        ("social", "社交媒体", "Social media"),
+        ("onsite", "上门", "On-site"),
+        ("other", "其他", "Other"),
+    ),
+    aliases={
+        "热线": "phone", "呼叫中心": "phone", "400热线": "phone", "voice": "phone", "phone call": "phone",
+        "phone call (incoming)": "phone", "phone call (outgoing)": "phone", "在线客服": "chat",
+        "网页在线": "chat", "live chat": "chat", "web widget": "chat", "messaging": "chat", "邮箱": "email",
+        "电子邮件": "email", "mail": "email", "mobile": "app", "mobile app": "app", "小程序": "app",
+        "线下门店": "store", "walk-in": "store", "微博": "social", "微信": "social", "抖音": "social",
+        "twitter": "social", "facebook": "social", "上门服务": "onsite", "field service": "onsite",
+        "web form": "other", "api": "other", "portal": "other",
+    },
+)
+
+PRIORITY = Enum(
+    "priority",
+    (("urgent", "紧急", "Urgent"), ("high", "高", "High"), ("normal", "普通", "Normal"), ("low", "低", "Low")),
+    aliases={"特急": "urgent", "p1": "urgent", "高优先级": "high", "p2": "high", "中": "normal",
+             "一般": "normal", "medium": "normal", "p3": "normal", "低优先级": "low", "p4": "low"},
+    default="normal",
+)
+
+METHOD = Enum(
+    "method",
+    (
+        ("onsite", "明察", "On-site check"),
+        ("mystery", "暗访", "Mystery shopper"),
+        ("ticket_audit", "工单抽查", "Ticket audit"),
+        ("call_review", "录音抽检", "Call review"),
+    ),
+    aliases={"现场检查": "onsite", "神秘顾客": "mystery", "神秘访客": "mystery", "工单质检": "ticket_audit",
+             "录音质检": "call_review", "通话质检": "call_review"},
+)
+
+# Booleans arrive as 是/否, Y/N, yes/no, true/false, 1/0 (DOMAIN.md §3).
+BOOL_TRUE = ("是", "y", "yes", "true", "1", "t", "√", "✓", "对")
+BOOL_FALSE = ("否", "n", "no", "false", "0", "f", "×", "✗", "不是", "")
+BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+
+PROBLEM_SOURCE = Enum("problem_source", (
+    ("pareto", "帕累托", "Pareto"), ("alert", "预警", "Alert"), ("inspection", "质检", "Inspection"),
+    ("complaint", "投诉", "Complaint"), ("manual", "手工", "Manual")))
+PROBLEM_STATUS = Enum("problem_status", (
+    ("open", "待分析", "Open"), ("analysing", "分析中", "Analysing"), ("improving", "改进中", "Improving"),
+    ("verifying", "验证中", "Verifying"), ("closed", "已关闭", "Closed")), default="open")
+SIX_M = Enum("six_m", (
+    ("man", "人", "Man"), ("machine", "机", "Machine"), ("material", "料", "Material"),
+    ("method", "法", "Method"), ("environment", "环", "Environment"), ("measurement", "测", "Measurement")))
+ACTION_STATUS = Enum("action_status", (
+    ("planned", "计划中", "Planned"), ("in_progress", "进行中", "In progress"), ("done", "已完成", "Done"),
+    ("overdue", "已逾期", "Overdue"), ("cancelled", "已取消", "Cancelled")), default="planned")
+APPROVAL = Enum("approval", (
+    ("pending", "待审批", "Pending"), ("approved", "已批准", "Approved"), ("rejected", "已驳回", "Rejected")),
+    default="pending")
+STANDARD_KIND = Enum("standard_kind", (
+    ("target", "指标目标", "Indicator target"), ("sla_first_response", "首响SLA(分钟)", "First-response SLA (min)"),
+    ("sla_resolution", "解决SLA(小时)", "Resolution SLA (h)"), ("setting", "参数", "Setting"),
+    ("weight", "考核权重", "Appraisal weight")))
+DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
+
+ENUMS = {e.name: e for e in (CHANNEL, PRIORITY, METHOD, PROBLEM_SOURCE, PROBLEM_STATUS, SIX_M, ACTION_STATUS,
+                             APPROVAL, STANDARD_KIND, DIRECTION)}
+
+F = Field
+
+# --------------------------------------------------------------------------- input tables
+
+TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
+    F("ticket_id", "工单编号", "Ticket ID", required=True, unique=True, width=16,
+      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number")),
+    F("created_at", "创建时间", "Created at", "datetime", required=True, width=18,
+      aliases=("created", "created time", "created date", "受理时间", "创建日期", "提交时间", "开单时间", "来电时间")),
+    F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=10,
+      aliases=("via", "source", "来源", "来源渠道", "受理渠道", "接入渠道")),
+    F("department", "责任部门", "Department", required=True, width=14,
+      aliases=("group", "team", "部门", "处理部门", "所属部门", "责任单位", "处理组")),
+    F("agent", "处理人", "Agent", width=12,
+      aliases=("assignee", "agent name", "owner", "受理人", "客服", "坐席", "处理坐席", "经办人", "客服人员")),
+    F("priority", "优先级", "Priority", "enum", enum=PRIORITY, width=9,
+      aliases=("紧急程度", "紧急度", "urgency", "级别")),
+    F("category", "问题类别", "Category", width=16,
+      aliases=("type", "ticket type", "问题分类", "问题类型", "工单类型", "业务类型", "诉求类型", "topic")),
+    F("first_response_at", "首次响应时间", "First response at", "datetime", width=18,
+      aliases=("first response time", "first responded at", "first reply at", "initial response time",
+               "首响时间", "首次回复时间", "首次答复时间", "响应时间")),
+    F("resolved_at", "解决时间", "Resolved at", "datetime", width=18,
+      aliases=("solved at", "resolved time", "resolved", "完结时间", "办结时间", "解决日期", "结单时间")),
+    F("contacts", "联系次数", "Contacts", "integer", default=1, minimum=1, width=9,
+      aliases=("customer interactions", "replies", "联系数", "来电次数", "沟通次数", "interactions")),
+    F("reopened", "是否重开", "Reopened", "bool", default=False, width=9,
+      aliases=("reopens", "reopen", "重开", "二次开启", "是否二次处理")),
+    F("is_complaint", "是否投诉", "Complaint", "bool", default=False, width=9,
+      aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
+    F("resolution_note", "处理记录", "Resolution note", width=30,
+      aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
+), id_field="ticket_id")
+
+SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input", (
+    F("survey_id", "问卷编号", "Survey ID", required=True, unique=True, width=16,
+      aliases=("id", "response id", "问卷id", "调查编号", "回访编号")),
+    F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("ticket", "工单号", "关联工单")),
+    F("submitted_at", "提交时间", "Submitted at", "datetime", required=True, width=18,
+      aliases=("submitted", "survey date", "response date", "评价时间", "回访时间", "调查时间")),
+    F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=10, aliases=("来源渠道", "source", "via")),
+    F("department", "责任部门", "Department", width=14, aliases=("group", "部门", "所属部门")),
+    F("agent", "处理人", "Agent", width=12, aliases=("assignee", "客服", "坐席", "服务人员")),
+    F("csat", "满意度评分", "CSAT", "integer", minimum=1, maximum=5, width=10,
+      aliases=("satisfaction", "satisfaction score", "rating", "满意度", "评分", "满意度得分")),
+    F("nps", "推荐意愿", "NPS", "integer", minimum=0, maximum=10, width=10,
+      aliases=("nps score", "likelihood to recommend", "推荐度", "推荐意愿评分", "nps评分")),
+    F("comment", "评价内容", "Comment", width=30, aliases=("comments", "feedback", "评价", "意见", "客户意见")),
+), id_field="survey_id", needs_one_of=("csat", "nps"))
+
+INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
+    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id")),
+    F("inspected_at", "质检时间", "Inspected at", "datetime", required=True, width=18,
+      aliases=("date", "audit date", "检查时间", "抽检时间")),
+    F("method", "方式", "Method", "enum", enum=METHOD, width=11, aliases=("质检方式", "检查方式", "type")),
+    F("department", "责任部门", "Department", width=14, aliases=("部门", "被检部门")),
+    F("agent", "处理人", "Agent", width=12, aliases=("被检人", "坐席", "客服", "agent name")),
+    F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("工单号", "ticket")),
+    F("item", "检查项", "Item", width=20, aliases=("checklist item", "质检项", "检查项目")),
+    F("score", "得分", "Score", "number", minimum=0, width=8, aliases=("points", "分数")),
+    F("max_score", "满分", "Max score", "number", minimum=0, width=8, aliases=("max", "满分值", "分值")),
+    F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
+    F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
+))
+
+# --------------------------------------------------------------------------- configuration
+
+STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
+    F("kind", "类型", "Kind", "enum", enum=STANDARD_KIND, required=True, width=16),
+    F("key", "键", "Key", required=True, width=26),
+    F("name", "名称", "Name", width=22),
+    F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
+    F("value", "目标值", "Value", "number", required=True, width=10),
+    F("warning_band", "预警幅度", "Warning band", "number", width=10),
+    F("note", "说明", "Note", width=40),
+), style="TableStyleMedium4")
+
+MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
+    F("table", "表", "Table", required=True, width=14),
+    F("source_header", "来源表头", "Source header", required=True, width=24),
+    F("field", "映射到字段", "Maps to field", required=True, width=20),
+), style="TableStyleMedium4")
+
+# --------------------------------------------------------------------------- computed and worklists
+
+KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
+    F("scope", "维度", "Scope", width=10), F("group", "分组", "Group", width=14),
+    F("metric", "指标", "Metric", width=26), F("name", "指标名称", "Indicator", width=18),
+    F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
+    F("status", "状态", "Status", width=9),
+), style="TableStyleMedium9")
+
+PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
+    F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
+    F("pct", "占比%", "Share %", "percent", width=9), F("cum_pct", "累计占比%", "Cumulative %", "percent", width=11),
+    F("vital_few", "关键少数", "Vital few", "bool", width=9),
+), style="TableStyleMedium9")
+
+PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "worklist", (
+    F("problem_id", "问题编号", "Problem ID", required=True, unique=True, width=10),
+    F("description", "问题描述", "Description", required=True, width=32),
+    F("source", "来源", "Source", "enum", enum=PROBLEM_SOURCE, width=10),
+    F("metric", "影响指标", "Metric", width=18), F("scope", "影响范围", "Scope", width=14),
+    F("frequency", "发生频率", "Frequency", "integer", minimum=1, maximum=5, width=9),
+    F("impact", "影响程度", "Impact", "integer", minimum=1, maximum=5, width=9),
+    F("priority", "优先级", "Priority", "integer", width=8),
+    F("owner_department", "责任部门", "Owner department", width=14),
+    F("status", "状态", "Status", "enum", enum=PROBLEM_STATUS, width=10, editable_by_department=True),
+    F("created_at", "登记日期", "Logged on", "date", width=12),
+), id_field="problem_id")
+
+ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
+    F("problem_id", "问题编号", "Problem ID", required=True, width=10),
+    F("dimension", "6M维度", "6M dimension", "enum", enum=SIX_M, required=True, width=9),
+    F("cause", "原因", "Cause", required=True, width=28),
+    F("why1", "为什么1", "Why 1", width=18), F("why2", "为什么2", "Why 2", width=18),
+    F("why3", "为什么3", "Why 3", width=18), F("why4", "为什么4", "Why 4", width=18),
+    F("why5", "为什么5", "Why 5", width=18),
+    F("verified", "已验证", "Verified", "bool", width=8, editable_by_department=True),
+    F("verification_method", "验证方法", "Verification method", width=14),
+    F("evidence", "验证证据", "Evidence", width=24),
+))
+
+PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
+    F("action_id", "措施编号", "Action ID", required=True, unique=True, width=10),
+    F("problem_id", "问题编号", "Problem ID", required=True, width=10),
+    F("root_cause", "针对根因", "Root cause", width=20), F("measure", "改进措施", "Measure", required=True, width=30),
+    F("owner", "负责人", "Owner", width=10), F("department", "责任部门", "Department", width=14),
+    F("start", "开始日期", "Start", "date", width=12), F("deadline", "完成期限", "Deadline", "date", width=12),
+    F("resources", "所需资源", "Resources", width=16), F("cost", "费用", "Cost", "number", width=10),
+    F("risk", "风险与预案", "Risk and contingency", width=20),
+    F("target_metric", "目标指标", "Target metric", width=18), F("baseline", "基线值", "Baseline", "number", width=9),
+    F("goal", "目标值", "Goal", "number", width=9),
+    F("approval", "审批", "Approval", "enum", enum=APPROVAL, width=9),
+    F("progress_pct", "进度%", "Progress %", "percent", minimum=0, maximum=100, width=8, editable_by_department=True),
+    F("status", "状态", "Status", "enum", enum=ACTION_STATUS, width=9, editable_by_department=True),
+    F("completed_on", "实际完成日期", "Completed on", "date", width=12, editable_by_department=True),
+    F("evidence", "完成证据", "Evidence", width=24, editable_by_department=True),
+), id_field="action_id")
+
+APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "computed", (
+    F("quarter", "季度", "Quarter", width=9), F("level", "对象类型", "Level", width=9),
+    F("department", "部门", "Department", width=14), F("agent", "人员", "Agent", width=12),
+    F("tickets", "工单量", "Tickets", "integer", width=8),
+    F("csat_pct", "满意度%", "CSAT %", "percent", width=9),
+    F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
+    F("fcr_pct", "一次解决率%", "FCR %", "percent", width=10), F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
+    F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
+    F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
+    F("deduction", "投诉扣分", "Deduction", "number", width=9), F("score", "综合得分", "Score", "number", width=9),
+    F("grade", "等级", "Grade", width=8), F("rank", "部门内排名", "Rank in department", "integer", width=10),
+), style="TableStyleMedium9")
+
+LOG = Table("tbl_log", "log", "操作日志", "Log", "log", (
+    F("at", "时间", "At", "datetime", width=18), F("user", "操作人", "User", width=12),
+    F("action", "操作", "Action", width=14), F("target", "对象", "Target", width=18),
+    F("detail", "详情", "Detail", width=50), F("result", "结果", "Result", width=10),
+), style="TableStyleLight1")
+
+REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
+    F("at", "导入时间", "Imported at", "datetime", width=18), F("table", "目标表", "Table", width=14),
+    F("source", "来源文件", "Source file", width=24), F("row", "来源行号", "Source row", "integer", width=9),
+    F("column", "列", "Column", width=16), F("value", "原值", "Value", width=20),
+    F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
+), style="TableStyleLight1")
+
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+                             APPRAISAL, LOG, REJECTS, MAPPING)
+BY_NAME = {t.name: t for t in TABLES}
+BY_KEY = {t.key: t for t in TABLES}
+INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
+
+
+def table(ref: str) -> Table:
+    """A table by its key (``tickets``) or its Excel name (``tbl_tickets``)."""
+    return BY_KEY.get(ref) or BY_NAME[ref]
+
+
+# --------------------------------------------------------------------------- defaults of DOMAIN.md §4 and §9
+
+SLA_DEFAULTS = {  # priority: (first response minutes, resolution hours)
+    "urgent": (5, 4), "high": (10, 24), "normal": (10, 48), "low": (30, 72),
+}
+TARGET_DEFAULTS = (  # metric, direction, target
+    ("first_response_sla_pct", "ge", 90), ("resolution_sla_pct", "ge", 90), ("fcr_pct", "ge", 75),
+    ("csat_pct", "ge", 85), ("nps", "ge", 30), ("complaint_rate_pct", "le", 5),
+    ("record_completeness_pct", "ge", 95), ("qa_score_pct", "ge", 85),
+)
+WARNING_BAND = 5
+SETTING_DEFAULTS = (  # key, value
+    ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
+    ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
+    ("audit_sample_pct", 10), ("audit_min_per_agent", 3),
+)
+WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
+                   ("rectification_pct", 10))

@@ -1,0 +1,172 @@
+"""Turning a pasted or exported sheet into a typed table, with every problem located.
+
+The same function serves the import of an export file and the check of a table the
+user pasted into the workbook, so that both find the same problems in the same words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import values
+from .locale import text
+from .schema import Table, norm
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One bad cell (or a missing column when ``row`` is None), where the user will look for it."""
+
+    row: int | None
+    column: str
+    value: object
+    reason: str
+    args: tuple = ()
+    where: str = ""  # file name or sheet name
+
+    def message(self, lang: str) -> str:
+        reason = text(self.reason, lang, **dict(self.args))
+        if self.row is None:
+            return reason
+        line = text("issue_line", lang, row=self.row, column=self.column, value=_show(self.value), reason=reason)
+        return f"{self.where}: {line}" if self.where else line
+
+    def both(self) -> str:
+        return f"{self.message('zh')} | {self.message('en')}"
+
+
+@dataclass
+class Parsed:
+    """A typed table in canonical columns (plus the extra ones kept as they came)."""
+
+    table: Table
+    data: pd.DataFrame
+    rows: pd.Series  # source row number of each data row
+    issues: list[Issue] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # field key → header as in the source
+
+    @property
+    def bad_rows(self) -> pd.Index:
+        bad = {i.row for i in self.issues if i.row is not None}
+        return self.data.index[self.rows.isin(bad)]
+
+    @property
+    def fatal(self) -> bool:
+        return any(i.row is None for i in self.issues)
+
+
+def _show(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    return str(v)
+
+
+def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None):
+    """Source headers → field keys; the first header that matches a field wins, the rest are extra."""
+    lookup = table.header_lookup(mapping)
+    keys: dict[str, str] = {}
+    extra: list[str] = []
+    for h in headers:
+        k = lookup.get(norm(h))
+        if k and k not in keys:
+            keys[k] = h
+        else:
+            extra.append(h)
+    return keys, extra
+
+
+def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str = "",
+                mapping: dict[str, str] | None = None, date_order: str = "ymd",
+                existing_ids: set[str] | None = None) -> Parsed:
+    """Parse ``raw`` (columns as in the source) against ``table``; collect every problem."""
+    headers, extra = match_headers(table, [str(c) for c in raw.columns], mapping)
+    issues: list[Issue] = []
+    out = pd.DataFrame(index=raw.index)
+    for f in table.fields:
+        src = headers.get(f.key)
+        if src is None:
+            if f.required:
+                issues.append(Issue(None, f.label("zh"), None, "missing_column",
+                                    (("label", f"{f.zh} / {f.en}"), ("key", f.key)), where))
+            col = pd.Series(None, index=raw.index, dtype=object)
+        else:
+            col = raw[src]
+        parsed, bad = values.parse(col, f.type, f.enum, date_order)
+        for i in raw.index[bad.to_numpy()]:
+            reason, args = _type_reason(f)
+            issues.append(Issue(int(rows[i]), src, col[i], reason, args, where))
+        if f.default is not None:
+            parsed = parsed.fillna(f.default) if f.type != "enum" else parsed.where(parsed.notna(), f.default)
+        elif f.enum is not None and f.enum.default and src is not None:
+            parsed = parsed.where(parsed.notna() | bad, f.enum.default)
+        out[f.key] = parsed
+        _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
+    for e in extra:
+        out[e] = raw[e]
+    if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
+        _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids or set(), issues, where)
+    _check_rows(table, out, raw, rows, headers, issues, where)
+    issues.sort(key=lambda i: (i.row is not None, i.row or 0))
+    return Parsed(table, out, rows, issues, extra, headers)
+
+
+def _type_reason(f) -> tuple[str, tuple]:
+    if f.type in ("datetime", "date"):
+        return "bad_datetime", ()
+    if f.type == "bool":
+        return "bad_bool", ()
+    if f.type == "integer":
+        return "bad_integer", ()
+    if f.type in ("number", "percent"):
+        return "bad_number", ()
+    if f.type == "enum":
+        return "bad_enum", (("allowed", "/".join(f.enum.labels("zh") + f.enum.keys())),)
+    return "bad_number", ()
+
+
+def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
+    if f.required:
+        for i in parsed.index[(parsed.isna() & ~bad).to_numpy()]:
+            issues.append(Issue(int(rows[i]), header, None, "required", (), where))
+    if f.minimum is not None and f.type in ("integer", "number", "percent"):
+        for i in parsed.index[(parsed < f.minimum).fillna(False).to_numpy(dtype=bool)]:
+            issues.append(Issue(int(rows[i]), header, raw_col[i], "below_min", (("minimum", f.minimum),), where))
+    if f.maximum is not None and f.type in ("integer", "number", "percent"):
+        for i in parsed.index[(parsed > f.maximum).fillna(False).to_numpy(dtype=bool)]:
+            issues.append(Issue(int(rows[i]), header, raw_col[i], "above_max", (("maximum", f.maximum),), where))
+
+
+def _check_unique(ids, rows, header, existing, issues, where):
+    filled = ids.dropna()
+    first = {}
+    for i, v in filled.items():
+        if v in existing:
+            issues.append(Issue(int(rows[i]), header, v, "duplicate_existing", (), where))
+        elif v in first:
+            issues.append(Issue(int(rows[i]), header, v, "duplicate", (("other", first[v]),), where))
+        else:
+            first[v] = int(rows[i])
+
+
+def _check_rows(table, out, raw, rows, headers, issues, where):
+    """Rules across fields: times after creation, score within its max, one-of requirements."""
+    if table.key == "tickets":
+        for k in ("first_response_at", "resolved_at"):
+            early = (out[k] < out["created_at"]).fillna(False).to_numpy(dtype=bool)
+            for i in out.index[early]:
+                issues.append(Issue(int(rows[i]), headers.get(k, k), raw[headers[k]][i], "before_created", (), where))
+    if table.key == "inspections":
+        over = (out["score"] > out["max_score"]).fillna(False).to_numpy(dtype=bool)
+        for i in out.index[over]:
+            issues.append(Issue(int(rows[i]), headers.get("score", "score"), out["score"][i], "score_above_max", (), where))
+        zero = (out["max_score"] <= 0).fillna(False).to_numpy(dtype=bool)
+        for i in out.index[zero]:
+            issues.append(Issue(int(rows[i]), headers.get("max_score", "max_score"), out["max_score"][i],
+                                "below_min", (("minimum", "0 (>0)"),), where))
+    if table.needs_one_of:
+        none = out[list(table.needs_one_of)].isna().all(axis=1).to_numpy()
+        names = "/".join(table.field(k).zh + "(" + table.field(k).en + ")" for k in table.needs_one_of)
+        for i in out.index[none]:
+            issues.append(Issue(int(rows[i]), names, None, "need_one_of", (("fields", names),), where))
