@@ -61,7 +61,41 @@ def _as_text(v) -> str:
     return str(v)
 
 
-class FileBook:
+class Gateway:
+    """What actions call; subclasses supply ``raw``, ``write``, ``has_table``, ``sheet_name``, ``save``, ``ask_file``."""
+
+    lang = "zh"
+    date_order = "ymd"
+    user = getpass.getuser()
+
+    def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
+        pending = self.__dict__.get("_pending", {})
+        if table.name in pending:  # written earlier in this run, not yet saved
+            data = pending[table.name]
+            return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
+        raw, rows = self.raw(table)
+        return parse_table(table, raw, rows, where=self.sheet_name(table), mapping=mapping,
+                           date_order=self.date_order)
+
+    def mapping(self, table: Table) -> dict[str, str]:
+        """The user's own header mappings for ``table`` (the 字段映射 table)."""
+        if not self.has_table(schema.MAPPING):
+            return {}
+        m = self.read(schema.MAPPING).data
+        m = m[m["table"].isin([table.key, table.name, table.sheet_zh, table.sheet_en]).to_numpy(dtype=bool)]
+        return dict(zip(m["source_header"], m["field"]))
+
+    def append(self, table: Table, rows: pd.DataFrame) -> None:
+        old = self.read(table).data
+        self.write(table, pd.concat([old, rows], ignore_index=True) if len(old) else rows)
+
+    def log(self, action: str, target: str, detail: str, result: str = "ok") -> None:
+        entry = pd.DataFrame([{"at": dt.datetime.now().replace(microsecond=0), "user": self.user, "action": action,
+                               "target": target, "detail": detail, "result": result}])
+        self.append(schema.LOG, entry)
+
+
+class FileBook(Gateway):
     """A workbook file on disk. Reads are fast (calamine); ``save`` rewrites only changed parts."""
 
     def __init__(self, path: str | Path, *, date_order: str = "ymd"):
@@ -90,6 +124,12 @@ class FileBook:
             self._cal = pc.CalamineWorkbook.from_path(str(self.path), load_tables=True)
         return self._cal
 
+    def has_table(self, table: Table) -> bool:
+        return table.name in self.locs
+
+    def sheet_name(self, table: Table) -> str:
+        return self.loc(table).sheet
+
     def loc(self, table: Table) -> ox.TableLoc:
         if table.name not in self.locs:
             raise QBError("table_missing", table=table.name, sheet=table.sheet(self.lang))
@@ -97,41 +137,19 @@ class FileBook:
 
     def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         """The table's cells as stored, with each row's sheet row number."""
-        loc = self.loc(table)
+        self.loc(table)  # a clear error when the table is missing
         t = self._calamine().get_table_by_name(table.name)
         rows = t.to_python()
         frame = pd.DataFrame(rows, columns=t.columns, dtype=object) if rows else pd.DataFrame(columns=t.columns, dtype=object)
         frame = frame.replace({"": None})
         sheet_rows = pd.Series(range(t.start[0] + 1, t.start[0] + 1 + len(frame)), index=frame.index)
         keep = ~frame.isna().all(axis=1)  # the one empty row an empty Excel table keeps
-        del loc
         return frame[keep], sheet_rows[keep]
-
-    def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
-        raw, rows = self.raw(table)
-        return parse_table(table, raw, rows, where=self.loc(table).sheet, mapping=mapping,
-                           date_order=self.date_order)
-
-    def mapping(self, table: Table) -> dict[str, str]:
-        """The user's own header mappings for ``table`` (the 字段映射 table)."""
-        if schema.MAPPING.name not in self.locs:
-            return {}
-        m = self.read(schema.MAPPING).data
-        m = m[m["table"].map(lambda s: s in (table.key, table.name, table.sheet_zh, table.sheet_en))]
-        return dict(zip(m["source_header"], m["field"]))
 
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
+        self.__dict__.setdefault("_pending", {})[table.name] = data
         self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
-
-    def log(self, action: str, target: str, detail: str, result: str = "ok") -> None:
-        entry = pd.DataFrame([{"at": dt.datetime.now().replace(microsecond=0), "user": self.user, "action": action,
-                               "target": target, "detail": detail, "result": result}])
-        self.append(schema.LOG, entry)
-
-    def append(self, table: Table, rows: pd.DataFrame) -> None:
-        old = self.read(table).data
-        self.write(table, pd.concat([old, rows], ignore_index=True) if len(old) else rows)
 
     def check_writable(self) -> None:
         ensure_writable(self.path)

@@ -28,11 +28,10 @@ _YEAR_LAST = r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
 
 def is_blank(col: pd.Series) -> pd.Series:
     """Empty cells: None, NaN, NaT or whitespace-only text."""
-    blank = col.isna()
-    obj = col[~blank]
-    if obj.dtype == object:
-        blank.loc[obj.index] = obj.map(lambda v: isinstance(v, str) and not v.strip())
-    return blank.astype(bool)
+    blank = col.isna().to_numpy(dtype=bool).copy()
+    if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+        blank |= col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+    return pd.Series(blank, index=col.index)
 
 
 def _text(col: pd.Series) -> pd.Series:

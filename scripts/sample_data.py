@@ -1,0 +1,204 @@
+"""Realistic sample data for the demo, the tests and the benchmark (seeded: same seed, same data).
+
+Tickets over several months across channels, departments and agents; priorities; an
+hour-of-day curve with a night shift that is understaffed (slow first responses after
+22:00 and before 07:00); Pareto-like problem categories; surveys whose scores follow the
+service; inspections of five checklist items with a critical one.
+
+    python scripts/sample_data.py samples/        # the bundled sample exports
+"""
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pyaddin import schema  # noqa: E402
+
+DEPARTMENTS = {  # department: (share of tickets, agents)
+    "客服中心": (0.40, 12), "售后服务部": (0.25, 8), "线上客服组": (0.20, 7), "门店运营部": (0.10, 5), "物流配送部": (0.05, 3),
+}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
+         "刚", "桂英", "华", "鹏", "婷", "玲", "斌", "宇", "浩", "凯", "健", "俊", "帆", "雪", "琳"]
+CHANNELS = {"phone": 0.35, "chat": 0.25, "app": 0.15, "email": 0.08, "store": 0.08, "social": 0.05, "onsite": 0.04}
+PRIORITIES = {"urgent": 0.05, "high": 0.15, "normal": 0.65, "low": 0.15}
+CATEGORIES = {"物流延迟": 0.30, "商品质量": 0.20, "退换货流程": 0.15, "售后响应慢": 0.10, "系统故障": 0.07, "服务态度": 0.06,
+              "账单疑问": 0.05, "安装预约": 0.04, "会员权益": 0.03}
+HOURS = np.array([1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1], dtype=float)
+CHECKLIST = (("礼貌用语", 10, False), ("问题确认", 20, False), ("解决方案", 30, False), ("记录完整", 20, False),
+             ("信息安全", 20, True))
+
+
+def agents() -> dict[str, list[str]]:
+    names, i = {}, 0
+    for dept, (_, n) in DEPARTMENTS.items():
+        names[dept] = []
+        for _ in range(n):
+            names[dept].append(SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)])
+            i += 1
+    return names
+
+
+def night(hour: np.ndarray) -> np.ndarray:
+    return (hour >= 22) | (hour < 7)
+
+
+def tickets(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    day = rng.integers(0, days, n)
+    hour = rng.choice(24, n, p=HOURS / HOURS.sum())
+    created = (pd.Timestamp(start) + pd.to_timedelta(day, "D") + pd.to_timedelta(hour, "h")
+               + pd.to_timedelta(rng.integers(0, 3600, n), "s")).floor("s")
+    depts = list(DEPARTMENTS)
+    dept = rng.choice(len(depts), n, p=[v[0] for v in DEPARTMENTS.values()])
+    staff = agents()
+    agent = np.array([staff[depts[d]][k % len(staff[depts[d]])] for d, k in zip(dept, rng.integers(0, 1000, n))],
+                     dtype=object)
+    prio = rng.choice(list(PRIORITIES), n, p=list(PRIORITIES.values()))
+    is_night = night(hour)
+    # first response: minutes, lognormal; the night shift is understaffed
+    median = np.where(is_night, 14.0, 4.0) * np.where(prio == "urgent", 0.5, 1.0)
+    fr_min = rng.lognormal(np.log(median), 0.7)
+    responded = rng.random(n) > 0.01
+    first = created + pd.to_timedelta(np.round(fr_min * 60), "s")
+    res_h = rng.lognormal(np.log(np.where(prio == "urgent", 2.0, 14.0)), 0.9)
+    resolved = created + pd.to_timedelta(np.round(res_h * 3600), "s")
+    end = pd.Timestamp(start) + pd.Timedelta(days=days)
+    unresolved = (rng.random(n) < 0.04) | (resolved >= end)
+    contacts = np.where(rng.random(n) < 0.72, 1, rng.integers(2, 5, n))
+    reopened = rng.random(n) < 0.06
+    late = fr_min > np.where(prio == "urgent", 5, 10)
+    complaint = rng.random(n) < np.where(late, 0.09, 0.025)
+    cat = rng.choice(list(CATEGORIES), n, p=np.array(list(CATEGORIES.values())) / sum(CATEGORIES.values()))
+    frame = pd.DataFrame({
+        "ticket_id": [f"T{start[:4]}{i:07d}" for i in range(1, n + 1)],
+        "created_at": created,
+        "channel": rng.choice(list(CHANNELS), n, p=list(CHANNELS.values())),
+        "department": np.array(depts, dtype=object)[dept],
+        "agent": agent,
+        "priority": prio,
+        "category": cat.astype(object),
+        "first_response_at": first.where(responded),
+        "resolved_at": resolved.where(~unresolved),
+        "contacts": contacts,
+        "reopened": reopened & ~unresolved,
+        "is_complaint": complaint,
+        "resolution_note": np.where(rng.random(n) < 0.96, "已处理并回访客户", None).astype(object),
+    })
+    frame.loc[rng.random(n) < 0.01, "agent"] = None
+    frame.loc[rng.random(n) < 0.02, "category"] = None
+    frame.loc[frame["resolved_at"].isna(), "resolution_note"] = None
+    frame = frame.sort_values("created_at", kind="stable").reset_index(drop=True)
+    frame["ticket_id"] = [f"T{start[:4]}{i:07d}" for i in range(1, n + 1)]
+    return frame
+
+
+def surveys(t: pd.DataFrame, seed: int = 8) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    done = t[t["resolved_at"].notna()]
+    s = done[rng.random(len(done)) < 0.3]
+    n = len(s)
+    late = ((s["first_response_at"] - s["created_at"]).dt.total_seconds() / 60 > 10).to_numpy()
+    base = np.where(late | s["is_complaint"].to_numpy(), 3.0, 4.4)
+    csat = np.clip(np.round(rng.normal(base, 0.8)), 1, 5).astype(int)
+    nps = np.clip(np.round(rng.normal(base * 2 - 0.5, 1.8)), 0, 10).astype(int)
+    which = rng.random(n)
+    out = pd.DataFrame({
+        "survey_id": [f"S{i:07d}" for i in range(1, n + 1)],
+        "ticket_id": s["ticket_id"].to_numpy(),
+        "submitted_at": (s["resolved_at"] + pd.to_timedelta(rng.integers(600, 86400 * 2, n), "s")).to_numpy(),
+        "channel": s["channel"].to_numpy(), "department": s["department"].to_numpy(), "agent": s["agent"].to_numpy(),
+        "csat": pd.array(np.where(which < 0.9, csat, 0), dtype="Int64"),
+        "nps": pd.array(np.where(which > 0.15, nps, 0), dtype="Int64"),
+        "comment": np.where(csat >= 4, "服务很耐心", np.where(csat <= 2, "等待时间太长", None)).astype(object),
+    })
+    out.loc[which >= 0.9, "csat"] = pd.NA
+    out.loc[which <= 0.15, "nps"] = pd.NA
+    return out
+
+
+def inspections(t: pd.DataFrame, seed: int = 9) -> pd.DataFrame:
+    """Ticket audits of a ~10 % sample, plus on-site and mystery checks of the store department."""
+    rng = np.random.default_rng(seed)
+    audited = t[rng.random(len(t)) < 0.10]
+    rows = []
+    methods = np.where(audited["department"].to_numpy() == "门店运营部",
+                       rng.choice(["onsite", "mystery"], len(audited)),
+                       np.where(audited["channel"].to_numpy() == "phone", "call_review", "ticket_audit"))
+    fail_critical = rng.random(len(audited)) < 0.03
+    for k, (tid, dept, agent, when, method, crit_fail) in enumerate(zip(
+            audited["ticket_id"], audited["department"], audited["agent"], audited["created_at"], methods,
+            fail_critical)):
+        at = when + pd.Timedelta(days=1, hours=2)
+        for item, max_score, critical in CHECKLIST:
+            if critical:
+                score = 0 if crit_fail else max_score
+            else:
+                score = int(min(max_score, max(0, round(rng.normal(max_score * 0.88, max_score * 0.12)))))
+            rows.append((f"QA{k + 1:06d}", at, method, dept, agent, tid, item, score, max_score, critical,
+                         "泄露客户手机号" if critical and crit_fail else None))
+    return pd.DataFrame(rows, columns=schema.INSPECTIONS.keys)
+
+
+def generate(n: int = 4000, seed: int = 7, start: str = "2026-07-01", days: int = 92) -> dict[str, pd.DataFrame]:
+    t = tickets(n, start, days, seed)
+    return {"tickets": t, "surveys": surveys(t, seed + 1), "inspections": inspections(t, seed + 2)}
+
+
+# ------------------------------------------------------------------ exports, as the users' systems write them
+
+def _labels(frame: pd.DataFrame, table) -> pd.DataFrame:
+    """Canonical keys → Chinese headers and Chinese labels, as a Chinese ticket system exports."""
+    out = frame.copy()
+    for f in table.fields:
+        if f.enum is not None:
+            out[f.key] = out[f.key].map(lambda k: f.enum.label(k, "zh"), na_action="ignore")
+        elif f.type == "bool":
+            out[f.key] = out[f.key].map({True: "是", False: "否"})
+    return out.rename(columns={f.key: f.zh for f in table.fields})
+
+
+def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
+    """tickets.csv (UTF-8 BOM, 2026/9/3 8:05 dates), surveys.csv (GBK, 2026年9月3日 08:05), inspections.xlsx."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t = _labels(data["tickets"], schema.TICKETS)
+    for c in ("创建时间", "首次响应时间", "解决时间"):
+        t[c] = t[c].map(lambda v: f"{v.year}/{v.month}/{v.day} {v.hour}:{v.minute:02d}:{v.second:02d}",
+                        na_action="ignore")
+    t.to_csv(folder / "tickets.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    s = _labels(data["surveys"], schema.SURVEYS)
+    s["提交时间"] = s["提交时间"].map(lambda v: f"{v.year}年{v.month}月{v.day}日 {v.hour:02d}:{v.minute:02d}")
+    s.to_csv(folder / "surveys.csv", index=False, encoding="gb18030", lineterminator="\r\n")
+    i = _labels(data["inspections"], schema.INSPECTIONS)
+    xlsx = folder / "inspections.xlsx"
+    tmp = folder / ".inspections.tmp.xlsx"
+    i.to_excel(tmp, index=False, engine="openpyxl")
+    _reproducible(tmp, xlsx)
+    return [folder / "tickets.csv", folder / "surveys.csv", xlsx]
+
+
+def _reproducible(tmp: Path, target: Path) -> None:
+    from pyaddin.build.workbook import CORE_XML
+    from pyaddin.ooxml.package import normalise_zip
+
+    with zipfile.ZipFile(tmp):
+        pass
+    normalise_zip(tmp, target, replace={"docProps/core.xml": CORE_XML})
+    tmp.unlink()
+
+
+def main(argv: list[str]) -> None:
+    folder = Path(argv[0] if argv else ROOT / "samples")
+    for p in write_exports(folder, generate()):
+        print(p)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
