@@ -89,7 +89,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         if src is None:
             if f.required:
                 issues.append(Issue(None, f.label("zh"), None, "missing_column",
-                                    (("label", f"{f.zh} / {f.en}"), ("key", f.key)), where))
+                                    (("label", f"{f.zh} / {f.en}"), ("field", f.key)), where))
             col = pd.Series(None, index=raw.index, dtype=object)
         else:
             col = raw[src]

@@ -139,7 +139,7 @@ def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, 
     nums = pd.concat([values[is_num].astype(float), serial_text.dropna()])
     if len(nums):
         ok = (nums > 0) & (nums < 2958466)  # Excel's calendar ends on 9999-12-31
-        out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).round("s")
+        out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).dt.round("s")
 
     text = text[serial_text.isna()]
     if len(text):

@@ -49,7 +49,7 @@ MESSAGES = {
     "unknown_source": "Cannot read “{path}”: only CSV, XLSX, XLSM and XLS files are supported.",
     "encoding_failed": "Cannot tell the text encoding of “{path}”. Save it from Excel as “CSV UTF-8” and try again.",
     "no_header": "No recognisable header row in “{path}”. The first row must hold column names (such as “Ticket ID”, “Created at”).",
-    "missing_column": "Required column “{label}” is missing. Add it to the source file, or map an existing column to “{key}” in the Mapping table.",
+    "missing_column": "Required column “{label}” is missing. Add it to the source file, or map an existing column to “{field}” in the Mapping table.",
     "bad_datetime": "not a date and time that can be read",
     "bad_bool": "not a yes/no value (use 是/否, Y/N, yes/no, true/false, 1/0)",
     "bad_number": "not a number",

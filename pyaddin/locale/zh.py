@@ -49,7 +49,7 @@ MESSAGES = {
     "unknown_source": "无法读取“{path}”:只支持CSV、XLSX、XLSM和XLS文件。",
     "encoding_failed": "无法识别“{path}”的文字编码。请在Excel中另存为“CSV UTF-8”后重试。",
     "no_header": "“{path}”中没有找到可识别的表头。请确认第一行是列名(如“工单编号”“创建时间”)。",
-    "missing_column": "缺少必需的列“{label}”。请在来源文件中加上此列,或在“字段映射”表中把已有列映射到“{key}”。",
+    "missing_column": "缺少必需的列“{label}”。请在来源文件中加上此列,或在“字段映射”表中把已有列映射到“{field}”。",
     "bad_datetime": "无法识别的日期时间",
     "bad_bool": "无法识别的是/否值(可用:是/否、Y/N、yes/no、true/false、1/0)",
     "bad_number": "不是有效的数字",

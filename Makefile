@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := out/qualitybook_demo.xlsm
+
+.PHONY: setup demo test build samples benchmark clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: setup
+	rm -rf out && mkdir -p out
+	$(BIN)/qualitybook new $(DEMO)
+	$(BIN)/qualitybook import $(DEMO) samples/tickets.csv --into tickets
+	$(BIN)/qualitybook import $(DEMO) samples/surveys.csv --into surveys
+	$(BIN)/qualitybook import $(DEMO) samples/inspections.xlsx --into inspections
+	$(BIN)/qualitybook check $(DEMO)
+	@echo "Demo workbook: $(DEMO)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+build: setup          ## regenerate the committed workbook and templates
+	$(BIN)/python scripts/build_workbook.py
+
+samples: setup        ## regenerate the bundled sample exports
+	$(BIN)/python scripts/sample_data.py samples
+
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf out $(VENV)

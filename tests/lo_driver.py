@@ -1,0 +1,119 @@
+"""Drive headless LibreOffice through its Python UNO bridge (run with the system python3 that has ``uno``).
+
+    python3 lo_driver.py modules BOOK            → {"libraries": {lib: [modules]}}
+    python3 lo_driver.py run BOOK A1 A2 ...      → {"A1": [kind, argument], ...}   (RunAction per action)
+    python3 lo_driver.py frozen BOOK EXE ACTION  → [kind, argument] with the executable configured
+    python3 lo_driver.py cells BOOK SHEET RANGE  → the range's strings after a recalculation
+
+Prints one JSON document on stdout.  Each call starts its own soffice with a fresh profile.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+class Office:
+    def __enter__(self):
+        self.profile = tempfile.mkdtemp(prefix="qb-lo-")
+        self.pipe = "qb" + str(os.getpid())
+        self.proc = subprocess.Popen(
+            ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+             f"-env:UserInstallation=file://{self.profile}", f"--accept=pipe,name={self.pipe};urp;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        for _ in range(240):
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("LibreOffice did not start")
+        self.desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        return self
+
+    def open(self, path):
+        url = uno.systemPathToFileUrl(os.path.abspath(path))
+        doc = self.desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True), prop("MacroExecutionMode", 4)))
+        if doc is None:
+            raise RuntimeError(f"LibreOffice could not open {path}")
+        return doc
+
+    def __exit__(self, *exc):
+        try:
+            self.desktop.terminate()
+        except Exception:
+            pass
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def modules(doc):
+    libs = doc.BasicLibraries
+    out = {}
+    for name in libs.getElementNames():
+        libs.loadLibrary(name)
+        out[name] = sorted(libs.getByName(name).getElementNames())
+    return {"libraries": out}
+
+
+def call(doc, sub, *args):
+    url = f"vnd.sun.star.script:VBAProject.QualityBook.{sub}?language=Basic&location=document"
+    return doc.getScriptProvider().getScript(url).invoke(tuple(args), (), ())
+
+
+def recorded(doc):
+    sheet = doc.Sheets.getByName("xlwings.conf")
+    return [sheet.getCellRangeByName("D1").getString(), sheet.getCellRangeByName("D2").getString()]
+
+
+def main(argv):
+    cmd, book = argv[0], argv[1]
+    with Office() as office:
+        doc = office.open(book)
+        try:
+            if cmd == "modules":
+                result = modules(doc)
+            elif cmd == "run":
+                result = {}
+                for action in argv[2:]:
+                    call(doc, "RunAction", action)
+                    result[action] = recorded(doc)
+            elif cmd == "frozen":
+                exe, action = argv[2], argv[3]
+                conf = doc.Sheets.getByName("xlwings.conf")
+                for r in range(0, 50):
+                    if conf.getCellByPosition(0, r).getString() == "QualityBook Executable":
+                        conf.getCellByPosition(1, r).setString(exe)
+                call(doc, "RunAction", action)
+                result = recorded(doc)
+            elif cmd == "cells":
+                doc.calculateAll()
+                rng = doc.Sheets.getByName(argv[2]).getCellRangeByName(argv[3])
+                result = [list(row) for row in rng.getDataArray()]
+            else:
+                raise SystemExit(f"unknown command {cmd}")
+        finally:
+            doc.close(True)
+    print(json.dumps(result, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,85 @@
+"""The committed workbook and templates are what the build makes; the ribbon and the registry agree."""
+import re
+
+from lxml import etree
+from pyopenvba import ExcelFile
+
+from conftest import ROOT, parts
+
+from pyaddin.actions import load
+from pyaddin.build import ribbon
+from pyaddin.build.vba import xlwings_modules
+from pyaddin.build.workbook import build_all
+from pyaddin.ooxml.package import Package
+from pyaddin.ooxml.tables import tables
+from pyaddin.schema import TABLES
+
+COMMITTED = ["qualitybook.xlsm", "templates/qualitybook_en.xlsm", "templates/problem_list_zh.xlsx",
+             "templates/problem_list_en.xlsx", "templates/root_cause_zh.xlsx", "templates/root_cause_en.xlsx",
+             "templates/improvement_plan_zh.xlsx", "templates/improvement_plan_en.xlsx"]
+
+
+def test_committed_artefacts_match_a_fresh_build(tmp_path):
+    built = build_all(tmp_path)
+    assert sorted(str(p.relative_to(tmp_path)) for p in built) == sorted(COMMITTED)
+    for rel in COMMITTED:
+        assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), f"{rel} differs: run scripts/build_workbook.py"
+
+
+def test_every_table_is_a_named_excel_table_with_its_schema_headers():
+    for path, lang in ((ROOT / "qualitybook.xlsm", "zh"), (ROOT / "templates/qualitybook_en.xlsm", "en")):
+        with Package(path) as pkg:
+            found = tables(pkg)
+        for t in TABLES:
+            assert found[t.name].columns == [f.label(lang) for f in t.fields]
+            assert found[t.name].sheet == t.sheet(lang)
+
+
+def test_ribbon_has_one_button_per_registered_action_and_nothing_else():
+    p = parts(ROOT / "qualitybook.xlsm")
+    assert b'Target="customUI/customUI14.xml"' in p["_rels/.rels"] and ribbon.REL_TYPE.encode() in p["_rels/.rels"]
+    ui = etree.fromstring(p["customUI/customUI14.xml"])
+    assert ui.tag == "{http://schemas.microsoft.com/office/2009/07/customui}customUI"
+    buttons = ui.findall(".//{*}button")
+    assert [b.get("tag") for b in buttons] == list(load())
+    groups = [g.get("id") for g in ui.findall(".//{*}group")]
+    assert groups == [f"qb_grp_{g}" for g in ("data", "analysis", "improvement", "departments", "appraisal", "reports")]
+    for b in buttons:
+        assert b.get("onAction") == "QB_OnAction" and b.get("imageMso") and b.get("label") and b.get("screentip")
+    assert "计算KPI" in [b.get("label") for b in buttons]
+
+
+def test_vba_holds_quality_book_and_the_pinned_xlwings_modules():
+    with ExcelFile(ROOT / "qualitybook.xlsm") as x:
+        names = x.module_names()
+        assert {"QualityBook", "xlwings", "Dictionary"} <= set(names)
+        for name, code in xlwings_modules().items():
+            assert x.get_module(name) == code
+        qb = x.get_module("QualityBook")
+    assert "Public Sub RunAction(ByVal actionName As String)" in qb
+    assert "RunFrozenPython exe" in qb and "RunPython \"import pyaddin.excel" in qb
+    for callback in set(re.findall(r'onAction="(\w+)"', parts(ROOT / "qualitybook.xlsm")["customUI/customUI14.xml"].decode())):
+        assert f"Public Sub {callback}(" in qb
+    assert b"macroEnabled.main+xml" in parts(ROOT / "qualitybook.xlsm")["[Content_Types].xml"]
+
+
+def test_standards_sheet_is_prefilled_with_the_domain_defaults(tmp_path):
+    from pyaddin.book import FileBook
+    from pyaddin.schema import STANDARDS
+
+    with FileBook(ROOT / "qualitybook.xlsm") as b:
+        d = b.read(STANDARDS).data
+    targets = d[d["kind"] == "target"].set_index("key")["value"].to_dict()
+    assert targets == {"first_response_sla_pct": 90, "resolution_sla_pct": 90, "fcr_pct": 75, "csat_pct": 85,
+                       "nps": 30, "complaint_rate_pct": 5, "record_completeness_pct": 95, "qa_score_pct": 85}
+    sla = d[d["kind"] == "sla_first_response"].set_index("key")["value"].to_dict()
+    assert sla == {"urgent": 5, "high": 10, "normal": 10, "low": 30}
+    res = d[d["kind"] == "sla_resolution"].set_index("key")["value"].to_dict()
+    assert res == {"urgent": 4, "high": 24, "normal": 48, "low": 72}
+
+
+def test_sample_exports_match_a_fresh_generation(tmp_path):
+    import sample_data
+
+    for p in sample_data.write_exports(tmp_path, sample_data.generate()):
+        assert p.read_bytes() == (ROOT / "samples" / p.name).read_bytes(), p.name

@@ -1,0 +1,60 @@
+"""CLI conventions: help everywhere, exit codes, RunFrozenPython's arguments, errors as messages."""
+import pytest
+
+from pyaddin.actions import load
+from pyaddin.book import FileBook
+from pyaddin.excel import run_in_book
+
+
+def test_every_command_has_help(runner, cli):
+    for name, cmd in cli.commands.items():
+        r = runner.invoke(cli, [name, "--help"])
+        assert r.exit_code == 0 and cmd.help and len(cmd.help) > 20, name
+
+
+def test_usage_errors_exit_2(runner, cli, book):
+    assert runner.invoke(cli, ["import", str(book), "x.csv"]).exit_code == 2  # --into missing
+    r = runner.invoke(cli, ["import", str(book), "nope.csv", "--into", "tickets"])
+    assert r.exit_code == 2 and "找不到文件" in r.output
+
+
+def test_run_accepts_the_arguments_run_frozen_python_appends(runner, cli):
+    r = runner.invoke(cli, ["run", "no_such_action", '--wb=质量.xlsm', "--from_xl=1",
+                            "--app=C:\\Program Files\\Microsoft Office\\EXCEL.EXE", "--hwnd=1234"])
+    assert r.exit_code == 2 and "unknown action 'no_such_action'" in r.output
+
+
+def test_new_builds_a_workbook_in_either_language(runner, cli, tmp_path):
+    for lang, sheet in (("zh", "工单数据"), ("en", "Tickets")):
+        p = tmp_path / f"{lang}.xlsm"
+        assert runner.invoke(cli, ["new", str(p), "--lang", lang]).exit_code == 0
+        with FileBook(p) as b:
+            assert b.locs["tbl_tickets"].sheet == sheet and b.lang == lang
+    assert runner.invoke(cli, ["new", str(tmp_path / "zh.xlsm")]).exit_code == 2  # exists
+
+
+def test_an_error_from_the_ribbon_is_a_chinese_message_box_not_a_traceback(book, tmp_path):
+    shown = []
+    with FileBook(book) as b:
+        b.ask_file = lambda: str(tmp_path / "missing.csv")
+        code = run_in_book("import_tickets", b, lambda msg, title: shown.append((title, msg)))
+    title, msg = shown[0]
+    assert code == 2 and title == "QualityBook 出错"
+    assert msg.startswith("找不到文件") and "File not found" in msg and "Traceback" not in msg
+    assert "qualitybook.log" in msg
+
+
+def test_an_unexpected_error_points_to_the_log(book, monkeypatch):
+    shown = []
+    with FileBook(book) as b:
+        monkeypatch.setattr(b, "read", lambda *a, **k: 1 / 0)
+        run_in_book("check", b, lambda msg, title: shown.append(msg))
+    assert "发生了意外错误" in shown[0] and "ZeroDivisionError" in shown[0] and "Traceback" not in shown[0]
+
+
+@pytest.mark.parametrize("name", [a.name for a in load().values() if a.planned])
+def test_planned_actions_say_so_clearly(name, book):
+    shown = []
+    with FileBook(book) as b:
+        assert run_in_book(name, b, lambda msg, title: shown.append(msg)) == 0
+    assert "后续版本" in shown[0] and "later version" in shown[0]
