@@ -1,0 +1,289 @@
+"""Every indicator of DOMAIN.md §4, on pandas frames: no Excel, no files.
+
+Each ticket gets its flags once (SLA met / breached, first-contact resolution, complete
+record…); every breakdown is then a group-by sum of those flags, so the overall figure
+and the per-channel, per-department and per-agent figures share one definition and one
+pass over the data, fast enough for a million tickets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
+           "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
+           "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct")
+DIMENSIONS = ("channel", "department", "agent")
+
+
+@dataclass
+class Standards:
+    """Targets and SLA as read from 监控标准 (defaults of DOMAIN.md §4 when a row is missing)."""
+
+    first_response_min: dict[str, float] = field(default_factory=lambda: {"urgent": 5, "high": 10, "normal": 10, "low": 30})
+    resolution_h: dict[str, float] = field(default_factory=lambda: {"urgent": 4, "high": 24, "normal": 48, "low": 72})
+    targets: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # metric → (ge|le, target, band)
+    settings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def qa_pass_mark(self) -> float:
+        return float(self.settings.get("qa_pass_mark", 80))
+
+    @classmethod
+    def from_table(cls, rows: pd.DataFrame) -> "Standards":
+        from ..schema import SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+
+        std = cls(
+            first_response_min={p: v[0] for p, v in SLA_DEFAULTS.items()},
+            resolution_h={p: v[1] for p, v in SLA_DEFAULTS.items()},
+            targets={m: (d, float(t), float(WARNING_BAND)) for m, d, t in TARGET_DEFAULTS},
+            settings={k: float(v) for k, v in SETTING_DEFAULTS},
+        )
+        for r in rows.itertuples(index=False):
+            if pd.isna(r.value):
+                continue
+            if r.kind == "sla_first_response":
+                std.first_response_min[r.key] = float(r.value)
+            elif r.kind == "sla_resolution":
+                std.resolution_h[r.key] = float(r.value)
+            elif r.kind == "target":
+                band = float(r.warning_band) if not pd.isna(r.warning_band) else float(WARNING_BAND)
+                std.targets[r.key] = (r.direction or "ge", float(r.value), band)
+            elif r.kind in ("setting", "weight"):
+                std.settings[r.key] = float(r.value)
+        return std
+
+
+def status(value, target: tuple[str, float, float] | None) -> str | None:
+    """met / warning (within the band on the wrong side) / missed; None without a value or a target."""
+    if target is None or value is None or pd.isna(value):
+        return None
+    direction, goal, band = target
+    gap = value - goal if direction == "ge" else goal - value
+    if gap >= 0:
+        return "met"
+    return "warning" if gap >= -band else "missed"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: pd.Timestamp  # first day, 00:00
+    end: pd.Timestamp  # exclusive: the start of the day after the last day
+    as_of: pd.Timestamp
+
+    def as_json(self) -> dict:
+        return {"start": self.start.date().isoformat(), "end": (self.end - pd.Timedelta(days=1)).date().isoformat(),
+                "as_of": self.as_of.isoformat()}
+
+
+def period(start, last_day, as_of=None) -> Period:
+    s = pd.Timestamp(start).normalize()
+    e = pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
+    return Period(s, e, pd.Timestamp(as_of) if as_of is not None else e)
+
+
+def month_period(ym: str, as_of=None) -> Period:
+    s = pd.Timestamp(ym + "-01")
+    return period(s, s + pd.offsets.MonthEnd(0), as_of)
+
+
+def quarter_period(q: str, as_of=None) -> Period:
+    year, n = int(q[:4]), int(q[-1])
+    s = pd.Timestamp(year=year, month=3 * n - 2, day=1)
+    return period(s, s + pd.offsets.QuarterEnd(0), as_of)
+
+
+def last_full_month(created: pd.Series, as_of=None) -> Period:
+    """The latest calendar month that the data covers to its last day."""
+    latest = created.max()
+    if pd.isna(latest):
+        latest = pd.Timestamp.now()
+    month_start = latest.normalize().replace(day=1)
+    if (latest.normalize() + pd.Timedelta(days=1)).day != 1:
+        month_start = month_start - pd.offsets.MonthBegin(1)
+    return month_period(month_start.strftime("%Y-%m"), as_of)
+
+
+def _pct(num, den):
+    """100 × num / den, null when the denominator is 0 (works on scalars and Series)."""
+    if isinstance(den, pd.Series):
+        return (100.0 * num / den.where(den > 0)).astype(float)
+    return None if not den else 100.0 * float(num) / float(den)
+
+
+# ----------------------------------------------------------------------------- tickets
+
+def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
+    """One row per ticket with the numbers every ticket metric is a sum or a quantile of."""
+    created = t["created_at"]
+    prio = t["priority"].fillna("normal")
+    fr_target = prio.map(std.first_response_min).astype(float)
+    res_target = prio.map(std.resolution_h).astype(float)
+    fr_min = (t["first_response_at"] - created).dt.total_seconds() / 60.0
+    res_h = (t["resolved_at"] - created).dt.total_seconds() / 3600.0
+    age_min = (as_of - created).dt.total_seconds() / 60.0
+    resolved = t["resolved_at"].notna()
+    contacts = t["contacts"].fillna(1)
+    reopened = t["reopened"].fillna(False).astype(bool)
+    note = t["resolution_note"].notna()
+    return pd.DataFrame({
+        "fr_min": fr_min,
+        "fr_met": fr_min <= fr_target,
+        "fr_breached": (fr_min > fr_target) | (fr_min.isna() & (age_min > fr_target)),
+        "res_h": res_h,
+        "res_met": res_h <= res_target,
+        "res_breached": (res_h > res_target) | (res_h.isna() & (age_min / 60.0 > res_target)),
+        "resolved": resolved,
+        "fcr": resolved & (contacts == 1) & ~reopened,
+        "reopened": reopened,
+        "complaint": t["is_complaint"].fillna(False).astype(bool),
+        "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note),
+    }, index=t.index)
+
+
+_SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete")
+
+
+def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
+    """Ticket metrics per group (keys: a Series to group by, or None for one overall row)."""
+    by = keys if keys is not None else pd.Series(0, index=flags.index)
+    g = flags.groupby(by, sort=True, dropna=True)
+    s = g[list(_SUMS)].sum()
+    s["tickets"] = g.size()
+    out = pd.DataFrame(index=s.index)
+    out["tickets"] = s["tickets"]
+    out["first_response_sla_pct"] = _pct(s["fr_met"], s["fr_met"] + s["fr_breached"])
+    out["resolution_sla_pct"] = _pct(s["res_met"], s["res_met"] + s["res_breached"])
+    out["median_first_response_min"] = g["fr_min"].quantile(0.5)
+    out["p90_first_response_min"] = g["fr_min"].quantile(0.9)
+    out["median_resolution_h"] = g["res_h"].quantile(0.5)
+    out["fcr_pct"] = _pct(s["fcr"], s["resolved"])
+    out["reopen_rate_pct"] = _pct(s["reopened"], s["resolved"])
+    out["complaint_rate_pct"] = _pct(s["complaint"], s["tickets"])
+    out["record_completeness_pct"] = _pct(s["complete"], s["tickets"])
+    return out
+
+
+def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: str | None) -> pd.Series:
+    """Open at ``as_of``: created before it and not resolved before it — over the whole table."""
+    open_ = (all_tickets["created_at"] < as_of) & ~(all_tickets["resolved_at"] < as_of)
+    by = all_tickets[keys] if keys else pd.Series(0, index=all_tickets.index)
+    return open_.groupby(by, sort=True, dropna=True).sum()
+
+
+# ----------------------------------------------------------------------------- surveys and inspections
+
+def _survey_frame(s: pd.DataFrame, keys) -> pd.DataFrame:
+    by = keys if keys is not None else pd.Series(0, index=s.index)
+    csat, nps = s["csat"].astype(float), s["nps"].astype(float)
+    f = pd.DataFrame({"csat_n": csat.notna(), "csat_ok": csat >= 4, "nps_n": nps.notna(), "promoter": nps >= 9,
+                      "detractor": nps <= 6}, index=s.index)
+    g = f.groupby(by, sort=True, dropna=True).sum()
+    out = pd.DataFrame(index=g.index)
+    out["csat_pct"] = _pct(g["csat_ok"], g["csat_n"])
+    out["nps"] = _pct(g["promoter"], g["nps_n"]) - _pct(g["detractor"], g["nps_n"])
+    return out
+
+
+def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
+    """One row per inspection: its score %, zero when a critical item is below its max."""
+    f = pd.DataFrame({"inspection_id": i["inspection_id"], "score": i["score"].astype(float),
+                      "max_score": i["max_score"].astype(float),
+                      "critical_fail": i["critical"].fillna(False).astype(bool)
+                      & (i["score"].astype(float) < i["max_score"].astype(float)),
+                      "department": i["department"], "agent": i["agent"]})
+    g = f.groupby("inspection_id", sort=False)
+    out = g.agg(score=("score", "sum"), max_score=("max_score", "sum"), critical_fail=("critical_fail", "any"),
+                department=("department", "first"), agent=("agent", "first"))
+    out["pct"] = np.where(out["critical_fail"], 0.0, 100.0 * out["score"] / out["max_score"].where(out["max_score"] > 0))
+    return out
+
+
+def _inspection_frame(scores: pd.DataFrame, keys, pass_mark: float) -> pd.DataFrame:
+    by = keys if keys is not None else pd.Series(0, index=scores.index)
+    f = pd.DataFrame({"pct": scores["pct"], "fail": scores["pct"] < pass_mark, "n": scores["pct"].notna()},
+                     index=scores.index)
+    g = f.groupby(by, sort=True, dropna=True)
+    out = pd.DataFrame(index=g.size().index)
+    out["qa_score_pct"] = g["pct"].mean()
+    sums = g[["fail", "n"]].sum()
+    out["qa_fail_rate_pct"] = _pct(sums["fail"], sums["n"])
+    return out
+
+
+# ----------------------------------------------------------------------------- putting it together
+
+def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
+    return frame[(frame[column] >= p.start) & (frame[column] < p.end)]
+
+
+def compute(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards,
+            p: Period) -> dict:
+    """The whole KPI result: period, overall and every breakdown, each a dict of METRICS."""
+    t = in_period(tickets, "created_at", p)
+    s = in_period(surveys, "submitted_at", p)
+    i = in_period(inspections, "inspected_at", p)
+    flags = ticket_flags(t, std, p.as_of)
+    scores = inspection_scores(i)
+    result = {"period": p.as_json()}
+    for dim in (None, *DIMENSIONS):
+        parts = [
+            _ticket_frame(flags, t[dim] if dim else None),
+            backlog(tickets, p.as_of, dim).rename("backlog"),
+            _survey_frame(s, s[dim] if dim else None),
+        ]
+        if dim != "channel":  # inspections carry no channel
+            parts.append(_inspection_frame(scores, scores[dim] if dim else None, std.qa_pass_mark))
+        frame = pd.concat(parts, axis=1).reindex(columns=list(METRICS))
+        frame["tickets"] = frame["tickets"].fillna(0)
+        if dim is None:
+            result["overall"] = _metrics(frame.iloc[0]) if len(frame) else _metrics(pd.Series(dtype=float))
+        else:
+            result[f"by_{dim}"] = {str(k): _metrics(row) for k, row in frame.iterrows()}
+    if "overall" in result:
+        result["overall"]["tickets"] = int(len(t))
+    return result
+
+
+def _metrics(row: pd.Series) -> dict:
+    out = {}
+    for m in METRICS:
+        v = row.get(m)
+        if v is None or pd.isna(v):
+            out[m] = 0 if m == "tickets" else None
+        elif m in ("tickets", "backlog"):
+            out[m] = int(v)
+        else:
+            out[m] = float(v)
+    return out
+
+
+def weekly_trend(tickets: pd.DataFrame, surveys: pd.DataFrame, std: Standards, p: Period) -> pd.DataFrame:
+    """Main indicators per ISO week (weeks starting Monday) within the period."""
+    t = in_period(tickets, "created_at", p)
+    s = in_period(surveys, "submitted_at", p)
+    week_t = t["created_at"].dt.to_period("W-SUN").dt.start_time
+    week_s = s["submitted_at"].dt.to_period("W-SUN").dt.start_time
+    flags = ticket_flags(t, std, p.as_of)
+    tf = _ticket_frame(flags, week_t)
+    sf = _survey_frame(s, week_s)
+    out = pd.concat([tf, sf], axis=1)
+    out.index.name = "week"
+    cols = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"]
+    return out.reindex(columns=cols).reset_index()
+
+
+def hour_weekday(tickets: pd.DataFrame, std: Standards, p: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
+    t = in_period(tickets, "created_at", p)
+    flags = ticket_flags(t, std, p.as_of)
+    hour, wd = t["created_at"].dt.hour, t["created_at"].dt.weekday
+    grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
+    f = flags.assign(hour=hour, weekday=wd)
+    g = f.groupby(["hour", "weekday"])
+    vol = g.size().reindex(grid, fill_value=0).unstack()
+    sums = g[["fr_met", "fr_breached"]].sum().reindex(grid, fill_value=0)
+    sla = _pct(sums["fr_met"], sums["fr_met"] + sums["fr_breached"]).unstack()
+    return vol, sla
