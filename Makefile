@@ -21,6 +21,8 @@ demo: setup
 	$(BIN)/qualitybook import $(DEMO) samples/surveys.csv --into surveys
 	$(BIN)/qualitybook import $(DEMO) samples/inspections.xlsx --into inspections
 	$(BIN)/qualitybook check $(DEMO)
+	$(BIN)/qualitybook kpi $(DEMO)
+	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup

@@ -151,6 +151,16 @@ class FileBook(Gateway):
         self.__dict__.setdefault("_pending", {})[table.name] = data
         self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
 
+    def dashboard_header(self, table: Table, text: str) -> None:
+        """The line under the dashboard's title: period and time of calculation."""
+        ox.write_cells(self.pkg, self.loc(table).sheet_part, {"A2": text})
+
+    def fit_charts(self, table: Table) -> None:
+        """Stretch the charts drawn from ``table`` to the rows it now has."""
+        loc = self.loc(table)
+        _, top, _, bottom = loc.bounds
+        ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom)
+
     def check_writable(self) -> None:
         ensure_writable(self.path)
 

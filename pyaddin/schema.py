@@ -88,6 +88,7 @@ class Table:
     id_field: str | None = None
     needs_one_of: tuple[str, ...] = ()  # a row needs at least one of these filled
     style: str = "TableStyleMedium2"
+    place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
 
     def sheet(self, lang: str) -> str:
         return self.sheet_zh if lang == "zh" else self.sheet_en
@@ -288,6 +289,22 @@ KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("status", "状态", "Status", width=9),
 ), style="TableStyleMedium9")
 
+_WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三", "Wed"), ("thu", "周四", "Thu"),
+             ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
+KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI看板", "KPI", "computed", (
+    F("week", "周(起始日)", "Week of", "date", width=12),
+    F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
+    F("resolution_sla_pct", "解决达成率%", "Resolution SLA %", "percent", width=11),
+    F("fcr_pct", "一次解决率%", "FCR %", "percent", width=10), F("csat_pct", "满意度%", "CSAT %", "percent", width=9),
+    F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
+    F("tickets", "工单量", "Tickets", "integer", width=8),
+), style="TableStyleLight9", place=("tbl_kpi", 4, 8))
+KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI看板", "KPI", "computed", (
+    F("hour", "时段", "Hour", "integer", width=6),
+    *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
+    *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
+), style="TableStyleLight15", place=("tbl_kpi", 4, 16))
+
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
     F("pct", "占比%", "Share %", "percent", width=9), F("cum_pct", "累计占比%", "Cumulative %", "percent", width=11),
@@ -362,7 +379,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
                              APPRAISAL, LOG, REJECTS, MAPPING)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

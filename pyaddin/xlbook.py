@@ -72,6 +72,12 @@ class XlBook(Gateway):
         lo.resize(sheet.range((top.row, top.column), (top.row + max(len(grid) - 1, 1), top.column + len(cols) - 1)))
 
 
+    def dashboard_header(self, table: Table, text: str) -> None:
+        self._table(table)[0].range("A2").value = text
+
+    def fit_charts(self, table: Table) -> None:
+        """Excel stretches charts drawn from a table's columns as the table resizes: nothing to do."""
+
     def check_writable(self) -> None:
         """Excel holds the book open for us; nothing to check."""
 

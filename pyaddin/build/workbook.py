@@ -23,7 +23,7 @@ from .. import schema
 from ..locale import LANGS, guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
 from ..schema import BOOL_LABELS, Table
-from . import ribbon, vba
+from . import dashboard, ribbon, vba
 
 LAST_ROW = 1048576
 CONFIG_SHEET = "xlwings.conf"
@@ -76,9 +76,13 @@ def _validation_list(field, lang: str) -> str | None:
 
 
 def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[list] | None = None) -> None:
-    ws = wb.create_sheet(table.sheet(lang))
-    top = TABLE_TOP.get(table.name, 1)
-    for i, f in enumerate(table.fields, start=1):
+    if table.place:
+        ws = wb[table.sheet(lang)]
+        _, top, left = table.place
+    else:
+        ws = wb.create_sheet(table.sheet(lang))
+        top, left = TABLE_TOP.get(table.name, 1), 0
+    for i, f in enumerate(table.fields, start=1 + left):
         letter = get_column_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = f.width
@@ -95,17 +99,22 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
             dv.add(f"{letter}{top + 1}:{letter}{LAST_ROW}")
             ws.add_data_validation(dv)
     for r, row in enumerate(rows or [], start=top + 1):
-        for c, v in enumerate(row, start=1):
+        for c, v in enumerate(row, start=1 + left):
             ws.cell(row=r, column=c, value=v)
     last = top + max(len(rows or []), 1)
-    ref = f"A{top}:{get_column_letter(len(table.fields))}{last}"
+    ref = f"{get_column_letter(1 + left)}{top}:{get_column_letter(left + len(table.fields))}{last}"
     t = XlTable(displayName=table.name, ref=ref)
     t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
     ws.add_table(t)
-    ws.freeze_panes = f"A{top + 1}"
+    if not table.place:
+        ws.freeze_panes = f"A{top + 1}"
     ws.row_dimensions[top].height = 30
+    if table.name == "tbl_kpi_heatmap":
+        dashboard.heatmap_colours(ws, top, left)
+    if table.name == "tbl_kpi_trend":
+        dashboard.trend_charts(ws, table, top, left, lang)
     if table.name == "tbl_kpi":
-        ws.cell(row=1, column=1, value=LANGS[lang].GROUPS["analysis"] + " · KPI").font = TITLE_FONT
+        ws.cell(row=1, column=1, value=LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
         status_col = get_column_letter(table.keys.index("status") + 1)
         for status, (bg, fg) in STATUS_FILLS.items():
             ws.conditional_formatting.add(

@@ -269,7 +269,9 @@ def weekly_trend(tickets: pd.DataFrame, surveys: pd.DataFrame, std: Standards, p
     flags = ticket_flags(t, std, p.as_of)
     tf = _ticket_frame(flags, week_t)
     sf = _survey_frame(s, week_s)
-    out = pd.concat([tf, sf], axis=1)
+    weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
+    out = pd.concat([tf, sf], axis=1).reindex(weeks)  # every week of the period, empty ones too
+    out["tickets"] = out["tickets"].fillna(0)
     out.index.name = "week"
     cols = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"]
     return out.reindex(columns=cols).reset_index()
@@ -279,7 +281,7 @@ def hour_weekday(tickets: pd.DataFrame, std: Standards, p: Period) -> tuple[pd.D
     """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
     t = in_period(tickets, "created_at", p)
     flags = ticket_flags(t, std, p.as_of)
-    hour, wd = t["created_at"].dt.hour, t["created_at"].dt.weekday
+    hour, wd = t["created_at"].dt.hour, t["created_at"].dt.day_of_week
     grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
     f = flags.assign(hour=hour, weekday=wd)
     g = f.groupby(["hour", "weekday"])

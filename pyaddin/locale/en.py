@@ -78,6 +78,9 @@ MESSAGES = {
     "saved_backup": "Saved; the previous file was kept as “{backup}”.",
     "created": "Created workbook “{path}”.",
     "choose_file": "Choose the file to import",
+    "bad_period": "Cannot read the period “{value}”: {reason}. Use a form like 2026-09, 2026Q3 or 2026-09-01.",
+    "kpi_refused": "{count} value(s) in the data cannot be read; no KPI was computed and the workbook is unchanged. Run Check data and fix them first.",
+    "kpi_done": "KPIs for {start} to {end}: {tickets} tickets, first-response SLA {fr}%, CSAT {csat}%, QA score {qa}%. Written to the KPI sheet.",
     "where_sheet": "sheet “{sheet}”",
 }
 
@@ -95,3 +98,10 @@ GUIDE = [
     ("Safety", "Every write keeps a backup (.bak) and leaves the workbook untouched if it fails. Every action is logged."),
     ("Python setup", "Buttons call Python through xlwings: qualitybook.exe beside the workbook is used when present; otherwise set Interpreter_Win on the xlwings.conf sheet."),
 ]
+
+DASHBOARD_TITLE = "Service quality KPI dashboard"
+DASHBOARD = {
+    "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
+    "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
+    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent",
+}

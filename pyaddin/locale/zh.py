@@ -78,6 +78,9 @@ MESSAGES = {
     "saved_backup": "已保存;原文件备份为“{backup}”。",
     "created": "已创建工作簿“{path}”。",
     "choose_file": "请选择要导入的文件",
+    "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3 或 2026-09-01 这样的格式。",
+    "kpi_refused": "数据中有{count}处无法识别的值,KPI未计算,工作簿保持原样。请先运行“校验数据”并修正。",
+    "kpi_done": "已计算{start}至{end}的KPI:工单{tickets}件,首响达成率{fr}%,满意度{csat}%,质检得分{qa}%。结果已写入“KPI看板”。",
     "where_sheet": "工作表“{sheet}”",
 }
 
@@ -95,3 +98,10 @@ GUIDE = [
     ("安全", "每次写入都先保存备份(.bak),失败时工作簿保持原样。所有操作记录在“操作日志”。"),
     ("Python 设置", "按钮通过 xlwings 调用 Python。若工作簿旁有 qualitybook.exe(打包程序),直接使用它;否则在“xlwings.conf”表的 Interpreter_Win 填写Python路径。"),
 ]
+
+DASHBOARD_TITLE = "服务质量KPI看板"
+DASHBOARD = {
+    "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
+    "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
+    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人",
+}

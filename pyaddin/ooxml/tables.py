@@ -185,17 +185,20 @@ def column_styles(sheet_xml: bytes) -> dict[int, str]:
     return styles
 
 
+MERGE_LIMIT = 2_000_000  # sheets smaller than this may share rows with other content: merge cell by cell
+_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+
+
 def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
     """Replace the table's header and rows with ``columns``; return the new location."""
-    c1, top, _, _ = loc.bounds
+    c1, top, c2_old, bottom_old = loc.bounds
     xml = pkg.read(loc.sheet_part)
+    styles = column_styles(xml)
     m = _SHEETDATA.search(xml)
     old = m.group(0)
-    above = [r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) < top]
     header_row = next((r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) == top), b"")
     hs = _HEADER_STYLE.search(header_row)
     header_style = hs.group(1).decode() if hs else ""
-    styles = column_styles(xml)
 
     n = len(columns[0].values) if columns else 0
     letters = [col_letter(c1 + i) for i in range(len(columns))]
@@ -203,24 +206,119 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
         f'<c r="{letter}{top}"' + (f' s="{header_style}"' if header_style else "")
         + f' t="inlineStr"><is><t>{escape(col.header)}</t></is></c>'
         for letter, col in zip(letters, columns))
-    parts = [b"<sheetData>", *above, f'<row r="{top}">{header}</row>'.encode()]
-    if n:
-        rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
-        body = rownums.radd('<row r="') + '">'
-        for i, (letter, col) in enumerate(zip(letters, columns)):
-            vals = Column(col.header, col.values.reset_index(drop=True), col.numeric)
-            body = body + _cells(vals, letter, rownums, styles.get(c1 + i, ""))
-        body = body + "</row>"
-        parts.append("".join(body.tolist()).encode("utf-8"))
-    parts.append(b"</sheetData>")
     last_row = top + max(n, 1)
     ref = f"{letters[0]}{top}:{letters[-1]}{last_row}"
-    new = xml[:m.start()] + b"".join(parts) + xml[m.end():]
-    first_row = int(re.search(rb'r="(\d+)"', above[0]).group(1)) if above else top
-    new = _DIMENSION.sub(f'<dimension ref="A{min(first_row, top)}:{letters[-1]}{last_row}"/>'.encode(), new, count=1)
-    pkg.write(loc.sheet_part, new)
+    if len(xml) < MERGE_LIMIT:  # small sheet: keep every cell outside the table's old and new area
+        cells = {top: [(c1 + i, f'<c r="{letter}{top}"' + (f' s="{header_style}"' if header_style else "")
+                        + f' t="inlineStr"><is><t>{escape(col.header)}</t></is></c>')
+                       for i, (letter, col) in enumerate(zip(letters, columns))]}
+        for i, (letter, col) in enumerate(zip(letters, columns)):
+            vals = Column(col.header, col.values.reset_index(drop=True), col.numeric)
+            rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
+            for r, cell in zip(range(top + 1, top + 1 + n), _cells(vals, letter, rownums, styles.get(c1 + i, ""))):
+                if cell:
+                    cells.setdefault(r, []).append((c1 + i, cell))
+        area = (c1, top, max(c2_old, c1 + len(columns) - 1), max(bottom_old, last_row))
+        new_data = _merge(old.decode("utf-8"), cells, area)
+    else:  # a data sheet of its own: rows above the table are kept, the rest is the table
+        above = [r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) < top]
+        parts = [b"<sheetData>", *above, f'<row r="{top}">{header}</row>'.encode()]
+        if n:
+            rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
+            body = rownums.radd('<row r="') + '">'
+            for i, (letter, col) in enumerate(zip(letters, columns)):
+                vals = Column(col.header, col.values.reset_index(drop=True), col.numeric)
+                body = body + _cells(vals, letter, rownums, styles.get(c1 + i, ""))
+            body = body + "</row>"
+            parts.append("".join(body.tolist()).encode("utf-8"))
+        parts.append(b"</sheetData>")
+        new_data = b"".join(parts)
+    new = xml[:m.start()] + new_data + xml[m.end():]
+    pkg.write(loc.sheet_part, _dimension(new))
     pkg.write(loc.table_part, _table_xml(pkg.read(loc.table_part), ref, [c.header for c in columns]))
     return TableLoc(loc.name, loc.sheet, loc.sheet_part, loc.table_part, ref, [c.header for c in columns])
+
+
+def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> None:
+    """Set single cells (text or numbers) on a small sheet, keeping every other cell."""
+    xml = pkg.read(sheet_part)
+    m = _SHEETDATA.search(xml)
+    text = m.group(0).decode("utf-8")
+    for ref, value in values.items():
+        c, r, _, _ = split_ref(ref)
+        if isinstance(value, (int, float)):
+            cell = f'<c r="{ref}"><v>{value!r}</v></c>'
+        else:
+            cell = f'<c r="{ref}" t="inlineStr"><is><t>{escape(_xml_safe(str(value)))}</t></is></c>'
+        text = _merge(text, {r: [(c, cell)]}, (c, r, c, r)).decode("utf-8")
+    pkg.write(sheet_part, _dimension(xml[:m.start()] + text.encode("utf-8") + xml[m.end():]))
+
+
+def _merge(sheet_data: str, new_cells: dict[int, list[tuple[int, str]]], area: tuple[int, int, int, int]) -> bytes:
+    """Old rows minus the cells inside ``area`` (c1, r1, c2, r2), plus ``new_cells``; rows and cells in order."""
+    c1, r1, c2, r2 = area
+    rows: dict[int, list[tuple[int, str]]] = {}
+    attrs: dict[int, str] = {}
+    for rm in _ROW.finditer(sheet_data.encode("utf-8")):
+        r = int(rm.group(1))
+        row = rm.group(0).decode("utf-8")
+        head = row[:row.index(">") + 1]
+        attrs[r] = head[:-2] + ">" if head.endswith("/>") else head
+        kept = []
+        for cm in _CELL.finditer(row):
+            c = col_index(cm.group(1))
+            if not (r1 <= r <= r2 and c1 <= c <= c2):
+                kept.append((c, cm.group(0)))
+        rows[r] = kept
+    for r, cells in new_cells.items():
+        rows.setdefault(r, []).extend(cells)
+    out = ["<sheetData>"]
+    for r in sorted(rows):
+        cells = sorted(rows[r], key=lambda x: x[0])
+        if not cells and r1 <= r <= r2:
+            continue
+        out.append((attrs.get(r) or f'<row r="{r}">') + "".join(x for _, x in cells) + "</row>")
+    out.append("</sheetData>")
+    return "".join(out).encode("utf-8")
+
+
+def _dimension(xml: bytes) -> bytes:
+    """Recompute <dimension> from the rows and cells present (cheap: first and last row only)."""
+    m = _SHEETDATA.search(xml)
+    rows = list(_ROW.finditer(m.group(0))) if len(xml) < MERGE_LIMIT else None
+    if rows is None:
+        first = _ROW.search(m.group(0))
+        last_r = m.group(0).rfind(b'<row r="')
+        last = _ROW.match(m.group(0), last_r) if last_r >= 0 else None
+        rows = [x for x in (first, last) if x]
+    if not rows:
+        return xml
+    max_col = 0
+    for r in rows:
+        for cm in re.finditer(rb'<c r="([A-Z]+)\d+"', r.group(0)):
+            max_col = max(max_col, col_index(cm.group(1).decode()))
+    ref = f"A{int(rows[0].group(1))}:{col_letter(max_col)}{int(rows[-1].group(1))}"
+    return _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), xml, count=1)
+
+
+REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+REL_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+
+
+def retarget_charts(pkg: Package, sheet_part: str, sheet_name: str, first_row: int, last_row: int) -> None:
+    """Make every single-column chart range on ``sheet_part`` that starts at ``first_row`` end at ``last_row``."""
+    sheet = ("'" + sheet_name.replace("'", "''") + "'").encode("utf-8")
+    pattern = re.compile(re.escape(sheet) + rb"!\$([A-Z]+)\$" + str(first_row).encode() + rb"(?::\$[A-Z]+\$\d+)?(?!\d)")
+
+    def stretch(mm):
+        col = mm.group(1)
+        return sheet + b"!$" + col + b"$" + str(first_row).encode() + b":$" + col + b"$" + str(last_row).encode()
+    for _, typ, drawing in relationships(pkg, sheet_part):
+        if typ != REL_DRAWING:
+            continue
+        for _, ctyp, chart in relationships(pkg, drawing):
+            if ctyp == REL_CHART:
+                pkg.write(chart, pattern.sub(stretch, pkg.read(chart)))
 
 
 def _table_xml(data: bytes, ref: str, headers: list[str]) -> bytes:

@@ -1,1 +1,98 @@
-"""KPI action (issue 4)."""
+"""The KPI action: read the three input tables and the standards, compute, write the dashboard."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .. import schema
+from ..actions import Outcome, implements
+from ..core import kpi
+from ..errors import DataProblems, QBError
+from ..locale import LANGS, metric_name
+from .data import problem_lines
+
+SCOPES = ("overall", "channel", "department", "agent")
+
+
+def choose_period(created: pd.Series, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
+    """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last full month in the data."""
+    try:
+        if period:
+            return kpi.month_period(period, as_of)
+        if quarter:
+            return kpi.quarter_period(quarter.upper(), as_of)
+        if date_from or date_to:
+            return kpi.period(date_from or created.min(), date_to or created.max(), as_of)
+        return kpi.last_full_month(created, as_of)
+    except (ValueError, TypeError) as e:
+        raise QBError("bad_period", value=str(period or quarter or f"{date_from}..{date_to}"), reason=str(e)) from None
+
+
+def read_inputs(book):
+    """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
+    frames, issues = {}, []
+    for key in ("tickets", "surveys", "inspections"):
+        table = schema.table(key)
+        parsed = book.read(table, mapping=book.mapping(table))
+        frames[key] = parsed.data
+        issues += parsed.issues
+    if issues:
+        raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
+    std = kpi.Standards.from_table(book.read(schema.STANDARDS).data)
+    return frames, std
+
+
+def kpi_rows(result: dict, std: kpi.Standards, lang: str) -> pd.DataFrame:
+    """The long table of the dashboard: one row per scope, group and metric, value beside target and status."""
+    words, status_words = LANGS[lang].DASHBOARD, LANGS[lang].STATUS
+    rows = []
+    for scope in SCOPES:
+        groups = {"": result["overall"]} if scope == "overall" else result[f"by_{scope}"]
+        for group, metrics in groups.items():
+            label = schema.CHANNEL.label(group, lang) if scope == "channel" else group
+            for m in kpi.METRICS:
+                target = std.targets.get(m)
+                st = kpi.status(metrics[m], target)
+                rows.append({"scope": words[scope], "group": label or words["overall"], "metric": m,
+                             "name": metric_name(m, lang), "value": metrics[m],
+                             "target": target[1] if target else None, "status": status_words.get(st)})
+    return pd.DataFrame(rows, columns=schema.KPI.keys)
+
+
+def heatmap_rows(vol: pd.DataFrame, sla: pd.DataFrame) -> pd.DataFrame:
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    out = pd.DataFrame({"hour": range(24)})
+    for i, d in enumerate(days):
+        out[f"volume_{d}"] = vol[i].to_numpy()
+    for i, d in enumerate(days):
+        out[f"sla_{d}"] = sla[i].to_numpy()
+    return out
+
+
+@implements("kpi")
+def compute_kpi(book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
+    book.check_writable()
+    frames, std = read_inputs(book)
+    p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of)
+    result = kpi.compute(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
+    trend = kpi.weekly_trend(frames["tickets"], frames["surveys"], std, p)
+    vol, sla = kpi.hour_weekday(frames["tickets"], std, p)
+    book.write(schema.KPI, kpi_rows(result, std, book.lang))
+    book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
+    book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
+    pj = result["period"]
+    now = dt.datetime.now().replace(microsecond=0)
+    book.dashboard_header(schema.KPI, LANGS[book.lang].DASHBOARD["header"].format(
+        start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=now.isoformat(sep=" ")))
+    book.fit_charts(schema.KPI_TREND)
+    book.log("kpi", schema.KPI.sheet(book.lang), f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
+    book.save()
+    o = result["overall"]
+    return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
+                                "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
+                                "qa": _fmt(o["qa_score_pct"])}, data=result)
+
+
+def _fmt(v):
+    return "—" if v is None else f"{v:.1f}"

@@ -1,0 +1,181 @@
+"""Every KPI of DOMAIN.md §4 on small tables computed by hand, through the real import and kpi commands."""
+import json
+
+import pytest
+
+from conftest import ROOT, parts, write_csv
+
+from pyaddin.book import FileBook
+from pyaddin.schema import STANDARDS
+
+TICKETS_ZH = """工单编号,创建时间,渠道,责任部门,处理人,优先级,问题类别,首次响应时间,解决时间,联系次数,是否重开,是否投诉,处理记录
+T1,2026-09-01 08:00,电话,A部,a1,普通,X,2026-09-01 08:05,2026-09-01 10:00,1,否,否,已处理
+T2,2026-09-02 09:00,在线,A部,a1,紧急,Y,2026-09-02 09:08,2026-09-02 15:00,2,是,是,已处理
+T3,2026-09-30 23:58,电话,B部,a2,紧急,,,,,,,
+T4,2026-09-29 08:00,邮件,B部,a2,低,X,,,,,,
+T5,2026-08-15 08:00,电话,B部,a2,普通,X,2026-08-15 08:01,,,,,
+T6,2026-09-10 10:00,电话,A部,a1,普通,X,2026-09-10 10:10,2026-09-13 10:00,1,否,否,
+T7,2026-10-01 00:00,电话,A部,a1,普通,X,,,,,,
+"""
+SURVEYS_ZH = """问卷编号,提交时间,渠道,责任部门,处理人,满意度评分,推荐意愿
+S1,2026-09-05 10:00,电话,A部,a1,5,10
+S2,2026-09-06 10:00,在线,A部,a1,3,
+S3,2026-09-07 10:00,电话,B部,a2,,6
+S4,2026-08-30 10:00,电话,A部,a1,1,0
+"""
+INSPECTIONS_ZH = """质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项
+I1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否
+I1,2026-09-03 10:00,工单抽查,A部,a1,信息安全,20,20,是
+I2,2026-09-04 10:00,录音抽检,B部,a2,礼貌,10,10,否
+I2,2026-09-04 10:00,录音抽检,B部,a2,信息安全,15,20,是
+I3,2026-09-05 10:00,明察,A部,a1,礼貌,7,10,否
+I4,2026-08-05 10:00,明察,A部,a1,礼貌,1,10,否
+"""
+EN_HEADERS = {  # the same data as an English export with text dates in other forms
+    "工单编号,创建时间,渠道,责任部门,处理人,优先级,问题类别,首次响应时间,解决时间,联系次数,是否重开,是否投诉,处理记录":
+        "Ticket ID,Created at,Channel,Department,Agent,Priority,Category,First response at,Resolved at,Contacts,Reopened,Complaint,Resolution note",
+    "问卷编号,提交时间,渠道,责任部门,处理人,满意度评分,推荐意愿": "Survey ID,Submitted at,Channel,Department,Agent,CSAT,NPS",
+    "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项": "Inspection ID,Inspected at,Method,Department,Agent,Item,Score,Max score,Critical",
+}
+
+OVERALL = {
+    "tickets": 5, "first_response_sla_pct": 50.0, "resolution_sla_pct": 100 / 3, "median_first_response_min": 8.0,
+    "p90_first_response_min": 9.6, "median_resolution_h": 6.0, "fcr_pct": 200 / 3, "reopen_rate_pct": 100 / 3,
+    "complaint_rate_pct": 20.0, "record_completeness_pct": 60.0, "backlog": 3, "csat_pct": 50.0, "nps": 0.0,
+    "qa_score_pct": (28 / 30 * 100 + 0 + 70) / 3, "qa_fail_rate_pct": 200 / 3,
+}
+
+
+def english(text: str) -> str:
+    head, rest = text.split("\n", 1)
+    rest = (rest.replace("2026-09-", "2026/9/").replace("2026-08-", "2026/8/").replace("2026-10-", "2026/10/")
+            .replace(",否", ",N").replace(",是", ",Y").replace("电话", "Phone").replace("在线", "Chat")
+            .replace("邮件", "Email").replace("普通", "Normal").replace("紧急", "Urgent").replace("低", "Low")
+            .replace("工单抽查", "Ticket audit").replace("录音抽检", "Call review").replace("明察", "On-site check"))
+    return EN_HEADERS[head] + "\n" + rest
+
+
+def load(runner, cli, book, tmp_path, lang="zh"):
+    for name, text in (("tickets", TICKETS_ZH), ("surveys", SURVEYS_ZH), ("inspections", INSPECTIONS_ZH)):
+        src = write_csv(tmp_path / f"{name}_{lang}.csv", text if lang == "zh" else english(text))
+        r = runner.invoke(cli, ["import", str(book), str(src), "--into", name])
+        assert r.exit_code == 0, r.output
+
+
+def kpi_json(runner, cli, book, *extra):
+    r = runner.invoke(cli, ["kpi", str(book), "--period", "2026-09", "--json", *extra])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def approx(d):
+    return {k: (pytest.approx(v) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+def test_overall_metrics_match_the_hand_computation(book, runner, cli, tmp_path):
+    load(runner, cli, book, tmp_path)
+    r = kpi_json(runner, cli, book)
+    assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
+    assert r["overall"] == approx(OVERALL)
+    assert set(r) == {"period", "overall", "by_channel", "by_department", "by_agent"}
+
+
+def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):
+    load(runner, cli, book, tmp_path)
+    r = kpi_json(runner, cli, book)
+    assert set(r["by_channel"]) == {"phone", "chat", "email"}
+    phone = r["by_channel"]["phone"]
+    assert phone["tickets"] == 3 and phone["first_response_sla_pct"] == 100.0  # T3 is still inside its target
+    assert phone["csat_pct"] == 100.0 and phone["nps"] == 0.0 and phone["qa_score_pct"] is None
+    b = r["by_department"]["B部"]
+    assert b["tickets"] == 2 and b["first_response_sla_pct"] == 0.0 and b["backlog"] == 3
+    assert b["resolution_sla_pct"] is None and b["fcr_pct"] is None and b["median_resolution_h"] is None
+    assert b["qa_score_pct"] == 0.0 and b["qa_fail_rate_pct"] == 100.0  # failed critical item zeroes I2
+    assert b["csat_pct"] is None and b["nps"] == -100.0
+    assert r["by_agent"]["a1"] == approx(r["by_department"]["A部"])
+
+
+def test_as_of_moves_the_sla_clock_and_the_backlog(book, runner, cli, tmp_path):
+    load(runner, cli, book, tmp_path)
+    r = kpi_json(runner, cli, book, "--as-of", "2026-10-01 00:10")
+    assert r["overall"]["first_response_sla_pct"] == pytest.approx(40.0)  # T3 unanswered for 12 min > 5
+    assert r["overall"]["backlog"] == 4  # T7 now created before as_of
+
+
+def test_the_same_numbers_from_english_headers_and_text_dates(runner, cli, tmp_path):
+    import shutil
+
+    book = tmp_path / "en.xlsm"
+    shutil.copy(ROOT / "templates" / "qualitybook_en.xlsm", book)
+    load(runner, cli, book, tmp_path, "en")
+    r = kpi_json(runner, cli, book)
+    assert r["overall"] == approx(OVERALL)
+
+
+def test_an_edited_standard_changes_the_result(book, runner, cli, tmp_path):
+    load(runner, cli, book, tmp_path)
+    with FileBook(book) as b:
+        std = b.read(STANDARDS).data
+        std.loc[(std["kind"] == "sla_first_response") & (std["key"] == "urgent"), "value"] = 10
+        b.write(STANDARDS, std)
+        b.save(backup=False)
+    r = kpi_json(runner, cli, book)
+    assert r["overall"]["first_response_sla_pct"] == pytest.approx(75.0)  # T2's 8 minutes now meet the target
+
+
+def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book, runner, cli, tmp_path):
+    load(runner, cli, book, tmp_path)
+    before = parts(book)
+    r = runner.invoke(cli, ["kpi", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0 and "KPIs for 2026-09-01 to 2026-09-30" in r.output
+    with FileBook(book) as b:
+        d = b.read(__import__("pyaddin.schema", fromlist=["KPI"]).KPI).data
+        loc = b.locs["tbl_kpi"]
+    fr = d[(d["scope"] == "总体") & (d["metric"] == "first_response_sla_pct")].iloc[0]
+    assert fr["value"] == 50.0 and fr["target"] == 90 and fr["status"] == "未达标"
+    comp = d[(d["scope"] == "总体") & (d["metric"] == "complaint_rate_pct")].iloc[0]
+    assert comp["target"] == 5 and comp["status"] == "未达标"
+    after = parts(book)
+    changed = {n for n in before if before[n] != after[n]}
+    log_loc = None
+    with FileBook(book) as b:
+        log_loc = b.locs["tbl_log"]
+    allowed = {loc.sheet_part, log_loc.sheet_part, log_loc.table_part, "xl/charts/chart1.xml", "xl/charts/chart2.xml"}
+    allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part == loc.sheet_part}
+    assert changed <= allowed and loc.sheet_part in changed
+    assert b"$I$5:$I$9" in after["xl/charts/chart1.xml"]  # five weeks of September
+
+
+def test_heat_map_shows_the_night_shift(tmp_path, runner, cli):
+    import shutil
+
+    book = tmp_path / "demo.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
+        assert runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
+    assert runner.invoke(cli, ["kpi", str(book), "--quarter", "2026Q3"]).exit_code == 0
+    from pyaddin.schema import KPI_HEATMAP
+
+    with FileBook(book) as b:
+        h = b.read(KPI_HEATMAP).data.set_index("hour")
+    sla = h[[c for c in h.columns if c.startswith("sla_")]]
+    vol = h[[c for c in h.columns if c.startswith("volume_")]]
+    night = sla.loc[[0, 1, 2, 3, 4, 5, 23]].stack().mean()
+    day = sla.loc[range(9, 18)].stack().mean()
+    assert day > 85 and night < day - 25
+    assert vol.loc[10].sum() > 5 * vol.loc[3].sum()
+
+
+def test_bad_data_stops_the_calculation_with_the_cell(book, runner, cli, tmp_path):
+    from pyaddin.ooxml import tables as ox
+    import pandas as pd
+
+    with FileBook(book) as b:
+        loc = b.locs["tbl_tickets"]
+        ox.write_rows(b.pkg, loc, [ox.Column(h, pd.Series([v], dtype=object), False) for h, v in zip(
+            loc.columns, ["Z1", "31/31/2026", "电话", "A部", "", "", "", "", "", "", "", "", ""])])
+        b.pkg.save(backup=False)
+    original = book.read_bytes()
+    r = runner.invoke(cli, ["kpi", str(book)])
+    assert r.exit_code == 1 and "工单数据: 第2行,列“创建时间”,值“31/31/2026”" in r.output
+    assert book.read_bytes() == original
