@@ -140,14 +140,16 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
 
 def _check_unique(ids, rows, header, existing, issues, where):
     filled = ids.dropna()
-    first = {}
-    for i, v in filled.items():
-        if v in existing:
-            issues.append(Issue(int(rows[i]), header, v, "duplicate_existing", (), where))
-        elif v in first:
-            issues.append(Issue(int(rows[i]), header, v, "duplicate", (("other", first[v]),), where))
-        else:
-            first[v] = int(rows[i])
+    clash = filled.isin(existing) if existing else pd.Series(False, index=filled.index)
+    for i in filled.index[clash.to_numpy()]:
+        issues.append(Issue(int(rows[i]), header, filled[i], "duplicate_existing", (), where))
+    dup = filled.duplicated(keep="first") & ~clash
+    if dup.any():
+        first_row = {}
+        for i, v in filled[~dup].items():
+            first_row.setdefault(v, int(rows[i]))
+        for i in filled.index[dup.to_numpy()]:
+            issues.append(Issue(int(rows[i]), header, filled[i], "duplicate", (("other", first_row[filled[i]]),), where))
 
 
 def _check_rows(table, out, raw, rows, headers, issues, where):

@@ -26,11 +26,26 @@ _YMD = (r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
 _YEAR_LAST = r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
 
 
+def map_unique(col: pd.Series, func) -> pd.Series:
+    """``col.map(func)`` evaluated once per distinct value: exports repeat a handful of labels a million times."""
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series([None] * len(col), index=col.index, dtype=object)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = None
+    return pd.Series(mapped[codes], index=col.index, dtype=object)
+
+
+def _kind(col: pd.Series) -> str:
+    return pd.api.types.infer_dtype(col, skipna=True)
+
+
 def is_blank(col: pd.Series) -> pd.Series:
     """Empty cells: None, NaN, NaT or whitespace-only text."""
     blank = col.isna().to_numpy(dtype=bool).copy()
     if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
-        blank |= col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+        blank |= map_unique(col, lambda v: isinstance(v, str) and not v.strip()).fillna(False).to_numpy(dtype=bool)
     return pd.Series(blank, index=col.index)
 
 
@@ -55,8 +70,7 @@ def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, (dt.datetime, pd.Timestamp)):
             return pd.Timestamp(v).isoformat(sep=" ")
         return str(v)
-    out = col.map(one, na_action="ignore").astype(object)
-    out = out.where(out.notna(), None)
+    out = map_unique(col, one)
     return out, pd.Series(False, index=col.index)
 
 
@@ -96,7 +110,7 @@ def parse_bool(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         if key.isdigit():  # a count such as Zendesk's "Reopens": 2 → reopened
             return int(key) > 0
         return None
-    parsed = col[~blank].map(one)
+    parsed = map_unique(col[~blank], one)
     out = pd.Series(pd.NA, index=col.index, dtype="boolean")
     ok = parsed.notna()
     out.loc[parsed.index[ok]] = parsed[ok].astype(bool)
@@ -106,7 +120,7 @@ def parse_bool(col: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_enum(col: pd.Series, enum: Enum) -> tuple[pd.Series, pd.Series]:
     blank = is_blank(col)
     lookup = enum.lookup()
-    parsed = col[~blank].map(lambda v: lookup.get(norm(v)))
+    parsed = map_unique(col[~blank], lambda v: lookup.get(norm(v)))
     out = pd.Series(None, index=col.index, dtype=object)
     out.loc[parsed.index] = parsed
     out = out.where(out.notna(), None)
@@ -122,6 +136,11 @@ def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, 
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         out = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
         return out.astype("datetime64[ns]"), pd.Series(False, index=col.index)
+    if _kind(col) in ("datetime", "datetime64", "date", "empty"):  # what calamine gives for our own date cells
+        try:
+            return pd.to_datetime(col).astype("datetime64[ns]"), pd.Series(False, index=col.index)
+        except (TypeError, ValueError):
+            pass
     blank = is_blank(col)
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     values = col[~blank]
