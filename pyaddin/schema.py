@@ -289,14 +289,27 @@ KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("status", "状态", "Status", width=9),
 ), style="TableStyleMedium9")
 
+_METRIC_FIELDS = {f.key: f for f in (
+    F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
+    F("resolution_sla_pct", "解决达成率%", "Resolution SLA %", "percent", width=11),
+    F("fcr_pct", "一次解决率%", "FCR %", "percent", width=10),
+    F("csat_pct", "满意度%", "CSAT %", "percent", width=9),
+    F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
+    F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
+    F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
+)}
+
+
+def metric_fields(*keys: str) -> tuple[Field, ...]:
+    """Indicator columns of computed tables, declared once."""
+    return tuple(_METRIC_FIELDS[k] for k in keys)
+
+
 _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三", "Wed"), ("thu", "周四", "Thu"),
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
 KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI看板", "KPI", "computed", (
     F("week", "周(起始日)", "Week of", "date", width=12),
-    F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
-    F("resolution_sla_pct", "解决达成率%", "Resolution SLA %", "percent", width=11),
-    F("fcr_pct", "一次解决率%", "FCR %", "percent", width=10), F("csat_pct", "满意度%", "CSAT %", "percent", width=9),
-    F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
+    *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
 ), style="TableStyleLight9", place=("tbl_kpi", 4, 8))
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI看板", "KPI", "computed", (
@@ -357,11 +370,8 @@ APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "co
     F("quarter", "季度", "Quarter", width=9), F("level", "对象类型", "Level", width=9),
     F("department", "部门", "Department", width=14), F("agent", "人员", "Agent", width=12),
     F("tickets", "工单量", "Tickets", "integer", width=8),
-    F("csat_pct", "满意度%", "CSAT %", "percent", width=9),
-    F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
-    F("fcr_pct", "一次解决率%", "FCR %", "percent", width=10), F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
-    F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
-    F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
+    *metric_fields("csat_pct", "first_response_sla_pct", "fcr_pct", "qa_score_pct", "rectification_pct",
+                   "complaint_rate_pct"),
     F("deduction", "投诉扣分", "Deduction", "number", width=9), F("score", "综合得分", "Score", "number", width=9),
     F("grade", "等级", "Grade", width=8), F("rank", "部门内排名", "Rank in department", "integer", width=10),
 ), style="TableStyleMedium9")
