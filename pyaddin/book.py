@@ -69,10 +69,6 @@ class Gateway:
     user = getpass.getuser()
 
     def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
-        pending = self.__dict__.get("_pending", {})
-        if table.name in pending:  # written earlier in this run, not yet saved
-            data = pending[table.name]
-            return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
         raw, rows = self.raw(table)
         return parse_table(table, raw, rows, where=self.sheet_name(table), mapping=mapping,
                            date_order=self.date_order)
@@ -103,6 +99,8 @@ class FileBook(Gateway):
         self.pkg = Package(self.path)
         self.locs = ox.tables(self.pkg)
         self._cal = None
+        self._raw: dict[str, tuple[pd.DataFrame, pd.Series]] = {}  # each table is read from the file once
+        self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS) if "tbl_tickets" in self.locs else "zh"
         self.user = getpass.getuser()
@@ -135,8 +133,19 @@ class FileBook(Gateway):
             raise QBError("table_missing", table=table.name, sheet=table.sheet(self.lang))
         return self.locs[table.name]
 
+    def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
+        if table.name in self._pending:  # what this run wrote is what the file will hold
+            data = self._pending[table.name]
+            return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
+        return super().read(table, mapping)
+
     def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         """The table's cells as stored, with each row's sheet row number."""
+        if table.name not in self._raw:
+            self._raw[table.name] = self._read_raw(table)
+        return self._raw[table.name]
+
+    def _read_raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         self.loc(table)  # a clear error when the table is missing
         t = self._calamine().get_table_by_name(table.name)
         rows = t.to_python()
@@ -148,7 +157,7 @@ class FileBook(Gateway):
 
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
-        self.__dict__.setdefault("_pending", {})[table.name] = data
+        self._pending[table.name] = data
         self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
 
     def dashboard_header(self, table: Table, text: str) -> None:

@@ -146,8 +146,4 @@ def main():
     cli(prog_name="qualitybook")
 
 
-def _register_later_commands():
-    from . import cli_kpi  # noqa: F401
-
-
-_register_later_commands()
+from . import cli_kpi  # noqa: E402,F401  (its commands attach themselves to ``cli``)

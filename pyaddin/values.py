@@ -57,7 +57,7 @@ def _text(col: pd.Series) -> pd.Series:
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)
-    return col.map(one, na_action="ignore")
+    return map_unique(col, one)
 
 
 def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -106,11 +106,9 @@ def last_full_month(created: pd.Series, as_of=None) -> Period:
     return month_period(month_start.strftime("%Y-%m"), as_of)
 
 
-def _pct(num, den):
-    """100 × num / den, null when the denominator is 0 (works on scalars and Series)."""
-    if isinstance(den, pd.Series):
-        return (100.0 * num / den.where(den > 0)).astype(float)
-    return None if not den else 100.0 * float(num) / float(den)
+def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
+    """100 × num / den, null where the denominator is 0."""
+    return (100.0 * num / den.where(den > 0)).astype(float)
 
 
 # ----------------------------------------------------------------------------- tickets
@@ -219,15 +217,35 @@ def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
     return frame[(frame[column] >= p.start) & (frame[column] < p.end)]
 
 
+@dataclass
+class View:
+    """The period's rows and each ticket's flags, made once and shared by the result, trend and heat map."""
+
+    tickets: pd.DataFrame  # the whole table (the backlog looks beyond the period)
+    t: pd.DataFrame
+    s: pd.DataFrame
+    i: pd.DataFrame
+    flags: pd.DataFrame
+    std: Standards
+    p: Period
+
+
+def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period) -> View:
+    t = in_period(tickets, "created_at", p)
+    return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
+                ticket_flags(t, std, p.as_of), std, p)
+
+
 def compute(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards,
             p: Period) -> dict:
     """The whole KPI result: period, overall and every breakdown, each a dict of METRICS."""
-    t = in_period(tickets, "created_at", p)
-    s = in_period(surveys, "submitted_at", p)
-    i = in_period(inspections, "inspected_at", p)
-    flags = ticket_flags(t, std, p.as_of)
-    scores = inspection_scores(i)
-    result = {"period": p.as_json()}
+    return result(view(tickets, surveys, inspections, std, p))
+
+
+def result(v: View) -> dict:
+    tickets, t, s, flags, std, p = v.tickets, v.t, v.s, v.flags, v.std, v.p
+    scores = inspection_scores(v.i)
+    out = {"period": p.as_json()}
     for dim in (None, *DIMENSIONS):
         parts = [
             _ticket_frame(flags, t[dim] if dim else None),
@@ -239,12 +257,12 @@ def compute(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFr
         frame = pd.concat(parts, axis=1).reindex(columns=list(METRICS))
         frame["tickets"] = frame["tickets"].fillna(0)
         if dim is None:
-            result["overall"] = _metrics(frame.iloc[0]) if len(frame) else _metrics(pd.Series(dtype=float))
+            out["overall"] = _metrics(frame.iloc[0]) if len(frame) else _metrics(pd.Series(dtype=float))
         else:
-            result[f"by_{dim}"] = {str(k): _metrics(row) for k, row in frame.iterrows()}
-    if "overall" in result:
-        result["overall"]["tickets"] = int(len(t))
-    return result
+            out[f"by_{dim}"] = {str(k): _metrics(row) for k, row in frame.iterrows()}
+    if "overall" in out:
+        out["overall"]["tickets"] = int(len(t))
+    return out
 
 
 def _metrics(row: pd.Series) -> dict:
@@ -260,13 +278,11 @@ def _metrics(row: pd.Series) -> dict:
     return out
 
 
-def weekly_trend(tickets: pd.DataFrame, surveys: pd.DataFrame, std: Standards, p: Period) -> pd.DataFrame:
+def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
-    t = in_period(tickets, "created_at", p)
-    s = in_period(surveys, "submitted_at", p)
+    t, s, flags, p = v.t, v.s, v.flags, v.p
     week_t = t["created_at"].dt.to_period("W-SUN").dt.start_time
     week_s = s["submitted_at"].dt.to_period("W-SUN").dt.start_time
-    flags = ticket_flags(t, std, p.as_of)
     tf = _ticket_frame(flags, week_t)
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
@@ -277,10 +293,9 @@ def weekly_trend(tickets: pd.DataFrame, surveys: pd.DataFrame, std: Standards, p
     return out.reindex(columns=cols).reset_index()
 
 
-def hour_weekday(tickets: pd.DataFrame, std: Standards, p: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
-    t = in_period(tickets, "created_at", p)
-    flags = ticket_flags(t, std, p.as_of)
+    t, flags = v.t, v.flags
     hour, wd = t["created_at"].dt.hour, t["created_at"].dt.day_of_week
     grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
     f = flags.assign(hour=hour, weekday=wd)

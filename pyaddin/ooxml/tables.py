@@ -202,35 +202,30 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
 
     n = len(columns[0].values) if columns else 0
     letters = [col_letter(c1 + i) for i in range(len(columns))]
-    header = "".join(
-        f'<c r="{letter}{top}"' + (f' s="{header_style}"' if header_style else "")
-        + f' t="inlineStr"><is><t>{escape(col.header)}</t></is></c>'
-        for letter, col in zip(letters, columns))
+    hs_attr = f' s="{header_style}"' if header_style else ""
+    header_cells = [f'<c r="{letter}{top}"{hs_attr} t="inlineStr"><is><t>{escape(col.header)}</t></is></c>'
+                    for letter, col in zip(letters, columns)]
+    rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
+    body = [_cells(Column(col.header, col.values.reset_index(drop=True), col.numeric), letter, rownums,
+                   styles.get(c1 + i, "")) for i, (letter, col) in enumerate(zip(letters, columns))]
     last_row = top + max(n, 1)
     ref = f"{letters[0]}{top}:{letters[-1]}{last_row}"
     if len(xml) < MERGE_LIMIT:  # small sheet: keep every cell outside the table's old and new area
-        cells = {top: [(c1 + i, f'<c r="{letter}{top}"' + (f' s="{header_style}"' if header_style else "")
-                        + f' t="inlineStr"><is><t>{escape(col.header)}</t></is></c>')
-                       for i, (letter, col) in enumerate(zip(letters, columns))]}
-        for i, (letter, col) in enumerate(zip(letters, columns)):
-            vals = Column(col.header, col.values.reset_index(drop=True), col.numeric)
-            rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
-            for r, cell in zip(range(top + 1, top + 1 + n), _cells(vals, letter, rownums, styles.get(c1 + i, ""))):
+        cells = {top: [(c1 + i, h) for i, h in enumerate(header_cells)]}
+        for i, col_cells in enumerate(body):
+            for r, cell in zip(range(top + 1, top + 1 + n), col_cells):
                 if cell:
                     cells.setdefault(r, []).append((c1 + i, cell))
         area = (c1, top, max(c2_old, c1 + len(columns) - 1), max(bottom_old, last_row))
         new_data = _merge(old.decode("utf-8"), cells, area)
     else:  # a data sheet of its own: rows above the table are kept, the rest is the table
         above = [r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) < top]
-        parts = [b"<sheetData>", *above, f'<row r="{top}">{header}</row>'.encode()]
+        parts = [b"<sheetData>", *above, f'<row r="{top}">{"".join(header_cells)}</row>'.encode()]
         if n:
-            rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
-            body = rownums.radd('<row r="') + '">'
-            for i, (letter, col) in enumerate(zip(letters, columns)):
-                vals = Column(col.header, col.values.reset_index(drop=True), col.numeric)
-                body = body + _cells(vals, letter, rownums, styles.get(c1 + i, ""))
-            body = body + "</row>"
-            parts.append("".join(body.tolist()).encode("utf-8"))
+            rows = rownums.radd('<row r="') + '">'
+            for col_cells in body:
+                rows = rows + col_cells
+            parts.append("".join((rows + "</row>").tolist()).encode("utf-8"))
         parts.append(b"</sheetData>")
         new_data = b"".join(parts)
     new = xml[:m.start()] + new_data + xml[m.end():]
