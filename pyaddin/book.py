@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine as pc
 
@@ -61,6 +64,20 @@ def _as_text(v) -> str:
     return str(v)
 
 
+def frame_of(rows: list[list], columns: list[str], first_row: int) -> tuple[pd.DataFrame, pd.Series]:
+    """calamine's rows → one object column per header ('' is an empty cell), and each row's sheet row number."""
+    if not rows:
+        return pd.DataFrame(columns=columns, dtype=object), pd.Series(dtype=int)
+    grid = np.array(rows, dtype=object)
+    del rows
+    grid[grid == ""] = None
+    filled = ~pd.isna(grid).all(axis=1)  # the one empty row an empty Excel table keeps
+    sheet_rows = np.arange(first_row, first_row + len(grid))[filled]
+    grid = grid[filled]
+    frame = pd.DataFrame({c: grid[:, j] for j, c in enumerate(columns)}, dtype=object)
+    return frame, pd.Series(sheet_rows, index=frame.index)
+
+
 class Gateway:
     """What actions call; subclasses supply ``raw``, ``write``, ``has_table``, ``sheet_name``, ``save``, ``ask_file``."""
 
@@ -73,11 +90,19 @@ class Gateway:
         return parse_table(table, raw, rows, where=self.sheet_name(table), mapping=mapping,
                            date_order=self.date_order)
 
-    def mapping(self, table: Table) -> dict[str, str]:
-        """The user's own header mappings for ``table`` (the 字段映射 table)."""
+    def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
+        """Several tables, each with the user's header mapping (a gateway may read them concurrently)."""
+        return {t.key: self.read(t, mapping=self.mapping(t)) for t in tables}
+
+    @cached_property
+    def _mappings(self) -> pd.DataFrame:
         if not self.has_table(schema.MAPPING):
-            return {}
-        m = self.read(schema.MAPPING).data
+            return pd.DataFrame(columns=schema.MAPPING.keys)
+        return self.read(schema.MAPPING).data
+
+    def mapping(self, table: Table) -> dict[str, str]:
+        """The user's own header mappings for ``table`` (the 字段映射 table, read once per run)."""
+        m = self._mappings
         m = m[m["table"].isin([table.key, table.name, table.sheet_zh, table.sheet_en]).to_numpy(dtype=bool)]
         return dict(zip(m["source_header"], m["field"]))
 
@@ -99,7 +124,6 @@ class FileBook(Gateway):
         self.pkg = Package(self.path)
         self.locs = ox.tables(self.pkg)
         self._cal = None
-        self._raw: dict[str, tuple[pd.DataFrame, pd.Series]] = {}  # each table is read from the file once
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS) if "tbl_tickets" in self.locs else "zh"
@@ -139,21 +163,27 @@ class FileBook(Gateway):
             return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
         return super().read(table, mapping)
 
-    def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
+    def raw(self, table: Table, workbook=None) -> tuple[pd.DataFrame, pd.Series]:
         """The table's cells as stored, with each row's sheet row number."""
-        if table.name not in self._raw:
-            self._raw[table.name] = self._read_raw(table)
-        return self._raw[table.name]
-
-    def _read_raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         self.loc(table)  # a clear error when the table is missing
-        t = self._calamine().get_table_by_name(table.name)
-        rows = t.to_python()
-        frame = pd.DataFrame(rows, columns=t.columns, dtype=object) if rows else pd.DataFrame(columns=t.columns, dtype=object)
-        frame = frame.replace({"": None})
-        sheet_rows = pd.Series(range(t.start[0] + 1, t.start[0] + 1 + len(frame)), index=frame.index)
-        keep = ~frame.isna().all(axis=1)  # the one empty row an empty Excel table keeps
-        return frame[keep], sheet_rows[keep]
+        t = (workbook or self._calamine()).get_table_by_name(table.name)
+        return frame_of(t.to_python(), t.columns, t.start[0] + 1)
+
+    def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
+        """Read and parse the tables on all cores: python-calamine releases the GIL while it reads."""
+        mappings = {t.key: self.mapping(t) for t in tables}
+        for t in tables:
+            self.loc(t)
+
+        def one(t: Table) -> Parsed:
+            if t.name in self._pending:
+                return self.read(t)
+            with pc.CalamineWorkbook.from_path(str(self.path), load_tables=True) as wb:
+                raw, rows = self.raw(t, wb)
+            return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
+                               date_order=self.date_order)
+        with ThreadPoolExecutor(max_workers=min(len(tables), 3)) as pool:
+            return dict(zip((t.key for t in tables), pool.map(one, tables)))
 
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:

@@ -90,13 +90,9 @@ for _key in schema.INPUT_TABLES:
 @implements("check")
 def check(book) -> Outcome:
     """Every cell of the input tables, read as the KPI engine will read it."""
-    issues: list[Issue] = []
-    counts = []
-    for key in schema.INPUT_TABLES:
-        table = schema.table(key)
-        parsed = book.read(table, mapping=book.mapping(table))
-        issues += parsed.issues
-        counts.append(f"{table.sheet_zh}/{table.sheet_en} {len(parsed.data)}")
+    parsed = book.read_many([schema.table(k) for k in schema.INPUT_TABLES])
+    issues: list[Issue] = [i for p in parsed.values() for i in p.issues]
+    counts = [f"{p.table.sheet_zh}/{p.table.sheet_en} {len(p.data)}" for p in parsed.values()]
     summary = ", ".join(counts)
     if issues:
         return Outcome("check_failed", {"count": len(issues)}, 1, problem_lines(issues))

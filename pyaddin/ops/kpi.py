@@ -31,12 +31,9 @@ def choose_period(created: pd.Series, period=None, quarter=None, date_from=None,
 
 def read_inputs(book):
     """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
-    frames, issues = {}, []
-    for key in ("tickets", "surveys", "inspections"):
-        table = schema.table(key)
-        parsed = book.read(table, mapping=book.mapping(table))
-        frames[key] = parsed.data
-        issues += parsed.issues
+    parsed = book.read_many([schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS])
+    frames = {key: p.data for key, p in parsed.items()}
+    issues = [i for p in parsed.values() for i in p.issues]
     if issues:
         raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
     std = kpi.Standards.from_table(book.read(schema.STANDARDS).data)
