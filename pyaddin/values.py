@@ -75,10 +75,10 @@ def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_number(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if (pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool) or _kind(col) in (
+            "floating", "integer", "mixed-integer-float", "empty"):  # real numbers: nothing to read
+        return pd.to_numeric(col, errors="coerce").astype(float), pd.Series(False, index=col.index)
     blank = is_blank(col)
-    if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:
-        out = col.astype(float)
-        return out, pd.Series(False, index=col.index)
     text = _text(col[~blank]).str.replace(r"[,\s]", "", regex=True)
     num = pd.to_numeric(text, errors="coerce")
     out = pd.Series(np.nan, index=col.index, dtype=float)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -47,15 +46,21 @@ def calamine_read(path: Path) -> float:
     return float(out.stdout.split()[0])
 
 
+PEAK = ("import atexit, resource, sys\n"
+        "atexit.register(lambda: sys.stderr.write('PEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "from pyaddin.cli import main\n"
+        "sys.argv[0] = 'qualitybook'\n"
+        "main()\n")
+
+
 def kpi_run(path: Path) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of the whole command in a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall time and peak RSS (MB) of the whole command in a fresh process (its own getrusage at exit)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pyaddin", "kpi", str(path), "--quarter", "2026Q3"], check=True,
-                   capture_output=True)
+    out = subprocess.run([sys.executable, "-c", PEAK, "kpi", str(path), "--quarter", "2026Q3"], check=True,
+                         capture_output=True, text=True)
     elapsed = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    peak_kb = int(out.stderr.rsplit("PEAK_KB", 1)[1].split()[0])
+    return elapsed, peak_kb / 1024
 
 
 def main() -> None:
