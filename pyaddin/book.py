@@ -119,8 +119,9 @@ class Gateway:
 class FileBook(Gateway):
     """A workbook file on disk. Reads are fast (calamine); ``save`` rewrites only changed parts."""
 
-    def __init__(self, path: str | Path, *, date_order: str = "ymd"):
+    def __init__(self, path: str | Path, *, date_order: str = "ymd", prefetch=None):
         self.path = Path(path)
+        self.prefetch = prefetch  # a ``Prefetch`` already reading some tables
         self.pkg = Package(self.path)
         self.locs = ox.tables(self.pkg)
         self._cal = None
@@ -170,19 +171,25 @@ class FileBook(Gateway):
         return frame_of(t.to_python(), t.columns, t.start[0] + 1)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
-        """Read and parse the tables on all cores: python-calamine releases the GIL while it reads."""
+        """Read and parse the tables on both cores: the largest alone, the others together."""
+        from .prefetch import Prefetch
+
         mappings = {t.key: self.mapping(t) for t in tables}
-        for t in tables:
+        todo = [t for t in tables if t.name not in self._pending]
+        for t in todo:
             self.loc(t)
+        given = self.prefetch
+        missing = [t.name for t in todo if not (given and given.covers(t.name))]
+        local = Prefetch(self.path, [missing[:1], missing[1:]]) if missing else None
 
         def one(t: Table) -> Parsed:
             if t.name in self._pending:
                 return self.read(t)
-            with pc.CalamineWorkbook.from_path(str(self.path), load_tables=True) as wb:
-                raw, rows = self.raw(t, wb)
+            got = (given if given and given.covers(t.name) else local).take(t.name)
+            raw, rows = frame_of(*got) if got else self.raw(t)
             return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
                                date_order=self.date_order)
-        with ThreadPoolExecutor(max_workers=min(len(tables), 3)) as pool:
+        with ThreadPoolExecutor(max_workers=2) as pool:
             return dict(zip((t.key for t in tables), pool.map(one, tables)))
 
     # -- writing

@@ -40,10 +40,10 @@ def fail(exc: QBError):
     sys.exit(exc.exit_code)
 
 
-def open_book(path: Path, date_order: str = "ymd"):
+def open_book(path: Path, date_order: str = "ymd", prefetch=None):
     from .book import FileBook
 
-    return FileBook(path, date_order=date_order)
+    return FileBook(path, date_order=date_order, prefetch=prefetch)
 
 
 class Group(click.Group):

@@ -21,12 +21,15 @@ from .cli import book_argument, cli, date_order_option, open_book, report
 @date_order_option
 def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_order):
     """Compute every KPI of the period (default: the last full month in the data) and write the KPI sheet."""
+    from .prefetch import Prefetch
+
+    early = Prefetch(book, [["tbl_tickets"], ["tbl_surveys", "tbl_inspections"]])  # reads while pandas loads
     from .actions import run
 
     chosen = [x for x in (period, quarter, date_from or date_to) if x]
     if len(chosen) > 1:
         raise click.UsageError("use one of --period, --quarter or --from/--to / 只能选择一种统计周期")
-    with open_book(book, date_order) as b:
+    with open_book(book, date_order, prefetch=early) as b:
         out = run("kpi", b, period=period, quarter=quarter, date_from=date_from, date_to=date_to, as_of=as_of)
     if as_json:
         click.echo(json.dumps(out.data, ensure_ascii=False))
