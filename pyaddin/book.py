@@ -65,16 +65,25 @@ def _as_text(v) -> str:
 
 
 def frame_of(rows: list[list], columns: list[str], first_row: int) -> tuple[pd.DataFrame, pd.Series]:
-    """calamine's rows → one object column per header ('' is an empty cell), and each row's sheet row number."""
+    """calamine's rows → one object column per header ('' is an empty cell), and each row's sheet row number.
+
+    ``rows`` is emptied as it is consumed, so a million-row table is not held twice.
+    """
     if not rows:
         return pd.DataFrame(columns=columns, dtype=object), pd.Series(dtype=int)
-    grid = np.array(rows, dtype=object)
-    del rows
-    grid[grid == ""] = None
-    filled = ~pd.isna(grid).all(axis=1)  # the one empty row an empty Excel table keeps
-    sheet_rows = np.arange(first_row, first_row + len(grid))[filled]
-    grid = grid[filled]
-    frame = pd.DataFrame({c: grid[:, j] for j, c in enumerate(columns)}, dtype=object)
+    n = len(rows)
+    cols = [np.array(c, dtype=object) for c in zip(*rows)]  # the transposition runs in C
+    rows.clear()
+    empty = np.ones(n, dtype=bool)
+    for arr in cols:
+        blank = arr == ""
+        arr[blank] = None
+        empty &= blank
+    sheet_rows = np.arange(first_row, first_row + n)
+    if empty.any():  # the one empty row an empty Excel table keeps
+        cols = [arr[~empty] for arr in cols]
+        sheet_rows = sheet_rows[~empty]
+    frame = pd.DataFrame(dict(zip(columns, cols)), dtype=object, copy=False)
     return frame, pd.Series(sheet_rows, index=frame.index)
 
 
