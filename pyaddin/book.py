@@ -1,6 +1,6 @@
 """The workbook as actions see it: read a table as a frame, write a frame into a table, log.
 
-Two gateways give the same interface: ``FileBook`` (headless: python-calamine reads, the
+Two gateways give the same interface: ``FileBook`` (headless: fastexcel reads, the
 lossless package writer saves) here, and ``XlBook`` (a live Excel workbook through
 xlwings) in ``xlbook``.  Actions are written once against this interface.
 """
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine as pc
 
 from . import schema, values
 from .errors import QBError
@@ -64,27 +63,13 @@ def _as_text(v) -> str:
     return str(v)
 
 
-def frame_of(rows: list[list], columns: list[str], first_row: int) -> tuple[pd.DataFrame, pd.Series]:
-    """calamine's rows → one object column per header ('' is an empty cell), and each row's sheet row number.
-
-    ``rows`` is emptied as it is consumed, so a million-row table is not held twice.
-    """
-    if not rows:
-        return pd.DataFrame(columns=columns, dtype=object), pd.Series(dtype=int)
-    n = len(rows)
-    cols = [np.array(c, dtype=object) for c in zip(*rows)]  # the transposition runs in C
-    rows.clear()
-    empty = np.ones(n, dtype=bool)
-    for arr in cols:
-        blank = arr == ""
-        arr[blank] = None
-        empty &= blank
-    sheet_rows = np.arange(first_row, first_row + n)
-    if empty.any():  # the one empty row an empty Excel table keeps
-        cols = [arr[~empty] for arr in cols]
-        sheet_rows = sheet_rows[~empty]
-    frame = pd.DataFrame(dict(zip(columns, cols)), dtype=object, copy=False)
-    return frame, pd.Series(sheet_rows, index=frame.index)
+def raw_of(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, pd.Series]:
+    """A table as read (typed columns, NaN for empty cells) and each row's sheet row number."""
+    rows = pd.Series(np.arange(first_row, first_row + len(frame)), index=frame.index)
+    keep = ~frame.isna().all(axis=1).to_numpy()  # the one empty row an empty Excel table keeps
+    if keep.all():
+        return frame, rows
+    return frame[keep], rows[keep]
 
 
 class Gateway:
@@ -126,14 +111,14 @@ class Gateway:
 
 
 class FileBook(Gateway):
-    """A workbook file on disk. Reads are fast (calamine); ``save`` rewrites only changed parts."""
+    """A workbook file on disk. Reads are fast (fastexcel); ``save`` rewrites only changed parts."""
 
     def __init__(self, path: str | Path, *, date_order: str = "ymd", prefetch=None):
         self.path = Path(path)
         self.prefetch = prefetch  # a ``Prefetch`` already reading some tables
         self.pkg = Package(self.path)
         self.locs = ox.tables(self.pkg)
-        self._cal = None
+        self._reader = None
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS) if "tbl_tickets" in self.locs else "zh"
@@ -141,8 +126,6 @@ class FileBook(Gateway):
 
     def close(self):
         self.pkg.close()
-        if self._cal is not None:
-            self._cal.close()
 
     def __enter__(self):
         return self
@@ -151,10 +134,12 @@ class FileBook(Gateway):
         self.close()
 
     # -- reading
-    def _calamine(self):
-        if self._cal is None:
-            self._cal = pc.CalamineWorkbook.from_path(str(self.path), load_tables=True)
-        return self._cal
+    def _fastexcel(self):
+        if self._reader is None:
+            import fastexcel
+
+            self._reader = fastexcel.read_excel(str(self.path))
+        return self._reader
 
     def has_table(self, table: Table) -> bool:
         return table.name in self.locs
@@ -173,14 +158,14 @@ class FileBook(Gateway):
             return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
         return super().read(table, mapping)
 
-    def raw(self, table: Table, workbook=None) -> tuple[pd.DataFrame, pd.Series]:
+    def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         """The table's cells as stored, with each row's sheet row number."""
-        self.loc(table)  # a clear error when the table is missing
-        t = (workbook or self._calamine()).get_table_by_name(table.name)
-        return frame_of(t.to_python(), t.columns, t.start[0] + 1)
+        from .prefetch import read_table
+
+        return raw_of(read_table(self._fastexcel(), table.name), self.loc(table).bounds[1] + 1)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
-        """Read and parse the tables on both cores: the largest alone, the others together."""
+        """Read and parse the tables, reading ahead (``Prefetch``) while earlier ones are parsed."""
         from .prefetch import Prefetch
 
         mappings = {t.key: self.mapping(t) for t in tables}
@@ -189,13 +174,14 @@ class FileBook(Gateway):
             self.loc(t)
         given = self.prefetch
         missing = [t.name for t in todo if not (given and given.covers(t.name))]
-        local = Prefetch(self.path, [missing[:1], missing[1:]]) if missing else None
+        local = Prefetch(self.path, missing) if missing else None
 
         def one(t: Table) -> Parsed:
             if t.name in self._pending:
                 return self.read(t)
             got = (given if given and given.covers(t.name) else local).take(t.name)
-            raw, rows = frame_of(*got) if got else self.raw(t)
+            raw, rows = raw_of(got, self.loc(t).bounds[1] + 1) if got is not None else self.raw(t)
+            del got
             return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
                                date_order=self.date_order)
         with ThreadPoolExecutor(max_workers=2) as pool:

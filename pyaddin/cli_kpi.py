@@ -23,7 +23,7 @@ def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_or
     """Compute every KPI of the period (default: the last full month in the data) and write the KPI sheet."""
     from .prefetch import Prefetch
 
-    early = Prefetch(book, [["tbl_tickets"], ["tbl_surveys", "tbl_inspections"]])  # reads while pandas loads
+    early = Prefetch(book, ["tbl_tickets", "tbl_surveys", "tbl_inspections"])  # reads while pandas loads
     from .actions import run
 
     chosen = [x for x in (period, quarter, date_from or date_to) if x]

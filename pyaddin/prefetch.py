@@ -1,35 +1,51 @@
-"""Start reading workbook tables before anything heavy is imported.
+"""Read workbook tables into typed pandas frames, starting before anything heavy is imported.
 
-python-calamine reads in Rust without the GIL, so the biggest table can be read on one
-core while the interpreter imports pandas and reads the smaller tables on the other.
-Only the standard library and python-calamine are imported here, on purpose.
+fastexcel (calamine in Rust, results as Arrow columns) reads without the GIL and without a
+Python object per cell. A small book is read on two lanes at once (the largest table alone,
+the rest together) while the interpreter imports pandas; a large one table after table, so
+that only one table's cell grid is in memory at a time (calamine's grid of a million-row
+table is most of the memory budget). Only the standard library is imported at module level.
 """
 from __future__ import annotations
 
+import logging
+import os
 import threading
 
-import python_calamine as pc
+# fastexcel says when an empty column falls back to text; that is expected here, not news for the user
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+LARGE_BOOK = 40 * 2**20  # bytes on disk above which tables are read one after another
+
+
+def read_table(reader, name: str):
+    """One table as a frame whose cells keep their own types; a column mixing types comes as text,
+    so an unreadable cell is still seen (all rows are scanned to decide a column's type)."""
+    return reader.load_table(name, schema_sample_rows=None).to_pandas()
 
 
 class Prefetch:
     """Each lane (a list of table names) is read in order by its own thread."""
 
-    def __init__(self, path, lanes: list[list[str]]):
+    def __init__(self, path, names: list[str]):
+        import fastexcel
+
         self.path = str(path)
-        self._got: dict[str, tuple] = {}
-        self._threads = {}
+        self._got: dict[str, object] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        big = os.path.getsize(self.path) > LARGE_BOOK if os.path.exists(self.path) else False
+        lanes = [names] if big else [names[:1], names[1:]]
         for lane in filter(None, lanes):
-            th = threading.Thread(target=self._read, args=(lane,), daemon=True)
+            th = threading.Thread(target=self._read, args=(fastexcel, lane), daemon=True)
             for name in lane:
                 self._threads[name] = th
             th.start()
 
-    def _read(self, lane: list[str]) -> None:
+    def _read(self, fastexcel, lane: list[str]) -> None:
         try:
-            with pc.CalamineWorkbook.from_path(self.path, load_tables=True) as wb:
-                for name in lane:
-                    t = wb.get_table_by_name(name)
-                    self._got[name] = (t.to_python(), list(t.columns), t.start[0] + 1)
+            reader = fastexcel.read_excel(self.path)
+            for name in lane:
+                self._got[name] = read_table(reader, name)
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             pass
 
@@ -37,7 +53,7 @@ class Prefetch:
         return name in self._threads
 
     def take(self, name: str):
-        """(rows, columns, first data row) once read; None when it could not be (then read normally)."""
+        """The table's frame once read; None when it could not be (then read it normally)."""
         th = self._threads.get(name)
         if th is None:
             return None

@@ -130,15 +130,15 @@ class Column:
 def _number_text(v: pd.Series) -> pd.Series:
     arr = v.to_numpy(dtype=float)
     ints = np.isfinite(arr) & (arr == np.round(arr)) & (np.abs(arr) < 1e15)
-    out = pd.Series(arr, index=v.index).map(repr)
-    out[ints] = pd.Series(arr[ints].astype(np.int64), index=v.index[ints]).astype(str)
+    out = pd.Series(arr, index=v.index).map(repr).astype(object)
+    out[ints] = pd.Series(arr[ints].astype(np.int64), index=v.index[ints]).astype(str).astype(object)
     return out
 
 
 def _cells(col: Column, letter: str, rownums: pd.Series, style: str) -> pd.Series:
     """The XML of each cell in a column ('' where the cell is empty)."""
     s = f' s="{style}"' if style else ""
-    refs = f'<c r="{letter}' + rownums
+    refs = (f'<c r="{letter}' + rownums).astype(object)  # plain Python strings: no Arrow string arithmetic
     if col.numeric:
         vals = col.values.astype(float)
         ok = vals.notna().to_numpy()
@@ -148,7 +148,7 @@ def _cells(col: Column, letter: str, rownums: pd.Series, style: str) -> pd.Serie
     vals = col.values
     ok = vals.notna().to_numpy()
     out = pd.Series("", index=vals.index, dtype=object)
-    text = vals[ok].astype(str).map(lambda t: escape(_xml_safe(t)))
+    text = vals[ok].astype(object).map(lambda t: escape(_xml_safe(str(t)))).astype(object)
     space = text.str.match(r"^\s|.*\s$").to_numpy()
     t_open = np.where(space, '<t xml:space="preserve">', "<t>")
     out[ok] = refs[ok] + f'"{s} t="inlineStr"><is>' + t_open + text + "</t></is></c>"
@@ -205,7 +205,7 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
     hs_attr = f' s="{header_style}"' if header_style else ""
     header_cells = [f'<c r="{letter}{top}"{hs_attr} t="inlineStr"><is><t>{escape(col.header)}</t></is></c>'
                     for letter, col in zip(letters, columns)]
-    rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str))
+    rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str), dtype=object)
     body = [_cells(Column(col.header, col.values.reset_index(drop=True), col.numeric), letter, rownums,
                    styles.get(c1 + i, "")) for i, (letter, col) in enumerate(zip(letters, columns))]
     last_row = top + max(n, 1)
