@@ -162,7 +162,7 @@ class FileBook(Gateway):
         """The table's cells as stored, with each row's sheet row number."""
         from .prefetch import read_table
 
-        return raw_of(read_table(self._fastexcel(), table.name), self.loc(table).bounds[1] + 1)
+        return raw_of(read_table(self._fastexcel(), table.name).to_pandas(), self.loc(table).bounds[1] + 1)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
         """Read and parse the tables, reading ahead (``Prefetch``) while earlier ones are parsed."""

@@ -24,6 +24,7 @@ def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_or
     from .prefetch import Prefetch
 
     early = Prefetch(book, ["tbl_tickets", "tbl_surveys", "tbl_inspections"])  # reads while pandas loads
+    early.settle()
     from .actions import run
 
     chosen = [x for x in (period, quarter, date_from or date_to) if x]

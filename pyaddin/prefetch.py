@@ -19,9 +19,9 @@ LARGE_BOOK = 40 * 2**20  # bytes on disk above which tables are read one after a
 
 
 def read_table(reader, name: str):
-    """One table as a frame whose cells keep their own types; a column mixing types comes as text,
-    so an unreadable cell is still seen (all rows are scanned to decide a column's type)."""
-    return reader.load_table(name, schema_sample_rows=None).to_pandas()
+    """One table as Arrow columns whose cells keep their own types; a column mixing types comes as
+    text, so an unreadable cell is still seen (all rows are scanned to decide a column's type)."""
+    return reader.load_table(name, schema_sample_rows=None).to_arrow()
 
 
 class Prefetch:
@@ -35,6 +35,7 @@ class Prefetch:
         self._threads: dict[str, threading.Thread] = {}
         big = os.path.getsize(self.path) > LARGE_BOOK if os.path.exists(self.path) else False
         lanes = [names] if big else [names[:1], names[1:]]
+        self.large = big
         for lane in filter(None, lanes):
             th = threading.Thread(target=self._read, args=(fastexcel, lane), daemon=True)
             for name in lane:
@@ -49,13 +50,23 @@ class Prefetch:
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             pass
 
+    def settle(self) -> None:
+        """For a large book, wait until every table is read (each grid freed, its Arrow columns kept) before
+        importing and parsing anything: a table's cell grid is the peak of the run and should have
+        nothing beside it but the compact columns of the tables already read."""
+        if self.large:
+            for th in set(self._threads.values()):
+                th.join()
+
     def covers(self, name: str) -> bool:
         return name in self._threads
 
     def take(self, name: str):
-        """The table's frame once read; None when it could not be (then read it normally)."""
+        """The table as a pandas frame once read; None when it could not be (then read it normally)."""
         th = self._threads.get(name)
         if th is None:
             return None
-        th.join()
-        return self._got.pop(name, None)
+        while name not in self._got and th.is_alive():
+            th.join(0.05)
+        batch = self._got.pop(name, None)
+        return None if batch is None else batch.to_pandas()
