@@ -28,11 +28,11 @@ _YEAR_LAST = r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
 
 def map_unique(col: pd.Series, func) -> pd.Series:
     """``col.map(func)`` evaluated once per distinct value: exports repeat a handful of labels a million times."""
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)  # Arrow columns factorise in C++, no objects
     if len(uniques) == 0:
         return pd.Series([None] * len(col), index=col.index, dtype=object)
     mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [func(u) for u in uniques]
+    mapped[:-1] = [func(u) for u in uniques.tolist()]
     mapped[-1] = None
     return pd.Series(mapped[codes], index=col.index, dtype=object)
 
@@ -60,7 +60,14 @@ def _text(col: pd.Series) -> pd.Series:
     return map_unique(col, one)
 
 
+def _arrow_text(col: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(col.dtype) and col.dtype != object
+
+
 def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if _arrow_text(col):  # text read from a workbook: trim and blank out in Arrow, no object per cell
+        out = col.str.strip()
+        return out.where(out != "", None), pd.Series(False, index=col.index)
     def one(v):
         if isinstance(v, str):
             v = v.strip()
