@@ -179,3 +179,17 @@ def test_bad_data_stops_the_calculation_with_the_cell(book, runner, cli, tmp_pat
     r = runner.invoke(cli, ["kpi", str(book)])
     assert r.exit_code == 1 and "工单数据: 第2行,列“创建时间”,值“31/31/2026”" in r.output
     assert book.read_bytes() == original
+
+
+def test_a_large_book_read_table_after_table_gives_the_same_result(book, runner, cli, tmp_path, monkeypatch):
+    from pyaddin import prefetch
+
+    load(runner, cli, book, tmp_path)
+    expected = kpi_json(runner, cli, book)
+    monkeypatch.setattr(prefetch, "LARGE_BOOK", 0)  # every book counts as large: one lane, read before parsing
+    assert kpi_json(runner, cli, book) == expected
+
+
+def test_kpi_on_a_missing_book_says_so(runner, cli, tmp_path):
+    r = runner.invoke(cli, ["kpi", str(tmp_path / "nope.xlsm")])
+    assert r.exit_code == 2 and "找不到文件" in r.output and "File not found" in r.output
