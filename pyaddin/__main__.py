@@ -1,3 +1,4 @@
-from .cli import main
+"""``python -m pyaddin``: the command line."""
+from pyaddin.cli.main import main
 
 main()

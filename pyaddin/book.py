@@ -1,13 +1,11 @@
-"""The workbook as actions see it: read a table as a frame, write a frame into a table, log.
+"""Reading and writing the workbook's tables: what both gateways share, and ``FileBook`` (a file).
 
-Two gateways give the same interface: ``FileBook`` (headless: fastexcel reads, the
-lossless package writer saves) here, and ``XlBook`` (a live Excel workbook through
-xlwings) in ``xlbook``.  Actions are written once against this interface.
+``FileBook`` reads with fastexcel (Arrow columns) and saves through the lossless package
+writer; ``XlBook`` (``xlbook``) talks to a live Excel.  Both turn canonical frames into the
+cells the workbook stores with ``to_columns`` and read cells back through ``parse_table``.
 """
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +37,7 @@ def to_columns(table: Table, data: pd.DataFrame, lang: str) -> list[ox.Column]:
             f = table.field(key)
         except KeyError:  # an extra column kept from the source, written as it came
             numeric = pd.api.types.is_numeric_dtype(v.dtype) and v.dtype != bool
-            cols.append(ox.Column(str(key), v if numeric else v.map(_as_text, na_action="ignore"), numeric))
+            cols.append(ox.Column(str(key), v if numeric else as_text(v), numeric))
             continue
         header = f.label(lang)
         if f.type in ("datetime", "date"):
@@ -53,8 +51,15 @@ def to_columns(table: Table, data: pd.DataFrame, lang: str) -> list[ox.Column]:
         elif f.type == "enum":
             cols.append(ox.Column(header, v.map(lambda k: f.enum.label(k, lang), na_action="ignore"), False))
         else:
-            cols.append(ox.Column(header, v.map(_as_text, na_action="ignore"), False))
+            cols.append(ox.Column(header, as_text(v), False))
     return cols
+
+
+def as_text(v: pd.Series) -> pd.Series:
+    """Text cells; Arrow text stays Arrow (no Python object per cell)."""
+    if pd.api.types.is_string_dtype(v.dtype) and v.dtype != object:
+        return v
+    return v.map(_as_text, na_action="ignore")
 
 
 def _as_text(v) -> str:
@@ -72,20 +77,22 @@ def raw_of(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, pd.Series
     return frame[keep], rows[keep]
 
 
-class Gateway:
-    """What actions call; subclasses supply ``raw``, ``write``, ``has_table``, ``sheet_name``, ``save``, ``ask_file``."""
+class TableBook:
+    """What the gateways share: typed reads through the schema, the user's header mapping, the log.
+
+    A gateway supplies ``raw(table) -> (frame, sheet rows, error cells)``, ``write``,
+    ``has_table``, ``sheet_name``, ``set_cells``, ``fit_charts``, ``check_writable``, ``save``.
+    """
 
     lang = "zh"
     date_order = "ymd"
-    user = getpass.getuser()
 
     def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
-        raw, rows = self.raw(table)
+        raw, rows, errors = self.raw(table)
         return parse_table(table, raw, rows, where=self.sheet_name(table), mapping=mapping,
-                           date_order=self.date_order)
+                           date_order=self.date_order, cell_errors=errors)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
-        """Several tables, each with the user's header mapping (a gateway may read them concurrently)."""
         return {t.key: self.read(t, mapping=self.mapping(t)) for t in tables}
 
     @cached_property
@@ -95,7 +102,6 @@ class Gateway:
         return self.read(schema.MAPPING).data
 
     def mapping(self, table: Table) -> dict[str, str]:
-        """The user's own header mappings for ``table`` (the 字段映射 table, read once per run)."""
         m = self._mappings
         m = m[m["table"].isin([table.key, table.name, table.sheet_zh, table.sheet_en]).to_numpy(dtype=bool)]
         return dict(zip(m["source_header"], m["field"]))
@@ -104,25 +110,45 @@ class Gateway:
         old = self.read(table).data
         self.write(table, pd.concat([old, rows], ignore_index=True) if len(old) else rows)
 
-    def log(self, action: str, target: str, detail: str, result: str = "ok") -> None:
-        entry = pd.DataFrame([{"at": dt.datetime.now().replace(microsecond=0), "user": self.user, "action": action,
-                               "target": target, "detail": detail, "result": result}])
+    def log(self, at, user: str, action: str, target: str, detail: str, result: str = "ok") -> None:
+        entry = pd.DataFrame([{"at": at, "user": user, "action": action, "target": target, "detail": detail,
+                               "result": result}])
         self.append(schema.LOG, entry)
 
 
-class FileBook(Gateway):
+def file_table(pkg: Package, reader, loc: ox.TableLoc, got=None):
+    """A table of a workbook file: (frame as stored, sheet row numbers, error cells as (row, header, text))."""
+    from .prefetch import read_table
+
+    frame = got if got is not None else read_table(reader, loc.name).to_pandas()
+    raw, rows = raw_of(frame, loc.bounds[1] + 1)
+    errors = [(r, loc.columns[c], text) for r, c, text in ox.error_cells(pkg, loc) if c < len(loc.columns)]
+    return raw, rows, errors
+
+
+class FileBook(TableBook):
     """A workbook file on disk. Reads are fast (fastexcel); ``save`` rewrites only changed parts."""
 
     def __init__(self, path: str | Path, *, date_order: str = "ymd", prefetch=None):
         self.path = Path(path)
         self.prefetch = prefetch  # a ``Prefetch`` already reading some tables
-        self.pkg = Package(self.path)
-        self.locs = ox.tables(self.pkg)
+        try:
+            self.pkg = Package(self.path)
+        except QBError as e:
+            if e.key != "not_a_workbook":
+                raise
+            raise QBError("not_qualitybook", path=str(self.path)) from None
+        try:
+            self.locs = ox.tables(self.pkg)
+        except Exception:  # noqa: BLE001 — any zip that is not a workbook of ours
+            self.locs = {}
+        if "tbl_tickets" not in self.locs:
+            self.pkg.close()
+            raise QBError("not_qualitybook", path=str(self.path))
         self._reader = None
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self.date_order = date_order
-        self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS) if "tbl_tickets" in self.locs else "zh"
-        self.user = getpass.getuser()
+        self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS)
 
     def close(self):
         self.pkg.close()
@@ -158,11 +184,8 @@ class FileBook(Gateway):
             return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
         return super().read(table, mapping)
 
-    def raw(self, table: Table) -> tuple[pd.DataFrame, pd.Series]:
-        """The table's cells as stored, with each row's sheet row number."""
-        from .prefetch import read_table
-
-        return raw_of(read_table(self._fastexcel(), table.name).to_pandas(), self.loc(table).bounds[1] + 1)
+    def raw(self, table: Table, got=None):
+        return file_table(self.pkg, self._fastexcel() if got is None else None, self.loc(table), got)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
         """Read and parse the tables, reading ahead (``Prefetch``) while earlier ones are parsed."""
@@ -180,24 +203,22 @@ class FileBook(Gateway):
             if t.name in self._pending:
                 return self.read(t)
             got = (given if given and given.covers(t.name) else local).take(t.name)
-            raw, rows = raw_of(got, self.loc(t).bounds[1] + 1) if got is not None else self.raw(t)
+            raw, rows, errors = self.raw(t, got)
             del got
             return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
-                               date_order=self.date_order)
+                               date_order=self.date_order, cell_errors=errors)
         with ThreadPoolExecutor(max_workers=2) as pool:
             return dict(zip((t.key for t in tables), pool.map(one, tables)))
 
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
-        self._pending[table.name] = data
         self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
+        self._pending[table.name] = data
 
-    def dashboard_header(self, table: Table, text: str) -> None:
-        """The line under the dashboard's title: period and time of calculation."""
-        ox.write_cells(self.pkg, self.loc(table).sheet_part, {"A2": text})
+    def set_cells(self, table: Table, cells: dict[str, object]) -> None:
+        ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
 
     def fit_charts(self, table: Table) -> None:
-        """Stretch the charts drawn from ``table`` to the rows it now has."""
         loc = self.loc(table)
         _, top, _, bottom = loc.bounds
         ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom)
@@ -205,9 +226,9 @@ class FileBook(Gateway):
     def check_writable(self) -> None:
         ensure_writable(self.path)
 
+    @property
+    def dirty(self) -> bool:
+        return self.pkg.dirty
+
     def save(self, *, backup: bool = True):
         return self.pkg.save(backup=backup)
-
-    def ask_file(self):
-        """Headless there is no one to ask: the CLI passes the file."""
-        return None

@@ -14,6 +14,7 @@ from .errors import QBError
 from .locale import both, text
 
 LOG_FILE = Path(tempfile.gettempdir()) / "qualitybook.log"
+BOX_LINES = 15
 
 
 def _log() -> logging.Logger:
@@ -26,32 +27,54 @@ def _log() -> logging.Logger:
     return log
 
 
+def log_failure(name: str, exc: BaseException) -> None:
+    _log().error("%s failed\n%s", name, "".join(traceback.format_exception(exc)))
+
+
 def outcome_text(outcome) -> str:
-    lines = [both(outcome.key, **outcome.kw)]
-    return "\n".join(lines + outcome.details[:15])
+    return "\n".join([both(outcome.key, **outcome.kw)] + outcome.details[:BOX_LINES])
 
 
 def error_text(exc: BaseException) -> str:
-    """What the message box says for an error: the user's words for known ones, a pointer to the log otherwise."""
+    """What a person reads for an error: the user's words for known ones, a pointer to the log otherwise."""
     if isinstance(exc, QBError):
-        msg = exc.both() + ("\n" + "\n".join(exc.details[:15]) if exc.details else "")
+        msg = exc.both() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
     else:
         msg = both("unexpected", error=f"{type(exc).__name__}: {exc}")
     return f"{msg}\n\n{text('error_box', 'zh', message='', log=LOG_FILE).strip()}"
 
 
-def run_in_book(name: str, book, alert) -> int:
-    """Run one action on a gateway; report through ``alert(message, title)``. Returns the exit code."""
-    from .actions import run
+def excel_context(app):
+    """The ribbon's context: file and folder pickers and yes/no questions are Excel's own dialogs."""
+    from .context import Context
 
-    log = _log()
+    def ask_file(title):
+        path = app.api.GetOpenFilename("Data (*.csv;*.xlsx;*.xls),*.csv;*.xlsx;*.xls", 1, title)
+        return path if isinstance(path, str) and path not in ("False", "") else None
+
+    def ask_folder(title):
+        dialog = app.api.FileDialog(4)  # msoFileDialogFolderPicker
+        dialog.Title = title
+        return dialog.SelectedItems(1) if dialog.Show() == -1 else None
+
+    def confirm(question):
+        return app.alert(question, title="QualityBook", buttons="yes_no") == "yes"
+
+    return Context(surface="excel", ask_file=ask_file, ask_folder=ask_folder, confirm=confirm)
+
+
+def run_in_book(name: str, book, ctx, alert) -> int:
+    """Run one action on a gateway; report through ``alert(message, title)``. Returns the action's exit code."""
+    from .registry import get
+    from .runner import execute
+
     try:
-        outcome = run(name, book)
-        log.info("%s: %s", name, outcome.key)
+        outcome = execute(get(name), ctx, book)
+        _log().info("%s: %s", name, outcome.key)
         alert(outcome_text(outcome), "QualityBook")
         return outcome.exit_code
     except Exception as exc:  # the one place where any error becomes a message for a person
-        log.error("%s failed\n%s", name, traceback.format_exc())
+        log_failure(name, exc)
         alert(error_text(exc), text("error_title", "zh"))
         return getattr(exc, "exit_code", 1)
 
@@ -67,4 +90,4 @@ def run_action(name: str) -> int:
     def alert(message, title):
         book.app.alert(message, title=title)
 
-    return run_in_book(name, XlBook(book), alert)
+    return run_in_book(name, XlBook(book), excel_context(book.app), alert)

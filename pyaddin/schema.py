@@ -61,6 +61,10 @@ class Field:
     default: object = None
     minimum: float | None = None
     maximum: float | None = None
+    above: float | None = None  # strictly greater than (a max score of 0 means nothing)
+    not_before: str | None = None  # another field of the row this one may not precede (times after creation)
+    at_most: str | None = None  # another field of the row this one may not exceed (score ≤ max score)
+    references: tuple[str, str] | None = None  # (table key, field): the value must exist there
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
 
     def label(self, lang: str) -> str:
@@ -89,6 +93,7 @@ class Table:
     needs_one_of: tuple[str, ...] = ()  # a row needs at least one of these filled
     style: str = "TableStyleMedium2"
     place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
+    top: int = 1  # header row on a sheet of its own (the dashboard keeps rows above for its title)
 
     def sheet(self, lang: str) -> str:
         return self.sheet_zh if lang == "zh" else self.sheet_en
@@ -172,6 +177,8 @@ METHOD = Enum(
 BOOL_TRUE = ("是", "y", "yes", "true", "1", "t", "√", "✓", "对")
 BOOL_FALSE = ("否", "n", "no", "false", "0", "f", "×", "✗", "不是", "")
 BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+# Text dates with the year last (09/03/2026): ymd and mdy read month/day/year, dmy day/month/year.
+DATE_ORDERS = ("ymd", "mdy", "dmy")
 
 PROBLEM_SOURCE = Enum("problem_source", (
     ("pareto", "帕累托", "Pareto"), ("alert", "预警", "Alert"), ("inspection", "质检", "Inspection"),
@@ -194,9 +201,6 @@ STANDARD_KIND = Enum("standard_kind", (
     ("weight", "考核权重", "Appraisal weight")))
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
-ENUMS = {e.name: e for e in (CHANNEL, PRIORITY, METHOD, PROBLEM_SOURCE, PROBLEM_STATUS, SIX_M, ACTION_STATUS,
-                             APPROVAL, STANDARD_KIND, DIRECTION)}
-
 F = Field
 
 # --------------------------------------------------------------------------- input tables
@@ -217,9 +221,10 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("category", "问题类别", "Category", width=16,
       aliases=("type", "ticket type", "问题分类", "问题类型", "工单类型", "业务类型", "诉求类型", "topic")),
     F("first_response_at", "首次响应时间", "First response at", "datetime", width=18,
+      not_before="created_at",
       aliases=("first response time", "first responded at", "first reply at", "initial response time",
                "首响时间", "首次回复时间", "首次答复时间", "响应时间")),
-    F("resolved_at", "解决时间", "Resolved at", "datetime", width=18,
+    F("resolved_at", "解决时间", "Resolved at", "datetime", width=18, not_before="created_at",
       aliases=("solved at", "resolved time", "resolved", "完结时间", "办结时间", "解决日期", "结单时间")),
     F("contacts", "联系次数", "Contacts", "integer", default=1, minimum=1, width=9,
       aliases=("customer interactions", "replies", "联系数", "来电次数", "沟通次数", "interactions")),
@@ -256,8 +261,8 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
     F("agent", "处理人", "Agent", width=12, aliases=("被检人", "坐席", "客服", "agent name")),
     F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("工单号", "ticket")),
     F("item", "检查项", "Item", width=20, aliases=("checklist item", "质检项", "检查项目")),
-    F("score", "得分", "Score", "number", minimum=0, width=8, aliases=("points", "分数")),
-    F("max_score", "满分", "Max score", "number", minimum=0, width=8, aliases=("max", "满分值", "分值")),
+    F("score", "得分", "Score", "number", minimum=0, at_most="max_score", width=8, aliases=("points", "分数")),
+    F("max_score", "满分", "Max score", "number", above=0, width=8, aliases=("max", "满分值", "分值")),
     F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
     F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
 ))
@@ -287,7 +292,7 @@ KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("metric", "指标", "Metric", width=26), F("name", "指标名称", "Indicator", width=18),
     F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
     F("status", "状态", "Status", width=9),
-), style="TableStyleMedium9")
+), style="TableStyleMedium9", top=4)
 
 _METRIC_FIELDS = {f.key: f for f in (
     F("first_response_sla_pct", "首响达成率%", "First-response SLA %", "percent", width=11),
@@ -307,6 +312,7 @@ def metric_fields(*keys: str) -> tuple[Field, ...]:
 
 _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三", "Wed"), ("thu", "周四", "Thu"),
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
+WEEKDAY_KEYS = tuple(k for k, _, _ in _WEEKDAYS)  # Monday first, as pandas' day_of_week counts
 KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI看板", "KPI", "computed", (
     F("week", "周(起始日)", "Week of", "date", width=12),
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
@@ -338,7 +344,7 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
-    F("problem_id", "问题编号", "Problem ID", required=True, width=10),
+    F("problem_id", "问题编号", "Problem ID", required=True, width=10, references=("problems", "problem_id")),
     F("dimension", "6M维度", "6M dimension", "enum", enum=SIX_M, required=True, width=9),
     F("cause", "原因", "Cause", required=True, width=28),
     F("why1", "为什么1", "Why 1", width=18), F("why2", "为什么2", "Why 2", width=18),
@@ -351,7 +357,7 @@ ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "w
 
 PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("action_id", "措施编号", "Action ID", required=True, unique=True, width=10),
-    F("problem_id", "问题编号", "Problem ID", required=True, width=10),
+    F("problem_id", "问题编号", "Problem ID", required=True, width=10, references=("problems", "problem_id")),
     F("root_cause", "针对根因", "Root cause", width=20), F("measure", "改进措施", "Measure", required=True, width=30),
     F("owner", "负责人", "Owner", width=10), F("department", "责任部门", "Department", width=14),
     F("start", "开始日期", "Start", "date", width=12), F("deadline", "完成期限", "Deadline", "date", width=12),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import values
@@ -77,12 +78,20 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     return keys, extra
 
 
+EXCEL_TEXT_LIMIT = 32_767  # characters Excel holds in one cell
+
+
 def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str = "",
                 mapping: dict[str, str] | None = None, date_order: str = "ymd",
-                existing_ids: set[str] | None = None) -> Parsed:
-    """Parse ``raw`` (columns as in the source) against ``table``; collect every problem."""
+                existing_ids: set[str] | None = None, cell_errors=()) -> Parsed:
+    """Parse ``raw`` (columns as in the source) against ``table``; collect every problem.
+
+    The rules come from the schema (types, required, bounds, ``not_before``, ``at_most``,
+    one-of requirements); ``cell_errors`` are (row, header, text) of error cells (#N/A…) the
+    reader found, which are problems of their own.
+    """
     headers, extra = match_headers(table, [str(c) for c in raw.columns], mapping)
-    issues: list[Issue] = []
+    issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
     out = pd.DataFrame(index=raw.index)
     for f in table.fields:
         src = headers.get(f.key)
@@ -105,9 +114,12 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
     for e in extra:
         out[e] = raw[e]
+        _check_length(raw[e], rows, e, issues, where)
+    for f in table.fields:
+        _check_relations(f, out, raw, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids or set(), issues, where)
-    _check_rows(table, out, raw, rows, headers, issues, where)
+    _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     return Parsed(table, out, rows, issues, extra, headers)
 
@@ -126,16 +138,60 @@ def _type_reason(f) -> tuple[str, tuple]:
     return "bad_number", ()
 
 
+def _mask(s) -> np.ndarray:
+    return pd.Series(s).fillna(False).to_numpy(dtype=bool)
+
+
 def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
     if f.required:
         for i in parsed.index[(parsed.isna() & ~bad).to_numpy()]:
             issues.append(Issue(int(rows[i]), header, None, "required", (), where))
-    if f.minimum is not None and f.type in ("integer", "number", "percent"):
-        for i in parsed.index[(parsed < f.minimum).fillna(False).to_numpy(dtype=bool)]:
-            issues.append(Issue(int(rows[i]), header, raw_col[i], "below_min", (("minimum", f.minimum),), where))
-    if f.maximum is not None and f.type in ("integer", "number", "percent"):
-        for i in parsed.index[(parsed > f.maximum).fillna(False).to_numpy(dtype=bool)]:
-            issues.append(Issue(int(rows[i]), header, raw_col[i], "above_max", (("maximum", f.maximum),), where))
+    if f.type in ("integer", "number", "percent"):
+        for limit, test, reason, arg in ((f.minimum, parsed.lt, "below_min", "minimum"),
+                                         (f.maximum, parsed.gt, "above_max", "maximum"),
+                                         (f.above, parsed.le, "not_above", "minimum")):
+            if limit is not None:
+                for i in parsed.index[_mask(test(limit))]:
+                    issues.append(Issue(int(rows[i]), header, raw_col[i], reason, ((arg, limit),), where))
+    if f.type == "text":
+        _check_length(raw_col, rows, header, issues, where)
+
+
+def _check_length(col, rows, header, issues, where):
+    """A text longer than a cell holds is an error for that cell, never a silent cut."""
+    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+        return
+    lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0) if col.dtype == object else col.str.len()
+    for i in col.index[_mask(lengths > EXCEL_TEXT_LIMIT)]:
+        issues.append(Issue(int(rows[i]), header, col[i][:40] + "…", "too_long", (("limit", EXCEL_TEXT_LIMIT),), where))
+
+
+def _check_relations(f, out, raw, rows, headers, issues, where):
+    """Rules between two fields of a row, as the schema declares them."""
+    for other, reason in ((f.not_before, "before_other"), (f.at_most, "above_other")):
+        if other is None or f.key not in headers:
+            continue
+        wrong = out[f.key] < out[other] if reason == "before_other" else out[f.key] > out[other]
+        label = f"{headers.get(other, other)}"
+        for i in out.index[_mask(wrong)]:
+            issues.append(Issue(int(rows[i]), headers[f.key], raw[headers[f.key]][i], reason, (("other", label),), where))
+
+
+def check_references(parsed: dict[str, Parsed]) -> list[Issue]:
+    """Values that must exist in another table (a root cause's problem id in the problem list)."""
+    issues = []
+    for p in parsed.values():
+        for f in p.table.fields:
+            if not f.references or f.references[0] not in parsed:
+                continue
+            key, field_ = f.references
+            known = set(parsed[key].data[field_].dropna())
+            col = p.data[f.key]
+            for i in col.index[_mask(col.notna() & ~col.isin(known))]:
+                issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label("zh")), col[i], "unknown_reference",
+                                    (("table", parsed[key].table.sheet_zh + "/" + parsed[key].table.sheet_en),),
+                                    p.table.sheet_zh))
+    return issues
 
 
 def _check_unique(ids, rows, header, existing, issues, where):
@@ -152,21 +208,7 @@ def _check_unique(ids, rows, header, existing, issues, where):
             issues.append(Issue(int(rows[i]), header, filled[i], "duplicate", (("other", first_row[filled[i]]),), where))
 
 
-def _check_rows(table, out, raw, rows, headers, issues, where):
-    """Rules across fields: times after creation, score within its max, one-of requirements."""
-    if table.key == "tickets":
-        for k in ("first_response_at", "resolved_at"):
-            early = (out[k] < out["created_at"]).fillna(False).to_numpy(dtype=bool)
-            for i in out.index[early]:
-                issues.append(Issue(int(rows[i]), headers.get(k, k), raw[headers[k]][i], "before_created", (), where))
-    if table.key == "inspections":
-        over = (out["score"] > out["max_score"]).fillna(False).to_numpy(dtype=bool)
-        for i in out.index[over]:
-            issues.append(Issue(int(rows[i]), headers.get("score", "score"), out["score"][i], "score_above_max", (), where))
-        zero = (out["max_score"] <= 0).fillna(False).to_numpy(dtype=bool)
-        for i in out.index[zero]:
-            issues.append(Issue(int(rows[i]), headers.get("max_score", "max_score"), out["max_score"][i],
-                                "below_min", (("minimum", "0 (>0)"),), where))
+def _check_one_of(table, out, rows, issues, where):
     if table.needs_one_of:
         none = out[list(table.needs_one_of)].isna().all(axis=1).to_numpy()
         names = "/".join(table.field(k).zh + "(" + table.field(k).en + ")" for k in table.needs_one_of)

@@ -16,7 +16,6 @@ import pandas as pd
 from .schema import BOOL_FALSE, BOOL_TRUE, Enum, norm
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-DATE_ORDERS = ("ymd", "mdy", "dmy")  # for d/m/y text with the year last; ymd means "year first, else mdy"
 
 _CJK_DATE = str.maketrans({"年": "-", "月": "-", "日": " ", "号": " ", "时": ":", "点": ":", "分": "", "秒": "",
                            "/": "-", ".": "-", "T": " "})

@@ -1,32 +1,45 @@
-"""The live-Excel gateway: the same interface as ``FileBook``, through xlwings' BSD core.
+"""The live-Excel gateway: the same protocol as ``FileBook``, through xlwings' BSD core.
 
-Tables are ListObjects found by name wherever the user moved them.  Reads go in chunks
-of rows, writes in one bulk assignment per table: never cell by cell.
+Tables are ListObjects found by name wherever the user moved them.  Reading a 100 000-row
+table cell by cell through COM is far slower than the file path, so when the book in Excel
+has no unsaved changes its tables are read from the file on disk with the fast reader;
+otherwise through COM, in chunks.  Writes go in one bulk assignment per table, with text
+written so that Excel keeps it text (``00123``, ``1-2``, ``=_=`` stay as typed).
 """
 from __future__ import annotations
 
-import datetime as dt
-import getpass
+from pathlib import Path
 
 import pandas as pd
 
 from . import schema
-from .book import Gateway, detect_lang, to_columns
+from .book import TableBook, detect_lang, file_table, to_columns
 from .errors import QBError
+from .ooxml.sheetdata import MAX_ROW
+from .ooxml.tables import table_column_names
 from .schema import Table
-from .validate import Parsed, parse_table
 
 CHUNK = 50_000
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 
-class XlBook(Gateway):
+def as_typed_text(value):
+    """What to assign so Excel stores ``value`` as text: an apostrophe prefix is Excel's own way to say so."""
+    if isinstance(value, str):
+        return "'" + value
+    return value
+
+
+class XlBook(TableBook):
     def __init__(self, book, *, date_order: str = "ymd"):
         self.book = book  # an xlwings Book (xw.Book.caller())
         self.date_order = date_order
-        self.user = getpass.getuser()
         self._tables = {t.name: (sheet, t) for sheet in book.sheets for t in sheet.tables}
-        tickets = self._tables.get("tbl_tickets")
-        self.lang = detect_lang(list(tickets[1].header_row_range.value), schema.TICKETS) if tickets else "zh"
+        if "tbl_tickets" not in self._tables:
+            raise QBError("not_qualitybook", path=str(book.name))
+        self.lang = detect_lang([str(h) for h in self._tables["tbl_tickets"][1].header_row_range.value], schema.TICKETS)
+        self._dirty = False
 
     def _table(self, table: Table):
         if table.name not in self._tables:
@@ -39,7 +52,35 @@ class XlBook(Gateway):
     def sheet_name(self, table: Table) -> str:
         return self._table(table)[0].name
 
+    # -- reading
+    def saved_file(self) -> Path | None:
+        """The file on disk when it holds exactly what Excel shows (no unsaved changes), else None."""
+        try:
+            saved = bool(self.book.api.Saved)
+            path = Path(self.book.fullname)
+        except Exception:  # noqa: BLE001 — a book never saved, or an API that cannot say: read through Excel
+            return None
+        return path if saved and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() else None
+
     def raw(self, table: Table):
+        path = self.saved_file()
+        if path is not None:
+            return self._raw_from_file(path, table)
+        return self._raw_from_excel(table)
+
+    def _raw_from_file(self, path: Path, table: Table):
+        import fastexcel
+
+        from .ooxml import tables as ox
+        from .ooxml.package import Package
+
+        with Package(path) as pkg:
+            locs = ox.tables(pkg)
+            if table.name not in locs:
+                raise QBError("table_missing", table=table.name, sheet=table.sheet(self.lang))
+            return file_table(pkg, fastexcel.read_excel(str(path)), locs[table.name])
+
+    def _raw_from_excel(self, table: Table):
         sheet, lo = self._table(table)
         headers = [str(h) for h in lo.header_row_range.value]
         body = lo.data_body_range
@@ -48,32 +89,49 @@ class XlBook(Gateway):
             first, n, width = body.row, body.rows.count, len(headers)
             for start in range(0, n, CHUNK):
                 block = sheet.range((first + start, body.column),
-                                    (first + min(start + CHUNK, n) - 1, body.column + width - 1)).options(ndim=2).value
+                                    (first + min(start + CHUNK, n) - 1, body.column + width - 1)
+                                    ).options(ndim=2, err_to_str=True).value
                 rows.extend(block)
-        frame = pd.DataFrame(rows, columns=headers, dtype=object).replace({"": None})
+        frame = pd.DataFrame(rows, columns=headers, dtype=object)
         first_row = body.row if body is not None else lo.header_row_range.row + 1
+        errors = []
+        for c, h in enumerate(headers):
+            col = frame[h]
+            is_err = col.map(lambda v: isinstance(v, str) and v in EXCEL_ERRORS).to_numpy(dtype=bool)
+            for i in frame.index[is_err]:
+                errors.append((first_row + int(i), h, col[i]))
+            frame[h] = col.where(~is_err, None).replace({"": None})
         sheet_rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index)
         keep = ~frame.isna().all(axis=1)
-        return frame[keep], sheet_rows[keep]
+        return frame[keep], sheet_rows[keep], errors
 
-
-
+    # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
         sheet, lo = self._table(table)
         cols = to_columns(table, data, self.lang)
-        grid = [[c.header for c in cols]]
-        frame = pd.DataFrame({i: c.values.reset_index(drop=True) for i, c in enumerate(cols)})
-        grid += frame.astype(object).where(frame.notna(), None).values.tolist()
         top = lo.header_row_range
-        body = lo.data_body_range
-        if body is not None:
-            body.clear_contents()
+        if top.row + max(len(data), 1) > MAX_ROW:
+            raise QBError("too_many_rows", sheet=sheet.name, rows=len(data), limit=MAX_ROW - top.row)
+        grid = [table_column_names([c.header for c in cols])]
+        frame = pd.DataFrame({i: c.values.reset_index(drop=True) for i, c in enumerate(cols)})
+        body = frame.astype(object).where(frame.notna(), None)
+        for i, c in enumerate(cols):
+            if not c.numeric:
+                body[i] = body[i].map(as_typed_text, na_action="ignore")
+        grid += body.values.tolist()
+        grid = [[as_typed_text(h) for h in grid[0]]] + grid[1:]
+        old = lo.data_body_range
+        if old is not None:
+            old.clear_contents()
         sheet.range((top.row, top.column)).value = grid  # one bulk write
         lo.resize(sheet.range((top.row, top.column), (top.row + max(len(grid) - 1, 1), top.column + len(cols) - 1)))
+        self._dirty = True
 
-
-    def dashboard_header(self, table: Table, text: str) -> None:
-        self._table(table)[0].range("A2").value = text
+    def set_cells(self, table: Table, cells: dict[str, object]) -> None:
+        sheet = self._table(table)[0]
+        for ref, value in cells.items():
+            sheet.range(ref).value = as_typed_text(value)
+        self._dirty = True
 
     def fit_charts(self, table: Table) -> None:
         """Excel stretches charts drawn from a table's columns as the table resizes: nothing to do."""
@@ -81,10 +139,10 @@ class XlBook(Gateway):
     def check_writable(self) -> None:
         """Excel holds the book open for us; nothing to check."""
 
-    def save(self, *, backup: bool = True):
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def save(self):
         """Excel's own save is the user's to make; results stay in the open book."""
         return None
-
-    def ask_file(self):
-        path = self.book.app.api.GetOpenFilename("Data (*.csv;*.xlsx;*.xls),*.csv;*.xlsx;*.xls")
-        return path if isinstance(path, str) else None

@@ -48,7 +48,7 @@ def calamine_read(path: Path) -> float:
 
 PEAK = ("import atexit, resource, sys\n"
         "atexit.register(lambda: sys.stderr.write('PEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
-        "from pyaddin.cli import main\n"
+        "from pyaddin.cli.main import main\n"
         "sys.argv[0] = 'qualitybook'\n"
         "main()\n")
 

@@ -29,7 +29,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def cli():
-    from pyaddin.cli import cli as group
+    from pyaddin.cli.main import cli as group
 
     return group
 

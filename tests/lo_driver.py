@@ -80,7 +80,7 @@ def call(doc, sub, *args):
 
 
 def recorded(doc):
-    sheet = doc.Sheets.getByName("xlwings.conf")
+    sheet = doc.Sheets.getByName("_xlwings.conf")
     return [sheet.getCellRangeByName("D1").getString(), sheet.getCellRangeByName("D2").getString()]
 
 
@@ -98,7 +98,7 @@ def main(argv):
                     result[action] = recorded(doc)
             elif cmd == "frozen":
                 exe, action = argv[2], argv[3]
-                conf = doc.Sheets.getByName("xlwings.conf")
+                conf = doc.Sheets.getByName("_xlwings.conf")
                 for r in range(0, 50):
                     if conf.getCellByPosition(0, r).getString() == "QualityBook Executable":
                         conf.getCellByPosition(1, r).setString(exe)

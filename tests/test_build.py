@@ -6,7 +6,7 @@ from pyopenvba import ExcelFile
 
 from conftest import ROOT, parts
 
-from pyaddin.actions import load
+from pyaddin.registry import ACTIONS
 from pyaddin.build import ribbon
 from pyaddin.build.vba import xlwings_modules
 from pyaddin.build.workbook import build_all
@@ -41,7 +41,7 @@ def test_ribbon_has_one_button_per_registered_action_and_nothing_else():
     ui = etree.fromstring(p["customUI/customUI14.xml"])
     assert ui.tag == "{http://schemas.microsoft.com/office/2009/07/customui}customUI"
     buttons = ui.findall(".//{*}button")
-    assert [b.get("tag") for b in buttons] == list(load())
+    assert [b.get("tag") for b in buttons] == list(ACTIONS)
     groups = [g.get("id") for g in ui.findall(".//{*}group")]
     assert groups == [f"qb_grp_{g}" for g in ("data", "analysis", "improvement", "departments", "appraisal", "reports")]
     for b in buttons:

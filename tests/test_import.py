@@ -50,7 +50,7 @@ def test_every_bad_cell_is_reported_and_the_book_is_untouched(book, runner, cli,
     r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
     assert r.exit_code == 1
     out = r.output
-    assert "第2行,列“首次响应时间”" in out and "earlier than the creation time" in out
+    assert "第2行,列“首次响应时间”" in out and "早于“创建时间”" in out and "earlier than “创建时间”" in out
     assert "第3行,列“工单编号”" in out and "duplicate id (same as row 2)" in out
     assert "列“渠道”,值“传真”" in out and "列“优先级”,值“超急”" in out
     assert "列“联系次数”,值“0”" in out and "列“是否重开”,值“也许”" in out

@@ -8,7 +8,7 @@ import shutil
 
 from conftest import ROOT, libreoffice
 
-from pyaddin.actions import load
+from pyaddin.registry import ACTIONS
 from pyaddin.build.vba import replace_modules
 
 STUB = '''Attribute VB_Name = "xlwings"
@@ -22,8 +22,8 @@ Public Function RunFrozenPython(Executable As String, Optional Args As String)
 End Function
 
 Private Sub QB_Record(what As String, detail As String)
-    ThisWorkbook.Worksheets("xlwings.conf").Range("D1").Value = what
-    ThisWorkbook.Worksheets("xlwings.conf").Range("D2").Value = detail
+    ThisWorkbook.Worksheets("_xlwings.conf").Range("D1").Value = what
+    ThisWorkbook.Worksheets("_xlwings.conf").Range("D2").Value = detail
 End Sub
 '''
 
@@ -41,7 +41,7 @@ def test_committed_workbook_opens_and_libreoffice_finds_the_vba_modules():
 def test_run_action_calls_python_with_each_ribbon_action(tmp_path):
     stubbed = tmp_path / "stubbed.xlsm"
     stub_xlwings(stubbed)
-    actions = list(load())
+    actions = list(ACTIONS)
     got = libreoffice("run", stubbed, *actions)
     for name in actions:
         kind, command = got[name]

@@ -6,13 +6,31 @@ ranges to the weeks it wrote (``ooxml.tables.retarget_charts``).
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..locale import LANGS
 
+LAST_ROW = 1048576
 
-def heatmap_colours(ws, top: int, left: int) -> None:
+
+STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
+TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+
+
+def status_header(ws, table, top: int, left: int, lang: str) -> None:
+    """The dashboard's title, and the status column coloured 达标 / 预警 / 未达标."""
+    ws.cell(row=1, column=1, value=LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
+    status_col = get_column_letter(left + table.keys.index("status") + 1)
+    for status, (bg, fg) in STATUS_FILLS.items():
+        ws.conditional_formatting.add(
+            f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
+            CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
+                       fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
+
+
+def heatmap_colours(ws, table, top: int, left: int, lang: str) -> None:
     first, last = top + 1, top + 24
     vol = f"{get_column_letter(left + 2)}{first}:{get_column_letter(left + 8)}{last}"
     sla = f"{get_column_letter(left + 9)}{first}:{get_column_letter(left + 15)}{last}"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ..actions import GROUPS, load
+from ..action import GROUPS
+from ..registry import ACTIONS
 from ..locale import LANGS, action_text, group_label
 
 NS = "http://schemas.microsoft.com/office/2009/07/customui"
@@ -13,7 +14,7 @@ REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibil
 
 
 def ribbon_xml(lang: str = "zh") -> bytes:
-    actions = load()
+    actions = ACTIONS
     groups = []
     for g in GROUPS:
         buttons = []

@@ -10,21 +10,36 @@ from pathlib import Path
 
 import xlwings
 from pyopenvba import ExcelFile, VBAModuleKind
+from pyopenvba.cfb import CFB
 
 VBA_DIR = Path(__file__).with_name("vba")
 XLWINGS_STANDALONE = Path(xlwings.__file__).with_name("quickstart_standalone.xlsm")
 XLWINGS_MODULES = (("xlwings", VBAModuleKind.standard), ("Dictionary", VBAModuleKind.other))
 
 
+NO_CACHE = bytes.fromhex("cc61ffff000100")  # MS-OVBA 2.3.4.1: what a writer without a performance cache writes
+
+
+def crlf(code: str) -> str:
+    """VBA source lines end in CRLF (MS-OVBA 2.3.4.3); xlwings ships some modules with bare LF."""
+    return code.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+
+
 def xlwings_modules() -> dict[str, str]:
     with ExcelFile(XLWINGS_STANDALONE) as x:
-        return {name: x.get_module(name) for name, _ in XLWINGS_MODULES}
+        return {name: crlf(x.get_module(name)) for name, _ in XLWINGS_MODULES}
 
 
 def own_modules() -> dict[str, str]:
-    """Our VBA, kept as text in the repo; VBA wants CRLF line ends."""
-    return {p.stem: p.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
-            for p in sorted(VBA_DIR.glob("*.bas"))}
+    """Our VBA, kept as text in the repo."""
+    return {p.stem: crlf(p.read_text(encoding="utf-8")) for p in sorted(VBA_DIR.glob("*.bas"))}
+
+
+def without_cache(project_bin: bytes) -> bytes:
+    """The VBA project with its ``_VBA_PROJECT`` stream exactly ``NO_CACHE``: Office compiles from source."""
+    cfb = CFB.from_bytes(project_bin)
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", NO_CACHE)
+    return cfb.to_bytes()
 
 
 def write_project(src: Path, dst: Path, replace: dict[str, str] | None = None) -> None:
@@ -36,13 +51,27 @@ def write_project(src: Path, dst: Path, replace: dict[str, str] | None = None) -
     with ExcelFile(src) as x:
         project = x.add_vba_project() if not x.has_vba_project() else x.vba_project()
         for name, code in sources.items():
-            project.add_module(name, code, kind=kinds.get(name, VBAModuleKind.standard))
+            project.add_module(name, crlf(code), kind=kinds.get(name, VBAModuleKind.standard))
         x.save(dst)
+    _strip_cache(dst)
+
+
+def _strip_cache(path: Path) -> None:
+    import zipfile
+
+    from ..ooxml.package import normalise_zip
+
+    with zipfile.ZipFile(path) as z:
+        project = z.read("xl/vbaProject.bin")
+    tmp = path.with_suffix(".nocache" + path.suffix)
+    normalise_zip(path, tmp, replace={"xl/vbaProject.bin": without_cache(project)})
+    tmp.replace(path)
 
 
 def replace_modules(path: Path, dst: Path, replace: dict[str, str]) -> None:
     """A copy of a built workbook with some modules' code swapped (used by the LibreOffice tests)."""
     with ExcelFile(path) as x:
         for name, code in replace.items():
-            x.set_module(name, code)
+            x.set_module(name, crlf(code))
         x.save(dst)
+    _strip_cache(dst)

@@ -26,7 +26,7 @@ from ..schema import BOOL_LABELS, Table
 from . import dashboard, ribbon, vba
 
 LAST_ROW = 1048576
-CONFIG_SHEET = "xlwings.conf"
+CONFIG_SHEET = "_xlwings.conf"  # inactive, as in xlwings' own template: rename to xlwings.conf to use it
 CONTENT_XLSX = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 CONTENT_XLSM = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 CORE_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -36,9 +36,12 @@ CORE_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             b'<dc:creator>QualityBook</dc:creator></cp:coreProperties>')
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
-STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
-TABLE_TOP = {"tbl_kpi": 4}  # the KPI sheet keeps its first rows for the period and the time of calculation
 
+FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
+    schema.KPI.name: dashboard.status_header,
+    schema.KPI_TREND.name: dashboard.trend_charts,
+    schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
+}
 BOOK_TABLES = schema.TABLES
 TEMPLATES = {  # the stand-alone templates of the design card: file stem → tables
     "problem_list": ("tbl_problems",),
@@ -81,7 +84,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         _, top, left = table.place
     else:
         ws = wb.create_sheet(table.sheet(lang))
-        top, left = TABLE_TOP.get(table.name, 1), 0
+        top, left = table.top, 0
     for i, f in enumerate(table.fields, start=1 + left):
         letter = get_column_letter(i)
         dim = ws.column_dimensions[letter]
@@ -109,18 +112,9 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
     if not table.place:
         ws.freeze_panes = f"A{top + 1}"
     ws.row_dimensions[top].height = 30
-    if table.name == "tbl_kpi_heatmap":
-        dashboard.heatmap_colours(ws, top, left)
-    if table.name == "tbl_kpi_trend":
-        dashboard.trend_charts(ws, table, top, left, lang)
-    if table.name == "tbl_kpi":
-        ws.cell(row=1, column=1, value=LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
-        status_col = get_column_letter(table.keys.index("status") + 1)
-        for status, (bg, fg) in STATUS_FILLS.items():
-            ws.conditional_formatting.add(
-                f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
-                CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
-                           fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
+    furnish = FURNITURE.get(table.name)
+    if furnish:
+        furnish(ws, table, top, left, lang)
 
 
 def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
@@ -138,9 +132,9 @@ def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
         r += 1
     r += 1
     ws.cell(row=r, column=1, value="按钮 / Buttons" if lang == "zh" else "Buttons").font = Font(bold=True)
-    from ..actions import load
     from ..locale import action_text, group_label
-    for a in load().values():
+    from ..registry import ACTIONS
+    for a in ACTIONS.values():
         r += 1
         label, tip = action_text(a.name, lang)
         ws.cell(row=r, column=1, value=f"{group_label(a.group, lang)} › {label}")
@@ -148,7 +142,9 @@ def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
 
 
 def add_config_sheet(wb: openpyxl.Workbook) -> None:
-    """xlwings' configuration sheet (read by its VBA module); plus the QualityBook executable path."""
+    """xlwings' configuration sheet, shipped inactive (``_xlwings.conf``) as xlwings' own template does, so
+    that it never overrides a user's own xlwings settings; plus the QualityBook executable path, which
+    our VBA reads from either name."""
     ws = wb.create_sheet(CONFIG_SHEET)
     for k, v in (("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None),
                  ("Conda Path", None), ("Conda Env", None), ("UDF Modules", None), ("Debug UDFs", False),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..schema import SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
            "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct")
@@ -22,22 +24,18 @@ DIMENSIONS = ("channel", "department", "agent")
 class Standards:
     """Targets and SLA as read from 监控标准 (defaults of DOMAIN.md §4 when a row is missing)."""
 
-    first_response_min: dict[str, float] = field(default_factory=lambda: {"urgent": 5, "high": 10, "normal": 10, "low": 30})
-    resolution_h: dict[str, float] = field(default_factory=lambda: {"urgent": 4, "high": 24, "normal": 48, "low": 72})
+    first_response_min: dict[str, float] = field(default_factory=lambda: {p: v[0] for p, v in SLA_DEFAULTS.items()})
+    resolution_h: dict[str, float] = field(default_factory=lambda: {p: v[1] for p, v in SLA_DEFAULTS.items()})
     targets: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # metric → (ge|le, target, band)
     settings: dict[str, float] = field(default_factory=dict)
 
     @property
     def qa_pass_mark(self) -> float:
-        return float(self.settings.get("qa_pass_mark", 80))
+        return float(self.settings.get("qa_pass_mark", dict(SETTING_DEFAULTS)["qa_pass_mark"]))
 
     @classmethod
     def from_table(cls, rows: pd.DataFrame) -> "Standards":
-        from ..schema import SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
-
         std = cls(
-            first_response_min={p: v[0] for p, v in SLA_DEFAULTS.items()},
-            resolution_h={p: v[1] for p, v in SLA_DEFAULTS.items()},
             targets={m: (d, float(t), float(WARNING_BAND)) for m, d, t in TARGET_DEFAULTS},
             settings={k: float(v) for k, v in SETTING_DEFAULTS},
         )
@@ -234,12 +232,6 @@ def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame
     t = in_period(tickets, "created_at", p)
     return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
                 ticket_flags(t, std, p.as_of), std, p)
-
-
-def compute(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards,
-            p: Period) -> dict:
-    """The whole KPI result: period, overall and every breakdown, each a dict of METRICS."""
-    return result(view(tickets, surveys, inspections, std, p))
 
 
 def result(v: View) -> dict:

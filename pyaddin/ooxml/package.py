@@ -3,8 +3,9 @@
 Unchanged parts are copied as their original compressed bytes (no inflate/deflate), so
 the VBA project, the ribbon, user charts, images and pivot caches come out bit for bit
 as they went in, and a save of a 100 MB workbook costs a file copy, not a recompression.
-Saves are atomic: a temporary file beside the target, then ``os.replace``; the previous
-file is kept as ``NAME.bak``.
+Large parts are streamed into the zip from their producer, never held whole.  Saves are
+atomic: a temporary file beside the target, then ``os.replace``, only if the file on disk
+is still the one that was read; the previous file is kept as ``NAME.bak``.
 """
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ import struct
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..errors import QBError
+from ..lock import temp_prefix
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # reproducible builds: no wall-clock time inside the zip
+STREAM_LEVEL = 1  # deflate level of streamed (large) parts: a third of the time of level 6, ~10 % larger
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -42,6 +46,12 @@ def ensure_writable(path: Path) -> None:
         raise QBError("file_locked", path=str(path))
 
 
+def identity(path: Path) -> tuple:
+    """What tells one version of a file from the next (size, modification time, inode)."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 class Package:
     """An OOXML package opened for reading parts and replacing some of them."""
 
@@ -49,35 +59,65 @@ class Package:
         self.path = Path(path)
         if not self.path.exists():
             raise QBError("file_not_found", path=str(self.path))
+        self.identity = identity(self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except zipfile.BadZipFile as e:
+        except (zipfile.BadZipFile, OSError) as e:
             raise QBError("not_a_workbook", path=str(self.path), reason=str(e)) from None
         self._infos = {i.filename: i for i in self._zip.infolist()}
         self._changed: dict[str, bytes] = {}
+        self._streams: dict[str, Callable[[], Iterable[bytes]]] = {}
+        self._dropped: set[str] = set()
 
     # -- reading
-    def names(self) -> list[str]:
-        return list(self._infos) + [n for n in self._changed if n not in self._infos]
-
     def __contains__(self, name: str) -> bool:
-        return name in self._changed or name in self._infos
+        return name not in self._dropped and (name in self._changed or name in self._streams or name in self._infos)
 
     def read(self, name: str) -> bytes:
+        if name in self._streams:  # a second change to a streamed part: materialise it once
+            self._changed[name] = b"".join(bytes(c) for c in self._streams.pop(name)())
         if name in self._changed:
             return self._changed[name]
+        if name in self._dropped:
+            raise KeyError(name)
         return self._zip.read(self._infos[name])
+
+    def find(self, name: str, needle: bytes, chunk: int = 1 << 24) -> bool:
+        """Whether a part holds ``needle``, read in chunks: a large sheet is never inflated whole for it."""
+        if name in self._changed or name in self._streams:
+            return needle in self.read(name)
+        tail = b""
+        with self._zip.open(self._infos[name]) as f:
+            while block := f.read(chunk):
+                if needle in tail + block[:len(needle)] or needle in block:
+                    return True
+                tail = block[-len(needle):]
+        return False
 
     # -- changing
     def write(self, name: str, data: bytes) -> None:
+        self._streams.pop(name, None)
+        self._dropped.discard(name)
         if name in self._infos and self._zip.read(self._infos[name]) == data:
             self._changed.pop(name, None)
             return
         self._changed[name] = data
 
+    def write_stream(self, name: str, producer: Callable[[], Iterable[bytes]]) -> None:
+        """A part whose bytes ``producer()`` yields in chunks when the package is saved."""
+        self._changed.pop(name, None)
+        self._dropped.discard(name)
+        self._streams[name] = producer
+
+    def drop(self, name: str) -> None:
+        self._changed.pop(name, None)
+        self._streams.pop(name, None)
+        if name in self._infos:
+            self._dropped.add(name)
+
     @property
-    def changed(self) -> list[str]:
-        return sorted(self._changed)
+    def dirty(self) -> bool:
+        return bool(self._changed or self._streams or self._dropped)
 
     def close(self) -> None:
         self._zip.close()
@@ -89,27 +129,42 @@ class Package:
         self.close()
 
     def save(self, target: str | os.PathLike | None = None, *, backup: bool = True) -> Path | None:
-        """Write atomically; return the backup path when one was kept."""
+        """Write atomically; return the backup path when one was kept.
+
+        Refuses when the file on disk is no longer the one this package read: someone else
+        saved it meanwhile, and replacing it would lose their changes.
+        """
         target = Path(target or self.path)
         ensure_writable(target)
-        fd, tmp = tempfile.mkstemp(prefix=".qb-", suffix=".tmp", dir=target.parent)
+        if target == self.path and (not target.exists() or identity(target) != self.identity):
+            raise QBError("book_changed", path=str(target))
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
         os.close(fd)
         try:
             with open(self.path, "rb") as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
                 for name, info in self._infos.items():
-                    if name in self._changed:
+                    if name in self._dropped:
+                        continue
+                    if name in self._streams:
+                        _stream_part(out, name, self._streams[name](), info.date_time)
+                    elif name in self._changed:
                         _write_part(out, name, self._changed[name], info.date_time)
                     else:
                         _copy_raw(src, out, info)
                 for name, data in self._changed.items():
                     if name not in self._infos:
                         _write_part(out, name, data, FIXED_TIME)
+                for name, producer in self._streams.items():
+                    if name not in self._infos:
+                        _stream_part(out, name, producer(), FIXED_TIME)
             kept = None
             if backup and target.exists():
                 kept = target.with_name(target.name + ".bak")
                 shutil.copy2(target, kept)
             if target.exists():
                 shutil.copymode(target, tmp)
+            if target == self.path and identity(target) != self.identity:  # a last look before replacing
+                raise QBError("book_changed", path=str(target))
             os.replace(tmp, target)
             return kept
         except BaseException:
@@ -122,6 +177,18 @@ def _write_part(out: zipfile.ZipFile, name: str, data: bytes, date_time) -> None
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     out.writestr(info, data, compresslevel=6)
+
+
+def _stream_part(out: zipfile.ZipFile, name: str, chunks: Iterable[bytes], date_time) -> None:
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    for attr in ("_compresslevel", "compress_level"):  # renamed in Python 3.13
+        if hasattr(info, attr):
+            setattr(info, attr, STREAM_LEVEL)
+    with out.open(info, "w", force_zip64=True) as w:
+        for chunk in chunks:
+            w.write(chunk)
 
 
 def _copy_raw(src, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

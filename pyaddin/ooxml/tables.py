@@ -1,23 +1,22 @@
 """Finding Excel Tables (ListObjects) in a package and rewriting one table's rows in place.
 
-Only the table's sheet part and the table part change.  Inside the sheet part only
-``<sheetData>`` rows from the table's header down and ``<dimension>`` are rewritten;
-frozen panes, column widths and styles, data validation, conditional formats, drawings
-and the table link stay as the workbook had them.  Strings are written inline so the
-shared-strings part is never touched.
+Only the table's sheet part and the table part change (and the calculation chain goes).
+Inside the sheet part only ``<sheetData>`` and ``<dimension>`` are rewritten (see
+``sheetdata``); frozen panes, column widths and styles, data validation, conditional
+formats, drawings and the table link stay as the workbook had them.  Strings are written
+inline so the shared-strings part is never touched.
 """
 from __future__ import annotations
 
 import posixpath
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
-
-import numpy as np
-import pandas as pd
 from lxml import etree
 
 from .package import Package
+from .sheetdata import Column, SheetWrite, col_index, col_letter, split_ref
+
+__all__ = ["Column", "col_letter", "split_ref"]
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -51,34 +50,6 @@ def relationships(pkg: Package, part: str) -> list[tuple[str, str, str]]:
     root = parse_xml(pkg.read(rp))
     return [(r.get("Id"), r.get("Type"), resolve(part, r.get("Target")) if r.get("TargetMode") != "External"
              else r.get("Target")) for r in root.findall("rel:Relationship", NS)]
-
-
-def col_letter(i: int) -> str:
-    """0-based column index → Excel letters."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-_REF = re.compile(r"^([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$")
-
-
-def split_ref(ref: str) -> tuple[int, int, int, int]:
-    """'B3:F10' → (first col, first row, last col, last row), columns 0-based, rows 1-based."""
-    m = _REF.match(ref.replace("$", ""))
-    c1, r1 = col_index(m.group(1)), int(m.group(2))
-    c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-    return c1, r1, c2, r2
 
 
 @dataclass
@@ -118,57 +89,29 @@ def tables(pkg: Package) -> dict[str, TableLoc]:
     return found
 
 
-@dataclass
-class Column:
-    """One output column: its header and either numbers (NaN = empty) or text (None = empty)."""
+def table_column_names(headers: list[str]) -> list[str]:
+    """Names Excel accepts for a table's columns: no line breaks or control characters, unique ignoring case.
 
-    header: str
-    values: pd.Series
-    numeric: bool
-
-
-def _number_text(v: pd.Series) -> pd.Series:
-    arr = v.to_numpy(dtype=float)
-    ints = np.isfinite(arr) & (arr == np.round(arr)) & (np.abs(arr) < 1e15)
-    out = pd.Series(arr, index=v.index).map(repr).astype(object)
-    out[ints] = pd.Series(arr[ints].astype(np.int64), index=v.index[ints]).astype(str).astype(object)
+    Excel "repairs" a file otherwise (and drops the table); an export with ``Note`` and
+    ``note`` or a header with a line break gets ``Note``, ``note (2)``, ``First response``.
+    """
+    out, seen = [], set()
+    for i, h in enumerate(headers):
+        name = " ".join(_CONTROL.sub(" ", str(h)).split()) or f"列{i + 1}"
+        base, n = name, 2
+        while name.casefold() in seen:
+            name = f"{base} ({n})"
+            n += 1
+        seen.add(name.casefold())
+        out.append(name)
     return out
 
 
-def _cells(col: Column, letter: str, rownums: pd.Series, style: str) -> pd.Series:
-    """The XML of each cell in a column ('' where the cell is empty)."""
-    s = f' s="{style}"' if style else ""
-    refs = (f'<c r="{letter}' + rownums).astype(object)  # plain Python strings: no Arrow string arithmetic
-    if col.numeric:
-        vals = col.values.astype(float)
-        ok = vals.notna().to_numpy()
-        out = pd.Series("", index=vals.index, dtype=object)
-        out[ok] = refs[ok] + f'"{s}><v>' + _number_text(vals[ok]) + "</v></c>"
-        return out
-    vals = col.values
-    ok = vals.notna().to_numpy()
-    out = pd.Series("", index=vals.index, dtype=object)
-    text = vals[ok].astype(object).map(lambda t: escape(_xml_safe(str(t)))).astype(object)
-    space = text.str.match(r"^\s|.*\s$").to_numpy()
-    t_open = np.where(space, '<t xml:space="preserve">', "<t>")
-    out[ok] = refs[ok] + f'"{s} t="inlineStr"><is>' + t_open + text + "</t></is></c>"
-    return out
-
-
-_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_safe(t: str) -> str:
-    return _BAD_XML_CHARS.sub("", t)
-
-
+_CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
 _COLS = re.compile(rb"<cols>.*?</cols>", re.S)
 _COL = re.compile(rb'<col\b[^>]*?min="(\d+)"[^>]*?max="(\d+)"[^>]*?>')
 _STYLE = re.compile(rb'style="(\d+)"')
-_SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
-_ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</row>)", re.S)
-_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
-_HEADER_STYLE = re.compile(rb'<c r="[A-Z]+\d+"[^>]*?\bs="(\d+)"')
+_HEADER_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
 
 
 def column_styles(sheet_xml: bytes) -> dict[int, str]:
@@ -185,115 +128,100 @@ def column_styles(sheet_xml: bytes) -> dict[int, str]:
     return styles
 
 
-MERGE_LIMIT = 2_000_000  # sheets smaller than this may share rows with other content: merge cell by cell
-_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+def _header_style(xml: bytes, c1: int, top: int) -> str:
+    ref = f'<c r="{col_letter(c1)}{top}"'.encode()
+    at = xml.find(ref)
+    if at < 0:
+        return ""
+    m = _HEADER_CELL.match(xml, at)
+    return m.group(3).decode() if m else ""
 
 
 def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
-    """Replace the table's header and rows with ``columns``; return the new location."""
-    c1, top, c2_old, bottom_old = loc.bounds
-    xml = pkg.read(loc.sheet_part)
-    styles = column_styles(xml)
-    m = _SHEETDATA.search(xml)
-    old = m.group(0)
-    header_row = next((r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) == top), b"")
-    hs = _HEADER_STYLE.search(header_row)
-    header_style = hs.group(1).decode() if hs else ""
+    """Replace the table's header and rows with ``columns``; return the new location.
 
-    n = len(columns[0].values) if columns else 0
-    letters = [col_letter(c1 + i) for i in range(len(columns))]
-    hs_attr = f' s="{header_style}"' if header_style else ""
-    header_cells = [f'<c r="{letter}{top}"{hs_attr} t="inlineStr"><is><t>{escape(col.header)}</t></is></c>'
-                    for letter, col in zip(letters, columns)]
-    rownums = pd.Series(np.arange(top + 1, top + 1 + n).astype(str), dtype=object)
-    body = [_cells(Column(col.header, col.values.reset_index(drop=True), col.numeric), letter, rownums,
-                   styles.get(c1 + i, "")) for i, (letter, col) in enumerate(zip(letters, columns))]
-    last_row = top + max(n, 1)
-    ref = f"{letters[0]}{top}:{letters[-1]}{last_row}"
-    if len(xml) < MERGE_LIMIT:  # small sheet: keep every cell outside the table's old and new area
-        cells = {top: [(c1 + i, h) for i, h in enumerate(header_cells)]}
-        for i, col_cells in enumerate(body):
-            for r, cell in zip(range(top + 1, top + 1 + n), col_cells):
-                if cell:
-                    cells.setdefault(r, []).append((c1 + i, cell))
-        area = (c1, top, max(c2_old, c1 + len(columns) - 1), max(bottom_old, last_row))
-        new_data = _merge(old.decode("utf-8"), cells, area)
-    else:  # a data sheet of its own: rows above the table are kept, the rest is the table
-        above = [r.group(0) for r in _ROW.finditer(old) if int(r.group(1)) < top]
-        parts = [b"<sheetData>", *above, f'<row r="{top}">{"".join(header_cells)}</row>'.encode()]
-        if n:
-            rows = rownums.radd('<row r="') + '">'
-            for col_cells in body:
-                rows = rows + col_cells
-            parts.append("".join((rows + "</row>").tolist()).encode("utf-8"))
-        parts.append(b"</sheetData>")
-        new_data = b"".join(parts)
-    new = xml[:m.start()] + new_data + xml[m.end():]
-    pkg.write(loc.sheet_part, _dimension(new))
-    pkg.write(loc.table_part, _table_xml(pkg.read(loc.table_part), ref, [c.header for c in columns]))
-    return TableLoc(loc.name, loc.sheet, loc.sheet_part, loc.table_part, ref, [c.header for c in columns])
+    Nothing is built here: the sheet part is streamed into the zip when the package is saved.
+    """
+    headers = table_column_names([c.header for c in columns])
+    columns = [Column(h, c.values, c.numeric) for h, c in zip(headers, columns)]
+    xml = pkg.read(loc.sheet_part)
+    c1, top, c2_old, bottom_old = loc.bounds
+    plan = SheetWrite(xml, (c1, top, c2_old, bottom_old), columns, _header_style(xml, c1, top),
+                      column_styles(xml), loc.sheet)
+    pkg.write_stream(loc.sheet_part, plan.chunks)
+    ref = plan.ref()
+    pkg.write(loc.table_part, _table_xml(pkg.read(loc.table_part), ref, headers))
+    drop_calc_chain(pkg)
+    return TableLoc(loc.name, loc.sheet, loc.sheet_part, loc.table_part, ref, headers)
 
 
 def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> None:
     """Set single cells (text or numbers) on a small sheet, keeping every other cell."""
     xml = pkg.read(sheet_part)
-    m = _SHEETDATA.search(xml)
-    text = m.group(0).decode("utf-8")
+    m = re.search(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", xml, re.S)
+    data = m.group(0)
+    rows: dict[int, bytes] = {int(r.group(1)): r.group(0) for r in re.finditer(rb'<row\b[^>]*?\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', data, re.S)}
     for ref, value in values.items():
         c, r, _, _ = split_ref(ref)
         if isinstance(value, (int, float)):
-            cell = f'<c r="{ref}"><v>{value!r}</v></c>'
+            cell = f'<c r="{ref}"><v>{value!r}</v></c>'.encode()
         else:
-            cell = f'<c r="{ref}" t="inlineStr"><is><t>{escape(_xml_safe(str(value)))}</t></is></c>'
-        text = _merge(text, {r: [(c, cell)]}, (c, r, c, r)).decode("utf-8")
-    pkg.write(sheet_part, _dimension(xml[:m.start()] + text.encode("utf-8") + xml[m.end():]))
+            t = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            cell = f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_CONTROL.sub("", t)}</t></is></c>'.encode()
+        row = rows.get(r, f'<row r="{r}"></row>'.encode())
+        if row.endswith(b"/>"):
+            row = row[:-2] + b"></row>"
+        head = row[:row.index(b">") + 1]
+        cells = [(col_index(x.group(1)), x.group(0)) for x in re.finditer(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</c>)', row, re.S)
+                 if col_index(x.group(1)) != c]
+        cells.append((c, cell))
+        rows[r] = head + b"".join(x for _, x in sorted(cells)) + b"</row>"
+    new = b"<sheetData>" + b"".join(rows[r] for r in sorted(rows)) + b"</sheetData>"
+    pkg.write(sheet_part, xml[:m.start()] + new + xml[m.end():])
+    drop_calc_chain(pkg)
 
 
-def _merge(sheet_data: str, new_cells: dict[int, list[tuple[int, str]]], area: tuple[int, int, int, int]) -> bytes:
-    """Old rows minus the cells inside ``area`` (c1, r1, c2, r2), plus ``new_cells``; rows and cells in order."""
-    c1, r1, c2, r2 = area
-    rows: dict[int, list[tuple[int, str]]] = {}
-    attrs: dict[int, str] = {}
-    for rm in _ROW.finditer(sheet_data.encode("utf-8")):
-        r = int(rm.group(1))
-        row = rm.group(0).decode("utf-8")
-        head = row[:row.index(">") + 1]
-        attrs[r] = head[:-2] + ">" if head.endswith("/>") else head
-        kept = []
-        for cm in _CELL.finditer(row):
-            c = col_index(cm.group(1))
-            if not (r1 <= r <= r2 and c1 <= c <= c2):
-                kept.append((c, cm.group(0)))
-        rows[r] = kept
-    for r, cells in new_cells.items():
-        rows.setdefault(r, []).extend(cells)
-    out = ["<sheetData>"]
-    for r in sorted(rows):
-        cells = sorted(rows[r], key=lambda x: x[0])
-        if not cells and r1 <= r <= r2:
-            continue
-        out.append((attrs.get(r) or f'<row r="{r}">') + "".join(x for _, x in cells) + "</row>")
-    out.append("</sheetData>")
-    return "".join(out).encode("utf-8")
+CALC_CHAIN = "xl/calcChain.xml"
 
 
-def _dimension(xml: bytes) -> bytes:
-    """Recompute <dimension> from the rows and cells present (cheap: first and last row only)."""
-    m = _SHEETDATA.search(xml)
-    rows = list(_ROW.finditer(m.group(0))) if len(xml) < MERGE_LIMIT else None
-    if rows is None:
-        first = _ROW.search(m.group(0))
-        last_r = m.group(0).rfind(b'<row r="')
-        last = _ROW.match(m.group(0), last_r) if last_r >= 0 else None
-        rows = [x for x in (first, last) if x]
-    if not rows:
-        return xml
-    max_col = 0
-    for r in rows:
-        for cm in re.finditer(rb'<c r="([A-Z]+)\d+"', r.group(0)):
-            max_col = max(max_col, col_index(cm.group(1).decode()))
-    ref = f"A{int(rows[0].group(1))}:{col_letter(max_col)}{int(rows[-1].group(1))}"
-    return _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), xml, count=1)
+def drop_calc_chain(pkg: Package) -> None:
+    """A changed sheet makes Excel's calculation chain stale: remove it (and its relationship and content
+    type) so that Excel rebuilds it instead of reporting "removed records" (ECMA-376 Part 1, 18.6)."""
+    if CALC_CHAIN not in pkg:
+        return
+    pkg.drop(CALC_CHAIN)
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in pkg:
+        root = parse_xml(pkg.read(rels))
+        for r in list(root):
+            if r.get("Target", "").lstrip("/").replace("xl/", "") == "calcChain.xml":
+                root.remove(r)
+        pkg.write(rels, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    types = parse_xml(pkg.read("[Content_Types].xml"))
+    for o in list(types):
+        if o.get("PartName") == "/" + CALC_CHAIN:
+            types.remove(o)
+    pkg.write("[Content_Types].xml", etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*?>\s*(?:<f[^>]*?(?:/>|>.*?</f>)\s*)?<v>([^<]*)</v>', re.S)
+
+
+def error_cells(pkg: Package, loc: TableLoc) -> list[tuple[int, int, str]]:
+    """(row, column offset in the table, error text) of every error cell (#N/A, #VALUE!…) in the table's body.
+
+    The fast readers return such cells as empty; a value that is an error must be reported, not blanked.
+    """
+    if not pkg.find(loc.sheet_part, b't="e"'):
+        return []
+    xml = pkg.read(loc.sheet_part)
+    c1, top, c2, bottom = loc.bounds
+    out = []
+    for m in _ERROR_CELL.finditer(xml):
+        c, r = col_index(m.group(1)), int(m.group(2))
+        if top < r <= bottom and c1 <= c <= c2:
+            out.append((r, c - c1, m.group(3).decode()))
+    return out
 
 
 REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"

@@ -1,22 +1,20 @@
 """The KPI action: read the three input tables and the standards, compute, write the dashboard."""
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
-
 from .. import schema
-from ..actions import Outcome, implements
-from ..core import kpi
+from ..action import Outcome, action
 from ..errors import DataProblems, QBError
-from ..locale import LANGS, metric_name
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
+KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
+             schema.MAPPING.name)
 
 
-def choose_period(created: pd.Series, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
+def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
     """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last full month in the data."""
+    from ..core import kpi
+
     try:
         if period:
             return kpi.month_period(period, as_of)
@@ -31,6 +29,8 @@ def choose_period(created: pd.Series, period=None, quarter=None, date_from=None,
 
 def read_inputs(book):
     """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
+    from ..core import kpi
+
     parsed = book.read_many([schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS])
     frames = {key: p.data for key, p in parsed.items()}
     issues = [i for p in parsed.values() for i in p.issues]
@@ -40,8 +40,13 @@ def read_inputs(book):
     return frames, std
 
 
-def kpi_rows(result: dict, std: kpi.Standards, lang: str) -> pd.DataFrame:
+def kpi_rows(result: dict, std, lang: str):
     """The long table of the dashboard: one row per scope, group and metric, value beside target and status."""
+    import pandas as pd
+
+    from ..core import kpi
+    from ..locale import LANGS, metric_name
+
     words, status_words = LANGS[lang].DASHBOARD, LANGS[lang].STATUS
     rows = []
     for scope in SCOPES:
@@ -57,21 +62,25 @@ def kpi_rows(result: dict, std: kpi.Standards, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
-def heatmap_rows(vol: pd.DataFrame, sla: pd.DataFrame) -> pd.DataFrame:
-    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+def heatmap_rows(vol, sla):
+    import pandas as pd
+
     out = pd.DataFrame({"hour": range(24)})
-    for i, d in enumerate(days):
+    for i, d in enumerate(schema.WEEKDAY_KEYS):
         out[f"volume_{d}"] = vol[i].to_numpy()
-    for i, d in enumerate(days):
+    for i, d in enumerate(schema.WEEKDAY_KEYS):
         out[f"sla_{d}"] = sla[i].to_numpy()
     return out
 
 
-@implements("kpi")
-def compute_kpi(book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
-    book.check_writable()
+@action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
+        writes=(schema.KPI.name, schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
+def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
+    from ..core import kpi
+    from ..locale import LANGS
+
     frames, std = read_inputs(book)
-    p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of)
+    p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of or ctx.as_of)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
     result = kpi.result(v)
     trend = kpi.weekly_trend(v)
@@ -80,16 +89,14 @@ def compute_kpi(book, period=None, quarter=None, date_from=None, date_to=None, a
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
     pj = result["period"]
-    now = dt.datetime.now().replace(microsecond=0)
-    book.dashboard_header(schema.KPI, LANGS[book.lang].DASHBOARD["header"].format(
-        start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=now.isoformat(sep=" ")))
+    book.set_cells(schema.KPI, {"A2": LANGS[book.lang].DASHBOARD["header"].format(
+        start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))})
     book.fit_charts(schema.KPI_TREND)
-    book.log("kpi", schema.KPI.sheet(book.lang), f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
-    book.save()
     o = result["overall"]
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
-                                "qa": _fmt(o["qa_score_pct"])}, data=result)
+                                "qa": _fmt(o["qa_score_pct"])}, data=result,
+                   log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
 
 
 def _fmt(v):

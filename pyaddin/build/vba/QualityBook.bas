@@ -1,12 +1,14 @@
 Attribute VB_Name = "QualityBook"
 ' QualityBook: every ribbon button calls QB_OnAction, which passes the action name to Python.
 ' With the packaged program (qualitybook.exe) beside this workbook, or at the path set under
-' "QualityBook Executable" on the xlwings.conf sheet, it runs that (RunFrozenPython);
+' "QualityBook Executable" on the _xlwings.conf (or, once activated, xlwings.conf) sheet, it
+' runs that (RunFrozenPython);
 ' otherwise it runs the pyaddin package with the configured Python (RunPython).
 Option Explicit
 
 Public Const QB_EXE_NAME As String = "qualitybook.exe"
 Public Const QB_CONFIG_SHEET As String = "xlwings.conf"
+Public Const QB_CONFIG_INACTIVE As String = "_xlwings.conf"
 Public Const QB_CONFIG_EXE As String = "QualityBook Executable"
 
 Public Sub QB_OnAction(control As Object)
@@ -35,11 +37,13 @@ Public Function QB_FrozenExecutable() As String
 End Function
 
 Public Function QB_Config(ByVal key As String) As String
-    ' Reads column A (key) / B (value) of the xlwings.conf sheet, as xlwings itself does.
+    ' Reads column A (key) / B (value) of the xlwings.conf sheet, as xlwings itself does; the
+    ' workbook ships it inactive as _xlwings.conf, which is read when no active sheet exists.
     Dim sht As Object, r As Long
     QB_Config = ""
     On Error Resume Next
     Set sht = ThisWorkbook.Worksheets(QB_CONFIG_SHEET)
+    If sht Is Nothing Then Set sht = ThisWorkbook.Worksheets(QB_CONFIG_INACTIVE)
     On Error GoTo 0
     If sht Is Nothing Then Exit Function
     For r = 1 To 50

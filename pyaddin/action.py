@@ -1,0 +1,59 @@
+"""What an action is: a ribbon button and a CLI command over one function of a context and a book.
+
+An action declares, beside its implementation, the tables it reads and the tables it writes.
+The runner uses ``reads`` to start reading before pandas is imported, ``writes`` to know
+whether to take the book's lock, log and save; the lossless test checks, for every action,
+that no part outside its ``writes`` changes.  Nothing here imports an implementation, so the
+modules that declare actions and the registry that assembles them never import each other.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+GROUPS = ("data", "analysis", "improvement", "departments", "appraisal", "reports")
+Asks = Literal["file", "folder", None]
+
+
+@dataclass
+class Outcome:
+    """What an action reports: a message key of ``locale`` with its arguments, and an exit code."""
+
+    key: str
+    kw: dict = field(default_factory=dict)
+    exit_code: int = 0
+    details: list[str] = field(default_factory=list)
+    data: object = None
+    log_target: str = ""  # what the 操作日志 row names and says; the runner writes it
+    log_detail: str = ""
+    log_result: str = "ok"
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    group: str
+    icon: str  # an imageMso name: Office's own icon, no image files to ship
+    func: Callable | None = None  # func(ctx, book, **options) -> Outcome; None: a later stage
+    reads: tuple[str, ...] = ()  # table names read (prefetched before pandas is imported)
+    writes: tuple[str, ...] = ()  # table names written; empty: the action never saves
+    asks: Asks = None  # from Excel, what the action asks the user for before it runs
+
+    @property
+    def planned(self) -> bool:
+        return self.func is None
+
+
+def action(name: str, *, group: str, icon: str, reads=(), writes=(), asks: Asks = None):
+    """Declare the decorated function as the action ``name``; the module keeps the ``Action``."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown ribbon group {group!r}")
+
+    def wrap(func: Callable) -> Action:
+        return Action(name, group, icon, func, tuple(reads), tuple(writes), asks)
+    return wrap
+
+
+def planned(name: str, *, group: str, icon: str, reads=(), writes=()) -> Action:
+    """An action a later stage delivers: its button shows, greyed out."""
+    return Action(name, group, icon, None, tuple(reads), tuple(writes))

@@ -1,0 +1,81 @@
+"""The ``qualitybook`` group, its error handling and ``main``.
+
+Exit codes: 0 ok, 1 data problems, 2 usage error.  Whatever goes wrong, a person reads a
+message in their words, never a traceback (that goes to the log file).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import QBError
+from . import analysis, data
+
+
+def fail(exc: QBError):
+    click.echo(exc.both(), err=True)
+    for line in exc.details:
+        click.echo(line, err=True)
+    sys.exit(exc.exit_code)
+
+
+class Group(click.Group):
+    """Turns every error into its message and exit code, whatever the command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QBError as exc:
+            fail(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 — the one place where any error becomes a message
+            from ..excel import error_text, log_failure
+
+            log_failure(ctx.invoked_subcommand or "qualitybook", exc)
+            click.echo(error_text(exc), err=True)
+            sys.exit(1)
+
+
+@click.command()
+@click.argument("action")
+@click.option("--wb", help="Set by xlwings' RunFrozenPython: the calling workbook.")
+@click.option("--from_xl", help="Set by xlwings' RunFrozenPython.")
+@click.option("--app", help="Set by xlwings' RunFrozenPython: the Excel executable.")
+@click.option("--hwnd", help="Set by xlwings' RunFrozenPython: the Excel window handle.")
+def run(action: str, wb, from_xl, app, hwnd):
+    """Run ACTION on the calling Excel workbook (what the ribbon does through the packaged program).
+
+    It exits 0 once it has shown its message box: a non-zero exit would make xlwings show a
+    second, empty error window.  Only a crash exits non-zero.
+    """
+    from ..excel import run_action
+    from ..registry import ACTIONS
+
+    if action not in ACTIONS:
+        raise click.UsageError(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
+    run_action(action)
+    sys.exit(0)
+
+
+@click.command("actions")
+def list_actions():
+    """List the ribbon actions, what each reads and writes, and whether it is available yet."""
+    from ..locale import action_text, group_label
+    from ..registry import ACTIONS
+
+    for a in ACTIONS.values():
+        state = "planned" if a.planned else "ready"
+        click.echo(f"{a.name:20} {group_label(a.group)}/{action_text(a.name)[0]:12} {state:8} "
+                   f"reads {','.join(a.reads) or '-'}; writes {','.join(a.writes) or '-'}")
+
+
+cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, run, list_actions],
+            context_settings={"help_option_names": ["-h", "--help"]},
+            help="QualityBook: service-quality monitoring in an Excel workbook (质量监控工作簿).")
+cli = click.version_option(package_name="qualitybook")(cli)
+
+
+def main():
+    cli(prog_name="qualitybook")

@@ -1,0 +1,34 @@
+"""Actions that later stages deliver (the open issues): declared now, so the ribbon shows the whole loop.
+
+Their buttons are greyed out; run anyway, they say so.  Each states what it will read and
+write, so that the prefetch and the lossless test need no change when it lands.
+"""
+from __future__ import annotations
+
+from .. import schema
+from ..action import planned
+
+T = schema
+
+pareto = planned("pareto", group="analysis", icon="ChartTypeColumnInsertGallery",
+                 reads=(T.TICKETS.name,), writes=(T.PARETO.name,))
+alerts = planned("alerts", group="analysis", icon="ConditionalFormattingMenu",
+                 reads=(T.TICKETS.name, T.SURVEYS.name, T.STANDARDS.name))
+problems = planned("problems", group="improvement", icon="TableInsert",
+                   reads=(T.PARETO.name, T.PROBLEMS.name), writes=(T.PROBLEMS.name,))
+fishbone = planned("fishbone", group="improvement", icon="ChartInsert",
+                   reads=(T.PROBLEMS.name, T.ROOTCAUSE.name))
+plan = planned("plan", group="improvement", icon="CalendarInsert",
+               reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name), writes=(T.PLAN.name,))
+verify = planned("verify", group="improvement", icon="ReviewAcceptChange",
+                 reads=(T.TICKETS.name, T.SURVEYS.name, T.PLAN.name), writes=(T.PLAN.name, T.PROBLEMS.name))
+distribute = planned("distribute", group="departments", icon="FileSendAsAttachment",
+                     reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name))
+collect = planned("collect", group="departments", icon="FileOpen",
+                  reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name),
+                  writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name))
+appraise = planned("appraise", group="appraisal", icon="ReviewTrackChanges",
+                   reads=(T.TICKETS.name, T.SURVEYS.name, T.INSPECTIONS.name, T.PLAN.name, T.STANDARDS.name),
+                   writes=(T.APPRAISAL.name,))
+report = planned("report", group="reports", icon="FileSaveAsPdfOrXps",
+                 reads=(T.TICKETS.name, T.SURVEYS.name, T.INSPECTIONS.name, T.PROBLEMS.name, T.PLAN.name))

@@ -1,0 +1,55 @@
+"""The one runner: every ribbon button and every command goes through ``execute``.
+
+It owns what each action would otherwise repeat: the writability check, the lock that
+keeps a second writer out from the first read to the save, the log row, the save, and
+the planned-action message.  An action only reads, computes and writes.
+"""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+
+from . import registry
+from .action import Action, Outcome
+from .context import Context
+from .errors import QBError
+
+
+def execute(a: Action, ctx: Context, book, **options) -> Outcome:
+    """Run ``a`` on an open gateway: check, run, log, save — or leave the book as it was."""
+    from .locale import action_text
+
+    if a.planned:
+        return Outcome("planned_action", {"label": action_text(a.name, "zh")[0] + " / " + action_text(a.name, "en")[0]})
+    if a.writes:
+        book.check_writable()
+    out = a.func(ctx, book, **options)
+    if a.writes and book.dirty:
+        book.log(ctx.now(), ctx.user, a.name, out.log_target, out.log_detail, out.log_result)
+        book.save()
+    return out
+
+
+def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date_order: str = "ymd",
+             prefetch=None, **options) -> Outcome:
+    """Run the action ``name`` on the workbook file at ``path`` (the command line's way in).
+
+    A writing action holds the book's lock from before its first read to after its save.
+    """
+    from .lock import BookLock
+
+    a = registry.get(name)
+    ctx = ctx or Context()
+    path = Path(path)
+    if not path.exists():
+        raise QBError("file_not_found", path=str(path))
+    with BookLock(path, name) if a.writes else nullcontext():
+        if prefetch is None and a.reads and not a.planned:
+            from .prefetch import Prefetch
+
+            prefetch = Prefetch(path, [t for t in a.reads if t != "tbl_mapping"])
+            prefetch.settle()  # a large book: every table read before pandas comes in
+        from .book import FileBook
+
+        with FileBook(path, date_order=date_order, prefetch=prefetch) as book:
+            return execute(a, ctx, book, **options)
