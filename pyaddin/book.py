@@ -49,7 +49,8 @@ def to_columns(table: Table, data: pd.DataFrame, lang: str) -> list[ox.Column]:
             b = v.astype("boolean")
             cols.append(ox.Column(header, b.map({True: yes, False: no}).astype(object).where(b.notna(), None), False))
         elif f.type == "enum":
-            cols.append(ox.Column(header, v.map(lambda k: f.enum.label(k, lang), na_action="ignore"), False))
+            labels = f.enum.label_map(lang)
+            cols.append(ox.Column(header, v.map(labels), False))
         else:
             cols.append(ox.Column(header, as_text(v), False))
     return cols
@@ -58,6 +59,8 @@ def to_columns(table: Table, data: pd.DataFrame, lang: str) -> list[ox.Column]:
 def as_text(v: pd.Series) -> pd.Series:
     """Text cells; Arrow text stays Arrow (no Python object per cell)."""
     if pd.api.types.is_string_dtype(v.dtype) and v.dtype != object:
+        return v
+    if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
         return v
     return v.map(_as_text, na_action="ignore")
 
@@ -185,6 +188,8 @@ class FileBook(TableBook):
         return super().read(table, mapping)
 
     def raw(self, table: Table, got=None):
+        if got is None and self.prefetch is not None and self.prefetch.covers(table.name):
+            got = self.prefetch.take(table.name)
         return file_table(self.pkg, self._fastexcel() if got is None else None, self.loc(table), got)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:

@@ -70,3 +70,37 @@ class Prefetch:
             th.join(0.05)
         batch = self._got.pop(name, None)
         return None if batch is None else batch.to_pandas()
+
+
+class EarlySource:
+    """An export workbook's first sheet read on a thread of its own while the interpreter imports pandas.
+
+    Only the common case is read ahead (the header in the first non-empty row); ``sources``
+    reads anything else itself.
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._got = None
+        self._thread = None
+        if self.path.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")) and os.path.isfile(self.path):
+            self._thread = threading.Thread(target=self._read, daemon=True)
+            self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            import fastexcel
+
+            sheet = fastexcel.read_excel(self.path).load_sheet(0, header_row=0, schema_sample_rows=None)
+            generated = [c.column_name_from == "generated" for c in sheet.available_columns()]
+            self._got = (sheet.to_arrow(), generated)
+        except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
+            self._got = None
+
+    def take(self):
+        """(Arrow batch, which column names were generated), or None."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        got, self._got = self._got, None
+        return got

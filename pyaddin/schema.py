@@ -33,6 +33,9 @@ class Enum:
                 return zh if lang == "zh" else en
         return key
 
+    def label_map(self, lang: str) -> dict[str, str]:
+        return {k: (zh if lang == "zh" else en) for k, zh, en in self.members}
+
     def labels(self, lang: str) -> list[str]:
         return [self.label(k, lang) for k in self.keys()]
 

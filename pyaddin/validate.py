@@ -83,7 +83,7 @@ EXCEL_TEXT_LIMIT = 32_767  # characters Excel holds in one cell
 
 def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str = "",
                 mapping: dict[str, str] | None = None, date_order: str = "ymd",
-                existing_ids: set[str] | None = None, cell_errors=()) -> Parsed:
+                existing_ids=None, cell_errors=()) -> Parsed:
     """Parse ``raw`` (columns as in the source) against ``table``; collect every problem.
 
     The rules come from the schema (types, required, bounds, ``not_before``, ``at_most``,
@@ -118,7 +118,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
-        _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids or set(), issues, where)
+        _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     return Parsed(table, out, rows, issues, extra, headers)
@@ -196,16 +196,26 @@ def check_references(parsed: dict[str, Parsed]) -> list[Issue]:
 
 def _check_unique(ids, rows, header, existing, issues, where):
     filled = ids.dropna()
-    clash = filled.isin(existing) if existing else pd.Series(False, index=filled.index)
-    for i in filled.index[clash.to_numpy()]:
-        issues.append(Issue(int(rows[i]), header, filled[i], "duplicate_existing", (), where))
-    dup = filled.duplicated(keep="first") & ~clash
+    vals = filled.to_numpy(dtype=object)
+    rws = rows.reindex(filled.index).to_numpy()
+    clash = _isin(filled, existing) if existing is not None and len(existing) else np.zeros(len(filled), dtype=bool)
+    issues += [Issue(int(r), header, v, "duplicate_existing", (), where) for v, r in zip(vals[clash], rws[clash])]
+    dup = filled.duplicated(keep="first").to_numpy(dtype=bool) & ~clash
     if dup.any():
-        first_row = {}
-        for i, v in filled[~dup].items():
-            first_row.setdefault(v, int(rows[i]))
-        for i in filled.index[dup.to_numpy()]:
-            issues.append(Issue(int(rows[i]), header, filled[i], "duplicate", (("other", first_row[filled[i]]),), where))
+        first_row = dict(zip(vals[~dup][::-1], rws[~dup][::-1]))  # the first occurrence wins
+        issues += [Issue(int(r), header, v, "duplicate", (("other", int(first_row[v])),), where)
+                   for v, r in zip(vals[dup], rws[dup])]
+
+
+def _isin(values: pd.Series, known) -> np.ndarray:
+    """Membership in C++ for text ids (pandas' isin on Arrow text builds a Python object per value)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        known = pa.array(pd.Series(known).astype("str").array)
+        return pc.fill_null(pc.is_in(pa.array(values.array), value_set=known), False).to_numpy(zero_copy_only=False)
+    return values.isin(known).to_numpy(dtype=bool)
 
 
 def _check_one_of(table, out, rows, issues, where):

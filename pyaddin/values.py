@@ -43,6 +43,8 @@ def _kind(col: pd.Series) -> str:
 def is_blank(col: pd.Series) -> pd.Series:
     """Empty cells: None, NaN, NaT or whitespace-only text."""
     blank = col.isna().to_numpy(dtype=bool).copy()
+    if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:  # Arrow text: in C++
+        return pd.Series(blank | (col.str.strip() == "").fillna(False).to_numpy(dtype=bool), index=col.index)
     if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
         blank |= map_unique(col, lambda v: isinstance(v, str) and not v.strip()).fillna(False).to_numpy(dtype=bool)
     return pd.Series(blank, index=col.index)
@@ -153,6 +155,9 @@ def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, 
     if values.empty:
         return out, blank & False
 
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:  # text read into Arrow: all in C++
+        out.loc[values.index] = _arrow_dates(values, date_order)
+        return out, (~blank) & out.isna()
     is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date, pd.Timestamp)))
     if is_dt.any():
         out.loc[values.index[is_dt]] = pd.to_datetime(values[is_dt].map(_naive), errors="coerce")
@@ -179,6 +184,53 @@ def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, 
             out.loc[p.index] = pd.to_datetime(p[["year", "month", "day", "hour", "minute", "second"]],
                                               errors="coerce")
     return out, (~blank) & out.isna()
+
+
+_NUMBER_RE2 = r"^\s*\d+(\.\d+)?\s*$"
+_SEPARATORS_RE2 = (("[年月/.]", "-"), ("[日号T]", " "), ("[时点]", ":"), ("[分秒]", ""), (r"\s+", " "),
+                   ("^[ -]+|[ -]+$", ""))
+_YEAR_LAST_RE2 = r"^(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
+
+
+def _arrow_dates(text: pd.Series, date_order: str) -> pd.Series:
+    """Text dates parsed with Arrow's C++ string kernels (RE2): a million cells in well under a second.
+
+    What they cannot read (full-width digits, say) goes through the general path cell by cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.array) if hasattr(text.array, "__arrow_array__") else pa.array(text, type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = pc.utf8_trim_whitespace(arr)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    numeric = pc.fill_null(pc.match_substring_regex(arr, _NUMBER_RE2), False).to_numpy(zero_copy_only=False)
+    if numeric.any():
+        nums = pd.Series(pc.cast(pc.filter(arr, numeric), pa.float64()).to_numpy(zero_copy_only=False),
+                         index=text.index[numeric])
+        ok = (nums > 0) & (nums < 2958466)
+        out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).dt.round("s")
+    for pattern, repl in _SEPARATORS_RE2:
+        arr = pc.replace_substring_regex(arr, pattern, repl)
+    order = r"\3-\2-\1\4" if date_order == "dmy" else r"\3-\1-\2\4"
+    arr = pc.replace_substring_regex(arr, _YEAR_LAST_RE2, order)
+    parts = pc.extract_regex(arr, _YMD)
+    def number(name):
+        f = parts.field(name)
+        f = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f)
+        return pc.cast(f, pa.float64()).to_numpy(zero_copy_only=False)
+    frame = pd.DataFrame({name: number(name) for name in ("year", "month", "day", "hour", "minute", "second")},
+                         index=text.index)
+    have = frame["year"].notna().to_numpy() & ~numeric
+    if have.any():
+        p = frame[have].fillna({"hour": 0, "minute": 0, "second": 0})
+        out.loc[p.index] = pd.to_datetime(p, errors="coerce")
+    left = out.isna().to_numpy() & ~numeric
+    if left.any():  # the general path, for what the fast one could not read
+        slow, _ = parse_datetime(text[left].astype(object), date_order)
+        out.loc[slow.index] = slow
+    return out
 
 
 def _naive(v):

@@ -44,8 +44,11 @@ def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool,
     Every unreadable or invalid cell is reported with its row, column and reason; unless
     --keep-invalid is given nothing is written and BOOK stays byte-identical.
     """
+    from ..prefetch import EarlySource
+
+    early = EarlySource(file)  # reads the export while pandas is imported
     run_action(f"import_{into}", book, date_order=date_order, title=f"import {file.name}", path=file,
-               replace=not append, keep_invalid=keep_invalid)
+               replace=not append, keep_invalid=keep_invalid, early=early)
 
 
 @click.command()

@@ -26,7 +26,7 @@ def problem_lines(issues) -> list[str]:
 
 
 def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace: bool = False,
-                keep_invalid: bool | None = None) -> Outcome:
+                keep_invalid: bool | None = None, early=None) -> Outcome:
     """Validate the whole file first; write only when it is clean (or, if the user agrees, its clean rows).
 
     ``keep_invalid`` None means "ask": the ribbon asks yes/no; the command line has its flag.
@@ -40,7 +40,7 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     if not path:
         raise QBError("no_file_chosen")
     table = schema.table(into)
-    raw, rows = read_source(path)
+    raw, rows = read_source(path, early)
     ctx.progress("read", len(raw))
     existing = None
     if not replace:
@@ -48,7 +48,7 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         if existing.issues:  # never rewrite cells we could not read: the user fixes them first
             raise DataProblems("existing_unreadable", count=len(existing.issues), sheet=book.sheet_name(table),
                                details=problem_lines(existing.issues))
-    ids = set(existing.data[table.id_field].dropna()) if existing is not None and table.id_field else set()
+    ids = existing.data[table.id_field].dropna() if existing is not None and table.id_field else None
     parsed = parse_table(table, raw, rows, where=Path(path).name, mapping=book.mapping(table),
                          date_order=book.date_order, existing_ids=ids)
     ctx.progress("parsed", len(raw))
