@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := out/qualitybook_demo.xlsm
 
-.PHONY: setup demo test build samples benchmark clean
+.PHONY: setup demo test build samples benchmark exe clean
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,7 @@ demo: setup
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup
+	$(BIN)/ruff check pyaddin scripts tests
 	$(BIN)/python -m pytest -q
 
 build: setup          ## regenerate the committed workbook and templates
@@ -36,6 +37,9 @@ samples: setup        ## regenerate the bundled sample exports
 
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py
+
+exe: setup            ## the packaged executable (dist/qualitybook/), for RunFrozenPython
+	$(BIN)/python scripts/build_exe.py
 
 clean:
 	rm -rf out $(VENV)

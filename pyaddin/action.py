@@ -8,11 +8,10 @@ modules that declare actions and the registry that assembles them never import e
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
 
 GROUPS = ("data", "analysis", "improvement", "departments", "appraisal", "reports")
-Asks = Literal["file", "folder", None]
 
 
 @dataclass
@@ -37,20 +36,19 @@ class Action:
     func: Callable | None = None  # func(ctx, book, **options) -> Outcome; None: a later stage
     reads: tuple[str, ...] = ()  # table names read (prefetched before pandas is imported)
     writes: tuple[str, ...] = ()  # table names written; empty: the action never saves
-    asks: Asks = None  # from Excel, what the action asks the user for before it runs
 
     @property
     def planned(self) -> bool:
         return self.func is None
 
 
-def action(name: str, *, group: str, icon: str, reads=(), writes=(), asks: Asks = None):
+def action(name: str, *, group: str, icon: str, reads=(), writes=()):
     """Declare the decorated function as the action ``name``; the module keeps the ``Action``."""
     if group not in GROUPS:
         raise ValueError(f"unknown ribbon group {group!r}")
 
     def wrap(func: Callable) -> Action:
-        return Action(name, group, icon, func, tuple(reads), tuple(writes), asks)
+        return Action(name, group, icon, func, tuple(reads), tuple(writes))
     return wrap
 
 

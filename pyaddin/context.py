@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 Surface = str  # "cli" or "excel": which words a message uses for what the user can do
 

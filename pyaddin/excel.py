@@ -41,7 +41,8 @@ def error_text(exc: BaseException) -> str:
         msg = exc.both() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
     else:
         msg = both("unexpected", error=f"{type(exc).__name__}: {exc}")
-    return f"{msg}\n\n{text('error_box', 'zh', message='', log=LOG_FILE).strip()}"
+    where = text("error_box", "zh", message="", log=LOG_FILE).strip()
+    return f"{msg}\n\n{where}"
 
 
 def excel_context(app):

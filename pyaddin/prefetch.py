@@ -76,14 +76,16 @@ class EarlySource:
     """An export workbook's first sheet read on a thread of its own while the interpreter imports pandas.
 
     Only the common case is read ahead (the header in the first non-empty row); ``sources``
-    reads anything else itself.
+    reads anything else itself.  A large export is not read ahead: its cell grid is the peak of
+    the run, and must not sit beside the grid of the workbook's own table being read meanwhile.
     """
 
     def __init__(self, path):
         self.path = str(path)
         self._got = None
         self._thread = None
-        if self.path.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")) and os.path.isfile(self.path):
+        if (self.path.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")) and os.path.isfile(self.path)
+                and os.path.getsize(self.path) <= LARGE_BOOK):
             self._thread = threading.Thread(target=self._read, daemon=True)
             self._thread.start()
 

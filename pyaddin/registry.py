@@ -8,7 +8,6 @@ from __future__ import annotations
 from .action import GROUPS, Action
 from .ops import data, kpi, planned
 
-
 _MODULES = (data, kpi, planned)
 
 

@@ -190,6 +190,8 @@ _NUMBER_RE2 = r"^\s*\d+(\.\d+)?\s*$"
 _SEPARATORS_RE2 = (("[年月/.]", "-"), ("[日号T]", " "), ("[时点]", ":"), ("[分秒]", ""), (r"\s+", " "),
                    ("^[ -]+|[ -]+$", ""))
 _YEAR_LAST_RE2 = r"^(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
+_PLAIN_RE2 = (r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
+              r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}))?)?$")
 
 
 def _arrow_dates(text: pd.Series, date_order: str) -> pd.Series:
@@ -211,17 +213,25 @@ def _arrow_dates(text: pd.Series, date_order: str) -> pd.Series:
                          index=text.index[numeric])
         ok = (nums > 0) & (nums < 2958466)
         out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).dt.round("s")
-    for pattern, repl in _SEPARATORS_RE2:
-        arr = pc.replace_substring_regex(arr, pattern, repl)
-    order = r"\3-\2-\1\4" if date_order == "dmy" else r"\3-\1-\2\4"
-    arr = pc.replace_substring_regex(arr, _YEAR_LAST_RE2, order)
-    parts = pc.extract_regex(arr, _YMD)
-    def number(name):
-        f = parts.field(name)
-        f = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f)
-        return pc.cast(f, pa.float64()).to_numpy(zero_copy_only=False)
-    frame = pd.DataFrame({name: number(name) for name in ("year", "month", "day", "hour", "minute", "second")},
-                         index=text.index)
+    def fields(parts):
+        def number(name):
+            f = parts.field(name)
+            f = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f)
+            return pc.cast(f, pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.DataFrame({n: number(n) for n in ("year", "month", "day", "hour", "minute", "second")})
+
+    frame = fields(pc.extract_regex(arr, _PLAIN_RE2))  # 2026-09-03 08:05, 2026/9/3 8:05:00: one pass
+    frame.index = text.index
+    odd = frame["year"].isna().to_numpy() & ~numeric
+    if odd.any():  # 年月日, year last, T…: normalise the separators of those cells only
+        rest = pc.filter(arr, odd)
+        for pattern, repl in _SEPARATORS_RE2:
+            rest = pc.replace_substring_regex(rest, pattern, repl)
+        order = r"\3-\2-\1\4" if date_order == "dmy" else r"\3-\1-\2\4"
+        rest = pc.replace_substring_regex(rest, _YEAR_LAST_RE2, order)
+        more = fields(pc.extract_regex(rest, _YMD))
+        more.index = text.index[odd]
+        frame.loc[more.index] = more
     have = frame["year"].notna().to_numpy() & ~numeric
     if have.any():
         p = frame[have].fillna({"hour": 0, "minute": 0, "second": 0})

@@ -95,7 +95,7 @@ class XlBook(TableBook):
         frame = pd.DataFrame(rows, columns=headers, dtype=object)
         first_row = body.row if body is not None else lo.header_row_range.row + 1
         errors = []
-        for c, h in enumerate(headers):
+        for h in headers:
             col = frame[h]
             is_err = col.map(lambda v: isinstance(v, str) and v in EXCEL_ERRORS).to_numpy(dtype=bool)
             for i in frame.index[is_err]:

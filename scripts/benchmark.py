@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 def make_book(path: Path, n: int) -> None:
     import sample_data
-
     from pyaddin import schema
     from pyaddin.book import FileBook
     from pyaddin.build.workbook import build_book
@@ -45,8 +44,8 @@ def make_book(path: Path, n: int) -> None:
 def make_export(path: Path, n: int) -> None:
     """A ticket export as a Chinese ticket system writes it: one sheet, Chinese headers, text dates."""
     import openpyxl
-    import sample_data
 
+    import sample_data
     from pyaddin import schema
     from pyaddin.ooxml.package import Package
     from pyaddin.ooxml.sheetdata import Column, SheetWrite
@@ -69,14 +68,16 @@ def make_export(path: Path, n: int) -> None:
     del schema
 
 
-def calamine_read(path: Path, table: str | None) -> float:
-    """Seconds python-calamine takes to read the tickets (a table of a book, or an export's first sheet)."""
+def calamine_read(path: Path, table: str | None) -> tuple[float, float]:
+    """Seconds python-calamine takes to read the tickets (a table of a book, or an export's first sheet), and
+    its own peak memory (MB)."""
     get = (f"wb.get_table_by_name('{table}').to_python()" if table else "wb.get_sheet_by_index(0).to_python()")
-    code = ("import python_calamine as pc, time, sys; t=time.perf_counter(); "
+    code = ("import python_calamine as pc, resource, time, sys; t=time.perf_counter(); "
             f"wb=pc.CalamineWorkbook.from_path(sys.argv[1], load_tables=True); rows={get}; "
-            "print(time.perf_counter()-t, len(rows))")
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
-    return float(out.stdout.split()[0])
+    seconds, peak_kb = out.stdout.split()
+    return float(seconds), int(peak_kb) / 1024
 
 
 PEAK = ("import atexit, resource, sys\n"
@@ -97,8 +98,9 @@ def command(*args: str, expect: int = 0) -> tuple[float, float]:
     return elapsed, peak_kb / 1024
 
 
-def row(label: str, n: int, read: float, elapsed: float, peak: float) -> None:
-    print(f"{label:>16} {n:>10,} {read:>11.2f} {elapsed:>8.2f} {elapsed / read:>6.2f} {peak:>8.0f}", flush=True)
+def row(label: str, n: int, read: tuple[float, float], elapsed: float, peak: float) -> None:
+    print(f"{label:>16} {n:>10,} {read[0]:>11.2f} {read[1]:>12.0f} {elapsed:>8.2f} {elapsed / read[0]:>6.2f} "
+          f"{peak:>8.0f}", flush=True)
 
 
 def main() -> None:
@@ -112,7 +114,8 @@ def main() -> None:
         return
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}, "
           f"{__import__('os').cpu_count()} cores")
-    print(f"{'command':>16} {'tickets':>10} {'calamine s':>11} {'cmd s':>8} {'ratio':>6} {'peak MB':>8}")
+    print(f"{'command':>16} {'tickets':>10} {'calamine s':>11} {'calamine MB':>12} {'cmd s':>8} {'ratio':>6} "
+          f"{'peak MB':>8}")
     tmp = Path(tempfile.mkdtemp(prefix="qb-bench-"))
     try:
         for n in args.sizes:

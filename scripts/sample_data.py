@@ -159,7 +159,7 @@ def _labels(frame: pd.DataFrame, table) -> pd.DataFrame:
     out = frame.copy()
     for f in table.fields:
         if f.enum is not None:
-            out[f.key] = out[f.key].map(lambda k: f.enum.label(k, "zh"), na_action="ignore")
+            out[f.key] = out[f.key].map(f.enum.label_map("zh"), na_action="ignore")
         elif f.type == "bool":
             out[f.key] = out[f.key].map({True: "是", False: "否"})
     return out.rename(columns={f.key: f.zh for f in table.fields})

@@ -5,13 +5,12 @@ from lxml import etree
 from pyopenvba import ExcelFile
 
 from conftest import ROOT, parts
-
-from pyaddin.registry import ACTIONS
 from pyaddin.build import ribbon
 from pyaddin.build.vba import xlwings_modules
 from pyaddin.build.workbook import build_all
 from pyaddin.ooxml.package import Package
 from pyaddin.ooxml.tables import tables
+from pyaddin.registry import ACTIONS
 from pyaddin.schema import TABLES
 
 COMMITTED = ["qualitybook.xlsm", "templates/qualitybook_en.xlsm", "templates/problem_list_zh.xlsx",

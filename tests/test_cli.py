@@ -59,3 +59,33 @@ def test_planned_actions_say_so_clearly(name, book):
     with FileBook(book) as b:
         assert run_in_book(name, b, Context(surface="excel"), lambda msg, title: shown.append(msg)) == 0
     assert "后续版本" in shown[0] and "later version" in shown[0]
+
+
+def test_every_message_has_both_languages_and_is_used():
+    from pathlib import Path
+
+    from pyaddin.locale import en, zh
+
+    assert set(zh.MESSAGES) == set(en.MESSAGES) and set(zh.ACTIONS) == set(en.ACTIONS) == set(ACTIONS)
+    code = "\n".join(p.read_text(encoding="utf-8") for p in Path(__file__).parents[1].joinpath("pyaddin").rglob("*.py")
+                     if "locale" not in p.parts)
+    unused = [k for k in zh.MESSAGES if f'"{k}"' not in code]
+    assert unused == []
+
+
+def test_check_reports_a_root_cause_of_an_unknown_problem(book, runner, cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb["根因分析"]
+    ws["A2"], ws["B2"], ws["C2"] = "P009", "人", "新员工培训不足"
+    wb.save(book)
+    r = runner.invoke(cli, ["check", str(book)])
+    assert r.exit_code == 1 and "P009" in r.output and "问题清单" in r.output and "no such id" in r.output
+
+
+def test_the_context_opens_another_workbook_through_the_file_layer(book):
+    from pyaddin.schema import TICKETS
+
+    with Context().open_workbook(book) as other:
+        assert other.has_table(TICKETS) and other.read(TICKETS).data.empty

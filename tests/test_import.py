@@ -1,10 +1,9 @@
 """qualitybook import: encodings, header matching, every bad cell reported, nothing half-written."""
 import hashlib
 
-from conftest import ROOT, parts, write_csv
-
+from conftest import ROOT, write_csv
 from pyaddin.book import FileBook
-from pyaddin.schema import TICKETS, REJECTS
+from pyaddin.schema import REJECTS, TICKETS
 
 HEAD = "工单编号,创建时间,渠道,责任部门,处理人,优先级,问题类别,首次响应时间,解决时间,联系次数,是否重开,是否投诉,处理记录,客户等级\n"
 

@@ -4,7 +4,6 @@ import json
 import pytest
 
 from conftest import ROOT, parts, write_csv
-
 from pyaddin.book import FileBook
 from pyaddin.schema import STANDARDS
 
@@ -167,8 +166,9 @@ def test_heat_map_shows_the_night_shift(tmp_path, runner, cli):
 
 
 def test_bad_data_stops_the_calculation_with_the_cell(book, runner, cli, tmp_path):
-    from pyaddin.ooxml import tables as ox
     import pandas as pd
+
+    from pyaddin.ooxml import tables as ox
 
     with FileBook(book) as b:
         loc = b.locs["tbl_tickets"]

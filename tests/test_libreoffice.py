@@ -7,9 +7,8 @@ project), so the copy that runs macros swaps both for stubs that record what the
 import shutil
 
 from conftest import ROOT, libreoffice
-
-from pyaddin.registry import ACTIONS
 from pyaddin.build.vba import replace_modules
+from pyaddin.registry import ACTIONS
 
 STUB = '''Attribute VB_Name = "xlwings"
 ' Test stub for the Windows-only xlwings module: records what QualityBook asked Python to do.

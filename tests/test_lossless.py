@@ -8,7 +8,6 @@ from openpyxl.drawing.image import Image
 from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import ROOT, parts
-
 from pyaddin.build.workbook import build_book
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from ..action import GROUPS
-from ..registry import ACTIONS
 from ..locale import LANGS, action_text, group_label
+from ..registry import ACTIONS
 
 NS = "http://schemas.microsoft.com/office/2009/07/customui"
 CALLBACK = "QB_OnAction"  # the one VBA callback every button calls (QualityBook.bas)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,7 +19,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 
 from .. import schema
-from ..locale import LANGS, guide, metric_name, setting_name
+from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, ribbon, vba
@@ -57,10 +56,9 @@ def standards_rows(lang: str) -> list[list]:
     for metric, direction, target in schema.TARGET_DEFAULTS:
         rows.append([kinds.label("target", lang), metric, metric_name(metric, lang),
                      schema.DIRECTION.label(direction, lang), target, schema.WARNING_BAND, None])
-    for prio, (fr_min, res_h) in schema.SLA_DEFAULTS.items():
-        rows.append([kinds.label("sla_first_response", lang), prio, setting_name(prio, lang), None, fr_min, None, None])
-    for prio, (fr_min, res_h) in schema.SLA_DEFAULTS.items():
-        rows.append([kinds.label("sla_resolution", lang), prio, setting_name(prio, lang), None, res_h, None, None])
+    for i, kind in enumerate(("sla_first_response", "sla_resolution")):
+        for prio, targets in schema.SLA_DEFAULTS.items():
+            rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])
     for key, value in schema.SETTING_DEFAULTS:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
     for metric, weight in schema.WEIGHT_DEFAULTS:

@@ -34,7 +34,7 @@ class Standards:
         return float(self.settings.get("qa_pass_mark", dict(SETTING_DEFAULTS)["qa_pass_mark"]))
 
     @classmethod
-    def from_table(cls, rows: pd.DataFrame) -> "Standards":
+    def from_table(cls, rows: pd.DataFrame) -> Standards:
         std = cls(
             targets={m: (d, float(t), float(WARNING_BAND)) for m, d, t in TARGET_DEFAULTS},
             settings={k: float(v) for k, v in SETTING_DEFAULTS},

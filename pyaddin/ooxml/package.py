@@ -15,8 +15,8 @@ import stat
 import struct
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..errors import QBError
 from ..lock import temp_prefix

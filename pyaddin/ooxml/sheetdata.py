@@ -68,8 +68,13 @@ class Column:
     numeric: bool
 
 
+_NEEDS_WORK_RE2 = r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+
+
 def xml_text(arr: pa.Array) -> pa.Array:
-    """Text escaped for an XML text node, without characters XML 1.0 forbids."""
+    """Text escaped for an XML text node, without characters XML 1.0 forbids (one scan when none is there)."""
+    if not pc.any(pc.match_substring_regex(arr, _NEEDS_WORK_RE2)).as_py():
+        return arr
     arr = pc.replace_substring_regex(arr, _BAD_XML_RE2, "")
     for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         arr = pc.replace_substring(arr, a, b)
@@ -189,10 +194,14 @@ class SheetWrite:
                  f'{_escape(c.header)}</t></is></c>' for i, c in enumerate(self.columns)]
         return self._row(self.top, "".join(cells).encode())
 
-    def _row(self, r: int, table_cells: bytes) -> bytes:
-        left = b"".join(c.xml for c in sorted(self.foreign.get(r, []), key=lambda c: c.col) if c.col < self.c1)
-        right = b"".join(c.xml for c in sorted(self.foreign.get(r, []), key=lambda c: c.col) if c.col > self.c2)
+    def _row(self, r: int, table_cells: bytes | None) -> bytes:
+        """Row ``r``: the table's cells (None for a row outside the table) between the other cells of the row."""
+        cells = sorted(self.foreign.get(r, []), key=lambda c: c.col)
         head = self.row_attrs.get(r, f'<row r="{r}">'.encode()) if r in self.foreign else f'<row r="{r}">'.encode()
+        if table_cells is None:
+            return head + b"".join(c.xml for c in cells) + b"</row>"
+        left = b"".join(c.xml for c in cells if c.col < self.c1)
+        right = b"".join(c.xml for c in cells if c.col > self.c2)
         return head + left + table_cells + right + b"</row>"
 
     def chunks(self):
@@ -219,10 +228,8 @@ class SheetWrite:
                 rows = pa.array(rows, pa.large_string())
             yield _buffer_bytes(rows)
             del cells, rows
-        if self.n == 0 and self.top + 1 in self.foreign:
-            yield self._row(self.top + 1, b"")
-        for r in sorted(x for x in self.foreign if x > self.top + self.n and not (self.n == 0 and x == self.top + 1)):
-            yield self._row(r, b"")
+        for r in sorted(x for x in self.foreign if x > self.top + self.n):
+            yield self._row(r, None)
         yield b"</sheetData>" + self.suffix
 
 

@@ -60,7 +60,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
                                                      good=len(raw) - bad) + "\n\n" + "\n".join(problem_lines(parsed.issues)[:10])):
             keep_invalid = True
         else:
-            raise DataProblems(f"import_refused_{ctx.surface}", count=len(parsed.issues),
+            refused = {"excel": "import_refused_excel"}.get(ctx.surface, "import_refused_cli")
+            raise DataProblems(refused, count=len(parsed.issues),
                                details=problem_lines(parsed.issues))
     good = parsed.data.drop(index=parsed.bad_rows)
     merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
@@ -108,7 +109,7 @@ def _importer(key: str):
     icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel", "inspections": "ImportAccess"}[key]
 
     @action(f"import_{key}", group="data", icon=icon, reads=(t.name, schema.MAPPING.name),
-            writes=(t.name, schema.REJECTS.name), asks="file")
+            writes=(t.name, schema.REJECTS.name))
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
         return import_file(ctx, book, key, path, **kw)
     return run

@@ -1,0 +1,179 @@
+"""The runner: one writer at a time, no lost update, nothing outside an action's writes changes."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, parts
+from pyaddin import schema
+from pyaddin.book import FileBook
+from pyaddin.build.workbook import build_book
+from pyaddin.context import Context
+from pyaddin.errors import QBError
+from pyaddin.lock import BookLock, lock_path, temp_prefix
+from pyaddin.registry import ACTIONS
+from pyaddin.runner import run_file
+
+SAMPLES = ROOT / "samples"
+
+
+def halves(tmp_path):
+    """The sample tickets split in two exports with different ids."""
+    lines = (SAMPLES / "tickets.csv").read_text(encoding="utf-8-sig").splitlines()
+    head, body = lines[0], lines[1:]
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("\n".join([head, *body[:2000]]) + "\n", encoding="utf-8")
+    b.write_text("\n".join([head, *body[2000:]]) + "\n", encoding="utf-8")
+    return a, b
+
+
+def cli(*args, env=None):
+    return subprocess.Popen([sys.executable, "-m", "pyaddin", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+
+
+def test_two_imports_at_once_both_land_or_one_is_refused_clearly(book, tmp_path):
+    a, b = halves(tmp_path)
+    p1, p2 = cli("import", book, a, "--into", "tickets"), cli("import", book, b, "--into", "tickets")
+    outs = [p.communicate(timeout=120) for p in (p1, p2)]
+    codes = [p1.returncode, p2.returncode]
+    for out, err in outs:
+        assert "Traceback" not in out + err and "BadZipFile" not in out + err
+    with FileBook(book) as bk:
+        ids = set(bk.read(schema.TICKETS).data["ticket_id"])
+    if codes == [0, 0]:
+        assert len(ids) == 4000  # the second waited for the first and appended after it
+    else:
+        assert sorted(codes) == [0, 2] and len(ids) == 2000
+        refused = outs[codes.index(2)]
+        assert "正由" in refused[1] and "being written by" in refused[1]
+
+
+def test_a_busy_book_is_refused_naming_who_holds_it(book, tmp_path):
+    a, _ = halves(tmp_path)
+    before = book.read_bytes()
+    with BookLock(book, "collect"):
+        p = cli("import", book, a, "--into", "tickets", env={"QUALITYBOOK_LOCK_WAIT": "0.5"})
+        out, err = p.communicate(timeout=60)
+    assert p.returncode == 2 and "Traceback" not in err
+    assert "正由" in err and "collect" in err and "nothing was changed" in err
+    assert book.read_bytes() == before
+
+
+def test_a_book_saved_by_someone_else_meanwhile_is_not_overwritten(book, tmp_path):
+    a, _ = halves(tmp_path)
+    with FileBook(book) as b:
+        b.write(schema.KPI, b.read(schema.KPI).data)
+        time.sleep(0.01)
+        other = tmp_path / "other.xlsm"
+        shutil.copy(ROOT / "qualitybook.xlsm", other)
+        os.replace(other, book)  # another writer's save lands first
+        theirs = book.read_bytes()
+        with pytest.raises(QBError) as e:
+            b.save()
+    assert e.value.key == "book_changed" and book.read_bytes() == theirs
+    assert not list(book.parent.glob(temp_prefix(book) + "*"))
+
+
+def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(book, tmp_path):
+    stale = book.with_name(temp_prefix(book) + "abc123.tmp")
+    stale.write_bytes(b"half a zip")
+    a, _ = halves(tmp_path)
+    out = run_file("import_tickets", book, Context(), path=a)
+    assert out.exit_code == 0 and not stale.exists()
+    assert lock_path(book).exists()  # the lock file stays; removing it under a waiter would let two in
+
+
+def user_book(tmp_path):
+    """Our workbook with what a user adds by hand: a sheet, a chart, an image, a name, and notes beside
+    and below the tickets table."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image
+    from openpyxl.workbook.defined_name import DefinedName
+    from PIL import Image as PILImage
+
+    png = tmp_path / "logo.png"
+    PILImage.new("RGB", (4, 4), "red").save(png)
+
+    def customise(wb: openpyxl.Workbook):
+        ws = wb.create_sheet("我的分析")
+        for row in (["月份", "投诉"], ["7月", 12], ["8月", 9], ["9月", 15]):
+            ws.append(row)
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+        ws.add_chart(chart, "D2")
+        ws.add_image(Image(str(png)), "D20")
+        wb.defined_names["投诉合计"] = DefinedName("投诉合计", attr_text="'我的分析'!$B$2:$B$4")
+        t = wb["工单数据"]
+        t["P2"] = "备注:本表由客服中心维护"
+        t["P3"] = 42
+        t["A3"] = "合计"
+        t["B3"] = "=SUBTOTAL(103,tbl_tickets[工单编号])"
+
+    return build_book(tmp_path / "user.xlsm", "zh", customise)
+
+
+READY_OPTIONS = {  # what each ready action needs to run headless on the user's book
+    "import_tickets": {"path": SAMPLES / "tickets.csv"},
+    "import_surveys": {"path": SAMPLES / "surveys.csv"},
+    "import_inspections": {"path": SAMPLES / "inspections.xlsx"},
+    "check": {},
+    "kpi": {},
+}
+
+
+def allowed_parts(book, table_names):
+    """The parts an action writing ``table_names`` may change: their sheets and table parts, the log's, and
+    what hangs off those sheets' drawings (charts drawn from the tables)."""
+    from pyaddin.ooxml.package import Package
+    from pyaddin.ooxml.tables import REL_CHART, REL_DRAWING, relationships, tables
+
+    with Package(book) as pkg:
+        locs = tables(pkg)
+        out = set()
+        for name in (*table_names, schema.LOG.name):
+            loc = locs[name]
+            out |= {loc.sheet_part, loc.table_part}
+            for _, typ, drawing in relationships(pkg, loc.sheet_part):
+                if typ == REL_DRAWING:
+                    out |= {chart for _, ctyp, chart in relationships(pkg, drawing) if ctyp == REL_CHART}
+    return out
+
+
+def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, monkeypatch):
+    from pyaddin.ooxml import sheetdata
+
+    monkeypatch.setattr(sheetdata, "CHUNK_ROWS", 1000)  # notes fall in several chunks of the streamed writer
+    book = user_book(tmp_path)
+    ready = [a for a in ACTIONS.values() if not a.planned]
+    assert set(READY_OPTIONS) == {a.name for a in ready}, "a new action needs its options here"
+    for a in sorted(ready, key=lambda a: list(READY_OPTIONS).index(a.name)):
+        before = parts(book)
+        out = run_file(a.name, book, Context(), **READY_OPTIONS[a.name])
+        assert out.exit_code == 0, (a.name, out.key, out.details[:3])
+        after = parts(book)
+        changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+        allowed = allowed_parts(book, a.writes) if a.writes else set()
+        assert changed <= allowed, (a.name, changed - allowed)
+        if a.writes:
+            assert changed, a.name
+    wb = openpyxl.load_workbook(book)
+    ws = wb["工单数据"]
+    assert ws["P2"].value == "备注:本表由客服中心维护" and ws["P3"].value == 42  # notes to the right stay
+    assert ws["A4002"].value == "合计" and ws["B4002"].value == "=SUBTOTAL(103,tbl_tickets[工单编号])"  # moved down
+    assert ws.tables["tbl_tickets"].ref == "A1:M4001"
+
+
+def test_a_note_where_the_table_would_grow_is_not_overwritten(tmp_path):
+    book = build_book(tmp_path / "b.xlsm", "zh", lambda wb: wb["工单数据"].__setitem__("N1", "我的列"))
+    before = book.read_bytes()
+    csv = tmp_path / "extra.csv"
+    csv.write_text("工单编号,创建时间,责任部门,外部编号\nT1,2026-09-01 08:00,客服中心,X1\n", encoding="utf-8")
+    with pytest.raises(QBError) as e:
+        run_file("import_tickets", book, Context(), path=csv)
+    assert e.value.key == "cell_in_the_way" and "N1" in e.value.both()
+    assert book.read_bytes() == before
