@@ -119,13 +119,22 @@ class TableBook:
         self.append(schema.LOG, entry)
 
 
-def file_table(pkg: Package, reader, loc: ox.TableLoc, got=None):
-    """A table of a workbook file: (frame as stored, sheet row numbers, error cells as (row, header, text))."""
-    from .prefetch import read_table
+def file_table(pkg: Package, reader, loc: ox.TableLoc, got=None, errors=None):
+    """A table of a workbook file: (frame as stored, sheet row numbers, error cells as (row, header, text)).
 
-    frame = got if got is not None else read_table(reader, loc.name).to_pandas()
-    raw, rows = raw_of(frame, loc.bounds[1] + 1)
-    errors = [(r, loc.columns[c], text) for r, c, text in ox.error_cells(pkg, loc) if c < len(loc.columns)]
+    ``got``/``errors``: what was read ahead, if anything.  Error cells come from calamine when the
+    table can be read as a sheet range; otherwise the sheet's XML is searched for them."""
+    from .prefetch import read_table, read_with_errors
+
+    if got is None:
+        both = read_with_errors(reader, loc.sheet, loc.ref, loc.columns)
+        if both is not None:
+            got, errors = both[0].to_pandas(), both[1]
+        else:
+            got = read_table(reader, loc.name).to_pandas()
+    raw, rows = raw_of(got, loc.bounds[1] + 1)
+    if errors is None:
+        errors = [(r, loc.columns[c], text) for r, c, text in ox.error_cells(pkg, loc) if c < len(loc.columns)]
     return raw, rows, errors
 
 
@@ -187,10 +196,14 @@ class FileBook(TableBook):
             return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
         return super().read(table, mapping)
 
-    def raw(self, table: Table, got=None):
-        if got is None and self.prefetch is not None and self.prefetch.covers(table.name):
-            got = self.prefetch.take(table.name)
-        return file_table(self.pkg, self._fastexcel() if got is None else None, self.loc(table), got)
+    def raw(self, table: Table, source=None):
+        """The table as stored; ``source`` a ``Prefetch`` that may have read it already."""
+        source = source or self.prefetch
+        got = errors = None
+        if source is not None and source.covers(table.name):
+            got = source.take(table.name)
+            errors = source.errors(table.name) if got is not None else None
+        return file_table(self.pkg, self._fastexcel() if got is None else None, self.loc(table), got, errors)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
         """Read and parse the tables, reading ahead (``Prefetch``) while earlier ones are parsed."""
@@ -207,9 +220,7 @@ class FileBook(TableBook):
         def one(t: Table) -> Parsed:
             if t.name in self._pending:
                 return self.read(t)
-            got = (given if given and given.covers(t.name) else local).take(t.name)
-            raw, rows, errors = self.raw(t, got)
-            del got
+            raw, rows, errors = self.raw(t, given if given and given.covers(t.name) else local)
             return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
                                date_order=self.date_order, cell_errors=errors)
         with ThreadPoolExecutor(max_workers=2) as pool:

@@ -8,6 +8,7 @@ table is most of the memory budget). Only the standard library is imported at mo
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import threading
@@ -18,19 +19,87 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 LARGE_BOOK = 40 * 2**20  # bytes on disk above which tables are read one after another
 
 
+ERROR_TEXT = {"NA": "#N/A", "Value": "#VALUE!", "Ref": "#REF!", "Div0": "#DIV/0!", "Num": "#NUM!", "Name": "#NAME?",
+              "Null": "#NULL!", "GettingData": "#GETTING_DATA"}
+
+
 def read_table(reader, name: str):
     """One table as Arrow columns whose cells keep their own types; a column mixing types comes as
     text, so an unreadable cell is still seen (all rows are scanned to decide a column's type)."""
     return reader.load_table(name, schema_sample_rows=None).to_arrow()
 
 
+def read_with_errors(reader, sheet: str, ref: str, columns: list[str]):
+    """(Arrow columns, error cells as [(sheet row, column, text)]) of the table at ``ref`` on ``sheet``, read as
+    a sheet range so that calamine reports error cells (#N/A…) on the way; None when the sheet's layout
+    does not allow it (the caller then reads the table and looks for error cells itself)."""
+    import re
+
+    m = re.match(r"^([A-Z]+)(\d+):([A-Z]+)(\d+)$", ref)
+    if not m:
+        return None
+    c1, top, c2, bottom = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
+    sheet_obj = reader.load_sheet(sheet, header_row=0, n_rows=bottom - top, use_columns=list(range(c1, c2 + 1)),
+                                  schema_sample_rows=None)
+    info = sheet_obj.available_columns()
+    names = [c.name for c in info if c1 <= c.absolute_index <= c2]
+    if names != columns:
+        return None  # the range does not start at the table's header: read the table instead
+    batch, errors = sheet_obj.to_arrow_with_errors()
+    by_index = {c.absolute_index: c.name for c in info}
+    found = []
+    for e in (errors.errors if errors else []):
+        row, col = e.position
+        kind = re.search(r"Error\((\w+)\)", e.detail)
+        if kind and col in by_index:
+            found.append((top + row, by_index[col], ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
+    return batch, found
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def table_geometry(path) -> dict[str, tuple[str, list[str]]]:
+    """Table name → (ref, column names), from the table parts (stdlib only: read before lxml)."""
+    import re
+    import zipfile
+
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for part in z.namelist():
+            if not re.match(r"xl/tables/[^/]+\.xml$", part):
+                continue
+            xml = z.read(part).decode("utf-8")
+            head = re.search(r"<(?:\w+:)?table\b[^>]*>", xml)
+            name = re.search(r'\bdisplayName="([^"]+)"', head.group(0)) if head else None
+            ref = re.search(r'\bref="([^"]+)"', head.group(0)) if head else None
+            if name and ref:
+                cols = [html.unescape(c) for c in re.findall(r'<(?:\w+:)?tableColumn\b[^>]*?\bname="([^"]*)"', xml)]
+                out[name.group(1)] = (ref.group(1), cols)
+    return out
+
+
+def _identity(path: str):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 class Prefetch:
-    """Each lane (a list of table names) is read in order by its own thread."""
+    """Each lane (a list of table names) is read in order by its own thread; another looks for error cells."""
 
     def __init__(self, path, names: list[str]):
         import fastexcel
 
+        self._errors: dict[str, list] = {}
         self.path = str(path)
+        self.identity = _identity(self.path)
         self._got: dict[str, object] = {}
         self._threads: dict[str, threading.Thread] = {}
         big = os.path.getsize(self.path) > LARGE_BOOK if os.path.exists(self.path) else False
@@ -42,13 +111,39 @@ class Prefetch:
                 self._threads[name] = th
             th.start()
 
+
+    def errors(self, name: str):
+        """The error cells of table ``name`` as read ahead [(row, column, text)], or None if not known."""
+        th = self._threads.get(name)
+        if th is None:
+            return None
+        th.join()
+        return self._errors.get(name)
+
     def _read(self, fastexcel, lane: list[str]) -> None:
         try:
             reader = fastexcel.read_excel(self.path)
+            geometry = table_geometry(self.path)
             for name in lane:
-                self._got[name] = read_table(reader, name)
+                sheet = self._sheet_of(reader, name)
+                got = read_with_errors(reader, sheet, *geometry[name]) if sheet and name in geometry else None
+                if got is None:
+                    self._got[name] = read_table(reader, name)
+                else:
+                    self._got[name], self._errors[name] = got
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             pass
+
+    @staticmethod
+    def _sheet_of(reader, name: str) -> str | None:
+        for sheet in reader.sheet_names:
+            if name in reader.table_names(sheet):
+                return sheet
+        return None
+
+    def still(self, path) -> bool:
+        """Whether ``path`` is still the file that was read ahead (not replaced by another save since)."""
+        return _identity(str(path)) == self.identity
 
     def settle(self) -> None:
         """For a large book, wait until every table is read (each grid freed, its Arrow columns kept) before

@@ -1,18 +1,26 @@
-"""Progress on long work, on stderr so that stdout stays clean for --json."""
+"""Progress on long work, on stderr so that stdout stays clean for --json.
+
+Only a person at a terminal sees it; elsewhere (pipes, tests, the ribbon) nothing is shown
+and rich is not even imported, so that a command's reading starts sooner.
+"""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
 @contextmanager
 def steps(title: str):
     """Yield ``progress(step, rows)``: one line per finished step, with a spinner while working."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        yield lambda step, rows=None: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as bar:
+                  transient=True) as bar:
         task = bar.add_task(title, total=None)
 
         def progress(step: str, rows: int | None = None):

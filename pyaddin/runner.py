@@ -34,20 +34,25 @@ def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date
              prefetch=None, **options) -> Outcome:
     """Run the action ``name`` on the workbook file at ``path`` (the command line's way in).
 
-    A writing action holds the book's lock from before its first read to after its save.
+    A writing action holds the book's lock from before its first read to after its save.  The
+    tables it reads start loading at once, before the lock and before pandas is imported; once
+    the lock is held, what was read ahead is kept only if the file is still the one read.
     """
-    from .lock import BookLock
-
     a = registry.get(name)
     ctx = ctx or Context()
     path = Path(path)
     if not path.exists():
         raise QBError("file_not_found", path=str(path))
-    with BookLock(path, name) if a.writes else nullcontext():
-        if prefetch is None and a.reads and not a.planned:
-            from .prefetch import Prefetch
+    if prefetch is None and a.reads and not a.planned:
+        from .prefetch import Prefetch
 
-            prefetch = Prefetch(path, [t for t in a.reads if t != "tbl_mapping"])
+        prefetch = Prefetch(path, [t for t in a.reads if t != "tbl_mapping"])
+    from .lock import BookLock
+
+    with BookLock(path, name) if a.writes else nullcontext():
+        if prefetch is not None and not prefetch.still(path):
+            prefetch = None  # someone saved the book while we waited for the lock: read it afresh
+        if prefetch is not None:
             prefetch.settle()  # a large book: every table read before pandas comes in
         from .book import FileBook
 

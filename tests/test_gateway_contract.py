@@ -132,6 +132,22 @@ def test_error_cells_are_errors_not_blanks(tmp_path, imported):
             g.close()
 
 
+def test_error_cells_through_the_command_line_and_in_the_sheet_xml(tmp_path, imported):
+    from click.testing import CliRunner
+
+    from pyaddin.cli.main import cli
+    from pyaddin.ooxml import tables as ox
+
+    p = tmp_path / "errors.xlsm"
+    wb = openpyxl.load_workbook(imported, keep_vba=True)
+    wb["工单数据"]["B3"] = "#N/A"
+    wb.save(p)
+    r = CliRunner().invoke(cli, ["check", str(p)])  # tables read ahead, errors from calamine
+    assert r.exit_code == 1 and "第3行" in r.output and "#N/A" in r.output
+    with FileBook(p) as b:  # the slower way, for tables that cannot be read as a sheet range
+        assert ox.error_cells(b.pkg, b.locs["tbl_tickets"]) == [(3, 1, "#N/A")]
+
+
 def test_a_write_past_the_last_row_is_refused_before_anything_is_written(gateway, monkeypatch):
     from pyaddin import xlbook
     from pyaddin.errors import QBError

@@ -115,6 +115,9 @@ class Package:
         if name in self._infos:
             self._dropped.add(name)
 
+    def changed_parts(self) -> set[str]:
+        return set(self._changed) | set(self._streams) | self._dropped
+
     @property
     def dirty(self) -> bool:
         return bool(self._changed or self._streams or self._dropped)
