@@ -44,7 +44,12 @@ def is_blank(col: pd.Series) -> pd.Series:
     """Empty cells: None, NaN, NaT or whitespace-only text."""
     blank = col.isna().to_numpy(dtype=bool).copy()
     if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:  # Arrow text: in C++
-        return pd.Series(blank | col.str.match(r"^\s*$").fillna(False).to_numpy(dtype=bool), index=col.index)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(col.array)
+        space = pc.fill_null(pc.match_substring_regex(arr, r"^\s*$"), True)
+        return pd.Series(blank | space.to_numpy(zero_copy_only=False), index=col.index)
     if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
         blank |= map_unique(col, lambda v: isinstance(v, str) and not v.strip()).fillna(False).to_numpy(dtype=bool)
     return pd.Series(blank, index=col.index)

@@ -37,7 +37,7 @@ class XlBook(TableBook):
         self.date_order = date_order
         self._tables = {t.name: (sheet, t) for sheet in book.sheets for t in sheet.tables}
         if "tbl_tickets" not in self._tables:
-            raise QBError("not_qualitybook", path=str(book.name))
+            raise QBError("table_missing", table="tbl_tickets", sheet=schema.TICKETS.sheet_zh)
         self.lang = detect_lang([str(h) for h in self._tables["tbl_tickets"][1].header_row_range.value], schema.TICKETS)
         self._dirty = False
 

@@ -54,3 +54,35 @@ def libreoffice(*args: str, timeout: int = 240):
                          capture_output=True, text=True, timeout=timeout)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def user_book(tmp_path):
+    """Our workbook with what a user adds by hand: a sheet, a chart, an image, a name, and notes beside
+    and below the tickets table."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image
+    from openpyxl.workbook.defined_name import DefinedName
+    from PIL import Image as PILImage
+
+    png = tmp_path / "logo.png"
+    PILImage.new("RGB", (4, 4), "red").save(png)
+
+    def customise(wb: openpyxl.Workbook):
+        ws = wb.create_sheet("我的分析")
+        for row in (["月份", "投诉"], ["7月", 12], ["8月", 9], ["9月", 15]):
+            ws.append(row)
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+        ws.add_chart(chart, "D2")
+        ws.add_image(Image(str(png)), "D20")
+        wb.defined_names["投诉合计"] = DefinedName("投诉合计", attr_text="'我的分析'!$B$2:$B$4")
+        t = wb["工单数据"]
+        t["P2"] = "备注:本表由客服中心维护"
+        t["P3"] = 42
+        t["A3"] = "合计"
+        t["B3"] = "=SUBTOTAL(103,tbl_tickets[工单编号])"
+
+    from pyaddin.build.workbook import build_book
+
+    return build_book(tmp_path / "user.xlsm", "zh", customise)

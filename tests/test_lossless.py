@@ -2,37 +2,7 @@
 import os
 import stat
 
-import openpyxl
-from openpyxl.chart import BarChart, Reference
-from openpyxl.drawing.image import Image
-from openpyxl.workbook.defined_name import DefinedName
-
-from conftest import ROOT, parts
-from pyaddin.build.workbook import build_book
-
-
-def _png(path):
-    from PIL import Image as PILImage
-
-    PILImage.new("RGB", (4, 4), "red").save(path)
-    return path
-
-
-def user_book(tmp_path):
-    """Our workbook with what a user adds by hand: a sheet, a chart, an image and a name."""
-    png = _png(tmp_path / "logo.png")
-
-    def customise(wb: openpyxl.Workbook):
-        ws = wb.create_sheet("我的分析")
-        for row in (["月份", "投诉"], ["7月", 12], ["8月", 9], ["9月", 15]):
-            ws.append(row)
-        chart = BarChart()
-        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=4), titles_from_data=True)
-        ws.add_chart(chart, "D2")
-        ws.add_image(Image(str(png)), "D20")
-        wb.defined_names["投诉合计"] = DefinedName("投诉合计", attr_text="'我的分析'!$B$2:$B$4")
-
-    return build_book(tmp_path / "user.xlsm", "zh", customise)
+from conftest import ROOT, parts, user_book
 
 
 def test_import_leaves_every_other_part_byte_identical(tmp_path, runner, cli):
@@ -89,3 +59,21 @@ def test_a_failed_write_leaves_no_temporary_file(book, monkeypatch, runner, cli)
     from pyaddin.lock import lock_path
 
     assert sorted(p.name for p in book.parent.iterdir()) == sorted([book.name, lock_path(book).name])
+
+
+def test_a_write_failing_half_way_through_a_streamed_sheet_leaves_the_book_as_it_was(book, monkeypatch, runner, cli):
+    from pyaddin.lock import temp_prefix
+    from pyaddin.ooxml import sheetdata
+
+    real = sheetdata.SheetWrite.chunks
+
+    def half(self):
+        gen = real(self)
+        yield next(gen)
+        raise OSError("network drive went away")
+    monkeypatch.setattr(sheetdata.SheetWrite, "chunks", half)
+    original = book.read_bytes()
+    r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "tickets.csv"), "--into", "tickets"])
+    assert r.exit_code == 1 and "network drive went away" in r.output and "Traceback" not in r.output
+    assert book.read_bytes() == original
+    assert not list(book.parent.glob(temp_prefix(book) + "*"))

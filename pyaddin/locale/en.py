@@ -48,7 +48,7 @@ MESSAGES = {
     "file_not_found": "File not found: {path}. Check the path.",
     "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
-    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook. Create one with “qualitybook new” or restore the table.",
+    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook. Restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
     "unknown_source": "Cannot read “{path}”: only CSV, XLSX, XLSM and XLS files are supported.",
     "encoding_failed": "Cannot tell the text encoding of “{path}”. Save it from Excel as “CSV UTF-8” and try again.",
     "no_header": "No recognisable header row in “{path}”. The first row must hold column names (such as “Ticket ID”, “Created at”).",

@@ -48,7 +48,7 @@ MESSAGES = {
     "file_not_found": "找不到文件:{path}。请检查路径是否正确。",
     "file_locked": "文件“{path}”正被其他程序(如Excel)打开或为只读,未做任何修改。请关闭该文件或取消只读后重试。",
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
-    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”)。请用“qualitybook new”新建工作簿,或恢复该表。",
+    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”)。请从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
     "unknown_source": "无法读取“{path}”:只支持CSV、XLSX、XLSM和XLS文件。",
     "encoding_failed": "无法识别“{path}”的文字编码。请在Excel中另存为“CSV UTF-8”后重试。",
     "no_header": "“{path}”中没有找到可识别的表头。请确认第一行是列名(如“工单编号”“创建时间”)。",

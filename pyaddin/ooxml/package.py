@@ -190,8 +190,45 @@ def _stream_part(out: zipfile.ZipFile, name: str, chunks: Iterable[bytes], date_
         if hasattr(info, attr):
             setattr(info, attr, STREAM_LEVEL)
     with out.open(info, "w", force_zip64=True) as w:
-        for chunk in chunks:
+        for chunk in _ahead(chunks):
             w.write(chunk)
+
+
+def _ahead(chunks: Iterable[bytes], depth: int = 2):
+    """The chunks, made on a thread of their own while the previous ones are compressed (both let go of
+    the GIL: Arrow builds the XML, zlib deflates it), so a large sheet takes the time of the slower one."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done, stop = object(), threading.Event()
+    failed: list[BaseException] = []
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make():
+        try:
+            for c in chunks:
+                if not put(c):
+                    return  # the writer gave up (a failed save): stop making
+        except BaseException as e:  # noqa: BLE001 — handed to the writing thread, raised there
+            failed.append(e)
+        put(done)
+    threading.Thread(target=make, daemon=True).start()
+    try:
+        while (c := q.get()) is not done:
+            yield c
+    finally:
+        stop.set()
+    if failed:
+        raise failed[0]
 
 
 def _copy_raw(src, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
