@@ -15,10 +15,12 @@ import pandas as pd
 
 from . import schema, values
 from .errors import QBError
+from .locale import follow_book
 from .ooxml import tables as ox
 from .ooxml.package import Package, ensure_writable
 from .schema import BOOL_LABELS, Table
 from .validate import Parsed, parse_table
+from .values import ParseOptions
 
 
 def detect_lang(headers: list[str], table: Table) -> str:
@@ -88,12 +90,46 @@ class TableBook:
     """
 
     lang = "zh"
-    date_order = "ymd"
+    date_order: str | None = None  # "dmy"/"mdy" from the command line; None: the workbook's setting
+
+    def options_for(self, table: Table) -> ParseOptions:
+        """Configuration tables are read plainly; data tables with the workbook's settings and value mapping."""
+        return ParseOptions() if table.role == "config" else self.options
+
+    @cached_property
+    def options(self) -> ParseOptions:
+        settings = self.settings
+        day_first = {"dmy": True, "mdy": False, "ymd": False}.get(self.date_order or "",
+                                                                  bool(settings.get("date_day_first", 0)))
+        return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps())
+
+    @cached_property
+    def settings(self) -> dict[str, float]:
+        """The 参数 rows of 监控标准 (DOMAIN.md defaults where a row is missing)."""
+        out = {k: float(v) for k, v in schema.SETTING_DEFAULTS}
+        if self.has_table(schema.STANDARDS):
+            d = self.read(schema.STANDARDS).data
+            rows = d[(d["kind"] == "setting") & d["value"].notna()]
+            out.update(zip(rows["key"], rows["value"].astype(float)))
+        return out
+
+    def forget_settings(self) -> None:
+        """After the mapping tables or settings change within a run: read them again when next needed."""
+        for name in ("_mappings", "options", "settings"):
+            self.__dict__.pop(name, None)
+
+    def value_maps(self) -> dict[str, dict[str, object]]:
+        """The user's value mapping (字段值映射): field → {source value: canonical key}, over the built-ins."""
+        if not self.has_table(schema.VALUE_MAPPING):
+            return {}
+        from .mapping import value_maps
+
+        return value_maps(self.read(schema.VALUE_MAPPING).data)
 
     def read(self, table: Table, mapping: dict[str, str] | None = None) -> Parsed:
         raw, rows, errors = self.raw(table)
         return parse_table(table, raw, rows, where=self.sheet_name(table), mapping=mapping,
-                           date_order=self.date_order, cell_errors=errors)
+                           opts=self.options_for(table), cell_errors=errors)
 
     def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
         return {t.key: self.read(t, mapping=self.mapping(t)) for t in tables}
@@ -105,9 +141,10 @@ class TableBook:
         return self.read(schema.MAPPING).data
 
     def mapping(self, table: Table) -> dict[str, str]:
-        m = self._mappings
-        m = m[m["table"].isin([table.key, table.name, table.sheet_zh, table.sheet_en]).to_numpy(dtype=bool)]
-        return dict(zip(m["source_header"], m["field"]))
+        """The user's header mapping for ``table``: source header → field key (fields named by key or label)."""
+        from .mapping import header_maps
+
+        return header_maps(self._mappings, table)
 
     def append(self, table: Table, rows: pd.DataFrame) -> None:
         old = self.read(table).data
@@ -141,7 +178,7 @@ def file_table(pkg: Package, reader, loc: ox.TableLoc, got=None, errors=None):
 class FileBook(TableBook):
     """A workbook file on disk. Reads are fast (fastexcel); ``save`` rewrites only changed parts."""
 
-    def __init__(self, path: str | Path, *, date_order: str = "ymd", prefetch=None):
+    def __init__(self, path: str | Path, *, date_order: str | None = None, prefetch=None):
         self.path = Path(path)
         self.prefetch = prefetch  # a ``Prefetch`` already reading some tables
         try:
@@ -161,6 +198,7 @@ class FileBook(TableBook):
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS)
+        follow_book(self.lang)
 
     def close(self):
         self.pkg.close()
@@ -222,7 +260,7 @@ class FileBook(TableBook):
                 return self.read(t)
             raw, rows, errors = self.raw(t, given if given and given.covers(t.name) else local)
             return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
-                               date_order=self.date_order, cell_errors=errors)
+                               opts=self.options_for(t), cell_errors=errors)
         with ThreadPoolExecutor(max_workers=2) as pool:
             return dict(zip((t.key for t in tables), pool.map(one, tables)))
 

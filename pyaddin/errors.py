@@ -1,7 +1,7 @@
 """Errors meant for a person: a message key from ``locale`` and its arguments, shown in both languages."""
 from __future__ import annotations
 
-from .locale import both, text
+from .locale import current, text
 
 
 class QBError(Exception):
@@ -18,8 +18,8 @@ class QBError(Exception):
     def message(self, lang: str) -> str:
         return text(self.key, lang, **self.kw)
 
-    def both(self) -> str:
-        return both(self.key, **self.kw)
+    def say(self) -> str:
+        return text(self.key, current(), **self.kw)
 
 
 class DataProblems(QBError):

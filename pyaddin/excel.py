@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from .errors import QBError
-from .locale import both, text
+from .locale import current, say, text
 
 LOG_FILE = Path(tempfile.gettempdir()) / "qualitybook.log"
 BOX_LINES = 15
@@ -32,16 +32,16 @@ def log_failure(name: str, exc: BaseException) -> None:
 
 
 def outcome_text(outcome) -> str:
-    return "\n".join([both(outcome.key, **outcome.kw)] + outcome.details[:BOX_LINES])
+    return "\n".join([say(outcome.key, **outcome.kw)] + outcome.details[:BOX_LINES])
 
 
 def error_text(exc: BaseException) -> str:
     """What a person reads for an error: the user's words for known ones, a pointer to the log otherwise."""
     if isinstance(exc, QBError):
-        msg = exc.both() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
+        msg = exc.say() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
     else:
-        msg = both("unexpected", error=f"{type(exc).__name__}: {exc}")
-    where = text("error_box", "zh", message="", log=LOG_FILE).strip()
+        msg = say("unexpected", error=f"{type(exc).__name__}: {exc}")
+    where = text("error_box", current(), message="", log=LOG_FILE).strip()
     return f"{msg}\n\n{where}"
 
 
@@ -76,7 +76,7 @@ def run_in_book(name: str, book, ctx, alert) -> int:
         return outcome.exit_code
     except Exception as exc:  # the one place where any error becomes a message for a person
         log_failure(name, exc)
-        alert(error_text(exc), text("error_title", "zh"))
+        alert(error_text(exc), text("error_title", current()))
         return getattr(exc, "exit_code", 1)
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # only for the annotations: this module imports nothing heavy
 @runtime_checkable
 class Gateway(Protocol):
     lang: str  # "zh" or "en": the labels the workbook's headers use
-    date_order: str
+    date_order: str | None  # "dmy"/"mdy" from the command line; None: the workbook's setting
 
     def has_table(self, table: Table) -> bool: ...
 

@@ -17,10 +17,10 @@ from .errors import QBError
 
 def execute(a: Action, ctx: Context, book, **options) -> Outcome:
     """Run ``a`` on an open gateway: check, run, log, save — or leave the book as it was."""
-    from .locale import action_text
+    from .locale import action_text, current
 
     if a.planned:
-        return Outcome("planned_action", {"label": action_text(a.name, "zh")[0] + " / " + action_text(a.name, "en")[0]})
+        return Outcome("planned_action", {"label": action_text(a.name, current())[0]})
     if a.writes:
         book.check_writable()
     out = a.func(ctx, book, **options)
@@ -30,7 +30,7 @@ def execute(a: Action, ctx: Context, book, **options) -> Outcome:
     return out
 
 
-def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date_order: str = "ymd",
+def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date_order: str | None = None,
              prefetch=None, **options) -> Outcome:
     """Run the action ``name`` on the workbook file at ``path`` (the command line's way in).
 

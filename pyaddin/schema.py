@@ -68,6 +68,8 @@ class Field:
     not_before: str | None = None  # another field of the row this one may not precede (times after creation)
     at_most: str | None = None  # another field of the row this one may not exceed (score ≤ max score)
     references: tuple[str, str] | None = None  # (table key, field): the value must exist there
+    derives: tuple[str, float] | None = None  # a duration standing in for a timestamp: (field, seconds per unit)
+    choices: str | None = None  # a dropdown from one of the workbook's lists (see ``dropdown_lists``)
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
 
     def label(self, lang: str) -> str:
@@ -96,6 +98,7 @@ class Table:
     needs_one_of: tuple[str, ...] = ()  # a row needs at least one of these filled
     style: str = "TableStyleMedium2"
     place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
+    derived: tuple[Field, ...] = ()  # read from exports, never stored: durations that give a timestamp
     top: int = 1  # header row on a sheet of its own (the dashboard keeps rows above for its title)
 
     def sheet(self, lang: str) -> str:
@@ -111,16 +114,11 @@ class Table:
     def keys(self) -> list[str]:
         return [f.key for f in self.fields]
 
-    def header_lookup(self, mapping: dict[str, str] | None = None) -> dict[str, str]:
-        """Every accepted header spelling (normalised) → field key; a user mapping wins."""
-        out: dict[str, str] = {}
-        for f in self.fields:
-            for s in (f.key, f.zh, f.en, *f.aliases):
-                out.setdefault(norm(s), f.key)
-        for s, k in (mapping or {}).items():
-            if k in self.keys:
-                out[norm(s)] = k
-        return out
+    def field_or_derived(self, key: str) -> Field:
+        for f in (*self.fields, *self.derived):
+            if f.key == key:
+                return f
+        raise KeyError(key)
 
 
 _SPACE = re.compile(r"[\s_\-·/()（）:：]+")
@@ -146,21 +144,26 @@ CHANNEL = Enum(
         ("other", "其他", "Other"),
     ),
     aliases={
-        "热线": "phone", "呼叫中心": "phone", "400热线": "phone", "voice": "phone", "phone call": "phone",
-        "phone call (incoming)": "phone", "phone call (outgoing)": "phone", "在线客服": "chat",
-        "网页在线": "chat", "live chat": "chat", "web widget": "chat", "messaging": "chat", "邮箱": "email",
-        "电子邮件": "email", "mail": "email", "mobile": "app", "mobile app": "app", "小程序": "app",
-        "线下门店": "store", "walk-in": "store", "微博": "social", "微信": "social", "抖音": "social",
-        "twitter": "social", "facebook": "social", "上门服务": "onsite", "field service": "onsite",
-        "web form": "other", "api": "other", "portal": "other",
+        "热线": "phone", "呼叫中心": "phone", "400热线": "phone", "call": "phone", "voice": "phone", "ivr": "phone",
+        "phone call": "phone", "phone call (incoming)": "phone", "phone call (outgoing)": "phone", "在线客服": "chat",
+        "网页在线": "chat", "live chat": "chat", "web widget": "chat", "messaging": "chat", "virtual agent": "chat",
+        "whatsapp": "chat", "bot": "chat", "邮箱": "email", "电子邮件": "email", "mail": "email",
+        "outbound email": "email", "mobile": "app", "mobile app": "app", "mobihelp": "app", "小程序": "app",
+        "线下门店": "store", "walk-in": "store", "walk in": "store", "微博": "social", "微信": "social",
+        "wechat": "social", "weibo": "social", "抖音": "social", "twitter": "social", "facebook": "social",
+        "social media": "social", "上门服务": "onsite", "field service": "onsite", "web": "other",
+        "web form": "other", "api": "other", "portal": "other", "self-service": "other", "self service": "other",
+        "feedback widget": "other", "forum": "other", "closed ticket": "other", "web service": "other",
     },
 )
 
 PRIORITY = Enum(
     "priority",
     (("urgent", "紧急", "Urgent"), ("high", "高", "High"), ("normal", "普通", "Normal"), ("low", "低", "Low")),
-    aliases={"特急": "urgent", "p1": "urgent", "高优先级": "high", "p2": "high", "中": "normal",
-             "一般": "normal", "medium": "normal", "p3": "normal", "低优先级": "low", "p4": "low"},
+    aliases={"特急": "urgent", "critical": "urgent", "highest": "urgent", "p1": "urgent", "1 - critical": "urgent",
+             "1-critical": "urgent", "高优先级": "high", "p2": "high", "2 - high": "high", "中": "normal",
+             "一般": "normal", "medium": "normal", "moderate": "normal", "p3": "normal", "3 - moderate": "normal",
+             "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low"},
     default="normal",
 )
 
@@ -220,7 +223,7 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("agent", "处理人", "Agent", width=12,
       aliases=("assignee", "agent name", "owner", "受理人", "客服", "坐席", "处理坐席", "经办人", "客服人员")),
     F("priority", "优先级", "Priority", "enum", enum=PRIORITY, width=9,
-      aliases=("紧急程度", "紧急度", "urgency", "级别")),
+      aliases=("紧急程度", "紧急度", "urgency", "级别", "ticket priority")),
     F("category", "问题类别", "Category", width=16,
       aliases=("type", "ticket type", "问题分类", "问题类型", "工单类型", "业务类型", "诉求类型", "topic")),
     F("first_response_at", "首次响应时间", "First response at", "datetime", width=18,
@@ -230,14 +233,25 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("resolved_at", "解决时间", "Resolved at", "datetime", width=18, not_before="created_at",
       aliases=("solved at", "resolved time", "resolved", "完结时间", "办结时间", "解决日期", "结单时间")),
     F("contacts", "联系次数", "Contacts", "integer", default=1, minimum=1, width=9,
-      aliases=("customer interactions", "replies", "联系数", "来电次数", "沟通次数", "interactions")),
+      aliases=("customer interactions", "联系数", "来电次数", "沟通次数", "interactions")),
     F("reopened", "是否重开", "Reopened", "bool", default=False, width=9,
       aliases=("reopens", "reopen", "重开", "二次开启", "是否二次处理")),
     F("is_complaint", "是否投诉", "Complaint", "bool", default=False, width=9,
       aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
-), id_field="ticket_id")
+), id_field="ticket_id", derived=(
+    F("first_response_min", "首次响应时长(分钟)", "First response (min)", "number", minimum=0,
+      derives=("first_response_at", 60), aliases=("first reply time in minutes", "first reply time (min)",
+                                                  "首响时长", "首响时长(分钟)", "首次响应时长")),
+    F("first_response_h", "首次响应时长(小时)", "First response (h)", "number", minimum=0,
+      derives=("first_response_at", 3600), aliases=("first response time (in hrs)", "first reply time (hrs)")),
+    F("resolution_min", "解决时长(分钟)", "Resolution (min)", "number", minimum=0,
+      derives=("resolved_at", 60), aliases=("full resolution time in minutes", "full resolution time (min)")),
+    F("resolution_h", "解决时长(小时)", "Resolution (h)", "number", minimum=0,
+      derives=("resolved_at", 3600), aliases=("resolution time (in hrs)", "full resolution time (hrs)",
+                                              "处理时长(小时)", "解决时长")),
+))
 
 SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input", (
     F("survey_id", "问卷编号", "Survey ID", required=True, unique=True, width=16,
@@ -283,10 +297,15 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
 ), style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
-    F("table", "表", "Table", required=True, width=14),
+    F("table", "表", "Table", required=True, width=14, choices="tables"),
     F("source_header", "来源表头", "Source header", required=True, width=24),
-    F("field", "映射到字段", "Maps to field", required=True, width=20),
+    F("field", "映射到字段", "Maps to field", width=20, choices="fields"),
 ), style="TableStyleMedium4")
+VALUE_MAPPING = Table("tbl_value_mapping", "value_mapping", "字段映射", "Mapping", "config", (
+    F("field", "字段", "Field", required=True, width=16, choices="coded_fields"),
+    F("source_value", "来源取值", "Source value", required=True, width=22),
+    F("value", "对应取值", "Maps to value", width=16, choices="values"),
+), style="TableStyleMedium4", place=("tbl_mapping", 1, 4))
 
 # --------------------------------------------------------------------------- computed and worklists
 
@@ -399,7 +418,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             APPRAISAL, LOG, REJECTS, MAPPING)
+                             APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
@@ -424,7 +443,23 @@ WARNING_BAND = 5
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
-    ("audit_sample_pct", 10), ("audit_min_per_agent", 3),
+    ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
 WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
                    ("rectification_pct", 10))
+
+
+def dropdown_lists(lang: str) -> dict[str, list[str]]:
+    """The lists the mapping tables' dropdowns offer, in the workbook's language."""
+    inputs = [table(k) for k in INPUT_TABLES]
+    fields, coded, vals = [], [], []
+    for t in inputs:
+        for f in (*t.fields, *t.derived):
+            if f.label(lang) not in fields:
+                fields.append(f.label(lang))
+            if (f.enum is not None or f.type == "bool") and f.label(lang) not in coded:
+                coded.append(f.label(lang))
+                for v in (f.enum.labels(lang) if f.enum is not None else BOOL_LABELS[lang]):
+                    if v not in vals:
+                        vals.append(v)
+    return {"tables": [t.sheet(lang) for t in inputs], "fields": fields, "coded_fields": coded, "values": vals}

@@ -11,12 +11,14 @@ import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import QBError
 from .ooxml.tables import table_column_names
+from .schema import norm
 
 ENCODINGS = ("utf-8", "gb18030")  # UTF-8 (with or without BOM), then GBK's superset
 HEAD_ROWS = 30  # rows looked at to find the header
@@ -45,27 +47,93 @@ def sniff_encoding(data: bytes, path: Path) -> tuple[str, int]:
     return best.encoding, 0
 
 
-def read_source(path: str | Path, early=None) -> tuple[pd.DataFrame, pd.Series]:
-    """The first sheet (or the CSV) as raw values, and each data row's row number in the file.
+@dataclass
+class Source:
+    """An export as read: raw values, each data row's row number in the file, and where they came from."""
 
-    ``early`` is a ``prefetch.EarlySource`` that may already hold the sheet.
+    frame: pd.DataFrame
+    rows: pd.Series
+    header_row: int  # 1-based row of the header in the file (or sheet)
+    sheet: str | None = None
+    dropped: list = field(default_factory=list)  # (row, kind) of rows recognised as not data: totals, footers
+
+    @property
+    def where(self) -> str:
+        return f"{self.name}[{self.sheet}]" if self.sheet else self.name
+
+    name: str = ""
+
+
+TOTAL_WORDS = {norm(w) for w in ("合计", "总计", "小计", "汇总", "total", "totals", "grand total", "sum", "subtotal")}
+FOOTER_ROWS = 5  # rows after the last blank line that are read as a footer, not data
+
+
+def read_source(path: str | Path, early=None, known: set[str] | None = None, sheet=None) -> Source:
+    """The sheet (first, or ``sheet`` by name or 1-based number) or the CSV as raw values.
+
+    The header is the row among the first ones that holds the most known column names (a
+    title above it is skipped); a totals row or a short footer after a blank line at the end
+    is recognised and left out, and said.  ``early`` is a ``prefetch.EarlySource`` that may
+    already hold the first sheet.
     """
     path = Path(path)
     if not path.exists():
         raise QBError("file_not_found", path=str(path))
     ext = path.suffix.lower()
+    known = known or set()
+    sheet_name = None
     if ext in (".csv", ".txt", ".tsv"):
-        frame, header_at = _read_csv(path)
+        frame, header_at = _read_csv(path, known)
     elif ext in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
-        frame, header_at = _read_workbook(path, early.take() if early is not None else None)
+        frame, header_at, sheet_name = _read_workbook(path, early.take() if early is not None and sheet is None
+                                                      else None, known, sheet)
     else:
         raise QBError("unknown_source", path=str(path))
     frame.columns = table_column_names(_unique([str(c).strip() for c in frame.columns]))
     rows = pd.Series(range(header_at + 2, header_at + 2 + len(frame)), index=frame.index)
-    filled = ~_blank_rows(frame)
-    if filled.all():
-        return frame, rows
-    return frame[filled].reset_index(drop=True), rows[filled].reset_index(drop=True)
+    blank = _blank_rows(frame)
+    dropped = _footer(frame, blank, rows)
+    keep = ~blank
+    for r, _ in dropped:
+        keep &= (rows != r).to_numpy()
+    src = Source(frame, rows, header_at + 1, sheet_name, dropped, path.name)
+    if not keep.all():
+        src.frame, src.rows = frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True)
+    return src
+
+
+def _footer(frame: pd.DataFrame, blank, rows) -> list:
+    """Rows at the end that are not data: a totals row, or a few rows after the last blank line."""
+    n = len(frame)
+    if n == 0:
+        return []
+    out = []
+    filled = [i for i in range(n) if not blank[i]]
+    if filled:
+        last = filled[-1]
+        first_text = next((v for v in frame.iloc[last].tolist() if isinstance(v, str) and v.strip()), None)
+        if first_text is not None and norm(first_text) in TOTAL_WORDS:
+            out.append((int(rows.iloc[last]), "totals"))
+            filled = filled[:-1]
+    blanks = [i for i in range(n) if blank[i] and filled and i < filled[-1]]
+    if blanks:
+        after = [i for i in filled if i > blanks[-1]]
+        before = [i for i in filled if i < blanks[-1]]
+        if after and before and len(after) <= FOOTER_ROWS and len(before) > 2 * len(after):
+            out += [(int(rows.iloc[i]), "footer") for i in after]
+    return out
+
+
+def _score(row, known: set[str]) -> int:
+    return sum(1 for v in row if v is not None and str(v).strip() and norm(v) in known)
+
+
+def _pick_header(head: list[list], known: set[str]) -> int:
+    """The row that holds the most known column names; the first non-empty row when none does."""
+    scores = [_score(r, known) for r in head]
+    if scores and max(scores) > 0:
+        return scores.index(max(scores))
+    return _header_index(head)
 
 
 def _blank_rows(frame: pd.DataFrame):
@@ -86,54 +154,72 @@ def _header_index(head: list[list]) -> int:
     return at
 
 
-def _read_workbook(path: Path, early=None) -> tuple[pd.DataFrame, int]:
-    """The first sheet; its header is the first non-empty row (one read), else found among the first rows."""
+def _read_workbook(path: Path, early=None, known: set[str] | None = None, sheet=None):
+    """(frame, header row index 0-based in the sheet, sheet name); one read when the header is the first row."""
     import fastexcel
 
+    known = known or set()
     try:
-        if early is not None:
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
+        if sheet is None:
+            idx = 0
+        elif str(sheet).isdigit() and str(sheet) not in names:
+            idx = int(sheet) - 1
+        elif str(sheet) in names:
+            idx = names.index(str(sheet))
+        else:
+            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets="、".join(names))
+        if not 0 <= idx < len(names):
+            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets="、".join(names))
+        if early is not None and idx == 0:
             batch, generated = early
         else:
-            sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=0, schema_sample_rows=None)
-            batch, generated = sheet.to_arrow(), [c.column_name_from == "generated" for c in sheet.available_columns()]
-        at = 0
-        if generated and sum(generated) * 2 > len(generated):  # a title line above the header
-            reader = fastexcel.read_excel(str(path))
-            head = reader.load_sheet(0, header_row=None, n_rows=HEAD_ROWS).to_arrow().to_pylist()
-            at = _header_index([list(r.values()) for r in head][1:]) + 1
-            batch = reader.load_sheet(0, header_row=at, schema_sample_rows=None).to_arrow()
+            loaded = reader.load_sheet(idx, header_row=0, schema_sample_rows=None)
+            batch, generated = loaded.to_arrow(), [c.column_name_from == "generated" for c in loaded.available_columns()]
+        header0 = [None if g else n for g, n in zip(generated, batch.schema.names)]
+        head = [header0] + [list(r.values()) for r in batch.slice(0, HEAD_ROWS).to_pylist()]
+        at = _pick_header(head, known) if known or sum(generated) * 2 > len(generated) else 0
+        if at:  # a title above the header: read again from the header
+            batch = reader.load_sheet(idx, header_row=at, schema_sample_rows=None).to_arrow()
         frame = batch.to_pandas()
         del batch
     except QBError:
-        raise QBError("no_header", path=str(path)) from None
+        raise
     except Exception as e:  # noqa: BLE001 — fastexcel's errors for a file that is not a readable workbook
         raise QBError("not_a_workbook", path=str(path), reason=str(e).splitlines()[0][:200]) from None
     frame.columns = [("" if str(c).startswith("__UNNAMED__") else str(c)) or f"列{i + 1}"
                      for i, c in enumerate(frame.columns)]
     while len(frame.columns) and frame.columns[-1].startswith("列") and frame[frame.columns[-1]].isna().all():
         frame = frame.drop(columns=frame.columns[-1])
-    return frame, at + _first_row(path) - 1
+    return frame, at + _first_row(path, idx) - 1, names[idx] if len(names) > 1 or sheet is not None else None
 
 
 _FIRST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>\s*<c\b')
 
 
-def _first_row(path: Path) -> int:
+def _first_row(path: Path, index: int = 0) -> int:
     """The sheet row where calamine's range starts (its first non-empty row), read from the sheet XML's head."""
+    import html
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
-            names = sorted((n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)),
-                           key=lambda n: int(re.findall(r"\d+", n)[-1]))
-            with z.open(names[0]) as f:
+            wb = z.read("xl/workbook.xml").decode("utf-8")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+            rids = re.findall(r'<(?:\w+:)?sheet\b[^>]*?r:id="([^"]+)"', wb)
+            target = re.search(r'<Relationship\b[^>]*?Id="' + re.escape(rids[index]) + r'"[^>]*?Target="([^"]+)"', rels) \
+                or re.search(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="' + re.escape(rids[index]) + '"', rels)
+            part = html.unescape(target.group(1))
+            part = part.lstrip("/") if part.startswith("/") else "xl/" + part
+            with z.open(part) as f:
                 m = _FIRST_ROW.search(f.read(1 << 16))
         return int(m.group(1)) if m else 1
-    except (zipfile.BadZipFile, IndexError, KeyError, OSError):
+    except (zipfile.BadZipFile, IndexError, KeyError, OSError, AttributeError):
         return 1  # .xls and others: calamine starts at row 1 for them as far as we can tell
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
+def _read_csv(path: Path, known: set[str] | None = None) -> tuple[pd.DataFrame, int]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -146,7 +232,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
         delim = ","
     head = list(csv.reader(io.StringIO(head_text), delimiter=delim))[:HEAD_ROWS]
     try:
-        at = _header_index(head)
+        at = _pick_header(head, known or set())
     except QBError:
         raise QBError("no_header", path=str(path)) from None
     header = [h.strip() for h in head[at]]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import values
-from .locale import text
+from .locale import current, text
 from .schema import Table, norm
 
 
@@ -36,6 +36,9 @@ class Issue:
     def both(self) -> str:
         return f"{self.message('zh')} | {self.message('en')}"
 
+    def say(self) -> str:
+        return self.message(current())
+
 
 @dataclass
 class Parsed:
@@ -47,6 +50,8 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # field key → header as in the source
+    format: str | None = None  # the export format recognised, if any
+    notes: list = field(default_factory=list)  # (message key, args): what the import should say
 
     @property
     def bad_rows(self) -> pd.Index:
@@ -64,53 +69,85 @@ def _show(v) -> str:
     return str(v)
 
 
-def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None):
-    """Source headers → field keys; the first header that matches a field wins, the rest are extra."""
-    lookup = table.header_lookup(mapping)
+RANKS = ("mapping", "name", "format", "alias")
+
+
+def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[str]:
+    """Every header (normalised) that would fill a field of ``table``: how the header row of an export is found."""
+    from .formats import FORMATS
+
+    out = {norm(s) for f in (*table.fields, *table.derived) for s in (f.key, f.zh, f.en, *f.aliases)}
+    out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.signature)}
+    return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
+
+
+def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None, fmt=None):
+    """Source headers → field keys: a user's mapping, then a field's own key or label, then the recognised
+    export format, then known aliases; for each field the strongest claim wins (the first column among
+    equals). Returns (field → header, extra headers kept as they came, notes on columns passed over)."""
+    fields = (*table.fields, *table.derived)
+    names = {norm(s): f.key for f in fields for s in (f.key, f.zh, f.en)}
+    aliases: dict[str, str] = {}
+    for f in fields:
+        for s in f.aliases:
+            aliases.setdefault(norm(s), f.key)
+    user = {norm(s): k for s, k in (mapping or {}).items()}
+    vendor = {norm(s): k for s, k in (fmt.columns.items() if fmt else ())}
+    claims: dict[str, list[tuple[int, int, str]]] = {}
+    for i, h in enumerate(headers):
+        n = norm(h)
+        for rank, source in enumerate((user, names, vendor, aliases)):
+            if n in source:
+                claims.setdefault(source[n], []).append((rank, i, h))
+                break
     keys: dict[str, str] = {}
-    extra: list[str] = []
-    for h in headers:
-        k = lookup.get(norm(h))
-        if k and k not in keys:
-            keys[k] = h
-        else:
-            extra.append(h)
-    return keys, extra
+    notes: list[tuple[str, str, str]] = []  # (field, taken, passed over)
+    for key, found in claims.items():
+        found.sort()
+        keys[key] = found[0][2]
+        notes += [(key, found[0][2], other[2]) for other in found[1:]]
+    taken = set(keys.values())
+    extra = [h for h in headers if h not in taken]
+    return keys, extra, notes
 
 
 EXCEL_TEXT_LIMIT = 32_767  # characters Excel holds in one cell
 
 
 def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str = "",
-                mapping: dict[str, str] | None = None, date_order: str = "ymd",
-                existing_ids=None, cell_errors=()) -> Parsed:
+                mapping: dict[str, str] | None = None, opts: values.ParseOptions | None = None,
+                existing_ids=None, cell_errors=(), header_row: int | None = None) -> Parsed:
     """Parse ``raw`` (columns as in the source) against ``table``; collect every problem.
 
     The rules come from the schema (types, required, bounds, ``not_before``, ``at_most``,
     one-of requirements); ``cell_errors`` are (row, header, text) of error cells (#N/A…) the
     reader found, which are problems of their own.
     """
-    headers, extra = match_headers(table, [str(c) for c in raw.columns], mapping)
+    from .formats import detect
+
+    fmt = detect(table.key, [str(c) for c in raw.columns])
+    headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
     out = pd.DataFrame(index=raw.index)
+    derived = _derived(table, raw, rows, headers, opts, issues, where)
+    found = "、".join(str(c) for c in raw.columns[:30])
     for f in table.fields:
         src = headers.get(f.key)
         if src is None:
-            if f.required:
-                issues.append(Issue(None, f.label("zh"), None, "missing_column",
-                                    (("label", f"{f.zh} / {f.en}"), ("field", f.key)), where))
+            if f.required and f.key not in derived:
+                issues.append(Issue(None, f.key, None, "missing_column",
+                                    (("zh", f.zh), ("en", f.en), ("found", found), ("row", header_row or 1),
+                                     ("where", where)), where))
             col = pd.Series(None, index=raw.index, dtype=object)
         else:
             col = raw[src]
-        parsed, bad = values.parse(col, f.type, f.enum, date_order)
+        parsed, bad = values.parse(col, f.type, f.enum, opts, f.key)
         for i in raw.index[bad.to_numpy()]:
             reason, args = _type_reason(f)
             issues.append(Issue(int(rows[i]), src, col[i], reason, args, where))
-        if f.default is not None:
-            parsed = parsed.fillna(f.default) if f.type != "enum" else parsed.where(parsed.notna(), f.default)
-        elif f.enum is not None and f.enum.default and src is not None:
-            parsed = parsed.where(parsed.notna() | bad, f.enum.default)
-        out[f.key] = parsed
+        if f.key in derived:  # a duration stands in where the timestamp is blank
+            parsed = parsed.where(parsed.notna(), derived[f.key])
+        out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
         _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
     for e in extra:
         out[e] = raw[e]
@@ -121,7 +158,30 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
-    return Parsed(table, out, rows, issues, extra, headers)
+    notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
+
+
+def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Series]:
+    """Timestamps that durations stand in for: created_at + first_response_min minutes, and so on."""
+    out: dict[str, pd.Series] = {}
+    if not table.derived or "created_at" not in headers:
+        return out
+    created = None
+    for f in table.derived:
+        src = headers.get(f.key)
+        if src is None:
+            continue
+        if created is None:
+            created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
+        minutes, bad = values.parse(raw[src], f.type)
+        for i in raw.index[bad.to_numpy()]:
+            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_number", (), where))
+        _check_field(f, minutes, raw[src], bad, rows, src, issues, where)
+        target, seconds = f.derives
+        stamp = created + pd.to_timedelta(minutes * seconds, unit="s")
+        out[target] = stamp if target not in out else out[target].where(out[target].notna(), stamp)
+    return out
 
 
 def _type_reason(f) -> tuple[str, tuple]:
@@ -188,9 +248,9 @@ def check_references(parsed: dict[str, Parsed]) -> list[Issue]:
             known = set(parsed[key].data[field_].dropna())
             col = p.data[f.key]
             for i in col.index[_mask(col.notna() & ~col.isin(known))]:
+                other = parsed[key].table
                 issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label("zh")), col[i], "unknown_reference",
-                                    (("table", parsed[key].table.sheet_zh + "/" + parsed[key].table.sheet_en),),
-                                    p.table.sheet_zh))
+                                    (("zh", other.sheet_zh), ("en", other.sheet_en)), p.table.sheet_zh))
     return issues
 
 

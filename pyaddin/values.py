@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,14 +17,6 @@ import pandas as pd
 from .schema import BOOL_FALSE, BOOL_TRUE, Enum, norm
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
-_CJK_DATE = str.maketrans({"年": "-", "月": "-", "日": " ", "号": " ", "时": ":", "点": ":", "分": "", "秒": "",
-                           "/": "-", ".": "-", "T": " "})
-_YMD = (r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
-        r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:\.\d+)?)?)?\s*"
-        r"(?:Z|[+-]\d{2}:?\d{2})?\s*$")
-_YEAR_LAST = r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
-
 
 def map_unique(col: pd.Series, func) -> pd.Series:
     """``col.map(func)`` evaluated once per distinct value: exports repeat a handful of labels a million times."""
@@ -130,9 +123,10 @@ def parse_bool(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, (~blank) & out.isna()
 
 
-def parse_enum(col: pd.Series, enum: Enum) -> tuple[pd.Series, pd.Series]:
+def parse_enum(col: pd.Series, enum: Enum, user: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series]:
+    """Labels, keys and export words of the vocabulary; a user's own value mapping wins."""
     blank = is_blank(col)
-    lookup = enum.lookup()
+    lookup = enum.lookup() | (user or {})
     parsed = map_unique(col[~blank], lambda v: lookup.get(norm(v)))
     out = pd.Series(None, index=col.index, dtype=object)
     out.loc[parsed.index] = parsed
@@ -140,15 +134,28 @@ def parse_enum(col: pd.Series, enum: Enum) -> tuple[pd.Series, pd.Series]:
     return out, (~blank) & out.isna()
 
 
-def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, pd.Series]:
-    """Excel serials, datetimes, ISO text, 2026/9/3 8:05, 2026年9月3日 08:05, 09/03/2026.
+@dataclass
+class ParseOptions:
+    """How a workbook reads what is pasted into it: its settings on 监控标准 and its value-mapping table."""
 
-    Day/month order of year-last text follows ``date_order``: ``ymd`` (the default) and
-    ``mdy`` read 09/03/2026 as 3 September, ``dmy`` as 9 March.
-    """
+    day_first: bool = False  # ambiguous year-last dates (09/03/2026): month first unless this says otherwise
+    utc_offset_h: float = 8.0  # the workbook's time zone: values with Z or an offset are converted to it
+    value_map: dict[str, dict[str, object]] = field(default_factory=dict)  # field key → {norm(source): canonical}
+    notes: list = field(default_factory=list)  # (field key, OrderNote) of the columns read so far
+
+
+def parse_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = "") -> tuple[pd.Series, pd.Series]:
+    """Excel serials (1990–2100), datetimes, and text in every form of DOMAIN.md §3 (see ``dates``)."""
+    from .dates import parse_text as parse_date_text
+    from .dates import serial_to_datetime
+
+    opts = opts or ParseOptions()
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         out = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
         return out.astype("datetime64[ns]"), pd.Series(False, index=col.index)
+    if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:  # numbers read from a workbook
+        out = serial_to_datetime(col.astype(float))
+        return out, col.notna() & out.isna()
     if _kind(col) in ("datetime", "datetime64", "date", "empty"):  # what calamine gives for our own date cells
         try:
             return pd.to_datetime(col).astype("datetime64[ns]"), pd.Series(False, index=col.index)
@@ -159,93 +166,43 @@ def parse_datetime(col: pd.Series, date_order: str = "ymd") -> tuple[pd.Series, 
     values = col[~blank]
     if values.empty:
         return out, blank & False
-
-    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:  # text read into Arrow: all in C++
-        out.loc[values.index] = _arrow_dates(values, date_order)
-        return out, (~blank) & out.isna()
-    is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date, pd.Timestamp)))
+    arrow_text = pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+    is_dt = pd.Series(False, index=values.index) if arrow_text else values.map(
+        lambda v: isinstance(v, (dt.datetime, dt.date, pd.Timestamp)))
     if is_dt.any():
         out.loc[values.index[is_dt]] = pd.to_datetime(values[is_dt].map(_naive), errors="coerce")
+    is_num = pd.Series(False, index=values.index) if arrow_text else values.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
+    if is_num.any():
+        out.loc[values.index[is_num]] = serial_to_datetime(values[is_num].astype(float))
+    rest = values[~(is_dt | is_num).to_numpy(dtype=bool)]
+    if len(rest):
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-    is_num = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    rest = values[~is_dt & ~is_num]
-    text = _text(rest)
-    serial_text = pd.to_numeric(text, errors="coerce")
-    nums = pd.concat([values[is_num].astype(float), serial_text.dropna()])
-    if len(nums):
-        ok = (nums > 0) & (nums < 2958466)  # Excel's calendar ends on 9999-12-31
-        out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).dt.round("s")
-
-    text = text[serial_text.isna()]
-    if len(text):
-        text = text.str.translate(_CJK_DATE).str.replace(r"\s+", " ", regex=True).str.strip(" -")
-        order = {"dmy": r"\3-\2-\1\4"}.get(date_order, r"\3-\1-\2\4")
-        text = text.str.replace(_YEAR_LAST, order, regex=True)
-        parts = text.str.extract(_YMD)
-        parts = parts.apply(pd.to_numeric, errors="coerce")
-        have = parts["year"].notna()
-        if have.any():
-            p = parts[have].fillna({"hour": 0, "minute": 0, "second": 0})
-            out.loc[p.index] = pd.to_datetime(p[["year", "month", "day", "hour", "minute", "second"]],
-                                              errors="coerce")
+        text = pa.array(rest.array) if arrow_text else pa.array(_text(rest).tolist(), type=pa.string())
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        serial = pc.fill_null(pc.match_substring_regex(text, _NUMBER_RE2), False).to_numpy(zero_copy_only=False)
+        if serial.any():  # a number typed as text: an Excel serial, within the same bounds
+            nums = pd.Series(pc.cast(pc.filter(text, serial), pa.float64()).to_numpy(zero_copy_only=False),
+                             index=rest.index[serial])
+            out.loc[nums.index] = serial_to_datetime(nums)
+        if (~serial).any():
+            parsed, note = parse_date_text(pc.filter(text, ~serial), day_first=opts.day_first,
+                                           utc_offset_h=opts.utc_offset_h)
+            out.loc[rest.index[~serial]] = parsed
+            if note is not None:
+                opts.notes.append((key, note))
+            left = out.loc[rest.index[~serial]].isna().to_numpy()
+            if left.any() and arrow_text:  # full-width digits and the like: normalise, then once more
+                again = rest[~serial][left].astype(object)
+                retry, _ = parse_datetime(again, ParseOptions(opts.day_first, opts.utc_offset_h), key)
+                out.loc[retry.index] = retry
     return out, (~blank) & out.isna()
 
 
 _NUMBER_RE2 = r"^\s*\d+(\.\d+)?\s*$"
-_SEPARATORS_RE2 = (("[年月/.]", "-"), ("[日号T]", " "), ("[时点]", ":"), ("[分秒]", ""), (r"\s+", " "),
-                   ("^[ -]+|[ -]+$", ""))
-_YEAR_LAST_RE2 = r"^(\d{1,2})-(\d{1,2})-(\d{4})(.*)$"
-_PLAIN_RE2 = (r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
-              r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}))?)?$")
-
-
-def _arrow_dates(text: pd.Series, date_order: str) -> pd.Series:
-    """Text dates parsed with Arrow's C++ string kernels (RE2): a million cells in well under a second.
-
-    What they cannot read (full-width digits, say) goes through the general path cell by cell.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(text.array) if hasattr(text.array, "__arrow_array__") else pa.array(text, type=pa.string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = pc.utf8_trim_whitespace(arr)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    numeric = pc.fill_null(pc.match_substring_regex(arr, _NUMBER_RE2), False).to_numpy(zero_copy_only=False)
-    if numeric.any():
-        nums = pd.Series(pc.cast(pc.filter(arr, numeric), pa.float64()).to_numpy(zero_copy_only=False),
-                         index=text.index[numeric])
-        ok = (nums > 0) & (nums < 2958466)
-        out.loc[nums.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(nums[ok].round(9) * 86400, unit="s")).dt.round("s")
-    def fields(parts):
-        def number(name):
-            f = parts.field(name)
-            f = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f)
-            return pc.cast(f, pa.float64()).to_numpy(zero_copy_only=False)
-        return pd.DataFrame({n: number(n) for n in ("year", "month", "day", "hour", "minute", "second")})
-
-    frame = fields(pc.extract_regex(arr, _PLAIN_RE2))  # 2026-09-03 08:05, 2026/9/3 8:05:00: one pass
-    frame.index = text.index
-    odd = frame["year"].isna().to_numpy() & ~numeric
-    if odd.any():  # 年月日, year last, T…: normalise the separators of those cells only
-        rest = pc.filter(arr, odd)
-        for pattern, repl in _SEPARATORS_RE2:
-            rest = pc.replace_substring_regex(rest, pattern, repl)
-        order = r"\3-\2-\1\4" if date_order == "dmy" else r"\3-\1-\2\4"
-        rest = pc.replace_substring_regex(rest, _YEAR_LAST_RE2, order)
-        more = fields(pc.extract_regex(rest, _YMD))
-        more.index = text.index[odd]
-        frame.loc[more.index] = more
-    have = frame["year"].notna().to_numpy() & ~numeric
-    if have.any():
-        p = frame[have].fillna({"hour": 0, "minute": 0, "second": 0})
-        out.loc[p.index] = pd.to_datetime(p, errors="coerce")
-    left = out.isna().to_numpy() & ~numeric
-    if left.any():  # the general path, for what the fast one could not read
-        slow, _ = parse_datetime(text[left].astype(object), date_order)
-        out.loc[slow.index] = slow
-    return out
 
 
 def _naive(v):
@@ -253,15 +210,15 @@ def _naive(v):
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
-def parse(col: pd.Series, ftype: str, enum: Enum | None = None, date_order: str = "ymd"):
-    """Dispatch on the schema type."""
+def parse(col: pd.Series, ftype: str, enum: Enum | None = None, opts: ParseOptions | None = None, key: str = ""):
+    """Dispatch on the schema type; ``opts`` carries the workbook's settings and value mapping."""
     if ftype in ("datetime", "date"):
-        out, bad = parse_datetime(col, date_order)
+        out, bad = parse_datetime(col, opts, key)
         if ftype == "date":
             out = out.dt.normalize()
         return out, bad
     if ftype == "enum":
-        return parse_enum(col, enum)
+        return parse_enum(col, enum, (opts.value_map.get(key) if opts else None))
     if ftype == "bool":
         return parse_bool(col)
     if ftype == "integer":

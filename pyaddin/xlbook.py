@@ -15,6 +15,7 @@ import pandas as pd
 from . import schema
 from .book import TableBook, detect_lang, file_table, to_columns
 from .errors import QBError
+from .locale import follow_book
 from .ooxml.sheetdata import MAX_ROW
 from .ooxml.tables import table_column_names
 from .schema import Table
@@ -32,13 +33,14 @@ def as_typed_text(value):
 
 
 class XlBook(TableBook):
-    def __init__(self, book, *, date_order: str = "ymd"):
+    def __init__(self, book, *, date_order: str | None = None):
         self.book = book  # an xlwings Book (xw.Book.caller())
         self.date_order = date_order
         self._tables = {t.name: (sheet, t) for sheet in book.sheets for t in sheet.tables}
         if "tbl_tickets" not in self._tables:
             raise QBError("table_missing", table="tbl_tickets", sheet=schema.TICKETS.sheet_zh)
         self.lang = detect_lang([str(h) for h in self._tables["tbl_tickets"][1].header_row_range.value], schema.TICKETS)
+        follow_book(self.lang)
         self._dirty = False
 
     def _table(self, table: Table):

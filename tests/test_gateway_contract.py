@@ -158,7 +158,7 @@ def test_a_write_past_the_last_row_is_refused_before_anything_is_written(gateway
     frame = gateway.book.read(schema.TICKETS).data.head(150)
     with pytest.raises(QBError) as e:
         gateway.book.write(schema.TICKETS, frame)
-    assert e.value.key == "too_many_rows" and "1,048,576" in e.value.both()
+    assert e.value.key == "too_many_rows" and "1,048,576" in e.value.say()
     assert not gateway.book.dirty
 
 

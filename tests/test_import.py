@@ -1,9 +1,11 @@
 """qualitybook import: encodings, header matching, every bad cell reported, nothing half-written."""
 import hashlib
 
+import pandas as pd
+
 from conftest import ROOT, write_csv
 from pyaddin.book import FileBook
-from pyaddin.schema import REJECTS, TICKETS
+from pyaddin.schema import REJECTS, TICKETS, VALUE_MAPPING
 
 HEAD = "工单编号,创建时间,渠道,责任部门,处理人,优先级,问题类别,首次响应时间,解决时间,联系次数,是否重开,是否投诉,处理记录,客户等级\n"
 
@@ -17,7 +19,7 @@ def test_sample_exports_import_in_utf8_gbk_and_xlsx(book, runner, cli):
                           ("inspections.xlsx", "inspections", 1775)):
         r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into])
         assert r.exit_code == 0, r.output
-        assert f"({n} in all)" in r.output
+        assert f"(共{n}行)" in r.output
     with FileBook(book) as b:
         t = b.read(TICKETS)
         assert not t.issues
@@ -36,27 +38,31 @@ def test_values_are_typed_and_extra_columns_kept(book, runner, cli, tmp_path):
     a1, a2 = d.iloc[0], d.iloc[1]
     assert str(a1["created_at"]) == "2026-09-03 08:05:00" and str(a1["first_response_at"]) == "2026-09-03 08:09:00"
     assert a1["priority"] == "urgent" and bool(a1["is_complaint"]) and a1["contacts"] == 1
-    assert a2["priority"] == "normal" and a2["contacts"] == 1 and not bool(a2["reopened"])  # DOMAIN.md defaults
+    # blank cells stay blank in the workbook (DOMAIN.md §3): defaults apply only when computing
+    assert a2["priority"] is None and pd.isna(a2["contacts"]) and pd.isna(a2["reopened"])
     assert str(a2["created_at"]) == "2026-09-03 12:00:00" and a2["channel"] == "email"
 
 
-def test_every_bad_cell_is_reported_and_the_book_is_untouched(book, runner, cli, tmp_path):
+def test_every_bad_cell_is_reported_and_unknown_values_go_to_the_mapping_table(book, runner, cli, tmp_path):
     src = write_csv(tmp_path / "bad.csv", HEAD
                     + "B1,2026-09-03 08:00,电话,客服中心,王伟,紧急,物流,2026-09-03 07:00,,1,否,否,,\n"   # response before creation
                     + "B1,2026-09-03 08:00,传真,客服中心,王伟,超急,物流,,,0,也许,否,,\n"           # dup id, bad enums, contacts 0, bad bool
                     + "B3,昨天,电话,,王伟,高,物流,,,1,否,否,,\n", "gb18030")                       # bad date, missing department
-    before = md5(book)
     r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
     assert r.exit_code == 1
     out = r.output
-    assert "第2行,列“首次响应时间”" in out and "早于“创建时间”" in out and "earlier than “创建时间”" in out
-    assert "第3行,列“工单编号”" in out and "duplicate id (same as row 2)" in out
-    assert "列“渠道”,值“传真”" in out and "列“优先级”,值“超急”" in out
-    assert "列“联系次数”,值“0”" in out and "列“是否重开”,值“也许”" in out
-    assert "第4行,列“创建时间”,值“昨天”" in out and "第4行,列“责任部门”" in out
-    assert "nothing was written" in out
-    assert md5(book) == before
-    assert not book.with_name(book.name + ".bak").exists()
+    assert "bad.csv 列“首次响应时间”:早于“创建时间”,共1处:第2行“2026-09-03 07:00”" in out
+    assert "列“工单编号”:编号重复(与第2行相同),共1处:第3行“B1”" in out
+    assert "列“渠道”:不是允许的取值" in out and "第3行“传真”" in out and "第3行“超急”" in out
+    assert "列“联系次数”:小于允许的最小值1,共1处:第3行“0”" in out and "第3行“也许”" in out
+    assert "列“创建时间”:无法识别的日期时间,共1处:第4行“昨天”" in out and "列“责任部门”:必填项为空" in out
+    # unknown values went to the value-mapping table, for the user to pick from the dropdowns; nothing else changed
+    assert "已列入“字段映射”表" in out
+    with FileBook(book) as b:
+        vm = b.read(VALUE_MAPPING).data
+        assert b.read(TICKETS).data.empty
+    assert sorted(zip(vm["field"], vm["source_value"])) == [("优先级", "超急"), ("渠道", "传真")]
+    assert vm["value"].isna().all()
 
 
 def test_keep_invalid_imports_valid_rows_and_rejects_the_rest(book, runner, cli, tmp_path):
@@ -74,8 +80,8 @@ def test_keep_invalid_imports_valid_rows_and_rejects_the_rest(book, runner, cli,
 def test_append_refuses_ids_already_in_the_book_and_replace_replaces(book, runner, cli, tmp_path):
     src = write_csv(tmp_path / "a.csv", HEAD + "D1,2026-09-03 08:00,电话,客服中心,王伟,高,物流,,,1,否,否,,\n")
     assert runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"]).exit_code == 0
-    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
-    assert r.exit_code == 1 and "id already in the workbook" in r.output
+    r = runner.invoke(cli, ["--lang", "en", "import", str(book), str(src), "--into", "tickets"])
+    assert r.exit_code == 1 and "id already in the workbook" in r.output and "编号已存在" not in r.output
     assert runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets", "--replace"]).exit_code == 0
     with FileBook(book) as b:
         assert list(b.read(TICKETS).data["ticket_id"]) == ["D1"]
@@ -97,7 +103,9 @@ def test_missing_required_column_names_the_fix(book, runner, cli, tmp_path):
     src = write_csv(tmp_path / "m.csv", "工单编号,渠道\nX,电话\n")
     r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
     assert r.exit_code == 1
-    assert "缺少必需的列“创建时间 / Created at”" in r.output and "Mapping table" in r.output
+    assert "缺少必需的列“创建时间”" in r.output and "工单编号、渠道" in r.output and "“字段映射”表" in r.output
+    r = runner.invoke(cli, ["--lang", "en", "import", str(book), str(src), "--into", "tickets"])
+    assert "Required column “Created at” is missing" in r.output and "row 1 of m.csv" in r.output
 
 
 def test_check_reports_bad_pasted_cells_with_sheet_and_row(book, runner, cli, tmp_path):
@@ -113,4 +121,4 @@ def test_check_reports_bad_pasted_cells_with_sheet_and_row(book, runner, cli, tm
         b.pkg.save(backup=False)
     r = runner.invoke(cli, ["check", str(book)])
     assert r.exit_code == 1
-    assert "工单数据: 第2行,列“创建时间”,值“2026-13-45”" in r.output
+    assert "工单数据 列“创建时间”:无法识别的日期时间,共1处:第2行“2026-13-45”" in r.output

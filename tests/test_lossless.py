@@ -32,14 +32,14 @@ def test_a_book_open_in_excel_or_read_only_is_refused_untouched(book, runner, cl
     lock = book.with_name("~$" + book.name)
     lock.write_bytes(b"owner")
     r = runner.invoke(cli, ["import", str(book), src, "--into", "tickets"])
-    assert r.exit_code == 2 and "正被其他程序" in r.output and "nothing was changed" in r.output
+    assert r.exit_code == 2 and "正被其他程序" in r.output and "未做任何修改" in r.output
     assert book.read_bytes() == original
     lock.unlink()
     os.chmod(book, stat.S_IREAD)
     try:
         if os.access(book, os.W_OK):  # root ignores permission bits: the mode check still refuses
             pass
-        r = runner.invoke(cli, ["import", str(book), src, "--into", "tickets"])
+        r = runner.invoke(cli, ["--lang", "en", "import", str(book), src, "--into", "tickets"])
         assert r.exit_code == 2 and "read-only" in r.output
         assert book.read_bytes() == original
     finally:

@@ -93,7 +93,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-        choices = _validation_list(f, lang)
+        choices = _validation_list(f, lang) or (f"={LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
         if choices:
             dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
                                 errorTitle="QualityBook", error=f"{f.zh} / {f.en}")
@@ -152,6 +152,21 @@ def add_config_sheet(wb: openpyxl.Workbook) -> None:
     ws.column_dimensions["B"].width = 60
 
 
+LISTS_SHEET = "_lists"
+LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
+LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}
+
+
+def add_lists_sheet(wb: openpyxl.Workbook, lang: str) -> None:
+    """A hidden sheet holding the dropdowns' lists (a list typed into a validation is limited to 255 characters)."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    for i, name in enumerate(LIST_COLUMNS, start=1):
+        ws.cell(row=1, column=i, value=name)
+        for r, v in enumerate(schema.dropdown_lists(lang)[name], start=2):
+            ws.cell(row=r, column=i, value=v)
+
+
 def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: bool = True,
            config_sheet: bool = True) -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
@@ -161,6 +176,8 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
         wb.remove(wb.active)
     for t in tables:
         add_table_sheet(wb, t, lang, standards_rows(lang) if t.name == "tbl_standards" else None)
+    if any(f.choices for t in tables for f in t.fields):
+        add_lists_sheet(wb, lang)
     if config_sheet:
         add_config_sheet(wb)
     return wb

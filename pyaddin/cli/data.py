@@ -17,7 +17,7 @@ from .options import book_argument, date_order_option, run_action
 def new(path: Path, lang: str, force: bool):
     """Create a new QualityBook workbook (.xlsm) with every table, the ribbon and the VBA."""
     from ..build.workbook import build_book
-    from ..locale import both
+    from ..locale import say
     from ..ooxml.package import ensure_writable
 
     if path.exists() and not force:
@@ -26,7 +26,7 @@ def new(path: Path, lang: str, force: bool):
     if path.exists():
         ensure_writable(path)
     build_book(path, lang)
-    click.echo(both("created", path=str(path)))
+    click.echo(say("created", path=str(path)))
 
 
 @click.command("import")

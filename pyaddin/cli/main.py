@@ -14,7 +14,7 @@ from . import analysis, data
 
 
 def fail(exc: QBError):
-    click.echo(exc.both(), err=True)
+    click.echo(exc.say(), err=True)
     for line in exc.details:
         click.echo(line, err=True)
     sys.exit(exc.exit_code)
@@ -71,7 +71,18 @@ def list_actions():
                    f"reads {','.join(a.reads) or '-'}; writes {','.join(a.writes) or '-'}")
 
 
-cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, run, list_actions],
+def _choose_lang(ctx, param, value):
+    from ..locale import choose, follow_book
+
+    choose(value)
+    follow_book(None)  # until a workbook is opened, messages speak the chosen language or Chinese
+    return value
+
+
+LANG_OPTION = click.Option(["--lang"], type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
+                           callback=_choose_lang,
+                           help="Language of messages (default: the workbook's; or set QUALITYBOOK_LANG).")
+cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, run, list_actions], params=[LANG_OPTION],
             context_settings={"help_option_names": ["-h", "--help"]},
             help="QualityBook: service-quality monitoring in an Excel workbook (质量监控工作簿).")
 cli = click.version_option(package_name="qualitybook")(cli)

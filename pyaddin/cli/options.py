@@ -19,8 +19,10 @@ def book_argument(f):
 
 
 def date_order_option(f):
-    return click.option("--date-order", type=click.Choice(DATE_ORDERS), default="ymd", show_default=True,
-                        help="How to read dates like 09/03/2026: ymd and mdy read month/day/year, dmy day/month/year.")(f)
+    return click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
+                        help="How to read dates like 09/03/2026 when no value of the column shows it: mdy (and ymd) "
+                             "month/day/year, dmy day/month/year. Default: the workbook's setting on the standards "
+                             "sheet (month first).")(f)
 
 
 def period_options(f):
@@ -50,15 +52,15 @@ def json_option(f):
 
 
 def report(outcome) -> int:
-    from ..locale import both
+    from ..locale import say
 
-    click.echo(both(outcome.key, **outcome.kw))
+    click.echo(say(outcome.key, **outcome.kw))
     for line in outcome.details:
         click.echo(line)
     return outcome.exit_code
 
 
-def run_action(name: str, book: Path, *, as_json: bool = False, date_order: str = "ymd", title: str | None = None,
+def run_action(name: str, book: Path, *, as_json: bool = False, date_order: str | None = None, title: str | None = None,
                **options):
     """Run a registered action on BOOK from the command line and exit with its code."""
     from ..context import Context

@@ -93,15 +93,42 @@ def quarter_period(q: str, as_of=None) -> Period:
     return period(s, s + pd.offsets.QuarterEnd(0), as_of)
 
 
-def last_full_month(created: pd.Series, as_of=None) -> Period:
-    """The latest calendar month that the data covers to its last day."""
+def last_month_with_tickets(created: pd.Series, as_of=None) -> Period | None:
+    """The last calendar month that holds tickets (None when there are none)."""
     latest = created.max()
     if pd.isna(latest):
-        latest = pd.Timestamp.now()
-    month_start = latest.normalize().replace(day=1)
-    if (latest.normalize() + pd.Timedelta(days=1)).day != 1:
-        month_start = month_start - pd.offsets.MonthBegin(1)
-    return month_period(month_start.strftime("%Y-%m"), as_of)
+        return None
+    return month_period(latest.strftime("%Y-%m"), as_of)
+
+
+UNASSIGNED = "未分配"  # the by-agent group of rows without an agent; never appraised
+
+# metric → (table, the columns it needs): a metric is empty when its table supplied none of them
+NEEDS = {
+    "first_response_sla_pct": ("tickets", ("first_response_at",)),
+    "median_first_response_min": ("tickets", ("first_response_at",)),
+    "p90_first_response_min": ("tickets", ("first_response_at",)),
+    "resolution_sla_pct": ("tickets", ("resolved_at",)),
+    "median_resolution_h": ("tickets", ("resolved_at",)),
+    "fcr_pct": ("tickets", ("resolved_at", "contacts")),
+    "reopen_rate_pct": ("tickets", ("resolved_at", "reopened")),
+    "complaint_rate_pct": ("tickets", ("is_complaint",)),
+    "record_completeness_pct": ("tickets", ("agent", "category", "resolution_note")),
+    "csat_pct": ("surveys", ("csat",)),
+    "nps": ("surveys", ("nps",)),
+}
+
+
+def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
+    """Metrics whose data the exports never supplied: a needed column blank in every row of its table.
+
+    Such a metric is empty (无数据), never 0 % or 100 % (DOMAIN.md §4)."""
+    out = set()
+    for metric, (table, columns) in NEEDS.items():
+        frame = frames.get(table)
+        if frame is None or any(c not in frame or frame[c].isna().all() for c in columns):
+            out.add(metric)
+    return out
 
 
 def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -226,12 +253,22 @@ class View:
     flags: pd.DataFrame
     std: Standards
     p: Period
+    missing: set[str] = field(default_factory=set)  # metrics the data never supplied
+
+
+def _with_unassigned(frame: pd.DataFrame) -> pd.DataFrame:
+    if "agent" not in frame or not frame["agent"].isna().any():
+        return frame
+    out = frame.copy()
+    out["agent"] = out["agent"].astype(object).where(out["agent"].notna(), UNASSIGNED)
+    return out
 
 
 def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period) -> View:
+    missing = unsupplied({"tickets": tickets, "surveys": surveys})
     t = in_period(tickets, "created_at", p)
     return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
-                ticket_flags(t, std, p.as_of), std, p)
+                ticket_flags(t, std, p.as_of), std, p, missing)
 
 
 def result(v: View) -> dict:
@@ -239,14 +276,18 @@ def result(v: View) -> dict:
     scores = inspection_scores(v.i)
     out = {"period": p.as_json()}
     for dim in (None, *DIMENSIONS):
+        tk, tt, ss, sc = (t, tickets, s, scores) if dim != "agent" else (
+            _with_unassigned(t), _with_unassigned(tickets), _with_unassigned(s), _with_unassigned(scores))
         parts = [
-            _ticket_frame(flags, t[dim] if dim else None),
-            backlog(tickets, p.as_of, dim).rename("backlog"),
-            _survey_frame(s, s[dim] if dim else None),
+            _ticket_frame(flags, tk[dim] if dim else None),
+            backlog(tt, p.as_of, dim).rename("backlog"),
+            _survey_frame(ss, ss[dim] if dim else None),
         ]
         if dim != "channel":  # inspections carry no channel
-            parts.append(_inspection_frame(scores, scores[dim] if dim else None, std.qa_pass_mark))
+            parts.append(_inspection_frame(sc, sc[dim] if dim else None, std.qa_pass_mark))
         frame = pd.concat(parts, axis=1).reindex(columns=list(METRICS))
+        for m in v.missing:
+            frame[m] = np.nan
         frame["tickets"] = frame["tickets"].fillna(0)
         if dim is None:
             out["overall"] = _metrics(frame.iloc[0]) if len(frame) else _metrics(pd.Series(dtype=float))
@@ -279,6 +320,8 @@ def weekly_trend(v: View) -> pd.DataFrame:
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
     out = pd.concat([tf, sf], axis=1).reindex(weeks)  # every week of the period, empty ones too
+    for m in v.missing & set(out.columns):
+        out[m] = np.nan
     out["tickets"] = out["tickets"].fillna(0)
     out.index.name = "week"
     cols = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"]
@@ -295,4 +338,6 @@ def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     vol = g.size().reindex(grid, fill_value=0).unstack()
     sums = g[["fr_met", "fr_breached"]].sum().reindex(grid, fill_value=0)
     sla = _pct(sums["fr_met"], sums["fr_met"] + sums["fr_breached"]).unstack()
+    if "first_response_sla_pct" in v.missing:
+        sla[:] = np.nan
     return vol, sla

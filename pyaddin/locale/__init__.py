@@ -1,9 +1,33 @@
 """User-facing text, one module per language (zh.py, en.py); code asks for keys, never for sentences."""
 from __future__ import annotations
 
+import os
+
 from . import en, zh
 
 LANGS = {"zh": zh, "en": en}
+_chosen = {"override": None, "book": None}
+
+
+def choose(lang: str | None) -> None:
+    """The language a person asked for (``--lang``): it wins over the workbook's."""
+    _chosen["override"] = lang if lang in LANGS else None
+
+
+def follow_book(lang: str) -> None:
+    """The language of the workbook being worked on: messages speak it unless a person chose otherwise."""
+    _chosen["book"] = lang if lang in LANGS else None
+
+
+def current() -> str:
+    """--lang, else QUALITYBOOK_LANG, else the workbook's language, else Chinese."""
+    env = os.environ.get("QUALITYBOOK_LANG", "").strip().lower()
+    return _chosen["override"] or (env if env in LANGS else None) or _chosen["book"] or "zh"
+
+
+def say(key: str, **kw) -> str:
+    """A message for the person in front of it, in their language."""
+    return text(key, current(), **kw)
 
 
 def text(key: str, lang: str = "zh", **kw) -> str:
@@ -12,7 +36,7 @@ def text(key: str, lang: str = "zh", **kw) -> str:
 
 
 def both(key: str, **kw) -> str:
-    """A message for a person: Chinese first, then English, as the brief asks for bad input."""
+    """Chinese and English together: for what is stored in the workbook (the rejects table's reasons)."""
     return f"{text(key, 'zh', **kw)}\n{text(key, 'en', **kw)}"
 
 

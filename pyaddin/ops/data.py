@@ -6,63 +6,84 @@ in milliseconds, so that a command can start reading the workbook before pandas 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace as copy_with
 from pathlib import Path
 
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
-from ..locale import both, text
+from ..locale import current, say, text
 
-MAX_SHOWN = 50
 RECORD_LIMIT = 32_767  # a rejects row's whole-row text must fit one cell
 INPUTS = tuple(schema.table(k).name for k in schema.INPUT_TABLES)
 
 
 def problem_lines(issues) -> list[str]:
-    lines = [i.both() for i in issues[:MAX_SHOWN]]
-    if len(issues) > MAX_SHOWN:
-        lines.append(both("more_issues", count=len(issues) - MAX_SHOWN))
-    return lines
+    from ..summary import summary_lines
+
+    return summary_lines(issues)
 
 
 def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace: bool = False,
-                keep_invalid: bool | None = None, early=None) -> Outcome:
+                keep_invalid: bool | None = None, early=None, sheet=None, maps=(), values=(),
+                errors_to: str | Path | None = None) -> Outcome:
     """Validate the whole file first; write only when it is clean (or, if the user agrees, its clean rows).
 
     ``keep_invalid`` None means "ask": the ribbon asks yes/no; the command line has its flag.
+    ``maps`` (header, field) and ``values`` (field, source value, value) are what the command line
+    says; they are saved in the mapping tables first, so the next import needs nothing.  When the
+    import stops on a column it cannot place or a value it does not know, those go into the
+    mapping tables for the user to complete from the dropdowns.
     """
     import pandas as pd
 
     from ..sources import read_source
-    from ..validate import parse_table
+    from ..summary import summary_lines, write_errors
+    from ..validate import known_headers, parse_table
 
-    path = path or ctx.ask_file(text("choose_file", "zh"))
+    path = path or ctx.ask_file(text("choose_file", current()))
     if not path:
         raise QBError("no_file_chosen")
     table = schema.table(into)
-    raw, rows = read_source(path, early)
+    if maps or values:
+        remember_mappings(book, table, maps, values)
+    src = read_source(path, early, known_headers(table, book.mapping(table)), sheet)
+    raw, rows = src.frame, src.rows
     ctx.progress("read", len(raw))
     existing = None
     if not replace:
         existing = book.read(table)
         if existing.issues:  # never rewrite cells we could not read: the user fixes them first
             raise DataProblems("existing_unreadable", count=len(existing.issues), sheet=book.sheet_name(table),
-                               details=problem_lines(existing.issues))
+                               details=summary_lines(existing.issues))
     ids = existing.data[table.id_field].dropna() if existing is not None and table.id_field else None
-    parsed = parse_table(table, raw, rows, where=Path(path).name, mapping=book.mapping(table),
-                         date_order=book.date_order, existing_ids=ids)
+    opts = copy_with(book.options, notes=[])
+    parsed = parse_table(table, raw, rows, where=src.where, mapping=book.mapping(table), opts=opts,
+                         existing_ids=ids, header_row=src.header_row)
     ctx.progress("parsed", len(raw))
-    if parsed.fatal:
-        raise DataProblems("import_missing_columns", count=len(parsed.issues), details=problem_lines(parsed.issues))
+    notes = note_lines(src, parsed, opts)
+    if errors_to and parsed.issues:
+        notes.append(say("errors_written", path=str(write_errors(errors_to, parsed.issues))))
+    if parsed.fatal or _unknown_values(parsed):
+        added = prefill(book, table, parsed, raw)
+        hint = [say("prefilled", sheet=book.sheet_name(schema.MAPPING))] if added else []
+        out = Outcome("import_missing_columns" if parsed.fatal else f"import_refused_{_surface(ctx)}",
+                      {"count": len(parsed.issues)}, 1, notes + summary_lines(parsed.issues) + hint,
+                      log_target=book.sheet_name(schema.MAPPING), log_result="refused",
+                      log_detail=f"{Path(path).name}: mapping rows to complete +{added}")
+        if not added:
+            raise DataProblems(out.key, count=len(parsed.issues), details=out.details)
+        return out
     if parsed.issues and not keep_invalid:
         bad = len(parsed.bad_rows)
-        if keep_invalid is None and ctx.confirm(both("ask_keep_invalid", count=len(parsed.issues), bad=bad,
-                                                     good=len(raw) - bad) + "\n\n" + "\n".join(problem_lines(parsed.issues)[:10])):
+        if keep_invalid is None and ctx.confirm(say("ask_keep_invalid", count=len(parsed.issues), bad=bad,
+                                                    good=len(raw) - bad) + "\n\n"
+                                                + "\n".join(summary_lines(parsed.issues, 10))):
             keep_invalid = True
         else:
-            refused = {"excel": "import_refused_excel"}.get(ctx.surface, "import_refused_cli")
-            raise DataProblems(refused, count=len(parsed.issues),
-                               details=problem_lines(parsed.issues))
+            hint = [say("errors_hint_cli")] if ctx.surface == "cli" else []
+            raise DataProblems(f"import_refused_{_surface(ctx)}", count=len(parsed.issues),
+                               details=notes + summary_lines(parsed.issues) + hint)
     good = parsed.data.drop(index=parsed.bad_rows)
     merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
     book.write(table, merged.reset_index(drop=True))
@@ -70,12 +91,101 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     if rejected:
         book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name))
     out = Outcome("import_done", {"rows": len(good), "sheet": book.sheet_name(table), "total": len(merged)},
-                  log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
+                  details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
                   log_detail=f"{Path(path).name}: +{len(good)} ({'replace' if replace else 'append'}), rejected {rejected}")
     if rejected:
-        out.details.append(both("import_rejected", rejected=rejected))
-        out.details += problem_lines(parsed.issues)
+        out.details.append(say("import_rejected", rejected=rejected))
+        out.details += summary_lines(parsed.issues)
     return out
+
+
+def _surface(ctx) -> str:
+    return "excel" if ctx.surface == "excel" else "cli"
+
+
+def note_lines(src, parsed, opts) -> list[str]:
+    """What the import says besides problems: the format it recognised, rows it left out, choices it made."""
+    lang = current()
+    lines = [say("format_recognised", name=parsed.format)] if parsed.format else []
+    lines += [say("header_found", row=src.header_row, where=src.where)] if src.header_row > 1 else []
+    lines += [say(f"dropped_{kind}", row=row) for row, kind in src.dropped]
+    for key, args in parsed.notes:
+        args = dict(args)
+        if "field" in args:
+            args["field"] = parsed.table.field_or_derived(args["field"]).label(lang)
+        lines.append(say(key, **args))
+    for field_key, note in opts.notes:
+        column = parsed.headers.get(field_key, field_key)
+        lines.append(say(f"order_{note.reason}", column=column, order=say(f"order_{note.order}"), example=note.example))
+    return lines
+
+
+def _unknown_values(parsed) -> bool:
+    return any(i.reason == "bad_enum" for i in parsed.issues)
+
+
+def remember_mappings(book, table, maps, values) -> None:
+    """Save what the command line said (--map, --value) in the workbook's mapping tables."""
+    import pandas as pd
+
+    from ..mapping import resolve_field
+
+    rows_h, rows_v = [], []
+    for header, name in maps:
+        key = resolve_field(table, name)
+        if key is None:
+            raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
+        rows_h.append({"table": table.sheet(book.lang), "source_header": header,
+                       "field": table.field_or_derived(key).label(book.lang)})
+    for name, source, target in values:
+        key = resolve_field(table, name)
+        if key is None:
+            raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
+        rows_v.append({"field": table.field_or_derived(key).label(book.lang), "source_value": source, "value": target})
+    if rows_h:
+        _merge_rows(book, schema.MAPPING, pd.DataFrame(rows_h), ("table", "source_header"))
+    if rows_v:
+        _merge_rows(book, schema.VALUE_MAPPING, pd.DataFrame(rows_v), ("field", "source_value"))
+    book.forget_settings()
+
+
+def _merge_rows(book, t, rows, keys) -> int:
+    """Add rows to a mapping table, replacing rows with the same keys; returns how many are new."""
+    import pandas as pd
+
+    from ..schema import norm
+
+    old = book.read(t).data
+    k = lambda f: f[list(keys)].astype(str).map(norm).agg("|".join, axis=1) if len(f) else pd.Series(dtype=str)  # noqa: E731
+    keep = old[~k(old).isin(set(k(rows)))] if len(old) else old
+    book.write(t, pd.concat([keep, rows], ignore_index=True) if len(keep) else rows)
+    return len(rows) - (len(old) - len(keep))
+
+
+def prefill(book, table, parsed, raw) -> int:
+    """Put what the import could not place into the mapping tables, for the user to complete from dropdowns."""
+    import pandas as pd
+
+    rows_h, rows_v = [], []
+    if parsed.fatal:
+        rows_h = [{"table": table.sheet(book.lang), "source_header": h, "field": None} for h in parsed.extra]
+    seen = set()
+    for i in parsed.issues:
+        if i.reason == "bad_enum" and (i.column, str(i.value)) not in seen:
+            seen.add((i.column, str(i.value)))
+            key = next(k for k, h in parsed.headers.items() if h == i.column)
+            rows_v.append({"field": table.field(key).label(book.lang), "source_value": str(i.value), "value": None})
+    added = 0
+    for t, rows, keys in ((schema.MAPPING, rows_h, ("table", "source_header")),
+                          (schema.VALUE_MAPPING, rows_v, ("field", "source_value"))):
+        if rows:
+            old = book.read(t).data
+            have = {"|".join(str(r[k]).casefold() for k in keys) for r in old.to_dict("records")}
+            new = [r for r in rows if "|".join(str(r[k]).casefold() for k in keys) not in have]
+            if new:
+                book.write(t, pd.concat([old, pd.DataFrame(new)], ignore_index=True) if len(old) else pd.DataFrame(new))
+                added += len(new)
+    return added
 
 
 def rejects(ctx, table, raw, rows, issues, source):
@@ -108,8 +218,9 @@ def _importer(key: str):
     t = schema.table(key)
     icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel", "inspections": "ImportAccess"}[key]
 
-    @action(f"import_{key}", group="data", icon=icon, reads=(t.name, schema.MAPPING.name),
-            writes=(t.name, schema.REJECTS.name))
+    @action(f"import_{key}", group="data", icon=icon,
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name),
+            writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name))
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
         return import_file(ctx, book, key, path, **kw)
     return run

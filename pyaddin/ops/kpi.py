@@ -12,19 +12,36 @@ KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, 
 
 
 def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
-    """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last full month in the data."""
+    """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last calendar month that holds tickets."""
+    import pandas as pd
+
     from ..core import kpi
 
+    if as_of is not None:
+        try:
+            as_of = pd.Timestamp(as_of)
+        except (ValueError, TypeError):
+            raise QBError("bad_as_of", value=str(as_of)) from None
+        if pd.isna(as_of):
+            raise QBError("bad_as_of", value="")
     try:
         if period:
             return kpi.month_period(period, as_of)
         if quarter:
             return kpi.quarter_period(quarter.upper(), as_of)
         if date_from or date_to:
-            return kpi.period(date_from or created.min(), date_to or created.max(), as_of)
-        return kpi.last_full_month(created, as_of)
+            start, last = pd.Timestamp(date_from or created.min()), pd.Timestamp(date_to or created.max())
+            if pd.isna(start) or pd.isna(last):
+                raise DataProblems("no_tickets")
+            if start > last:
+                raise QBError("period_reversed", start=str(date_from), end=str(date_to))
+            return kpi.period(start, last, as_of)
     except (ValueError, TypeError) as e:
         raise QBError("bad_period", value=str(period or quarter or f"{date_from}..{date_to}"), reason=str(e)) from None
+    p = kpi.last_month_with_tickets(created, as_of)
+    if p is None:
+        raise DataProblems("no_tickets")
+    return p
 
 
 def read_inputs(book):
@@ -56,9 +73,10 @@ def kpi_rows(result: dict, std, lang: str):
             for m in kpi.METRICS:
                 target = std.targets.get(m)
                 st = kpi.status(metrics[m], target)
+                shown = status_words.get(st) if metrics[m] is not None else status_words["no_data"]
                 rows.append({"scope": words[scope], "group": label or words["overall"], "metric": m,
                              "name": metric_name(m, lang), "value": metrics[m],
-                             "target": target[1] if target else None, "status": status_words.get(st)})
+                             "target": target[1] if target else None, "status": shown})
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
@@ -82,6 +100,9 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     frames, std = read_inputs(book)
     p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of or ctx.as_of)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
+    if v.t.empty:  # nothing to show: the dashboard keeps what it had
+        pj = p.as_json()
+        raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = kpi.result(v)
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
