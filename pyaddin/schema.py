@@ -163,7 +163,8 @@ PRIORITY = Enum(
     aliases={"特急": "urgent", "critical": "urgent", "highest": "urgent", "p1": "urgent", "1 - critical": "urgent",
              "1-critical": "urgent", "高优先级": "high", "p2": "high", "2 - high": "high", "中": "normal",
              "一般": "normal", "medium": "normal", "moderate": "normal", "p3": "normal", "3 - moderate": "normal",
-             "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low"},
+             "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low",
+             "1 - high": "high", "2 - medium": "normal", "3 - low": "low"},  # ServiceNow's urgency and impact
     default="normal",
 )
 

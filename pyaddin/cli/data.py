@@ -29,6 +29,25 @@ def new(path: Path, lang: str, force: bool):
     click.echo(say("created", path=str(path)))
 
 
+def _pairs(seps: str, n: int):
+    """A click callback splitting each HEADER=FIELD (or FIELD:SOURCE=TARGET) into its parts."""
+    def split(ctx, param, items):
+        out = []
+        for item in items:
+            parts, rest = [], item
+            for sep in seps:
+                head, found, rest = rest.partition(sep)
+                if not found:
+                    raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
+                parts.append(head.strip())
+            parts.append(rest.strip())
+            if len(parts) != n or not all(parts):
+                raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
+            out.append(tuple(parts))
+        return tuple(out)
+    return split
+
+
 @click.command("import")
 @book_argument
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -37,18 +56,32 @@ def new(path: Path, lang: str, force: bool):
               help="Add to the rows already there (duplicate ids are errors), or replace them.")
 @click.option("--keep-invalid", is_flag=True,
               help="Import the valid rows and put the invalid ones, with reasons, in the Rejects table.")
+@click.option("--sheet", metavar="NAME|NUMBER", help="The sheet of an Excel export to read (default: the first).")
+@click.option("--map", "maps", metavar="HEADER=FIELD", multiple=True, callback=_pairs("=", 2),
+              help="Read the column HEADER as FIELD (a key such as priority, or its 中文/English name). Repeatable; "
+                   "saved in the workbook's Mapping table, so the next import of the same export needs nothing.")
+@click.option("--value", "values", metavar="FIELD:SOURCE=TARGET", multiple=True, callback=_pairs(":=", 3),
+              help="Read the value SOURCE of FIELD as TARGET (e.g. channel:WeChat=social). Repeatable; saved in the "
+                   "workbook's value-mapping table.")
+@click.option("--errors", "errors_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every problem found (file, row, column, value, reason) to this CSV file.")
 @date_order_option
-def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool, date_order: str):
+def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool, sheet, maps, values, errors_to,
+            date_order: str):
     """Import a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or Excel export FILE into a table of BOOK.
 
-    Every unreadable or invalid cell is reported with its row, column and reason; unless
-    --keep-invalid is given nothing is written and BOOK stays byte-identical.
+    Exports of Zendesk, Freshdesk, ServiceNow, Jira Service Management and Salesforce are
+    recognised by their headers; a title above the header and a totals row at the end are
+    skipped. Every unreadable or invalid cell is reported (grouped by column and reason);
+    unless --keep-invalid is given nothing is imported. Columns and values it cannot place
+    are listed in the Mapping tables, to complete and import again.
     """
     from ..prefetch import EarlySource
 
-    early = EarlySource(file)  # reads the export while pandas is imported
+    early = EarlySource(file) if sheet is None else None  # reads the export while pandas is imported
     run_action(f"import_{into}", book, date_order=date_order, title=f"import {file.name}", path=file,
-               replace=not append, keep_invalid=keep_invalid, early=early)
+               replace=not append, keep_invalid=keep_invalid, early=early, sheet=sheet, maps=maps, values=values,
+               errors_to=errors_to)
 
 
 @click.command()

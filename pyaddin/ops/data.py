@@ -67,13 +67,9 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     if parsed.fatal or _unknown_values(parsed):
         added = prefill(book, table, parsed, raw)
         hint = [say("prefilled", sheet=book.sheet_name(schema.MAPPING))] if added else []
-        out = Outcome("import_missing_columns" if parsed.fatal else f"import_refused_{_surface(ctx)}",
-                      {"count": len(parsed.issues)}, 1, notes + summary_lines(parsed.issues) + hint,
-                      log_target=book.sheet_name(schema.MAPPING), log_result="refused",
-                      log_detail=f"{Path(path).name}: mapping rows to complete +{added}")
-        if not added:
-            raise DataProblems(out.key, count=len(parsed.issues), details=out.details)
-        return out
+        return refuse(book, "import_missing_columns" if parsed.fatal else f"import_refused_{_surface(ctx)}",
+                      len(parsed.issues), notes + summary_lines(parsed.issues) + hint,
+                      f"{Path(path).name}: mapping rows to complete +{added}")
     if parsed.issues and not keep_invalid:
         bad = len(parsed.bad_rows)
         if keep_invalid is None and ctx.confirm(say("ask_keep_invalid", count=len(parsed.issues), bad=bad,
@@ -82,8 +78,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
             keep_invalid = True
         else:
             hint = [say("errors_hint_cli")] if ctx.surface == "cli" else []
-            raise DataProblems(f"import_refused_{_surface(ctx)}", count=len(parsed.issues),
-                               details=notes + summary_lines(parsed.issues) + hint)
+            return refuse(book, f"import_refused_{_surface(ctx)}", len(parsed.issues),
+                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused")
     good = parsed.data.drop(index=parsed.bad_rows)
     merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
     book.write(table, merged.reset_index(drop=True))
@@ -97,6 +93,15 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         out.details.append(say("import_rejected", rejected=rejected))
         out.details += summary_lines(parsed.issues)
     return out
+
+
+def refuse(book, key: str, count: int, details: list[str], log_detail: str) -> Outcome:
+    """No data imported. What the user said or the import prefilled in the mapping tables is kept (the
+    runner saves it); with nothing of that, the book is left byte-identical."""
+    if not book.dirty:
+        raise DataProblems(key, count=count, details=details)
+    return Outcome(key, {"count": count}, 1, details, log_target=book.sheet_name(schema.MAPPING),
+                   log_result="refused", log_detail=log_detail)
 
 
 def _surface(ctx) -> str:
@@ -234,13 +239,20 @@ import_inspections = _importer("inspections")
 WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")
 
 
-@action("check", group="data", icon="DataValidation", reads=INPUTS + WORKLISTS + (schema.MAPPING.name,))
+@action("check", group="data", icon="DataValidation",
+        reads=INPUTS + WORKLISTS + (schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name))
 def check(ctx, book) -> Outcome:
     """Every cell of the input tables and worklists, read as the calculations will read it."""
+    from ..mapping import mapping_issues
     from ..validate import check_references
 
     parsed = book.read_many([schema.table(n) for n in INPUTS + WORKLISTS if book.has_table(schema.table(n))])
     issues = [i for p in parsed.values() for i in p.issues] + check_references(parsed)
+    if book.has_table(schema.MAPPING):
+        heads = book.read(schema.MAPPING)
+        vals = book.read(schema.VALUE_MAPPING) if book.has_table(schema.VALUE_MAPPING) else None
+        issues += heads.issues + (vals.issues if vals else [])
+        issues += mapping_issues(heads.data, vals.data if vals else None, heads.rows, vals.rows if vals else None)
     summary = ", ".join(f"{p.table.sheet_zh}/{p.table.sheet_en} {len(p.data)}" for p in parsed.values()
                         if p.table.role == "input")
     if issues:
