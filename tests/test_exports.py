@@ -268,3 +268,42 @@ def test_periods(book, runner, cli, tmp_path):
     assert r.exit_code == 2 and "晚于结束日" in r.output
     r = runner.invoke(cli, ["kpi", str(book), "--as-of", "next tuesday"])
     assert r.exit_code == 2 and "截止时点“next tuesday”" in r.output
+
+
+def test_resolution_metrics_are_empty_without_resolution_times(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "r.csv", "工单编号,创建时间,责任部门,首次响应时间\nT1,2026-09-01 08:00,客服中心,2026-09-01 08:03\n")
+    assert runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"]).exit_code == 0
+    o = json.loads(runner.invoke(cli, ["kpi", str(book), "--json"]).output)["overall"]
+    assert o["resolution_sla_pct"] is None and o["median_resolution_h"] is None
+    assert o["first_response_sla_pct"] == 100.0
+
+
+def test_the_language_follows_the_workbook_unless_asked(tmp_path, runner, cli, monkeypatch):
+    en = tmp_path / "en.xlsm"
+    assert runner.invoke(cli, ["new", str(en), "--lang", "en"]).exit_code == 0
+    src = write_csv(tmp_path / "x.csv", "Ticket ID,Created at,Department\nT1,yesterday,Desk\n", "utf-8")
+    r = runner.invoke(cli, ["import", str(en), str(src), "--into", "tickets"])
+    assert r.exit_code == 1 and "not a date and time that can be read" in r.output and "无法" not in r.output
+    monkeypatch.setenv("QUALITYBOOK_LANG", "zh")
+    r = runner.invoke(cli, ["import", str(en), str(src), "--into", "tickets"])
+    assert r.exit_code == 1 and "无法识别的日期时间" in r.output
+
+
+def test_the_ribbon_lists_unknown_values_for_the_user_to_pick(book, tmp_path, monkeypatch):
+    import xlwings as xw
+
+    from pyaddin.excel import run_action
+    from xlstandin import Book
+
+    src = write_csv(tmp_path / "v.csv", "工单编号,创建时间,渠道,责任部门\nT1,2026-09-01 08:00,企业微信,客服中心\n")
+    xl = Book.from_file(book)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: xl))
+    xl.app.api.opened = [str(src)]
+    assert run_action("import_tickets") == 1
+    assert "已列入“字段映射”表" in xl.app.alerts[-1][1] and "--" not in xl.app.alerts[-1][1]
+    sheet = xl.sheet("字段映射")
+    assert (2, 5) in sheet.cells and sheet.cells[(2, 5)] == "渠道" and sheet.cells[(2, 6)] == "企业微信"
+    sheet.cells[(2, 7)] = "社交媒体"  # the user picks from the dropdown, then imports again
+    xl.app.api.opened = [str(src)]
+    assert run_action("import_tickets") == 0
+    assert xl.sheet("工单数据").cells[(2, 3)] == "社交媒体"

@@ -15,7 +15,7 @@ from .options import as_of_option, book_argument, date_order_option, json_option
 @json_option
 @date_order_option
 def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_order):
-    """Compute every KPI of the period (default: the last full month in the data) and write the KPI sheet.
+    """Compute every KPI of the period (default: the last month that holds tickets) and write the KPI sheet.
 
     With --json the result is printed exactly as {"period", "overall", "by_channel",
     "by_department", "by_agent"}, unrounded, null where a denominator is 0.

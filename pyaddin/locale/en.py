@@ -12,7 +12,7 @@ ACTIONS = {
     "import_surveys": ("Import surveys", "Pick a survey export, validate it and import it into Surveys."),
     "import_inspections": ("Import inspections", "Pick an inspection file (one row per checklist item) and import it."),
     "check": ("Check data", "Check every ticket, survey, inspection, problem, root-cause and plan cell and list what cannot be read."),
-    "kpi": ("Compute KPIs", "Compute every KPI for the last full month against targets, by channel, department and agent."),
+    "kpi": ("Compute KPIs", "Compute every KPI for the last month with tickets against targets, by channel, department and agent."),
     "pareto": ("Pareto", "Count problem categories and find the vital few (coming in a later version)."),
     "alerts": ("Early warning", "Overdue tickets, control-chart signals and worsened indicators (coming later)."),
     "problems": ("Add to problems", "Add the Pareto's vital few to the problem list (coming later)."),
