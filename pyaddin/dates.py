@@ -42,19 +42,30 @@ class OrderNote:
     example: str = ""
 
 
+NUMERIC = ("y", "a", "b", "H", "M", "S")
+
+
 def _fields(parts, names) -> pd.DataFrame:
+    """The matched parts as columns: numbers cast in Arrow (no Python object per cell), words as text."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = {}
     for n in names:
         f = parts.field(n)
-        out[n] = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f).to_pandas()
+        f = pc.if_else(pc.equal(f, ""), pa.scalar(None, f.type), f)
+        if n in NUMERIC:
+            out[n] = pc.cast(f, pa.float64()).to_numpy(zero_copy_only=False)
+        elif n == "F":  # fractional seconds → nanoseconds
+            out[n] = pc.cast(pc.utf8_slice_codeunits(pc.utf8_rpad(f, 9, "0"), 0, 9), pa.int64()).to_numpy(
+                zero_copy_only=False)
+        else:
+            out[n] = f.to_pandas()
     return pd.DataFrame(out)
 
 
 def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_numeric(frame[name], errors="coerce")
+    return frame[name].astype(float)
 
 
 def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
@@ -73,7 +84,7 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         parts = pc.extract_regex(sub, pattern)
         have = [x for x in names if parts.type.get_field_index(x) >= 0]
         f = _fields(parts, have)
-        matched = f["y"].notna().to_numpy()
+        matched = ~np.isnan(f["y"].to_numpy(dtype=float))
         if not matched.any():
             continue
         f = f[matched]
@@ -111,8 +122,7 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         am = ap.isin(["am", "上午"]).to_numpy()
         bad_ampm = (pm | am) & (hour.to_numpy() > 12)
         hour = pd.Series(np.where(pm & (hour < 12), hour + 12, np.where(am & (hour == 12), 0, hour)), index=f.index)
-        frac = f["F"].fillna("").str.ljust(9, "0").str[:9] if "F" in f else pd.Series("", index=f.index)
-        nanos = pd.to_numeric(frac.replace("", "0"), errors="coerce").fillna(0)
+        nanos = f["F"].fillna(0) if "F" in f else pd.Series(0, index=f.index)
         stamp = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
                                              "minute": _numbers(f, "M").fillna(0) if "M" in f else 0,
                                              "second": _numbers(f, "S").fillna(0) if "S" in f else 0}),

@@ -307,3 +307,11 @@ def test_the_ribbon_lists_unknown_values_for_the_user_to_pick(book, tmp_path, mo
     xl.app.api.opened = [str(src)]
     assert run_action("import_tickets") == 0
     assert xl.sheet("工单数据").cells[(2, 3)] == "社交媒体"
+
+
+def test_a_footer_after_a_blank_line_is_not_data(book, runner, cli, tmp_path):
+    rows = "".join(f"T{i},2026-09-0{i} 08:00,客服中心\n" for i in range(1, 8))
+    src = write_csv(tmp_path / "f.csv", "工单编号,创建时间,责任部门\n" + rows + ",,\n导出人:张三,,\n")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
+    assert r.exit_code == 0, r.output
+    assert "第10行位于末尾空行之后" in r.output and "已导入7行" in r.output

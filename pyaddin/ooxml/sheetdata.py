@@ -22,7 +22,19 @@ from ..errors import QBError
 MAX_ROW = 1_048_576  # Excel's last row
 CHUNK_ROWS = 65_536
 
-_SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
+
+
+def sheet_data_span(xml: bytes) -> tuple[int, int]:
+    """Where ``<sheetData>…</sheetData>`` (or ``<sheetData/>``) lies: found by plain search, not a regex
+    scanning tens of megabytes."""
+    start = xml.find(b"<sheetData")
+    if start < 0:
+        raise ValueError("no sheetData in the sheet part")
+    head_end = xml.index(b">", start) + 1
+    if xml[head_end - 2:head_end] == b"/>":
+        return start, head_end
+    end = xml.rfind(b"</sheetData>")
+    return start, end + len(b"</sheetData>")
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</row>)", re.S)
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
@@ -135,9 +147,9 @@ class SheetWrite:
         self.c2 = c1 + len(columns) - 1
         if self.bottom > MAX_ROW:
             raise QBError("too_many_rows", sheet=sheet, rows=self.n, limit=MAX_ROW - top)
-        m = _SHEETDATA.search(xml)
-        self.prefix, self.suffix = xml[:m.start()], xml[m.end():]
-        data = m.group(0)
+        start, end = sheet_data_span(xml)
+        self.prefix, self.suffix = xml[:start], xml[end:]
+        data = xml[start:end]
         self.above: list[bytes] = []
         self.row_attrs: dict[int, bytes] = {}
         self.foreign: dict[int, list[Cell]] = {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .package import Package
-from .sheetdata import Column, SheetWrite, col_index, col_letter, split_ref
+from .sheetdata import Column, SheetWrite, col_index, col_letter, sheet_data_span, split_ref
 
 __all__ = ["Column", "col_letter", "split_ref"]
 
@@ -159,8 +159,8 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
 def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> None:
     """Set single cells (text or numbers) on a small sheet, keeping every other cell."""
     xml = pkg.read(sheet_part)
-    m = re.search(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", xml, re.S)
-    data = m.group(0)
+    start, end = sheet_data_span(xml)
+    data = xml[start:end]
     rows: dict[int, bytes] = {int(r.group(1)): r.group(0) for r in re.finditer(rb'<row\b[^>]*?\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', data, re.S)}
     for ref, value in values.items():
         c, r, _, _ = split_ref(ref)
@@ -178,7 +178,7 @@ def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> Non
         cells.append((c, cell))
         rows[r] = head + b"".join(x for _, x in sorted(cells)) + b"</row>"
     new = b"<sheetData>" + b"".join(rows[r] for r in sorted(rows)) + b"</sheetData>"
-    pkg.write(sheet_part, xml[:m.start()] + new + xml[m.end():])
+    pkg.write(sheet_part, xml[:start] + new + xml[end:])
     drop_calc_chain(pkg)
 
 
