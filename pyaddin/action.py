@@ -36,19 +36,20 @@ class Action:
     func: Callable | None = None  # func(ctx, book, **options) -> Outcome; None: a later stage
     reads: tuple[str, ...] = ()  # table names read (prefetched before pandas is imported)
     writes: tuple[str, ...] = ()  # table names written; empty: the action never saves
+    ribbon: bool = True  # False: a command only (bringing existing worklists in)
 
     @property
     def planned(self) -> bool:
         return self.func is None
 
 
-def action(name: str, *, group: str, icon: str, reads=(), writes=()):
+def action(name: str, *, group: str, icon: str, reads=(), writes=(), ribbon: bool = True):
     """Declare the decorated function as the action ``name``; the module keeps the ``Action``."""
     if group not in GROUPS:
         raise ValueError(f"unknown ribbon group {group!r}")
 
     def wrap(func: Callable) -> Action:
-        return Action(name, group, icon, func, tuple(reads), tuple(writes))
+        return Action(name, group, icon, func, tuple(reads), tuple(writes), ribbon)
     return wrap
 
 

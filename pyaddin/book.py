@@ -272,6 +272,14 @@ class FileBook(TableBook):
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
 
+    def place_picture(self, table: Table, png: bytes, name: str) -> None:
+        """A picture two columns right of the table's top, replacing the one of that name."""
+        from .ooxml.pictures import place_picture
+
+        loc = self.loc(table)
+        _, top, c2, _ = loc.bounds
+        place_picture(self.pkg, loc.sheet_part, png, name, c2 + 2, top - 1)
+
     def fit_charts(self, table: Table) -> None:
         loc = self.loc(table)
         _, top, _, bottom = loc.bounds

@@ -40,6 +40,9 @@ class Gateway(Protocol):
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         """Single cells on the table's sheet outside any table (a dashboard's header line)."""
 
+    def place_picture(self, table: Table, png: bytes, name: str) -> None:
+        """A picture beside the table (a fishbone), replacing the previous one of that name."""
+
     def fit_charts(self, table: Table) -> None:
         """Stretch the charts drawn from ``table`` to the rows it now has."""
 

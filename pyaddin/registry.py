@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import data, kpi, planned
+from .ops import data, improve, kpi, pareto, planned
 
-_MODULES = (data, kpi, planned)
+_MODULES = (data, kpi, pareto, improve, planned)
 
 
 def _assemble() -> dict[str, Action]:

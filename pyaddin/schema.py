@@ -351,7 +351,11 @@ PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", 
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
     F("pct", "占比%", "Share %", "percent", width=9), F("cum_pct", "累计占比%", "Cumulative %", "percent", width=11),
     F("vital_few", "关键少数", "Vital few", "bool", width=9),
-), style="TableStyleMedium9")
+    # what the chart draws: the vital few's bars apart from the others', and the 80 % line
+    F("vital_count", "关键少数数量", "Vital few count", "number", width=11),
+    F("other_count", "其他数量", "Other count", "number", width=9),
+    F("line_80", "80%参考线", "80% line", "percent", width=9),
+), style="TableStyleMedium9", top=4)
 
 PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "worklist", (
     F("problem_id", "问题编号", "Problem ID", required=True, unique=True, width=10),
@@ -364,6 +368,7 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("owner_department", "责任部门", "Owner department", width=14),
     F("status", "状态", "Status", "enum", enum=PROBLEM_STATUS, width=10, editable_by_department=True),
     F("created_at", "登记日期", "Logged on", "date", width=12),
+    F("category", "问题类别", "Category", width=14),  # the Pareto category it came from, if any
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
@@ -393,6 +398,10 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("status", "状态", "Status", "enum", enum=ACTION_STATUS, width=9, editable_by_department=True),
     F("completed_on", "实际完成日期", "Completed on", "date", width=12, editable_by_department=True),
     F("evidence", "完成证据", "Evidence", width=24, editable_by_department=True),
+    # written by 效果验证: the metric before and after, and whether the goal was reached beyond noise
+    F("effect_before", "改进前", "Before", "number", width=9), F("effect_after", "改进后", "After", "number", width=9),
+    F("effect_p", "显著性p值", "p-value", "number", width=9),
+    F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
 ), id_field="action_id")
 
 APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "computed", (
@@ -423,6 +432,7 @@ TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, KPI_
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
+IMPORTABLE = INPUT_TABLES + tuple(t.key for t in TABLES if t.role == "worklist")
 
 
 def table(ref: str) -> Table:

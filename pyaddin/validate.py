@@ -237,8 +237,10 @@ def _check_relations(f, out, raw, rows, headers, issues, where):
             issues.append(Issue(int(rows[i]), headers[f.key], raw[headers[f.key]][i], reason, (("other", label),), where))
 
 
-def check_references(parsed: dict[str, Parsed]) -> list[Issue]:
-    """Values that must exist in another table (a root cause's problem id in the problem list)."""
+def check_references(parsed: dict[str, Parsed], where: dict[str, str] | None = None) -> list[Issue]:
+    """Values that must exist in another table (a root cause's problem id in the problem list).
+
+    ``where`` names the source of a table's rows (an imported file) instead of its sheet."""
     issues = []
     for p in parsed.values():
         for f in p.table.fields:
@@ -250,7 +252,8 @@ def check_references(parsed: dict[str, Parsed]) -> list[Issue]:
             for i in col.index[_mask(col.notna() & ~col.isin(known))]:
                 other = parsed[key].table
                 issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label("zh")), col[i], "unknown_reference",
-                                    (("zh", other.sheet_zh), ("en", other.sheet_en)), p.table.sheet_zh))
+                                    (("zh", other.sheet_zh), ("en", other.sheet_en)),
+                                    (where or {}).get(p.table.key, p.table.sheet_zh)))
     return issues
 
 

@@ -26,7 +26,7 @@ def build(dist: Path, work: Path, *, onefile: bool = False) -> Path:
             "--collect-data", "pyaddin",  # the VBA sources the build writes into new workbooks
             "--collect-data", "xlwings",  # its standalone VBA workbook, for `qualitybook new`
             "--copy-metadata", "qualitybook",  # --version
-            "--exclude-module", "tkinter", "--exclude-module", "matplotlib", "--exclude-module", "IPython"]
+            "--exclude-module", "tkinter", "--exclude-module", "IPython"]
     args.append("--onefile" if onefile else "--onedir")
     PyInstaller.__main__.run(args)
     exe = dist / ("qualitybook" if onefile else "qualitybook/qualitybook")

@@ -32,6 +32,7 @@ PRIORITIES = {"urgent": 0.05, "high": 0.15, "normal": 0.65, "low": 0.15}
 CATEGORIES = {"物流延迟": 0.30, "商品质量": 0.20, "退换货流程": 0.15, "售后响应慢": 0.10, "系统故障": 0.07, "服务态度": 0.06,
               "账单疑问": 0.05, "安装预约": 0.04, "会员权益": 0.03}
 HOURS = np.array([1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1], dtype=float)
+FIX_DATE = "2026-08-15"
 CHECKLIST = (("礼貌用语", 10, False), ("问题确认", 20, False), ("解决方案", 30, False), ("记录完整", 20, False),
              ("信息安全", 20, True))
 
@@ -77,6 +78,11 @@ def tickets(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 7) ->
     late = fr_min > np.where(prio == "urgent", 5, 10)
     complaint = rng.random(n) < np.where(late, 0.09, 0.025)
     cat = rng.choice(list(CATEGORIES), n, p=np.array(list(CATEGORIES.values())) / sum(CATEGORIES.values()))
+    # the improvement the demo verifies (the seeds' case): logistics queries waited twice as long until a
+    # logistics desk was staffed on 15 August
+    slow = (cat == "物流延迟") & np.asarray(created < pd.Timestamp(FIX_DATE))
+    fr_min = np.where(slow, fr_min * 2.2, fr_min)
+    first = created + pd.to_timedelta(np.round(fr_min * 60), "s")
     frame = pd.DataFrame({
         "ticket_id": [f"T{start[:4]}{i:07d}" for i in range(1, n + 1)],
         "created_at": created,
@@ -185,9 +191,47 @@ def export_frames(data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"tickets": t, "surveys": s, "inspections": _labels(data["inspections"], schema.INSPECTIONS)}
 
 
+ROOT_CAUSES = (  # the seeds' logistics case, for problem P001 (物流延迟, the top of the Pareto)
+    ("P001", "人", "夜间物流咨询人力不足", "为什么夜间响应慢?夜间客服只有1人", "为什么只有1人?排班表未考虑夜间物流咨询高峰",
+     "为什么未考虑?历史数据未统计夜间咨询量分布", "为什么未统计?缺乏分时段数据监控机制", None, "是", "数据验证",
+     "物流类首次响应中位数9分钟,其他类4分钟;夜间客服1人"),
+    ("P001", "机", "物流信息查询入口隐藏", "为什么查询慢?需切换三个系统", None, None, None, None, "是", "流程复盘",
+     "模拟夜间咨询,平均查询耗时6分钟"),
+    ("P001", "料", "物流更新数据延迟", "为什么延迟?承运商每日同步一次", None, None, None, None, "否", "访谈", None),
+    ("P001", "法", "物流咨询流程未明确优先级", "为什么没有优先级?流程按来电先后处理", None, None, None, None, "否", None, None),
+    ("P001", "环", "多任务处理干扰", None, None, None, None, None, "否", None, None),
+    ("P001", "测", "未设置响应时长实时预警", "为什么没有预警?监控只看日报", None, None, None, None, "是", "数据验证",
+     "超时工单平均3小时后才被发现"),
+    ("P002", "料", "供应商来料抽检比例低", None, None, None, None, None, "否", None, None),
+)
+PLAN_ROWS = (  # action, problem, root cause, measure, owner, department, start, deadline, metric, baseline, goal,
+               # approval, progress, status, completed on, evidence
+    ("A001", "P001", "夜间物流咨询人力不足", "设物流咨询专岗,增加高峰及夜间客服各1名,优化排班", "小丽", "客服中心",
+     "2026-08-01", "2026-08-14", "首次响应SLA达成率%", 62, 85, "已批准", 100, "已完成", "2026-08-14", "新排班表已执行"),
+    ("A002", "P001", "物流信息查询入口隐藏", "客服系统首页添加“物流咨询快捷入口”", "张工", "技术部", "2026-08-10",
+     "2026-09-05", "首次响应SLA达成率%", 62, 90, "已批准", 60, "进行中", None, None),
+    ("A003", "P001", "未设置响应时长实时预警", "整理《物流异常处理手册》并培训考核", "王经理", "客服中心", "2026-09-01",
+     "2026-10-10", "首次响应SLA达成率%", 62, 90, "已批准", 40, "进行中", None, None),
+    ("A004", "P002", None, "质量类工单直通质检部", None, "质检部", "2026-09-20", None, None, None, None, "待审批",
+     0, "计划中", None, None),
+)
+
+
+def worklist_frames() -> dict[str, pd.DataFrame]:
+    """The root causes and plan a team keeps, for the demo to import (their own Chinese headers)."""
+    rc = pd.DataFrame(ROOT_CAUSES, columns=[f.zh for f in schema.ROOTCAUSE.fields])
+    plan_fields = ("action_id", "problem_id", "root_cause", "measure", "owner", "department", "start", "deadline",
+                   "target_metric", "baseline", "goal", "approval", "progress_pct", "status", "completed_on", "evidence")
+    plan = pd.DataFrame(PLAN_ROWS, columns=[schema.PLAN.field(k).zh for k in plan_fields])
+    return {"rootcause": rc, "plan": plan}
+
+
 def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
-    """tickets.csv (UTF-8 BOM, 2026/9/3 8:05 dates), surveys.csv (GBK, 2026年9月3日 08:05), inspections.xlsx."""
+    """tickets.csv (UTF-8 BOM, 2026/9/3 8:05 dates), surveys.csv (GBK, 2026年9月3日 08:05), inspections.xlsx;
+    and the worklists a team keeps: rootcause.csv, plan.csv (UTF-8 BOM)."""
     folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in worklist_frames().items():
+        frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     frames = export_frames(data)
     frames["tickets"].to_csv(folder / "tickets.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     frames["surveys"].to_csv(folder / "surveys.csv", index=False, encoding="gb18030", lineterminator="\r\n")
@@ -196,7 +240,7 @@ def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     tmp = folder / ".inspections.tmp.xlsx"
     i.to_excel(tmp, index=False, engine="openpyxl")
     _reproducible(tmp, xlsx)
-    return [folder / "tickets.csv", folder / "surveys.csv", xlsx]
+    return [folder / "tickets.csv", folder / "surveys.csv", xlsx, folder / "rootcause.csv", folder / "plan.csv"]
 
 
 def _reproducible(tmp: Path, target: Path) -> None:

@@ -56,3 +56,50 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     anchor_col = get_column_letter(left + 1)
     ws.add_chart(rates, f"{anchor_col}{top + 27}")
     ws.add_chart(volume, f"{get_column_letter(left + 9)}{top + 27}")
+
+
+def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
+    """Excel's own Pareto chart type cannot be written by openpyxl, so a combo: the counts as columns (the
+    vital few in their own colour), the cumulative share and the 80 % line on a secondary 0–100 % axis."""
+    from openpyxl.chart import BarChart
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    keys = table.keys
+    col = {k: left + keys.index(k) + 1 for k in keys}
+    ws.cell(row=1, column=1, value=LANGS[lang].PARETO["title"]).font = Font(bold=True, size=14, color="1F4E78")
+    cats = Reference(ws, min_col=col["category"], min_row=top + 1, max_row=top + 1)
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap, bars.gapWidth = "col", "clustered", 100, 40
+    bars.title, bars.height, bars.width = LANGS[lang].PARETO["chart"], 9, 22
+    bars.y_axis.title = LANGS[lang].PARETO["count_axis"]
+    for key, colour in (("vital_count", "C00000"), ("other_count", "A6A6A6")):
+        bars.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
+        bars.series[-1].graphicalProperties = GraphicalProperties(solidFill=colour)
+    bars.set_categories(cats)
+    line = LineChart()
+    for key, colour, dash in (("cum_pct", "1F4E78", None), ("line_80", "FF0000", "dash")):
+        line.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
+        s = line.series[-1]
+        s.graphicalProperties.line.solidFill = colour
+        if dash:
+            s.graphicalProperties.line.dashStyle = dash
+        s.smooth = False
+    line.y_axis.axId = 200
+    line.y_axis.title = "%"
+    line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 100
+    line.y_axis.crosses = "max"
+    bars += line
+    ws.add_chart(bars, f"{get_column_letter(left + len(keys) + 2)}{top}")
+
+
+def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:
+    """Overdue actions stand out: the whole row when its status is 已逾期."""
+    from openpyxl.formatting.rule import FormulaRule
+
+    status = get_column_letter(left + table.keys.index("status") + 1)
+    last = get_column_letter(left + len(table.keys))
+    overdue = LANGS[lang].ACTION_OVERDUE
+    ws.conditional_formatting.add(
+        f"{get_column_letter(left + 1)}{top + 1}:{last}{LAST_ROW}",
+        FormulaRule(formula=[f'${status}{top + 1}="{overdue}"'], fill=PatternFill("solid", bgColor="FFC7CE"),
+                    font=Font(color="9C0006")))

@@ -19,7 +19,7 @@ def ribbon_xml(lang: str = "zh") -> bytes:
     for g in GROUPS:
         buttons = []
         for a in actions.values():
-            if a.group != g:
+            if a.group != g or not a.ribbon:
                 continue
             label, tip = action_text(a.name, lang)
             enabled = "" if not a.planned else ' enabled="false"'

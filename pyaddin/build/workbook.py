@@ -40,6 +40,8 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.KPI.name: dashboard.status_header,
     schema.KPI_TREND.name: dashboard.trend_charts,
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
+    schema.PARETO.name: dashboard.pareto_chart,
+    schema.PLAN.name: dashboard.overdue_rows,
 }
 BOOK_TABLES = schema.TABLES
 TEMPLATES = {  # the stand-alone templates of the design card: file stem → tables

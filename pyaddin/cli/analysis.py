@@ -25,4 +25,23 @@ def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_or
                date_from=date_from, date_to=date_to, as_of=as_of)
 
 
-COMMANDS = (kpi,)
+@click.command()
+@book_argument
+@click.option("--by", default="category", show_default=True,
+              help="The column to count by: a field (category, channel, department…) or a pasted column's header.")
+@click.option("--weight", metavar="COLUMN", help="Sum this numeric column instead of counting tickets (e.g. minutes lost).")
+@period_options
+@as_of_option
+@json_option
+def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, as_json):
+    """Pareto analysis of the period's tickets (default: the last month that holds tickets): counts by
+    category, shares, cumulative shares and the vital few that reach 80 %, with the combo chart.
+
+    With --json prints {"by", "total", "rows": [{"name", "count", "pct", "cum_pct", "vital"}]}.
+    """
+    one_period(period, quarter, date_from, date_to)
+    run_action("pareto", book, as_json=as_json, by=by, weight=weight, period=period, quarter=quarter,
+               date_from=date_from, date_to=date_to, as_of=as_of)
+
+
+COMMANDS = (kpi, pareto)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..schema import INPUT_TABLES
+from ..schema import IMPORTABLE
 from .options import book_argument, date_order_option, run_action
 
 
@@ -51,7 +51,9 @@ def _pairs(seps: str, n: int):
 @click.command("import")
 @book_argument
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--into", type=click.Choice(INPUT_TABLES), required=True, help="The table to import into.")
+@click.option("--into", type=click.Choice(IMPORTABLE), required=True,
+              help="The table to import into: an export (tickets, surveys, inspections) or a list a team already "
+                   "keeps (problems, rootcause, plan).")
 @click.option("--append/--replace", "append", default=True, show_default=True,
               help="Add to the rows already there (duplicate ids are errors), or replace them.")
 @click.option("--keep-invalid", is_flag=True,

@@ -189,6 +189,11 @@ def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
     return out
 
 
+def ticket_metrics(flags: pd.DataFrame) -> pd.DataFrame:
+    """The ticket metrics of a set of tickets, one row."""
+    return _ticket_frame(flags, None)
+
+
 def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: str | None) -> pd.Series:
     """Open at ``as_of``: created before it and not resolved before it — over the whole table."""
     open_ = (all_tickets["created_at"] < as_of) & ~(all_tickets["resolved_at"] < as_of)
@@ -341,3 +346,30 @@ def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "first_response_sla_pct" in v.missing:
         sla[:] = np.nan
     return vol, sla
+
+
+# metric → (table, numerator flag, denominator flags): the counts behind a rate, for tests of a change
+RATE_PARTS = {
+    "first_response_sla_pct": ("tickets", "fr_met", ("fr_met", "fr_breached")),
+    "resolution_sla_pct": ("tickets", "res_met", ("res_met", "res_breached")),
+    "fcr_pct": ("tickets", "fcr", ("resolved",)),
+    "reopen_rate_pct": ("tickets", "reopened", ("resolved",)),
+    "complaint_rate_pct": ("tickets", "complaint", None),
+    "record_completeness_pct": ("tickets", "complete", None),
+    "csat_pct": ("surveys", "csat_ok", ("csat_n",)),
+}
+LOWER_IS_BETTER = {"complaint_rate_pct", "reopen_rate_pct", "median_first_response_min", "p90_first_response_min",
+                   "median_resolution_h", "backlog", "qa_fail_rate_pct"}
+
+
+def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
+    """(successes, trials) of a rate metric over a view; None for a metric that is not a rate."""
+    if metric not in RATE_PARTS:
+        return None
+    table, num, den = RATE_PARTS[metric]
+    if table == "tickets":
+        f = v.flags
+        n = int(len(f)) if den is None else int(sum(f[d].sum() for d in den))
+        return int(f[num].sum()), n
+    csat = v.s["csat"].astype(float)
+    return int((csat >= 4).sum()), int(csat.notna().sum())

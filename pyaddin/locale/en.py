@@ -13,16 +13,19 @@ ACTIONS = {
     "import_inspections": ("Import inspections", "Pick an inspection file (one row per checklist item) and import it."),
     "check": ("Check data", "Check every ticket, survey, inspection, problem, root-cause and plan cell and list what cannot be read."),
     "kpi": ("Compute KPIs", "Compute every KPI for the last month with tickets against targets, by channel, department and agent."),
-    "pareto": ("Pareto", "Count problem categories and find the vital few (coming in a later version)."),
+    "pareto": ("Pareto", "Count problem categories, find the vital few that make 80%, and draw the Pareto chart."),
     "alerts": ("Early warning", "Overdue tickets, control-chart signals and worsened indicators (coming later)."),
-    "problems": ("Add to problems", "Add the Pareto's vital few to the problem list (coming later)."),
-    "fishbone": ("Fishbone", "Draw a problem's 6M fishbone diagram (coming later)."),
-    "plan": ("Check plan", "SMART check, overdue actions and progress by department (coming later)."),
-    "verify": ("Verify effect", "Compare the metric before and after an action and test the change (coming later)."),
+    "problems": ("Add to problems", "Add the Pareto's vital few (up to 5) to the problem list, never twice while open."),
+    "fishbone": ("Fishbone", "Draw a problem's 6M fishbone beside the Root cause table."),
+    "plan": ("Check plan", "SMART check, overdue actions, progress and PDCA stage by department."),
+    "verify": ("Verify effect", "Compare the metric 4 weeks before and after each done action and test the change."),
     "distribute": ("Send to departments", "One workbook per department with its problems and actions (coming later)."),
     "collect": ("Collect back", "Merge returned department workbooks with a log of every change (coming later)."),
     "appraise": ("Quarterly appraisal", "Score and grade teams and agents for the quarter (coming later)."),
     "report": ("Monitoring report", "Weekly, monthly and quarterly monitoring reports (coming later)."),
+    "import_problems": ("Import problems", "Import an existing problem list (CSV/Excel)."),
+    "import_rootcause": ("Import root causes", "Import existing root causes (CSV/Excel)."),
+    "import_plan": ("Import plan", "Import an existing improvement plan (CSV/Excel)."),
 }
 
 METRICS = {
@@ -130,6 +133,27 @@ MESSAGES = {
     "dropped_footer": "Row {row} comes after the last blank line and was read as a footer, not data.",
     "unknown_map_field": "“{field}” is not a field of “{table}”. Use the field's key or its Chinese or English name (such as priority, 优先级, Priority).",
     "no_such_sheet": "“{path}” has no sheet “{sheet}”. Its sheets: {sheets}.",
+    "unknown_column": "“{column}” is not a column of “{table}”. Use a field name (such as category) or a column header of the table.",
+    "pareto_title": "Pareto analysis (the vital few)",
+    "pareto_header": "By “{by}”, counting {weight}    Period: {start} to {end}",
+    "count_word": "tickets",
+    "pareto_done": "Pareto done: the vital few are {n} categories ({names}), {pct}% in all. Written to the Pareto sheet.",
+    "problem_from_pareto": "Category “{category}” makes {pct}% of tickets ({count}), one of the Pareto's vital few",
+    "problems_none": "All {n} categories of the vital few are already open problems; nothing was added.",
+    "problems_added": "Added {n} problem(s) to the problem list: {ids}.",
+    "worklist_unreadable": "{count} value(s) in the problem list, root causes or plan cannot be read; fix them first (listed below, or run Check data).",
+    "no_causes": "No open problem has causes yet. Fill in causes by 6M on the Root cause sheet first.",
+    "no_such_problem": "There is no problem “{problem}” in the problem list.",
+    "fishbone_done": "Drew the fishbone of problem {problem} ({n} causes) to the right of the table on “{sheet}”.",
+    "no_verified_cause": "Problem {problem} is “{status}” but has no verified root cause: verify at least one on the Root cause sheet before improving.",
+    "smart_line": "Action {action} is not SMART: {missing} missing.",
+    "overdue_line": "Action {action} is {days} day(s) overdue (department: {department}).",
+    "plan_checked": "Checked {n} action(s): {overdue} overdue, {smart} not SMART, {gate} problem(s) without a verified root cause.",
+    "not_verifiable": "Action “{action}” cannot be verified: it must be done, with a start date and a completion date.",
+    "effect_line": "Action {action}: {metric} before {before}, after {after}, goal {goal}, p {p} — {verdict}",
+    "verified_yes": "effect verified",
+    "verified_no": "effect not verified",
+    "verify_done": "Verified {n} done action(s), {verified} reaching their goal; problems closed: {closed}.",
 }
 
 GUIDE = [
@@ -153,3 +177,8 @@ DASHBOARD = {
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
     "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent",
 }
+
+FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… {n} more", "legend": "✓ verified cause    • to be verified"}
+
+PARETO = {"title": "Pareto analysis (the vital few)", "chart": "Pareto: count and cumulative share", "count_axis": "Count"}
+ACTION_OVERDUE = "Overdue"

@@ -13,16 +13,19 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "import_inspections": ("导入质检", "选择质检记录文件(每行一个检查项),校验后导入“质检记录”表。"),
     "check": ("校验数据", "逐格检查已粘贴的工单、满意度、质检数据和问题/根因/计划表,列出无法识别或不合规的单元格。"),
     "kpi": ("计算KPI", "按监控标准计算最近一个有工单的月份的全部KPI,按渠道、部门、处理人分解,写入“KPI看板”。"),
-    "pareto": ("帕累托分析", "统计问题类别,找出累计占比80%的关键少数(后续版本提供)。"),
+    "pareto": ("帕累托分析", "统计问题类别,找出累计占比80%的关键少数,画出帕累托图。"),
     "alerts": ("预警检查", "超时工单、控制图异常和指标恶化预警(后续版本提供)。"),
-    "problems": ("加入问题清单", "把帕累托关键少数加入问题清单(后续版本提供)。"),
-    "fishbone": ("绘制鱼骨图", "按6M绘制问题的鱼骨图(后续版本提供)。"),
-    "plan": ("检查计划", "检查改进措施是否符合SMART、标出逾期并汇总进度(后续版本提供)。"),
-    "verify": ("效果验证", "比较措施前后的指标并检验改进是否显著(后续版本提供)。"),
+    "problems": ("加入问题清单", "把帕累托关键少数(最多5类)加入问题清单,已在处理的不重复添加。"),
+    "fishbone": ("绘制鱼骨图", "按人机料法环测(6M)为问题绘制鱼骨图,放在“根因分析”表旁。"),
+    "plan": ("检查计划", "检查改进措施是否符合SMART,标出逾期措施,按部门汇总进度和PDCA阶段。"),
+    "verify": ("效果验证", "比较已完成措施前后4周的指标,检验改进是否达到目标且超出随机波动。"),
     "distribute": ("下发部门", "为每个责任部门生成只含其问题和措施的工作簿(后续版本提供)。"),
     "collect": ("回收汇总", "把部门交回的工作簿合并进总表,逐项记录变更(后续版本提供)。"),
     "appraise": ("季度考核", "按考核规则计算团队和人员的季度得分与等级(后续版本提供)。"),
     "report": ("生成报告", "生成周/月/季度服务质量监控报告(后续版本提供)。"),
+    "import_problems": ("导入问题清单", "导入已有的问题清单(CSV/Excel)。"),
+    "import_rootcause": ("导入根因分析", "导入已有的根因分析(CSV/Excel)。"),
+    "import_plan": ("导入改进计划", "导入已有的改进计划(CSV/Excel)。"),
 }
 
 METRICS = {
@@ -130,6 +133,27 @@ MESSAGES = {
     "dropped_footer": "第{row}行位于末尾空行之后,视为表尾说明,未作为数据导入。",
     "unknown_map_field": "“{field}”不是“{table}”的字段。请用字段键名或中英文列名(如 priority、优先级、Priority)。",
     "no_such_sheet": "“{path}”中没有工作表“{sheet}”。可用的工作表:{sheets}。",
+    "unknown_column": "“{column}”不是“{table}”的列。请用字段名(如 category、问题类别)或表中的列名。",
+    "pareto_title": "帕累托分析(关键少数)",
+    "pareto_header": "按“{by}”统计{weight}    统计周期:{start} 至 {end}",
+    "count_word": "工单数",
+    "pareto_done": "帕累托分析完成:关键少数{n}类({names}),合计占{pct}%。结果已写入“帕累托分析”。",
+    "problem_from_pareto": "问题类别“{category}”占工单的{pct}%({count}件),为帕累托关键少数",
+    "problems_none": "关键少数的{n}类问题都已在问题清单中处于未关闭状态,未新增问题。",
+    "problems_added": "已向问题清单新增{n}个问题:{ids}。",
+    "worklist_unreadable": "问题清单、根因分析或改进计划中有{count}处无法识别的值,请先修正(见下方列表,或运行“校验数据”)。",
+    "no_causes": "还没有任何未关闭问题登记了原因。请先在“根因分析”表按6M填写原因。",
+    "no_such_problem": "问题清单中没有问题“{problem}”。",
+    "fishbone_done": "已绘制问题{problem}的鱼骨图({n}条原因),放在“{sheet}”表格右侧。",
+    "no_verified_cause": "问题{problem}状态为“{status}”,但还没有已验证的根因:请先在“根因分析”中验证至少一条根因,再进入改进。",
+    "smart_line": "措施{action}不符合SMART:缺少{missing}。",
+    "overdue_line": "措施{action}已逾期{days}天(责任部门:{department})。",
+    "plan_checked": "已检查{n}项改进措施:逾期{overdue}项,不符合SMART {smart}项,缺少已验证根因的问题{gate}个。",
+    "not_verifiable": "措施“{action}”不能验证:需为已完成状态,并填写开始日期和实际完成日期。",
+    "effect_line": "措施{action}:{metric} 改进前{before},改进后{after},目标{goal},p值{p} —— {verdict}",
+    "verified_yes": "效果已验证",
+    "verified_no": "效果未验证",
+    "verify_done": "已验证{n}项已完成措施,其中{verified}项效果达标;已关闭的问题:{closed}。",
 }
 
 GUIDE = [
@@ -153,3 +177,8 @@ DASHBOARD = {
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
     "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人",
 }
+
+FISHBONE = {"title": "鱼骨图(6M 根因分析)", "why": "根因:", "more": "……另有{n}条", "legend": "✓ 已验证的原因    • 待验证"}
+
+PARETO = {"title": "帕累托分析(关键少数)", "chart": "帕累托图:数量与累计占比", "count_axis": "数量"}
+ACTION_OVERDUE = "已逾期"

@@ -60,6 +60,7 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     opts = copy_with(book.options, notes=[])
     parsed = parse_table(table, raw, rows, where=src.where, mapping=book.mapping(table), opts=opts,
                          existing_ids=ids, header_row=src.header_row)
+    parsed.issues += _unknown_references(book, parsed, src.where)
     ctx.progress("parsed", len(raw))
     notes = note_lines(src, parsed, opts)
     if errors_to and parsed.issues:
@@ -102,6 +103,16 @@ def refuse(book, key: str, count: int, details: list[str], log_detail: str) -> O
         raise DataProblems(key, count=count, details=details)
     return Outcome(key, {"count": count}, 1, details, log_target=book.sheet_name(schema.MAPPING),
                    log_result="refused", log_detail=log_detail)
+
+
+def _unknown_references(book, parsed, where: str) -> list:
+    """Ids that must exist in another table of the book (a plan's problem id in the problem list)."""
+    from ..validate import check_references
+
+    refs = {f.references[0] for f in parsed.table.fields if f.references}
+    known = {k: book.read(schema.table(k)) for k in refs if book.has_table(schema.table(k))}
+    issues = check_references({**known, parsed.table.key: parsed}, {parsed.table.key: where})
+    return [i for i in issues if i.where == where]
 
 
 def _surface(ctx) -> str:
@@ -221,11 +232,13 @@ def shorten(t: str | None, limit: int = RECORD_LIMIT) -> str | None:
 
 def _importer(key: str):
     t = schema.table(key)
-    icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel", "inspections": "ImportAccess"}[key]
+    icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel"}.get(key, "ImportAccess")
+    refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
-    @action(f"import_{key}", group="data", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name),
-            writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name))
+    @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs,
+            writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
+            ribbon=t.role == "input")
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
         return import_file(ctx, book, key, path, **kw)
     return run
@@ -234,6 +247,9 @@ def _importer(key: str):
 import_tickets = _importer("tickets")
 import_surveys = _importer("surveys")
 import_inspections = _importer("inspections")
+import_problems = _importer("problems")  # bringing the lists a team already keeps: command line only
+import_rootcause = _importer("rootcause")
+import_plan = _importer("plan")
 
 
 WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")

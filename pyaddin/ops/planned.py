@@ -10,18 +10,8 @@ from ..action import planned
 
 T = schema
 
-pareto = planned("pareto", group="analysis", icon="ChartTypeColumnInsertGallery",
-                 reads=(T.TICKETS.name,), writes=(T.PARETO.name,))
 alerts = planned("alerts", group="analysis", icon="ConditionalFormattingMenu",
                  reads=(T.TICKETS.name, T.SURVEYS.name, T.STANDARDS.name))
-problems = planned("problems", group="improvement", icon="TableInsert",
-                   reads=(T.PARETO.name, T.PROBLEMS.name), writes=(T.PROBLEMS.name,))
-fishbone = planned("fishbone", group="improvement", icon="ChartInsert",
-                   reads=(T.PROBLEMS.name, T.ROOTCAUSE.name))
-plan = planned("plan", group="improvement", icon="CalendarInsert",
-               reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name), writes=(T.PLAN.name,))
-verify = planned("verify", group="improvement", icon="ReviewAcceptChange",
-                 reads=(T.TICKETS.name, T.SURVEYS.name, T.PLAN.name), writes=(T.PLAN.name, T.PROBLEMS.name))
 distribute = planned("distribute", group="departments", icon="FileSendAsAttachment",
                      reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name))
 collect = planned("collect", group="departments", icon="FileOpen",

@@ -1,0 +1,1 @@
+"""Pictures the actions draw (matplotlib): the fishbone diagram; reports add theirs later."""

@@ -1,0 +1,61 @@
+"""Commands of the ribbon's 改进 group: the problem list, the fishbone, the plan check, effect verification."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import as_of_option, book_argument, json_option, one_period, period_options, run_action
+
+
+@click.command()
+@book_argument
+@click.option("--from-pareto", "from_pareto", is_flag=True, default=True,
+              help="Add the Pareto's vital few (at most 5) as problems (the default, and for now the only source).")
+@click.option("--by", default="category", show_default=True, help="The column the Pareto counts by.")
+@period_options
+@as_of_option
+def problems(book: Path, from_pareto, by, period, quarter, date_from, date_to, as_of):
+    """Add the vital few of the period's Pareto to the problem list (问题清单), with frequency, scope,
+    affected metric and priority. A category already open as a problem is not added again; ids
+    (P001, …) are never reused."""
+    one_period(period, quarter, date_from, date_to)
+    run_action("problems", book, from_pareto=from_pareto, by=by, period=period, quarter=quarter,
+               date_from=date_from, date_to=date_to, as_of=as_of)
+
+
+@click.command()
+@book_argument
+@click.option("--problem", metavar="P001", help="The problem to draw (default: the open problem with most causes).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also save the picture as PNG.")
+def fishbone(book: Path, problem, output):
+    """Draw the 6M fishbone diagram of a problem from the root-cause table and place it beside the
+    table, replacing the previous one."""
+    run_action("fishbone", book, problem=problem, output=output)
+
+
+@click.command()
+@book_argument
+@as_of_option
+@json_option
+def plan(book: Path, as_of, as_json):
+    """Check the improvement plan: SMART (owner, deadline, measurable target), overdue actions
+    (marked 已逾期), progress by department, the PDCA stage of each problem, and problems
+    past analysis without a verified root cause (exit 1 then)."""
+    run_action("plan", book, as_json=as_json, as_of=as_of)
+
+
+@click.command()
+@book_argument
+@click.option("--action", "action_id", metavar="A001", help="Verify one action only.")
+@click.option("--days", type=click.IntRange(7, 366), default=28, show_default=True,
+              help="Length of the equal windows before the start and after the completion.")
+@json_option
+def verify(book: Path, action_id, days, as_json):
+    """Verify the effect of done actions: the metric over equal windows before the start and after
+    the completion, the change, the goal, and for rates a two-proportion test. A problem closes
+    when all its actions' effects are verified."""
+    run_action("verify", book, as_json=as_json, action_id=action_id, days=days)
+
+
+COMMANDS = (problems, fishbone, plan, verify)

@@ -1,0 +1,215 @@
+"""The improvement loop: fishbone of a problem (绘制鱼骨图), the plan check (检查计划), effect verification (效果验证)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import schema
+from ..action import Outcome, action
+from ..errors import QBError
+from ..locale import LANGS, current, metric_name, say
+from .kpi import read_inputs
+
+WORK = (schema.PROBLEMS.name, schema.ROOTCAUSE.name, schema.PLAN.name)
+VERIFY_DAYS = 28  # equal windows before and after: four weeks each (DOMAIN.md §6)
+SIGNIFICANCE = 0.05
+
+
+def _today(ctx, as_of):
+    import pandas as pd
+
+    if as_of is None and ctx.as_of is None:
+        return pd.Timestamp(ctx.now())
+    try:
+        value = pd.Timestamp(as_of or ctx.as_of)
+    except (ValueError, TypeError):
+        raise QBError("bad_as_of", value=str(as_of)) from None
+    if pd.isna(value):
+        raise QBError("bad_as_of", value=str(as_of))
+    return value
+
+
+def _worklists(book):
+    from ..core import kpi  # noqa: F401  (pandas is in by now)
+
+    parsed = book.read_many([schema.PROBLEMS, schema.ROOTCAUSE, schema.PLAN])
+    issues = [i for p in parsed.values() for i in p.issues]
+    if issues:
+        from .data import problem_lines
+
+        raise QBError("worklist_unreadable", exit_code=1, count=len(issues), details=problem_lines(issues))
+    return parsed["problems"].data, parsed["rootcause"].data, parsed["plan"].data
+
+
+@action("fishbone", group="improvement", icon="ChartInsert", reads=WORK, writes=(schema.ROOTCAUSE.name,))
+def draw_fishbone(ctx, book, problem: str | None = None, output: str | Path | None = None) -> Outcome:
+    """Draws a problem's 6M fishbone and places it beside the root-cause table, replacing the previous one.
+
+    Without ``problem`` (the ribbon), the open problem with the most causes is drawn."""
+    from ..charts.fishbone import draw
+
+    problems, causes, _ = _worklists(book)
+    if problem is None:
+        open_ = problems[problems["status"].fillna("open") != "closed"]["problem_id"]
+        counts = causes[causes["problem_id"].isin(open_)].groupby("problem_id").size()
+        if counts.empty:
+            raise QBError("no_causes", exit_code=1)
+        problem = counts.sort_index().idxmax()
+    row = problems[problems["problem_id"] == problem]
+    if row.empty:
+        raise QBError("no_such_problem", problem=problem)
+    mine = causes[causes["problem_id"] == problem]
+    png = draw(row.iloc[0]["description"], mine, book.lang)
+    if output:
+        Path(output).write_bytes(png)
+    book.place_picture(schema.ROOTCAUSE, png, "QB_fishbone")
+    return Outcome("fishbone_done", {"problem": problem, "n": len(mine), "sheet": book.sheet_name(schema.ROOTCAUSE)},
+                   log_target=book.sheet_name(schema.ROOTCAUSE), log_detail=problem)
+
+
+@action("plan", group="improvement", icon="CalendarInsert", reads=WORK, writes=(schema.PLAN.name,))
+def check_plan(ctx, book, as_of=None) -> Outcome:
+    """SMART check, overdue actions (marked 已逾期), progress by department, PDCA stage of each problem,
+    and problems past 分析中 without a verified root cause."""
+    from ..core import pdca
+
+    day = _today(ctx, as_of)
+    problems, causes, plan = _worklists(book)
+    late = pdca.overdue(plan, day)
+    marked = plan.copy()
+    marked.loc[late & (marked["status"] != "overdue"), "status"] = "overdue"
+    if (marked["status"].fillna("") != plan["status"].fillna("")).any():
+        book.write(schema.PLAN, marked)
+    days = pdca.days_overdue(plan, day)
+    missing = pdca.smart_missing(plan)
+    stages = pdca.pdca_stage(problems, marked)
+    actions = [{"action_id": r.action_id, "problem_id": r.problem_id, "department": _s(r.department),
+                "owner": _s(r.owner), "deadline": r.deadline.date().isoformat() if r.deadline == r.deadline else None,
+                "status": marked.at[i, "status"], "progress_pct": _f(r.progress_pct), "overdue": bool(late[i]),
+                "days_overdue": int(days[i]), "smart_missing": missing[i]}
+               for i, r in zip(plan.index, plan.itertuples(index=False))]
+    deps = [{"department": r.department, "actions": int(r.actions), "done": int(r.done), "overdue": int(r.overdue),
+             "done_on_time_pct": _f(r.done_on_time_pct)} for r in pdca.by_department(plan, day).itertuples()]
+    probs = [{"problem_id": r.problem_id, "status": r.status or "open", "pdca_stage": stages.get(r.problem_id, "plan")}
+             for r in problems.itertuples(index=False)]
+    ungated = problems[problems["status"].isin(pdca.NEEDS_ROOT_CAUSE)
+                       & ~problems["problem_id"].isin(pdca.verified_causes(causes))]
+    details = [say("no_verified_cause", problem=p, status=schema.PROBLEM_STATUS.label(s, current()))
+               for p, s in zip(ungated["problem_id"], ungated["status"])]
+    details += [say("smart_line", action=a["action_id"], missing="、".join(
+        schema.PLAN.field(f).label(current()) for f in a["smart_missing"])) for a in actions if a["smart_missing"]]
+    details += [say("overdue_line", action=a["action_id"], days=a["days_overdue"], department=a["department"] or "-")
+                for a in actions if a["overdue"]]
+    data = {"as_of": day.isoformat(), "actions": actions, "by_department": deps, "problems": probs}
+    return Outcome("plan_checked", {"n": len(actions), "overdue": int(late.sum()),
+                                    "smart": sum(1 for a in actions if a["smart_missing"]), "gate": len(ungated)},
+                   1 if len(ungated) else 0, details, data, log_target=book.sheet_name(schema.PLAN),
+                   log_detail=f"as of {day.date()}: {int(late.sum())} overdue")
+
+
+def _s(v):
+    return None if v is None or v != v else str(v)
+
+
+def _f(v):
+    return None if v is None or v != v else float(v)
+
+
+def metric_key(name) -> str | None:
+    """A KPI named by its key or its Chinese or English name."""
+    from ..core.kpi import METRICS
+    from ..schema import norm
+
+    for m in METRICS:
+        if norm(name) in {norm(m), *(norm(LANGS[lang].METRICS.get(m, m)) for lang in LANGS)}:
+            return m
+    return None
+
+
+@action("verify", group="improvement", icon="ReviewAcceptChange",
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name) + WORK,
+        writes=(schema.PLAN.name, schema.PROBLEMS.name))
+def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_DAYS) -> Outcome:
+    """For each done action: its metric over equal windows before its start and after its completion, the
+    change, whether the goal is reached and, for rates, whether the change is larger than noise. A problem
+    closes when the effects of all its actions are verified."""
+    import pandas as pd
+
+    from ..core import kpi, pdca
+
+    frames, std = read_inputs(book)
+    problems, _, plan = _worklists(book)
+    done = plan[(plan["status"] == "done") & plan["start"].notna() & plan["completed_on"].notna()]
+    if action_id:
+        done = done[done["action_id"] == action_id]
+        if done.empty:
+            raise QBError("not_verifiable", action=action_id)
+    results, plan = [], plan.copy()
+    for i, a in done.iterrows():
+        metric = metric_key(a["target_metric"])
+        if metric is None:
+            results.append({"action_id": a["action_id"], "metric": _s(a["target_metric"]), "window_days": days,
+                            "before": None, "after": None, "change": None, "goal": _f(a["goal"]), "goal_met": None,
+                            "p_value": None, "significant": None})
+            continue
+        prob = problems[problems["problem_id"] == a["problem_id"]]
+        t, s = frames["tickets"], frames["surveys"]
+        category = prob["category"].iloc[0] if len(prob) and "category" in prob and prob["category"].notna().any() else None
+        if category is not None:
+            ids = t.loc[t["category"] == category, "ticket_id"]
+            t, s = t[t["category"] == category], s[s["ticket_id"].isin(ids)]
+        elif pd.notna(a["department"]) and (t["department"] == a["department"]).any():
+            t, s = t[t["department"] == a["department"]], s[s["department"] == a["department"]]
+        values, counts = [], []
+        for start, end in pdca.windows(a["start"], a["completed_on"], days):
+            p = kpi.Period(start, end, end)
+            v = kpi.view(t, s, frames["inspections"].iloc[0:0], std, p)
+            values.append(kpi.result(v)["overall"][metric])
+            counts.append(kpi.rate_counts(v, metric))
+        before, after = values
+        direction = std.targets[metric][0] if metric in std.targets else ("le" if metric in kpi.LOWER_IS_BETTER else "ge")
+        goal = _f(a["goal"])
+        met = pdca.goal_met(after, goal, direction)
+        p_value = pdca.two_proportions(*counts[0], *counts[1]) if counts[0] and counts[1] else None
+        better = before is not None and after is not None and ((after > before) if direction == "ge" else (after < before))
+        significant = None if p_value is None else bool(p_value < SIGNIFICANCE and better)
+        verified = bool(met) and (significant if significant is not None else True)
+        plan.loc[i, ["effect_before", "effect_after", "effect_p"]] = [before, after, p_value]
+        plan.loc[i, "effect_verified"] = verified
+        results.append({"action_id": a["action_id"], "metric": metric, "window_days": days, "before": before,
+                        "after": after, "change": None if before is None or after is None else after - before,
+                        "goal": goal, "goal_met": met, "p_value": p_value, "significant": significant})
+    if results:
+        book.write(schema.PLAN, plan)
+        closed = _close_problems(book, problems, plan)
+    else:
+        closed = []
+    verified = [r["action_id"] for r in results if plan.loc[plan["action_id"] == r["action_id"], "effect_verified"].any()]
+    details = [say("effect_line", action=r["action_id"], metric=metric_name(r["metric"] or "", current()),
+                   before=_fmt(r["before"]),
+                   after=_fmt(r["after"]), goal=_fmt(r["goal"]),
+                   p="—" if r["p_value"] is None else f"{r['p_value']:.3g}",
+                   verdict=say("verified_yes" if r["action_id"] in verified else "verified_no")) for r in results]
+    return Outcome("verify_done", {"n": len(results), "verified": len(verified), "closed": "、".join(closed) or "—"},
+                   0, details, {"actions": results}, log_target=book.sheet_name(schema.PLAN),
+                   log_detail=f"{len(verified)}/{len(results)} verified; closed {', '.join(closed) or '-'}")
+
+
+def _close_problems(book, problems, plan) -> list[str]:
+    """A problem whose actions are all done closes when all their effects are verified; else it is being verified."""
+    out, changed = [], problems.copy()
+    for i, p in problems.iterrows():
+        acts = plan[(plan["problem_id"] == p["problem_id"]) & (plan["status"] != "cancelled")]
+        if acts.empty or not (acts["status"] == "done").all() or p["status"] == "closed":
+            continue
+        if acts["effect_verified"].fillna(False).astype(bool).all():
+            changed.loc[i, "status"] = "closed"
+            out.append(p["problem_id"])
+        else:
+            changed.loc[i, "status"] = "verifying"
+    if (changed["status"].fillna("") != problems["status"].fillna("")).any():
+        book.write(schema.PROBLEMS, changed)
+    return out
+
+
+def _fmt(v):
+    return "—" if v is None else f"{v:.1f}"
