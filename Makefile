@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-demo: setup
+demo: setup           ## the main job on the bundled sample data (see README)
 	rm -rf out && mkdir -p out
 	$(BIN)/qualitybook new $(DEMO)
 	$(BIN)/qualitybook import $(DEMO) samples/tickets.csv --into tickets
@@ -23,6 +23,16 @@ demo: setup
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json
+	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3
+	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3 --json > out/pareto_2026Q3.json
+	$(BIN)/qualitybook problems $(DEMO) --quarter 2026Q3
+	$(BIN)/qualitybook import $(DEMO) samples/rootcause.csv --into rootcause
+	$(BIN)/qualitybook import $(DEMO) samples/plan.csv --into plan
+	$(BIN)/qualitybook fishbone $(DEMO) --problem P001 -o out/fishbone_P001.png
+	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01
+	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > out/plan.json
+	$(BIN)/qualitybook verify $(DEMO)
+	$(BIN)/qualitybook verify $(DEMO) --json > out/verify.json
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup

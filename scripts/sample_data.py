@@ -191,39 +191,26 @@ def export_frames(data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"tickets": t, "surveys": s, "inspections": _labels(data["inspections"], schema.INSPECTIONS)}
 
 
-ROOT_CAUSES = (  # the seeds' logistics case, for problem P001 (物流延迟, the top of the Pareto)
-    ("P001", "人", "夜间物流咨询人力不足", "为什么夜间响应慢?夜间客服只有1人", "为什么只有1人?排班表未考虑夜间物流咨询高峰",
-     "为什么未考虑?历史数据未统计夜间咨询量分布", "为什么未统计?缺乏分时段数据监控机制", None, "是", "数据验证",
-     "物流类首次响应中位数9分钟,其他类4分钟;夜间客服1人"),
-    ("P001", "机", "物流信息查询入口隐藏", "为什么查询慢?需切换三个系统", None, None, None, None, "是", "流程复盘",
-     "模拟夜间咨询,平均查询耗时6分钟"),
-    ("P001", "料", "物流更新数据延迟", "为什么延迟?承运商每日同步一次", None, None, None, None, "否", "访谈", None),
-    ("P001", "法", "物流咨询流程未明确优先级", "为什么没有优先级?流程按来电先后处理", None, None, None, None, "否", None, None),
-    ("P001", "环", "多任务处理干扰", None, None, None, None, None, "否", None, None),
-    ("P001", "测", "未设置响应时长实时预警", "为什么没有预警?监控只看日报", None, None, None, None, "是", "数据验证",
-     "超时工单平均3小时后才被发现"),
-    ("P002", "料", "供应商来料抽检比例低", None, None, None, None, None, "否", None, None),
-)
-PLAN_ROWS = (  # action, problem, root cause, measure, owner, department, start, deadline, metric, baseline, goal,
-               # approval, progress, status, completed on, evidence
-    ("A001", "P001", "夜间物流咨询人力不足", "设物流咨询专岗,增加高峰及夜间客服各1名,优化排班", "小丽", "客服中心",
-     "2026-08-01", "2026-08-14", "首次响应SLA达成率%", 62, 85, "已批准", 100, "已完成", "2026-08-14", "新排班表已执行"),
-    ("A002", "P001", "物流信息查询入口隐藏", "客服系统首页添加“物流咨询快捷入口”", "张工", "技术部", "2026-08-10",
-     "2026-09-05", "首次响应SLA达成率%", 62, 90, "已批准", 60, "进行中", None, None),
-    ("A003", "P001", "未设置响应时长实时预警", "整理《物流异常处理手册》并培训考核", "王经理", "客服中心", "2026-09-01",
-     "2026-10-10", "首次响应SLA达成率%", 62, 90, "已批准", 40, "进行中", None, None),
-    ("A004", "P002", None, "质量类工单直通质检部", None, "质检部", "2026-09-20", None, None, None, None, "待审批",
-     0, "计划中", None, None),
-)
-
-
 def worklist_frames() -> dict[str, pd.DataFrame]:
-    """The root causes and plan a team keeps, for the demo to import (their own Chinese headers)."""
-    rc = pd.DataFrame(ROOT_CAUSES, columns=[f.zh for f in schema.ROOTCAUSE.fields])
-    plan_fields = ("action_id", "problem_id", "root_cause", "measure", "owner", "department", "start", "deadline",
-                   "target_metric", "baseline", "goal", "approval", "progress_pct", "status", "completed_on", "evidence")
-    plan = pd.DataFrame(PLAN_ROWS, columns=[schema.PLAN.field(k).zh for k in plan_fields])
-    return {"rootcause": rc, "plan": plan}
+    """The root causes and plan a team keeps, for the demo to import (their own Chinese headers): the seeds'
+    logistics case the templates show (P001, the top of the Pareto), and a few rows that are not yet SMART."""
+    from pyaddin.build import examples
+
+    def labelled(table, rows):
+        out = pd.DataFrame(rows)
+        for f in table.fields:
+            if f.key in out and f.enum is not None:
+                out[f.key] = out[f.key].map(lambda v, e=f.enum: e.label(v, "zh") if isinstance(v, str) else v)
+            elif f.key in out and f.type == "bool":
+                out[f.key] = out[f.key].map({True: "是", False: "否"})
+        return out.rename(columns={f.key: f.zh for f in table.fields})
+
+    causes = [{"problem_id": "P001", **dict(zip(examples.CAUSE_FIELDS, c))} for c in examples.CAUSES["zh"]]
+    causes.append({"problem_id": "P002", "dimension": "material", "cause": "供应商来料抽检比例低", "verified": False})
+    actions = [{"problem_id": "P001", **dict(zip(examples.ACTION_FIELDS, a))} for a in examples.ACTIONS["zh"]]
+    actions.append({"action_id": "A004", "problem_id": "P002", "measure": "质量类工单直通质检部", "department": "质检部",
+                    "start": "2026-09-20", "approval": "pending", "progress_pct": 0, "status": "planned"})
+    return {"rootcause": labelled(schema.ROOTCAUSE, causes), "plan": labelled(schema.PLAN, actions)}
 
 
 def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:

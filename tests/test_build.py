@@ -98,3 +98,29 @@ def test_the_mapping_tables_offer_dropdowns_of_fields_and_values():
               for c in range(1, 5)}
     assert "工单数据" in column["tables"] and "首次响应时长(分钟)" in column["fields"]
     assert "渠道" in column["coded_fields"] and "社交媒体" in column["values"] and "是" in column["values"]
+
+
+def test_templates_are_documents_a_team_can_use_without_the_add_in():
+    import openpyxl
+
+    for stem, sheets in (("problem_list", ["问题清单"]), ("root_cause", ["问题清单", "根因分析", "鱼骨图"]),
+                         ("improvement_plan", ["问题清单", "改进计划"])):
+        wb = openpyxl.load_workbook(ROOT / "templates" / f"{stem}_zh.xlsx")
+        assert wb.sheetnames[0] == "填写说明" and wb.sheetnames[-1] == "示例-物流响应"
+        assert all(s in wb.sheetnames for s in sheets)
+        guide = wb["填写说明"]
+        assert guide["A1"].value and sum(1 for r in guide.iter_rows(min_row=3) if r[0].value) >= 5
+        problems = wb["问题清单"]
+        assert problems["A1"].value == "服务质量问题清单" and problems["A4"].value == "问题编号"
+        assert problems.page_setup.orientation == "landscape" and problems.print_title_rows == "$4:$4"
+        kinds = {(dv.type, str(dv.sqref).split(":")[0][:1]) for dv in problems.data_validations.dataValidation}
+        assert ("list", "C") in kinds and ("date", "K") in kinds and ("whole", "F") in kinds  # source, logged on, frequency
+        example = wb["示例-物流响应"]
+        text = " ".join(str(c.value) for row in example.iter_rows() for c in row if c.value)
+        assert "物流" in text and "P001" in text
+    plan = openpyxl.load_workbook(ROOT / "templates" / "improvement_plan_en.xlsx")
+    assert plan.sheetnames == ["How to fill in", "Problems", "Plan", "Example - logistics"]
+    deadline = [c.value for c in plan["Plan"][4]].index("Deadline")
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[deadline]
+    assert any(dv.type == "date" and str(dv.sqref).startswith(letter) for dv in plan["Plan"].data_validations.dataValidation)
+    assert "Add one agent" in " ".join(str(c.value) for r in plan["Example - logistics"].iter_rows() for c in r if c.value)

@@ -88,30 +88,39 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(book, tmp_path)
     assert lock_path(book).exists()  # the lock file stays; removing it under a waiter would let two in
 
 
-READY_OPTIONS = {  # what each ready action needs to run headless on the user's book
+READY_OPTIONS = {  # what each ready action needs to run headless on the user's book, in this order
     "import_tickets": {"path": SAMPLES / "tickets.csv"},
     "import_surveys": {"path": SAMPLES / "surveys.csv"},
     "import_inspections": {"path": SAMPLES / "inspections.xlsx"},
     "check": {},
     "kpi": {},
+    "pareto": {"quarter": "2026Q3"},
+    "problems": {"quarter": "2026Q3"},
+    "import_rootcause": {"path": SAMPLES / "rootcause.csv"},
+    "import_plan": {"path": SAMPLES / "plan.csv"},
+    "fishbone": {"problem": "P001"},
+    "plan": {"as_of": "2026-10-01"},
+    "verify": {},
+    "import_problems": {"path": None},  # a small list made in the test
 }
 
 
 def allowed_parts(book, table_names):
     """The parts an action writing ``table_names`` may change: their sheets and table parts, the log's, and
-    what hangs off those sheets' drawings (charts drawn from the tables)."""
+    what hangs off those sheets (their drawings, the charts and pictures in them); and the package's list of
+    content types when a part is added."""
     from pyaddin.ooxml.package import Package
-    from pyaddin.ooxml.tables import REL_CHART, REL_DRAWING, relationships, tables
+    from pyaddin.ooxml.tables import REL_DRAWING, relationships, rels_part, tables
 
     with Package(book) as pkg:
         locs = tables(pkg)
-        out = set()
+        out = {"[Content_Types].xml"}
         for name in (*table_names, schema.LOG.name):
             loc = locs[name]
-            out |= {loc.sheet_part, loc.table_part}
+            out |= {loc.sheet_part, loc.table_part, rels_part(loc.sheet_part)}
             for _, typ, drawing in relationships(pkg, loc.sheet_part):
                 if typ == REL_DRAWING:
-                    out |= {chart for _, ctyp, chart in relationships(pkg, drawing) if ctyp == REL_CHART}
+                    out |= {drawing, rels_part(drawing)} | {t for _, _, t in relationships(pkg, drawing)}
     return out
 
 
@@ -122,9 +131,12 @@ def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, m
     book = user_book(tmp_path)
     ready = [a for a in ACTIONS.values() if not a.planned]
     assert set(READY_OPTIONS) == {a.name for a in ready}, "a new action needs its options here"
+    own = tmp_path / "problems.csv"
+    own.write_text("问题编号,问题描述,来源,状态\nP900,门店排队时间长,手工,待分析\n", encoding="utf-8-sig")
     for a in sorted(ready, key=lambda a: list(READY_OPTIONS).index(a.name)):
         before = parts(book)
-        out = run_file(a.name, book, Context(), **READY_OPTIONS[a.name])
+        options = {k: (own if v is None else v) for k, v in READY_OPTIONS[a.name].items()}
+        out = run_file(a.name, book, Context(), **options)
         assert out.exit_code == 0, (a.name, out.key, out.details[:3])
         after = parts(book)
         changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}

@@ -135,11 +135,29 @@ class Table:
         self.r1, self.c1, self.r2, self.c2 = rng.r1, rng.c1, rng.r2, rng.c2
 
 
+class Pictures:
+    """``sheet.pictures.add(path, name=…, update=True, anchor=…)``: replaces the picture of that name."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.items: dict[str, tuple[bytes, tuple[int, int]]] = {}
+
+    def add(self, image, name=None, update=False, anchor=None, **_):
+        if name in self.items and not update:
+            raise ValueError(f"picture {name!r} exists")  # xlwings refuses a duplicate name without update
+        self.items[name] = (Path(image).read_bytes(), (anchor.row, anchor.column) if anchor else (1, 1))
+        self.sheet.book.api.Saved = False
+
+    def __len__(self):
+        return len(self.items)
+
+
 class Sheet:
     def __init__(self, book, name):
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], object] = {}
         self.tables: list[Table] = []
+        self.pictures = Pictures(self)
 
     def range(self, a, b=None):
         if isinstance(a, str):

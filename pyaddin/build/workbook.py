@@ -78,13 +78,14 @@ def _validation_list(field, lang: str) -> str | None:
     return '"' + ",".join(items) + '"'
 
 
-def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[list] | None = None) -> None:
+def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[list] | None = None,
+                    top: int | None = None) -> None:
     if table.place:
         ws = wb[table.sheet(lang)]
         _, top, left = table.place
     else:
         ws = wb.create_sheet(table.sheet(lang))
-        top, left = table.top, 0
+        top, left = top or table.top, 0
     for i, f in enumerate(table.fields, start=1 + left):
         letter = get_column_letter(i)
         dim = ws.column_dimensions[letter]
@@ -218,9 +219,22 @@ def build_book(target: str | Path, lang: str = "zh",
 
 
 def build_template(target: str | Path, table_names: tuple[str, ...], lang: str = "zh") -> Path:
-    """A stand-alone macro-free template holding a few tables (problem list, root cause, plan)."""
+    """A stand-alone macro-free template holding a few tables (problem list, root cause, plan): see ``templates``."""
+    from . import templates as tpl
+
     target = Path(target)
-    wb = layout(lang, tuple(schema.BY_NAME[n] for n in table_names), guide_sheet=False, config_sheet=False)
+    stem = target.stem.rsplit("_", 1)[0]
+    tables = tuple(schema.BY_NAME[n] for n in table_names)
+    wb = openpyxl.Workbook()
+    tpl.instructions(wb, stem, lang)
+    for t in tables:
+        add_table_sheet(wb, t, lang, top=tpl.TOP)
+        ws = wb[t.sheet(lang)]
+        tpl.headline(ws, t, lang)
+        tpl.strict_validation(ws, t, tpl.TOP, lang)
+    if "tbl_rootcause" in table_names:
+        tpl.fishbone_layout(wb, lang)
+    tpl.example_sheet(wb, tables, lang)
     with tempfile.TemporaryDirectory() as d:
         plain = Path(d) / "plain.xlsx"
         wb.save(plain)

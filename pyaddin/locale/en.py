@@ -182,3 +182,45 @@ FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… 
 
 PARETO = {"title": "Pareto analysis (the vital few)", "chart": "Pareto: count and cumulative share", "count_axis": "Count"}
 ACTION_OVERDUE = "Overdue"
+
+TEMPLATES = {
+ "guide_sheet": "How to fill in",
+ "example_sheet": "Example - logistics",
+ "fishbone_sheet": "Fishbone",
+ "example_title": "Worked example: slow replies to logistics queries (service centre, 2026)",
+ "date_error": "“{field}” must be a date, such as 2026-09-30.",
+ "range_error": "“{field}” must be between {low} and {high}.",
+ "problem_list_title": "Service quality problem list",
+ "root_cause_title": "Root cause analysis (6M fishbone and 5-Why)",
+ "improvement_plan_title": "Improvement plan (SMART)",
+ "problem_list_steps": [
+  "1. One problem a row: id (P001…), what happens (with figures), source, the indicator and scope it affects.",
+  "2. Score frequency and impact 1–5 each; priority = frequency × impact: work on the highest first.",
+  "3. Status goes Open → Analysing → Improving → Verifying → Closed; Improving needs a verified root cause."
+ ],
+ "root_cause_steps": [
+  "1. Log the problem on the problem list, then write causes by man, machine, material, method, environment, measurement.",
+  "2. Ask “why?” of each cause (5-Why) and write the answers in Why 1 … Why 5 until the root cause appears.",
+  "3. Confirm root causes by data, interviews or a process walk-through: fill in Verified, the method and the evidence. Sketch on the Fishbone sheet first."
+ ],
+ "improvement_plan_steps": [
+  "1. Each action addresses a problem and a root cause, with an owner, a department, a start and a deadline.",
+  "2. State a measurable target: the metric, its baseline and the goal; the resources, cost, risk and contingency; get it approved.",
+  "3. Update progress, status, completion date and evidence; once done, compare the metric 4 weeks before and after."
+ ],
+ "common_steps": [
+  "",
+  "Dropdowns list the allowed values; dates must be dates, scores and percentages within range.",
+  "The Example sheet is a filled-in case (slow replies to logistics queries). Printing: A4 landscape, header row repeated.",
+  "The columns are the QualityBook workbook's: “qualitybook import BOOK this-file --into problems|rootcause|plan” brings them in."
+ ],
+ "problems_sheet_title": "Service quality problem list",
+ "problems_hint": "One problem a row; priority = frequency × impact (1–5 each).",
+ "rootcause_sheet_title": "Root causes (6M and 5-Why)",
+ "rootcause_hint": "One cause a row; only a verified root cause lets a problem move to Improving.",
+ "plan_sheet_title": "Improvement plan",
+ "plan_hint": "One action a row; owner, deadline, target metric and goal are all needed (SMART).",
+ "fishbone_title": "Fishbone (sketch)",
+ "fishbone_hint": "Write causes under each bone and the problem at the head; then enter them on the Root cause sheet.",
+ "fishbone_head": "Problem:"
+}
