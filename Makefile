@@ -33,6 +33,8 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > out/plan.json
 	$(BIN)/qualitybook verify $(DEMO)
 	$(BIN)/qualitybook verify $(DEMO) --json > out/verify.json
+	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 -o out/考核_2026Q3.xlsx
+	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 --json > out/appraisal_2026Q3.json
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup

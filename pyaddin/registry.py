@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import data, improve, kpi, pareto, planned
+from .ops import appraisal, data, improve, kpi, pareto, planned
 
-_MODULES = (data, kpi, pareto, improve, planned)
+_MODULES = (data, kpi, pareto, improve, appraisal, planned)
 
 
 def _assemble() -> dict[str, Action]:

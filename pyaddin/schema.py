@@ -205,7 +205,7 @@ APPROVAL = Enum("approval", (
 STANDARD_KIND = Enum("standard_kind", (
     ("target", "指标目标", "Indicator target"), ("sla_first_response", "首响SLA(分钟)", "First-response SLA (min)"),
     ("sla_resolution", "解决SLA(小时)", "Resolution SLA (h)"), ("setting", "参数", "Setting"),
-    ("weight", "考核权重", "Appraisal weight")))
+    ("weight", "考核权重", "Appraisal weight"), ("consequence", "考核结果", "Appraisal consequence")))
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -412,7 +412,7 @@ APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "co
                    "complaint_rate_pct"),
     F("deduction", "投诉扣分", "Deduction", "number", width=9), F("score", "综合得分", "Score", "number", width=9),
     F("grade", "等级", "Grade", width=8), F("rank", "部门内排名", "Rank in department", "integer", width=10),
-), style="TableStyleMedium9")
+), style="TableStyleMedium9", top=4)
 
 LOG = Table("tbl_log", "log", "操作日志", "Log", "log", (
     F("at", "时间", "At", "datetime", width=18), F("user", "操作人", "User", width=12),
@@ -456,6 +456,9 @@ SETTING_DEFAULTS = (  # key, value
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
+CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
+    ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
+    ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))
 WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
                    ("rectification_pct", 10))
 

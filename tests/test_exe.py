@@ -65,3 +65,15 @@ def test_the_executable_run_command_without_excel_fails_gracefully(exe):
     assert "Traceback" not in r.stdout + r.stderr
     assert r.returncode == 1  # no Excel to call it here: a crash, said in words, with the log's path
     assert "qualitybook.log" in r.stderr
+
+
+def test_a_department_head_runs_the_appraisal_with_the_executable_alone(exe, demo_book, runner, cli, tmp_path):
+    out = tmp_path / "考核.xlsx"
+    frozen = subprocess.run([str(exe), "appraise", str(demo_book), "--quarter", "2026Q3", "-o", str(out), "--json"],
+                            capture_output=True, text=True, timeout=180)
+    assert frozen.returncode == 0, frozen.stderr
+    copy = tmp_path / "same.xlsm"
+    shutil.copy(demo_book, copy)
+    here = runner.invoke(cli, ["appraise", str(copy), "--quarter", "2026Q3", "--json"])
+    assert here.exit_code == 0 and json.loads(frozen.stdout) == json.loads(here.output)
+    assert out.exists() and out.stat().st_size > 5000

@@ -101,6 +101,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "fishbone": {"problem": "P001"},
     "plan": {"as_of": "2026-10-01"},
     "verify": {},
+    "appraise": {"quarter": "2026Q3"},
     "import_problems": {"path": None},  # a small list made in the test
 }
 

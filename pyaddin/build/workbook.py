@@ -65,6 +65,9 @@ def standards_rows(lang: str) -> list[list]:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
         rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None])
+    for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
+        rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
+                     None, zh if lang == "zh" else en])
     return rows
 
 

@@ -194,10 +194,10 @@ def ticket_metrics(flags: pd.DataFrame) -> pd.DataFrame:
     return _ticket_frame(flags, None)
 
 
-def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: str | None) -> pd.Series:
+def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None) -> pd.Series:
     """Open at ``as_of``: created before it and not resolved before it — over the whole table."""
     open_ = (all_tickets["created_at"] < as_of) & ~(all_tickets["resolved_at"] < as_of)
-    by = all_tickets[keys] if keys else pd.Series(0, index=all_tickets.index)
+    by = keys if keys is not None else pd.Series(0, index=all_tickets.index)
     return open_.groupby(by, sort=True, dropna=True).sum()
 
 
@@ -261,12 +261,14 @@ class View:
     missing: set[str] = field(default_factory=set)  # metrics the data never supplied
 
 
-def _with_unassigned(frame: pd.DataFrame) -> pd.DataFrame:
-    if "agent" not in frame or not frame["agent"].isna().any():
-        return frame
-    out = frame.copy()
-    out["agent"] = out["agent"].astype(object).where(out["agent"].notna(), UNASSIGNED)
-    return out
+def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
+    """The column a breakdown groups by; rows without an agent form the group 未分配 (no copy of the frame)."""
+    if dim is None:
+        return None
+    col = frame[dim]
+    if dim != "agent" or not col.isna().any():
+        return col
+    return col.astype(object).where(col.notna(), UNASSIGNED)
 
 
 def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period) -> View:
@@ -281,15 +283,13 @@ def result(v: View) -> dict:
     scores = inspection_scores(v.i)
     out = {"period": p.as_json()}
     for dim in (None, *DIMENSIONS):
-        tk, tt, ss, sc = (t, tickets, s, scores) if dim != "agent" else (
-            _with_unassigned(t), _with_unassigned(tickets), _with_unassigned(s), _with_unassigned(scores))
         parts = [
-            _ticket_frame(flags, tk[dim] if dim else None),
-            backlog(tt, p.as_of, dim).rename("backlog"),
-            _survey_frame(ss, ss[dim] if dim else None),
+            _ticket_frame(flags, group_keys(t, dim)),
+            backlog(tickets, p.as_of, group_keys(tickets, dim)).rename("backlog"),
+            _survey_frame(s, group_keys(s, dim)),
         ]
         if dim != "channel":  # inspections carry no channel
-            parts.append(_inspection_frame(sc, sc[dim] if dim else None, std.qa_pass_mark))
+            parts.append(_inspection_frame(scores, group_keys(scores, dim), std.qa_pass_mark))
         frame = pd.concat(parts, axis=1).reindex(columns=list(METRICS))
         for m in v.missing:
             frame[m] = np.nan

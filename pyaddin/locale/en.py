@@ -21,7 +21,7 @@ ACTIONS = {
     "verify": ("Verify effect", "Compare the metric 4 weeks before and after each done action and test the change."),
     "distribute": ("Send to departments", "One workbook per department with its problems and actions (coming later)."),
     "collect": ("Collect back", "Merge returned department workbooks with a log of every change (coming later)."),
-    "appraise": ("Quarterly appraisal", "Score and grade teams and agents for the quarter (coming later)."),
+    "appraise": ("Quarterly appraisal", "Score, grade and rank teams and agents for the quarter by the rules on the Standards sheet."),
     "report": ("Monitoring report", "Weekly, monthly and quarterly monitoring reports (coming later)."),
     "import_problems": ("Import problems", "Import an existing problem list (CSV/Excel)."),
     "import_rootcause": ("Import root causes", "Import existing root causes (CSV/Excel)."),
@@ -44,6 +44,10 @@ SETTINGS = {
     "audit_sample_pct": "Ticket audit sample %", "audit_min_per_agent": "Minimum audits per agent",
     "utc_offset_h": "Workbook time zone (UTC+hours)",
     "date_day_first": "Day before month (1=yes, 0=month first)",
+    "grade_A": "Grade A",
+    "grade_B": "Grade B",
+    "grade_C": "Grade C",
+    "grade_D": "Grade D",
     "urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low",
 }
 
@@ -154,6 +158,13 @@ MESSAGES = {
     "verified_yes": "effect verified",
     "verified_no": "effect not verified",
     "verify_done": "Verified {n} done action(s), {verified} reaching their goal; problems closed: {closed}.",
+    "bonus_coefficient": "bonus coefficient {value}",
+    "level_agent": "Agent",
+    "level_department": "Department",
+    "insufficient_sample": "Insufficient sample",
+    "appraisal_title": "{quarter} quarterly appraisal",
+    "appraisal_rules": "Rules: CSAT {csat_pct}, first response {first_response_sla_pct}, FCR {fcr_pct}, QA {qa_score_pct}, rectification {rectification_pct} (missing components scaled up); {points} points per complaint-rate point, at most {cap}; A ≥ {a}, B ≥ {b}, C ≥ {c}; fewer than {n} tickets: insufficient sample.",
+    "appraisal_done": "{quarter} appraisal done: {agents} agent(s) graded, {short} with an insufficient sample, {departments} department(s). Written to the Appraisal sheet.",
 }
 
 GUIDE = [
@@ -224,3 +235,5 @@ TEMPLATES = {
  "fishbone_hint": "Write causes under each bone and the problem at the head; then enter them on the Root cause sheet.",
  "fishbone_head": "Problem:"
 }
+
+APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample"}

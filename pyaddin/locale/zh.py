@@ -21,7 +21,7 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "verify": ("效果验证", "比较已完成措施前后4周的指标,检验改进是否达到目标且超出随机波动。"),
     "distribute": ("下发部门", "为每个责任部门生成只含其问题和措施的工作簿(后续版本提供)。"),
     "collect": ("回收汇总", "把部门交回的工作簿合并进总表,逐项记录变更(后续版本提供)。"),
-    "appraise": ("季度考核", "按考核规则计算团队和人员的季度得分与等级(后续版本提供)。"),
+    "appraise": ("季度考核", "按考核规则计算团队和人员的季度得分、等级与部门内排名,写入“季度考核”。"),
     "report": ("生成报告", "生成周/月/季度服务质量监控报告(后续版本提供)。"),
     "import_problems": ("导入问题清单", "导入已有的问题清单(CSV/Excel)。"),
     "import_rootcause": ("导入根因分析", "导入已有的根因分析(CSV/Excel)。"),
@@ -44,6 +44,10 @@ SETTINGS = {
     "audit_sample_pct": "工单抽查比例%", "audit_min_per_agent": "每人最少抽查件数",
     "utc_offset_h": "工作簿时区(UTC+小时)",
     "date_day_first": "日期日在前(1=是,0=月在前)",
+    "grade_A": "A级",
+    "grade_B": "B级",
+    "grade_C": "C级",
+    "grade_D": "D级",
     "urgent": "紧急", "high": "高", "normal": "普通", "low": "低",
 }
 
@@ -154,6 +158,13 @@ MESSAGES = {
     "verified_yes": "效果已验证",
     "verified_no": "效果未验证",
     "verify_done": "已验证{n}项已完成措施,其中{verified}项效果达标;已关闭的问题:{closed}。",
+    "bonus_coefficient": "奖金系数{value}",
+    "level_agent": "人员",
+    "level_department": "部门",
+    "insufficient_sample": "样本不足",
+    "appraisal_title": "{quarter} 季度考核",
+    "appraisal_rules": "规则:满意度{csat_pct}、首响{first_response_sla_pct}、一次解决{fcr_pct}、质检{qa_score_pct}、整改{rectification_pct}(缺项按比例放大);投诉率每1个百分点扣{points}分,最多扣{cap}分;A≥{a},B≥{b},C≥{c};工单少于{n}件为样本不足。",
+    "appraisal_done": "{quarter}季度考核完成:评级{agents}人,样本不足{short}人,部门{departments}个。结果已写入“季度考核”。",
 }
 
 GUIDE = [
@@ -224,3 +235,5 @@ TEMPLATES = {
  "fishbone_hint": "在每根鱼骨下写原因,在右侧鱼头写问题;定稿后录入“根因分析”表。",
  "fishbone_head": "问题:"
 }
+
+APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足"}

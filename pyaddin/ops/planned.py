@@ -17,8 +17,5 @@ distribute = planned("distribute", group="departments", icon="FileSendAsAttachme
 collect = planned("collect", group="departments", icon="FileOpen",
                   reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name),
                   writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name))
-appraise = planned("appraise", group="appraisal", icon="ReviewTrackChanges",
-                   reads=(T.TICKETS.name, T.SURVEYS.name, T.INSPECTIONS.name, T.PLAN.name, T.STANDARDS.name),
-                   writes=(T.APPRAISAL.name,))
 report = planned("report", group="reports", icon="FileSaveAsPdfOrXps",
                  reads=(T.TICKETS.name, T.SURVEYS.name, T.INSPECTIONS.name, T.PROBLEMS.name, T.PLAN.name))

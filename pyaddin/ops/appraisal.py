@@ -1,0 +1,87 @@
+"""The quarterly appraisal (季度考核): scores, grades and ranks of agents and departments (DOMAIN.md §9)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import schema
+from ..action import Outcome, action
+from ..errors import QBError
+from ..locale import current, say
+from .kpi import read_inputs
+
+READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.PLAN.name)
+
+
+def consequences(book) -> dict[str, str]:
+    """What each grade brings, as the team set it on 监控标准 (kind 考核结果: key A–D, value and note)."""
+    d = book.read(schema.STANDARDS).data
+    rows = d[d["kind"] == "consequence"]
+    out = {}
+    for key, value, note in zip(rows["key"], rows["value"], rows["note"]):
+        parts = [str(note)] if isinstance(note, str) and note.strip() else []
+        if value == value and value is not None:
+            parts.insert(0, say("bonus_coefficient", value=f"{float(value):g}"))
+        out[str(key).upper()] = ";".join(parts)
+    return out
+
+
+def appraisal_rows(result: dict, quarter: str, lang: str):
+    import pandas as pd
+
+    level = {"agent": say("level_agent"), "department": say("level_department")}
+    rows = []
+    for a in result["agents"]:
+        rows.append({"quarter": quarter, "level": level["agent"], "department": a["department"], "agent": a["agent"],
+                     "tickets": a["tickets"], **a["components"], "deduction": a["deduction"], "score": a["score"],
+                     "grade": a["grade"] if a["status"] == "graded" else say("insufficient_sample"),
+                     "rank": a["rank"]})
+    for d in result["departments"]:
+        rows.append({"quarter": quarter, "level": level["department"], "department": d["department"], "agent": None,
+                     "tickets": d["tickets"], **d["components"], "deduction": d["deduction"], "score": d["score"],
+                     "grade": d["grade"], "rank": None})
+    return pd.DataFrame(rows).reindex(columns=schema.APPRAISAL.keys)
+
+
+@action("appraise", group="appraisal", icon="ReviewTrackChanges", reads=READS, writes=(schema.APPRAISAL.name,))
+def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = None) -> Outcome:
+    """Scores every agent and department of the quarter as DOMAIN.md §9 says, writes 季度考核 (and with
+    ``output`` a workbook for management, one sheet per department)."""
+    from ..core import appraisal, kpi
+    from .kpi import choose_period
+
+    frames, std = read_inputs(book)
+    plan = book.read(schema.PLAN)
+    if plan.issues:
+        from .data import problem_lines
+
+        raise QBError("worklist_unreadable", exit_code=1, count=len(plan.issues), details=problem_lines(plan.issues))
+    if quarter is None:
+        last = kpi.last_month_with_tickets(frames["tickets"]["created_at"])
+        if last is None:
+            raise QBError("no_tickets", exit_code=1)
+        quarter = f"{last.start.year}Q{(last.start.month - 1) // 3 + 1}"
+    p = choose_period(frames["tickets"]["created_at"], quarter=quarter)
+    rules = appraisal.Rules.from_standards(std, consequences(book))
+    result = appraisal.appraise(frames["tickets"], frames["surveys"], frames["inspections"], plan.data, std, p, rules)
+    if not result["agents"] and not result["departments"]:
+        raise QBError("no_tickets_in_period", exit_code=1, start=p.as_json()["start"], end=p.as_json()["end"])
+    q = quarter.upper()
+    book.write(schema.APPRAISAL, appraisal_rows(result, q, book.lang))
+    book.set_cells(schema.APPRAISAL, {"A1": say("appraisal_title", quarter=q), "A2": say(
+        "appraisal_rules", **{k: f"{v:g}" for k, v in rules.weights.items()}, points=f"{rules.points_per_pct:g}",
+        cap=f"{rules.cap:g}", a=f"{rules.bands[0]:g}", b=f"{rules.bands[1]:g}", c=f"{rules.bands[2]:g}",
+        n=rules.min_tickets)})
+    if output:
+        from ..build.appraisal_book import write_appraisal_book
+
+        write_appraisal_book(Path(output), result, q, rules, current())
+    data = {"quarter": q,
+            "agents": [{k: a[k] for k in ("agent", "department", "tickets", "score", "grade", "status", "rank",
+                                          "components")} for a in result["agents"]],
+            "departments": [{k: d[k] for k in ("department", "score", "grade", "components")}
+                            for d in result["departments"]]}
+    graded = [a for a in result["agents"] if a["status"] == "graded"]
+    return Outcome("appraisal_done", {"quarter": q, "agents": len(graded),
+                                      "short": len(result["agents"]) - len(graded),
+                                      "departments": len(result["departments"])}, data=data,
+                   log_target=book.sheet_name(schema.APPRAISAL), log_detail=q)
