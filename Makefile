@@ -23,6 +23,7 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json
+	$(BIN)/qualitybook alerts $(DEMO) --json > out/alerts.json
 	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3
 	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3 --json > out/pareto_2026Q3.json
 	$(BIN)/qualitybook problems $(DEMO) --quarter 2026Q3

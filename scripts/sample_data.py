@@ -33,6 +33,7 @@ CATEGORIES = {"物流延迟": 0.30, "商品质量": 0.20, "退换货流程": 0.1
               "账单疑问": 0.05, "安装预约": 0.04, "会员权益": 0.03}
 HOURS = np.array([1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1], dtype=float)
 FIX_DATE = "2026-08-15"
+OUTAGE_WEEK = "2026-09-21"
 CHECKLIST = (("礼貌用语", 10, False), ("问题确认", 20, False), ("解决方案", 30, False), ("记录完整", 20, False),
              ("信息安全", 20, True))
 
@@ -82,6 +83,9 @@ def tickets(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 7) ->
     # logistics desk was staffed on 15 August
     slow = (cat == "物流延迟") & np.asarray(created < pd.Timestamp(FIX_DATE))
     fr_min = np.where(slow, fr_min * 2.2, fr_min)
+    # the shift the early warning finds: in the week of 21 September the phone system failed, replies took 3×
+    outage = np.asarray((created >= pd.Timestamp(OUTAGE_WEEK)) & (created < pd.Timestamp(OUTAGE_WEEK) + pd.Timedelta(days=7)))
+    fr_min = np.where(outage, fr_min * 3.0, fr_min)
     first = created + pd.to_timedelta(np.round(fr_min * 60), "s")
     frame = pd.DataFrame({
         "ticket_id": [f"T{start[:4]}{i:07d}" for i in range(1, n + 1)],

@@ -95,6 +95,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "check": {},
     "kpi": {},
     "pareto": {"quarter": "2026Q3"},
+    "alerts": {},
     "problems": {"quarter": "2026Q3"},
     "import_rootcause": {"path": SAMPLES / "rootcause.csv"},
     "import_plan": {"path": SAMPLES / "plan.csv"},

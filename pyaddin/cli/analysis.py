@@ -44,4 +44,26 @@ def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, a
                date_from=date_from, date_to=date_to, as_of=as_of)
 
 
-COMMANDS = (kpi, pareto)
+@click.command()
+@book_argument
+@click.option("--as-of", "as_of", metavar="DATETIME", help="The clock for open tickets (default: the latest ticket's time).")
+@click.option("--rules", default="1", show_default=True, metavar="1,2of3,4of5,8run",
+              help="Control-chart rules: 1 (beyond 3σ, ISO 7870-2's routine rule) and the Western Electric rules.")
+@click.option("--baseline-weeks", type=click.IntRange(2, 52), default=8, show_default=True,
+              help="The first weeks whose data set the centre line and limits.")
+@json_option
+def alerts(book: Path, as_of, rules, baseline_weeks, as_json):
+    """Early warning: open tickets past their response or resolution target by department, weekly
+    control-chart signals (p-chart for rates, XmR for times) and indicators whose status got worse
+    from last month to this one.
+
+    With --json prints {"as_of", "breaches", "signals", "worsened"}.
+    """
+    chosen = tuple(r.strip() for r in rules.split(",") if r.strip())
+    unknown = [r for r in chosen if r not in ("1", "2of3", "4of5", "8run")]
+    if unknown:
+        raise click.BadParameter(f"unknown rule(s) {', '.join(unknown)}; use 1, 2of3, 4of5, 8run", param_hint="--rules")
+    run_action("alerts", book, as_json=as_json, as_of=as_of, rules=chosen, baseline_weeks=baseline_weeks)
+
+
+COMMANDS = (kpi, pareto, alerts)

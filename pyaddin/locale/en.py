@@ -14,7 +14,7 @@ ACTIONS = {
     "check": ("Check data", "Check every ticket, survey, inspection, problem, root-cause and plan cell and list what cannot be read."),
     "kpi": ("Compute KPIs", "Compute every KPI for the last month with tickets against targets, by channel, department and agent."),
     "pareto": ("Pareto", "Count problem categories, find the vital few that make 80%, and draw the Pareto chart."),
-    "alerts": ("Early warning", "Overdue tickets, control-chart signals and worsened indicators (coming later)."),
+    "alerts": ("Early warning", "Open tickets past target, weekly control-chart signals (p, XmR) and indicators that got worse."),
     "problems": ("Add to problems", "Add the Pareto's vital few (up to 5) to the problem list, never twice while open."),
     "fishbone": ("Fishbone", "Draw a problem's 6M fishbone beside the Root cause table."),
     "plan": ("Check plan", "SMART check, overdue actions, progress and PDCA stage by department."),
@@ -165,6 +165,10 @@ MESSAGES = {
     "appraisal_title": "{quarter} quarterly appraisal",
     "appraisal_rules": "Rules: CSAT {csat_pct}, first response {first_response_sla_pct}, FCR {fcr_pct}, QA {qa_score_pct}, rectification {rectification_pct} (missing components scaled up); {points} points per complaint-rate point, at most {cap}; A ≥ {a}, B ≥ {b}, C ≥ {c}; fewer than {n} tickets: insufficient sample.",
     "appraisal_done": "{quarter} appraisal done: {agents} agent(s) graded, {short} with an insufficient sample, {departments} department(s). Written to the Appraisal sheet.",
+    "signal_line": "{indicator}: the week of {week} at {value}, outside the limits [{lcl}, {ucl}] (rule {rule})",
+    "breach_line": "{department}: {n} open ticket(s) past their response or resolution target",
+    "worse_line": "{indicator} ({group}) went from “{before}” to “{after}”",
+    "alerts_done": "Early warning: {breaches} open ticket(s) past target, {signals} control-chart signal(s), {worse} indicator(s) worse.",
 }
 
 GUIDE = [

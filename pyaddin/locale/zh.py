@@ -14,7 +14,7 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "check": ("校验数据", "逐格检查已粘贴的工单、满意度、质检数据和问题/根因/计划表,列出无法识别或不合规的单元格。"),
     "kpi": ("计算KPI", "按监控标准计算最近一个有工单的月份的全部KPI,按渠道、部门、处理人分解,写入“KPI看板”。"),
     "pareto": ("帕累托分析", "统计问题类别,找出累计占比80%的关键少数,画出帕累托图。"),
-    "alerts": ("预警检查", "超时工单、控制图异常和指标恶化预警(后续版本提供)。"),
+    "alerts": ("预警检查", "列出超时未结工单,用周控制图(p图、XmR图)找出异常,并列出状态变差的指标。"),
     "problems": ("加入问题清单", "把帕累托关键少数(最多5类)加入问题清单,已在处理的不重复添加。"),
     "fishbone": ("绘制鱼骨图", "按人机料法环测(6M)为问题绘制鱼骨图,放在“根因分析”表旁。"),
     "plan": ("检查计划", "检查改进措施是否符合SMART,标出逾期措施,按部门汇总进度和PDCA阶段。"),
@@ -165,6 +165,10 @@ MESSAGES = {
     "appraisal_title": "{quarter} 季度考核",
     "appraisal_rules": "规则:满意度{csat_pct}、首响{first_response_sla_pct}、一次解决{fcr_pct}、质检{qa_score_pct}、整改{rectification_pct}(缺项按比例放大);投诉率每1个百分点扣{points}分,最多扣{cap}分;A≥{a},B≥{b},C≥{c};工单少于{n}件为样本不足。",
     "appraisal_done": "{quarter}季度考核完成:评级{agents}人,样本不足{short}人,部门{departments}个。结果已写入“季度考核”。",
+    "signal_line": "{indicator}:{week}当周为{value},超出控制限[{lcl}, {ucl}](规则{rule})",
+    "breach_line": "{department}:{n}张未结工单已超过响应或解决时限",
+    "worse_line": "{indicator}({group})由“{before}”变为“{after}”",
+    "alerts_done": "预警检查:超时未结工单{breaches}张,控制图异常{signals}处,指标状态变差{worse}项。",
 }
 
 GUIDE = [

@@ -10,8 +10,6 @@ from ..action import planned
 
 T = schema
 
-alerts = planned("alerts", group="analysis", icon="ConditionalFormattingMenu",
-                 reads=(T.TICKETS.name, T.SURVEYS.name, T.STANDARDS.name))
 distribute = planned("distribute", group="departments", icon="FileSendAsAttachment",
                      reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name))
 collect = planned("collect", group="departments", icon="FileOpen",

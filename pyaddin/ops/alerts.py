@@ -1,0 +1,94 @@
+"""Early warning (预警检查): open tickets past their targets, control-chart signals, worsened indicators."""
+from __future__ import annotations
+
+from .. import schema
+from ..action import Outcome, action
+from ..errors import QBError
+from ..locale import LANGS, current, metric_name, say
+from .kpi import read_inputs
+
+P_CHARTS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "complaint_rate_pct", "csat_pct")
+XMR_CHARTS = ("median_first_response_min", "median_resolution_h")
+BASELINE_WEEKS = 8
+
+
+def weekly(v, metric):
+    """(successes, trials) per week (Monday start) of a rate, or the weekly value of a time."""
+    import pandas as pd
+
+    from ..core import kpi
+
+    if metric in kpi.RATE_PARTS:
+        table, num, den = kpi.RATE_PARTS[metric]
+        if table == "tickets":
+            week = v.t["created_at"].dt.to_period("W-SUN").dt.start_time
+            f = v.flags
+            s = f[num].groupby(week).sum()
+            n = f.groupby(week).size() if den is None else sum(f[d].groupby(week).sum() for d in den)
+        else:
+            week = v.s["submitted_at"].dt.to_period("W-SUN").dt.start_time
+            csat = v.s["csat"].astype(float)
+            s, n = (csat >= 4).groupby(week).sum(), csat.notna().groupby(week).sum()
+        return s.astype(float), n.astype(float)
+    column = {"median_first_response_min": "fr_min", "median_resolution_h": "res_h"}[metric]
+    week = v.t["created_at"].dt.to_period("W-SUN").dt.start_time
+    return v.flags[column].groupby(week).median(), pd.Series(dtype=float)
+
+
+@action("alerts", group="analysis", icon="ConditionalFormattingMenu",
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name))
+def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS) -> Outcome:
+    """Breaches at ``as_of`` (default: the latest ticket's time), weekly control charts over all the data with
+    limits from the first ``baseline_weeks`` weeks, and indicators whose status worsened month on month."""
+    import pandas as pd
+
+    from ..core import alerts, kpi
+    from .kpi import choose_period
+
+    frames, std = read_inputs(book)
+    t, s = frames["tickets"], frames["surveys"]
+    if t.empty:
+        raise QBError("no_tickets", exit_code=1)
+    moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else t["created_at"].max()
+    prio = t["priority"].fillna("normal")
+    late = alerts.breaches(t, prio.map(std.first_response_min).astype(float),
+                           prio.map(std.resolution_h).astype(float), moment)
+    whole = kpi.Period(t["created_at"].min().to_period("W-SUN").start_time,
+                       t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
+    v = kpi.view(t, s, frames["inspections"], std, whole)
+    found = []
+    for metric in P_CHARTS + XMR_CHARTS:
+        if metric in v.missing:
+            continue
+        a, b = weekly(v, metric)
+        weeks = a.index
+        baseline = pd.Series([i < baseline_weeks for i in range(len(weeks))], index=weeks)
+        if metric in P_CHARTS:
+            chart, kind = alerts.p_chart(a, b.reindex(weeks).fillna(0), baseline), "p"
+        else:
+            chart, kind = alerts.xmr(a, baseline), "xmr"
+        for week, rule in alerts.signals(chart, rules):
+            r = chart.loc[week]
+            found.append({"indicator": metric, "chart": kind, "week": week.date().isoformat(),
+                          "value": float(r["value"]), "centre": float(r["centre"]), "lcl": float(r["lcl"]),
+                          "ucl": float(r["ucl"]), "rule": rule})
+    now_p = choose_period(t["created_at"])
+    prev_start = now_p.start - pd.offsets.MonthBegin(1)
+    prev = kpi.month_period(prev_start.strftime("%Y-%m"))
+    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p)) for p in (prev, now_p)]
+    words = LANGS["zh"].STATUS
+    worse = [{**w, "from": words[w["from"]], "to": words[w["to"]]}
+             for w in alerts.worsened(results[0], results[1], std.targets, kpi.status)]
+    data = {"as_of": moment.isoformat(),
+            "breaches": [{"ticket_id": r.ticket_id, "department": r.department, "kind": r.kind, "late_min": r.late_min}
+                         for r in late.itertuples(index=False)],
+            "signals": found, "worsened": worse}
+    lang = current()
+    details = [say("signal_line", indicator=metric_name(x["indicator"], lang), week=x["week"], value=f"{x['value']:.1f}",
+                   lcl=f"{x['lcl']:.1f}", ucl=f"{x['ucl']:.1f}", rule=x["rule"]) for x in found[:15]]
+    by_dept = late.groupby("department").size() if len(late) else pd.Series(dtype=int)
+    details += [say("breach_line", department=d, n=int(n)) for d, n in by_dept.items()]
+    details += [say("worse_line", indicator=metric_name(w["indicator"], lang), group=w["group"] or w["scope"],
+                    before=w["from"], after=w["to"]) for w in worse[:10]]
+    return Outcome("alerts_done", {"breaches": len(late), "signals": len(found), "worse": len(worse)},
+                   data=data, details=details)
