@@ -23,12 +23,17 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json
+	$(BIN)/qualitybook alerts $(DEMO)
 	$(BIN)/qualitybook alerts $(DEMO) --json > out/alerts.json
+	$(BIN)/qualitybook due $(DEMO) --as-of 2026-09-25
+	$(BIN)/qualitybook sample $(DEMO) --period 2026-09 --seed 1 --json > out/sample_2026-09.json
+	$(BIN)/qualitybook calibrate $(DEMO)
 	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3
 	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3 --json > out/pareto_2026Q3.json
 	$(BIN)/qualitybook problems $(DEMO) --quarter 2026Q3
 	$(BIN)/qualitybook import $(DEMO) samples/rootcause.csv --into rootcause
 	$(BIN)/qualitybook import $(DEMO) samples/plan.csv --into plan
+	$(BIN)/qualitybook problems $(DEMO) --from-alerts
 	$(BIN)/qualitybook fishbone $(DEMO) --problem P001 -o out/fishbone_P001.png
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > out/plan.json

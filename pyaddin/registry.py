@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import alerts, appraisal, data, improve, kpi, pareto, planned
+from .ops import alerts, appraisal, data, improve, kpi, monitoring, pareto, planned
 
-_MODULES = (data, kpi, pareto, alerts, improve, appraisal, planned)
+_MODULES = (data, monitoring, kpi, pareto, alerts, improve, appraisal, planned)
 
 
 def _assemble() -> dict[str, Action]:

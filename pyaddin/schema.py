@@ -206,6 +206,10 @@ STANDARD_KIND = Enum("standard_kind", (
     ("target", "指标目标", "Indicator target"), ("sla_first_response", "首响SLA(分钟)", "First-response SLA (min)"),
     ("sla_resolution", "解决SLA(小时)", "Resolution SLA (h)"), ("setting", "参数", "Setting"),
     ("weight", "考核权重", "Appraisal weight"), ("consequence", "考核结果", "Appraisal consequence")))
+FREQUENCY = Enum("frequency", (("daily", "每日", "Daily"), ("weekly", "每周", "Weekly"), ("monthly", "每月", "Monthly")))
+MONITOR_METHOD = Enum("monitor_method", (
+    ("system", "系统数据", "System data"), ("ticket_audit", "工单抽查", "Ticket audit"), ("onsite", "明察", "On-site check"),
+    ("mystery", "暗访", "Mystery shopper"), ("survey", "问卷", "Survey")))
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -283,6 +287,7 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
     F("max_score", "满分", "Max score", "number", above=0, width=8, aliases=("max", "满分值", "分值")),
     F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
     F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
+    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人")),
 ))
 
 # --------------------------------------------------------------------------- configuration
@@ -307,6 +312,27 @@ VALUE_MAPPING = Table("tbl_value_mapping", "value_mapping", "字段映射", "Map
     F("source_value", "来源取值", "Source value", required=True, width=22),
     F("value", "对应取值", "Maps to value", width=16, choices="values"),
 ), style="TableStyleMedium4", place=("tbl_mapping", 1, 4))
+
+SCORECARD = Table("tbl_scorecard", "scorecard", "质检标准", "Scorecard", "config", (
+    F("channel", "适用渠道", "Channel", "enum", enum=CHANNEL, width=10),  # blank: every channel
+    F("item", "检查项", "Item", required=True, width=20),
+    F("max_score", "满分", "Max score", "number", required=True, above=0, width=8),
+    F("critical", "关键项", "Critical", "bool", width=8),
+    F("guide", "评分要点", "What to look for", width=40),
+), style="TableStyleMedium4")
+
+MONITOR_PLAN = Table("tbl_monitor_plan", "monitor_plan", "监控计划", "Monitoring plan", "config", (
+    F("indicator", "监控指标", "Indicator", required=True, width=20),
+    F("target", "目标值", "Target", "number", width=9),
+    F("frequency", "频次", "Frequency", "enum", enum=FREQUENCY, required=True, width=8),
+    F("owner", "负责人", "Owner", width=10),
+    F("channels", "渠道范围", "Channels", width=14),
+    F("method", "监控方式", "Method", "enum", enum=MONITOR_METHOD, width=10),
+    F("next_due", "下次执行", "Next due", "date", width=12),
+    F("special_from", "专项监控开始", "Special from", "date", width=12),  # a special period (e.g. before a holiday)
+    F("special_to", "专项监控结束", "Special to", "date", width=12),
+    F("note", "说明", "Note", width=30),
+), style="TableStyleMedium4")
 
 # --------------------------------------------------------------------------- computed and worklists
 
@@ -404,6 +430,40 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
 ), id_field="action_id")
 
+CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", (
+    F("week", "周(起始日)", "Week of", "date", width=12),
+    F("fr_sla", "首响达成率%", "1st-resp SLA %", "percent", width=10),
+    F("fr_sla_centre", "达成率中心线", "SLA centre", "percent", width=9),
+    F("fr_sla_lcl", "达成率下限", "SLA LCL", "percent", width=9), F("fr_sla_ucl", "达成率上限", "SLA UCL", "percent", width=9),
+    F("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", width=11),
+    F("fr_min_centre", "时长中心线", "Time centre", "number", width=9),
+    F("fr_min_lcl", "时长下限", "Time LCL", "number", width=9), F("fr_min_ucl", "时长上限", "Time UCL", "number", width=9),
+), style="TableStyleLight9", top=4)
+SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
+    F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),
+    F("week", "周(起始日)", "Week of", "date", width=12), F("value", "值", "Value", "number", width=8),
+    F("centre", "中心线", "Centre", "number", width=8), F("lcl", "下控制限", "LCL", "number", width=8),
+    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=7),
+), style="TableStyleLight10", place=("tbl_control", 4, 11))
+BREACHES = Table("tbl_breaches", "breaches", "异常预警", "Alerts", "computed", (
+    F("ticket_id", "工单编号", "Ticket ID", width=16), F("department", "责任部门", "Department", width=12),
+    F("kind", "超时类型", "Kind", width=10), F("late_min", "超时(分钟)", "Late (min)", "number", width=10),
+), style="TableStyleLight11", place=("tbl_control", 4, 20))
+
+AUDIT = Table("tbl_audit", "audit", "抽样质检", "Audit", "worklist", (
+    F("ticket_id", "工单编号", "Ticket ID", required=True, width=16),
+    F("agent", "处理人", "Agent", width=10), F("department", "责任部门", "Department", width=12),
+    F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=8),
+    F("created_at", "创建时间", "Created at", "datetime", width=16),
+    F("item", "检查项", "Item", required=True, width=16),
+    F("max_score", "满分", "Max score", "number", above=0, width=7),
+    F("critical", "关键项", "Critical", "bool", width=7),
+    F("score", "得分", "Score", "number", minimum=0, at_most="max_score", width=7),  # the reviewer fills these
+    F("reviewer", "质检员", "Reviewer", width=10),
+    F("note", "备注", "Note", width=24),
+    F("recorded", "已记入质检记录", "Recorded", "bool", width=9),
+))
+
 APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "computed", (
     F("quarter", "季度", "Quarter", width=9), F("level", "对象类型", "Level", width=9),
     F("department", "部门", "Department", width=14), F("agent", "人员", "Agent", width=12),
@@ -428,11 +488,11 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING)
+                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + tuple(t.key for t in TABLES if t.role == "worklist")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan")
 
 
 def table(ref: str) -> Table:
@@ -477,3 +537,19 @@ def dropdown_lists(lang: str) -> dict[str, list[str]]:
                     if v not in vals:
                         vals.append(v)
     return {"tables": [t.sheet(lang) for t in inputs], "fields": fields, "coded_fields": coded, "values": vals}
+
+
+SCORECARD_DEFAULTS = (  # item, max score, critical, what to look for (the sample checklist; a team sets its own)
+    ("礼貌用语", "Courtesy", 10, False, "问候、致谢、称呼规范", "Greeting, thanks, forms of address"),
+    ("问题确认", "Problem confirmed", 20, False, "复述并确认客户诉求", "Restates and confirms the request"),
+    ("解决方案", "Solution", 30, False, "方案正确、完整、可执行", "Correct, complete, workable"),
+    ("记录完整", "Complete record", 20, False, "类别、处理记录填写完整", "Category and notes filled in"),
+    ("信息安全", "Data security", 20, True, "不泄露客户隐私(关键项:不合格则本次质检为0分)",
+     "No customer data disclosed (critical: a failure scores the inspection 0)"),
+)
+MONITOR_PLAN_DEFAULTS = (  # indicator key, target, frequency, method, note (zh, en)
+    ("first_response_sla_pct", 90, "daily", "system", "每日看板", "Daily dashboard"),
+    ("complaint_rate_pct", 5, "weekly", "system", "每周例会通报", "Weekly meeting"),
+    ("qa_score_pct", 85, "weekly", "ticket_audit", "每周抽查10%工单", "Audit 10% of tickets weekly"),
+    ("csat_pct", 85, "monthly", "survey", "月度满意度回访", "Monthly satisfaction survey"),
+)

@@ -33,6 +33,9 @@ CATEGORIES = {"物流延迟": 0.30, "商品质量": 0.20, "退换货流程": 0.1
               "账单疑问": 0.05, "安装预约": 0.04, "会员权益": 0.03}
 HOURS = np.array([1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1], dtype=float)
 FIX_DATE = "2026-08-15"
+REVIEWERS = ("周敏", "吴静")
+STRICT_REVIEWER = "郑强"  # calibration finds them: two points under the first reviewer on every scored item
+CALIBRATED = 120  # the first audited tickets get a second, independent score
 OUTAGE_WEEK = "2026-09-21"
 CHECKLIST = (("礼貌用语", 10, False), ("问题确认", 20, False), ("解决方案", 30, False), ("记录完整", 20, False),
              ("信息安全", 20, True))
@@ -147,13 +150,21 @@ def inspections(t: pd.DataFrame, seed: int = 9) -> pd.DataFrame:
             audited["ticket_id"], audited["department"], audited["agent"], audited["created_at"], methods,
             fail_critical)):
         at = when + pd.Timedelta(days=1, hours=2)
+        reviewer = REVIEWERS[k % 2]
+        scores = []
         for item, max_score, critical in CHECKLIST:
             if critical:
                 score = 0 if crit_fail else max_score
             else:
                 score = int(min(max_score, max(0, round(rng.normal(max_score * 0.88, max_score * 0.12)))))
+            scores.append(score)
             rows.append((f"QA{k + 1:06d}", at, method, dept, agent, tid, item, score, max_score, critical,
-                         "泄露客户手机号" if critical and crit_fail else None))
+                         "泄露客户手机号" if critical and crit_fail else None, reviewer))
+        if k < CALIBRATED and method == "ticket_audit":  # the same ticket scored again by a stricter reviewer
+            for (item, max_score, critical), score in zip(CHECKLIST, scores):
+                again = score if critical else max(0, score - 2)
+                rows.append((f"QA{k + 1:06d}-R", at + pd.Timedelta(hours=3), method, dept, agent, tid, item, again,
+                             max_score, critical, None, STRICT_REVIEWER))
     return pd.DataFrame(rows, columns=schema.INSPECTIONS.keys)
 
 

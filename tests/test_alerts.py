@@ -87,3 +87,37 @@ def test_the_sample_datas_shift_is_found_and_the_stable_indicator_raises_nothing
     assert all(w["from"] in ("达标", "预警") and w["to"] in ("预警", "未达标") for w in d["worsened"])
     r = runner.invoke(cli, ["alerts", str(book), "--rules", "1,9of9"])
     assert r.exit_code == 2
+
+
+def test_an_alert_becomes_a_problem_with_one_action(tmp_path, runner, cli):
+    from pyaddin.book import FileBook
+    from pyaddin.schema import PROBLEMS
+
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    assert runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "tickets.csv"), "--into", "tickets"]).exit_code == 0
+    r = runner.invoke(cli, ["problems", str(book), "--from-alerts"])
+    assert r.exit_code == 0, r.output
+    with FileBook(book) as b:
+        p = b.read(PROBLEMS).data
+    assert (p["source"] == "alert").all() and "首次响应SLA达成率%" in set(p["metric"])
+    assert p["description"].str.contains("超出控制限").all()
+    r = runner.invoke(cli, ["problems", str(book), "--from-alerts"])
+    assert r.exit_code == 0 and "没有新的预警" in r.output
+
+
+def test_the_alerts_sheet_holds_the_control_chart_table_signals_and_breaches(tmp_path, runner, cli):
+    from pyaddin.book import FileBook
+    from pyaddin.schema import BREACHES, CONTROL, SIGNALS
+
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    assert runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "tickets.csv"), "--into", "tickets"]).exit_code == 0
+    d = json.loads(runner.invoke(cli, ["alerts", str(book), "--json"]).output)
+    with FileBook(book) as b:
+        control, signals, late = b.read(CONTROL).data, b.read(SIGNALS).data, b.read(BREACHES).data
+    assert len(control) == 14 and control["fr_sla_ucl"].notna().all() and control["fr_min_centre"].nunique() == 1
+    assert len(signals) == len(d["signals"]) and len(late) == len(d["breaches"])
+    wb = __import__("openpyxl").load_workbook(book, keep_vba=True)
+    refs = [s.val.numRef.f for c in wb["异常预警"]._charts for s in c.series]
+    assert len(refs) == 8 and all(r.endswith(f"${4 + len(control)}") for r in refs)

@@ -103,3 +103,26 @@ def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:
         f"{get_column_letter(left + 1)}{top + 1}:{last}{LAST_ROW}",
         FormulaRule(formula=[f'${status}{top + 1}="{overdue}"'], fill=PatternFill("solid", bgColor="FFC7CE"),
                     font=Font(color="9C0006")))
+
+
+def control_charts(ws, table, top: int, left: int, lang: str) -> None:
+    """Two native control charts over the weekly table: first-response SLA (p-chart) and its median time (XmR),
+    each with its centre line and limits; the alerts action stretches them to the weeks it wrote."""
+    words = LANGS[lang].CONTROL
+    ws.cell(row=1, column=1, value=words["title"]).font = Font(bold=True, size=14, color="1F4E78")
+    keys = table.keys
+    col = {k: left + keys.index(k) + 1 for k in keys}
+    cats = Reference(ws, min_col=col["week"], min_row=top + 1, max_row=top + 1)
+    for n, (prefix, title) in enumerate((("fr_sla", words["p_chart"]), ("fr_min", words["xmr_chart"]))):
+        chart = LineChart()
+        chart.title, chart.height, chart.width = title, 8, 18
+        for key, colour, dash in ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
+                                  (f"{prefix}_lcl", "C00000", "dash"), (f"{prefix}_ucl", "C00000", "dash")):
+            chart.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
+            s = chart.series[-1]
+            s.graphicalProperties.line.solidFill = colour
+            if dash:
+                s.graphicalProperties.line.dashStyle = dash
+            s.smooth = False
+        chart.set_categories(cats)
+        ws.add_chart(chart, f"{get_column_letter(left + 1)}{top + 20 + n * 17}")

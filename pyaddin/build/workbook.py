@@ -6,6 +6,7 @@ with fixed timestamps and part order, so that building twice gives identical byt
 """
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -42,6 +43,7 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
     schema.PARETO.name: dashboard.pareto_chart,
     schema.PLAN.name: dashboard.overdue_rows,
+    schema.CONTROL.name: dashboard.control_charts,
 }
 BOOK_TABLES = schema.TABLES
 TEMPLATES = {  # the stand-alone templates of the design card: file stem → tables
@@ -68,6 +70,22 @@ def standards_rows(lang: str) -> list[list]:
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
                      None, zh if lang == "zh" else en])
+    return rows
+
+
+def scorecard_rows(lang: str) -> list[list]:
+    yes, no = BOOL_LABELS[lang]
+    return [[None, zh if lang == "zh" else en, score, yes if critical else no, gz if lang == "zh" else ge]
+            for zh, en, score, critical, gz, ge in schema.SCORECARD_DEFAULTS]
+
+
+def monitor_plan_rows(lang: str) -> list[list]:
+    rows = [[metric_name(m, lang), target, schema.FREQUENCY.label(freq, lang), None, None,
+             schema.MONITOR_METHOD.label(method, lang), None, None, None, nz if lang == "zh" else ne]
+            for m, target, freq, method, nz, ne in schema.MONITOR_PLAN_DEFAULTS]
+    holiday = "国庆前一周投诉量翻倍:专项监控,每日通报" if lang == "zh" else "Complaints double the week before the holiday: daily"
+    rows.append([metric_name("complaint_rate_pct", lang), 5, schema.FREQUENCY.label("daily", lang), None, None,
+                 schema.MONITOR_METHOD.label("system", lang), None, dt.date(2026, 9, 24), dt.date(2026, 9, 30), holiday])
     return rows
 
 
@@ -158,6 +176,7 @@ def add_config_sheet(wb: openpyxl.Workbook) -> None:
     ws.column_dimensions["B"].width = 60
 
 
+PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}
@@ -181,7 +200,7 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
     else:
         wb.remove(wb.active)
     for t in tables:
-        add_table_sheet(wb, t, lang, standards_rows(lang) if t.name == "tbl_standards" else None)
+        add_table_sheet(wb, t, lang, PREFILLED[t.name](lang) if t.name in PREFILLED else None)
     if any(f.choices for t in tables for f in t.fields):
         add_lists_sheet(wb, lang)
     if config_sheet:

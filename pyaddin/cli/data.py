@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..schema import IMPORTABLE
-from .options import book_argument, date_order_option, run_action
+from .options import book_argument, date_order_option, json_option, one_period, period_options, run_action
 
 
 @click.command()
@@ -95,3 +95,52 @@ def check(book: Path, date_order: str):
 
 
 COMMANDS = (new, import_, check)
+
+
+@click.command()
+@book_argument
+@click.option("--as-of", "as_of", metavar="DATE", help="The day to check (default: today).")
+@json_option
+def due(book: Path, as_of, as_json):
+    """List what the monitoring plan (监控计划) says is due or late, and the special monitoring periods
+    under way (such as the week before a holiday)."""
+    run_action("due", book, as_json=as_json, as_of=as_of)
+
+
+@click.command()
+@book_argument
+@click.option("--rate", type=click.FloatRange(0, 1), help="Share of the period's tickets (default: the Standards "
+                                                          "sheet's audit_sample_pct, 10 %).")
+@click.option("--min-per-agent", type=click.IntRange(0, 1000), help="At least this many per agent who has that many "
+                                                                   "(default 3).")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed draws the same sample.")
+@period_options
+@json_option
+def sample(book: Path, rate, min_per_agent, seed, period, quarter, date_from, date_to, as_json):
+    """Draw a reproducible ticket-audit sample, stratified by agent, and write it as the 抽样质检 sheet with
+    the scorecard's items for reviewers to score.
+
+    With --json prints {"period", "rate", "seed", "population", "sample", "by_agent"}.
+    """
+    one_period(period, quarter, date_from, date_to)
+    run_action("sample", book, as_json=as_json, rate=rate, min_per_agent=min_per_agent, seed=seed, period=period,
+               quarter=quarter, date_from=date_from, date_to=date_to)
+
+
+@click.command("record-audit")
+@book_argument
+def record_audit(book: Path):
+    """Record the reviewers' scores on the 抽样质检 sheet in 质检记录 (each ticket and reviewer once)."""
+    run_action("record_audit", book)
+
+
+@click.command()
+@book_argument
+@json_option
+def calibrate(book: Path, as_json):
+    """Compare reviewers who scored the same tickets: spread and agreement per item and reviewer, and who
+    scores consistently stricter or more leniently."""
+    run_action("calibrate", book, as_json=as_json)
+
+
+COMMANDS = COMMANDS + (due, sample, record_audit, calibrate)

@@ -11,17 +11,19 @@ from .options import as_of_option, book_argument, json_option, one_period, perio
 @click.command()
 @book_argument
 @click.option("--from-pareto", "from_pareto", is_flag=True, default=True,
-              help="Add the Pareto's vital few (at most 5) as problems (the default, and for now the only source).")
+              help="Add the Pareto's vital few (at most 5) as problems (the default).")
+@click.option("--from-alerts", "from_alerts", is_flag=True,
+              help="Add the indicators the weekly control charts flagged (see `alerts`) as problems instead.")
 @click.option("--by", default="category", show_default=True, help="The column the Pareto counts by.")
 @period_options
 @as_of_option
-def problems(book: Path, from_pareto, by, period, quarter, date_from, date_to, as_of):
+def problems(book: Path, from_pareto, from_alerts, by, period, quarter, date_from, date_to, as_of):
     """Add the vital few of the period's Pareto to the problem list (问题清单), with frequency, scope,
     affected metric and priority. A category already open as a problem is not added again; ids
     (P001, …) are never reused."""
     one_period(period, quarter, date_from, date_to)
-    run_action("problems", book, from_pareto=from_pareto, by=by, period=period, quarter=quarter,
-               date_from=date_from, date_to=date_to, as_of=as_of)
+    run_action("problems", book, from_pareto=not from_alerts, from_alerts=from_alerts, by=by, period=period,
+               quarter=quarter, date_from=date_from, date_to=date_to, as_of=as_of)
 
 
 @click.command()

@@ -30,6 +30,8 @@ class Group(click.Group):
             fail(exc)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the output went to a pipe that closed (| head): nothing to say
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 — the one place where any error becomes a message
             from ..excel import error_text, log_failure
 

@@ -26,6 +26,10 @@ ACTIONS = {
     "import_problems": ("Import problems", "Import an existing problem list (CSV/Excel)."),
     "import_rootcause": ("Import root causes", "Import existing root causes (CSV/Excel)."),
     "import_plan": ("Import plan", "Import an existing improvement plan (CSV/Excel)."),
+    "due": ("Plan reminders", "What the monitoring plan says is due or late today, and special periods under way."),
+    "sample": ("Sample", "Draw a reproducible 10% sample of tickets, at least 3 per agent, as a scoring sheet."),
+    "record_audit": ("Record audit", "Record the scores on the Audit sheet in Inspections."),
+    "calibrate": ("Calibrate", "Compare reviewers who scored the same tickets; flag the stricter and the more lenient."),
 }
 
 METRICS = {
@@ -169,6 +173,21 @@ MESSAGES = {
     "breach_line": "{department}: {n} open ticket(s) past their response or resolution target",
     "worse_line": "{indicator} ({group}) went from “{before}” to “{after}”",
     "alerts_done": "Early warning: {breaches} open ticket(s) past target, {signals} control-chart signal(s), {worse} indicator(s) worse.",
+    "due_line": "{indicator}: due {days} day(s) ago (owner: {owner})",
+    "special_line": "Special monitoring under way: {indicator}, {frequency}, until {until}. {note}",
+    "due_done": "Monitoring plan: {n} item(s) due or late, {special} special period(s) under way.",
+    "bad_rate": "The sample rate “{value}” must be between 0 and 1 (0.1 is 10%).",
+    "sample_done": "Drew {n} of {population} tickets: {rows} rows to score on “{sheet}”. Reviewers fill in scores and their names, then Record audit.",
+    "record_none": "No new scores on the Audit sheet.",
+    "record_done": "Recorded {n} inspection(s) ({rows} rows) in Inspections.",
+    "reviewer_stricter": "Reviewer {reviewer} scores consistently stricter (mean deviation {dev}%)",
+    "reviewer_lenient": "Reviewer {reviewer} scores consistently more leniently (mean deviation {dev}%)",
+    "item_spread": "{item}: mean spread {spread}%, full agreement {agree}%",
+    "calibrate_done": "Calibration: {tickets} ticket(s) scored by more than one reviewer, {reviewers} reviewer(s).",
+    "problem_from_alert": "{indicator} was {value} in the week of {week}, outside the limits [{lcl}, {ucl}] (alert)",
+    "scope_overall": "Overall",
+    "problems_none_alerts": "No new alert to add to the problem list (those already there are still open).",
+    "control_header": "As of {as_of}    Limits from the first 8 weeks; rule 1: beyond 3σ.",
 }
 
 GUIDE = [
@@ -241,3 +260,5 @@ TEMPLATES = {
 }
 
 APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample"}
+
+CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)"}

@@ -26,6 +26,10 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "import_problems": ("导入问题清单", "导入已有的问题清单(CSV/Excel)。"),
     "import_rootcause": ("导入根因分析", "导入已有的根因分析(CSV/Excel)。"),
     "import_plan": ("导入改进计划", "导入已有的改进计划(CSV/Excel)。"),
+    "due": ("计划提醒", "按监控计划列出今天到期或已逾期的监控事项,以及进行中的专项监控。"),
+    "sample": ("抽样", "按处理人分层随机抽取约10%的工单,每人至少3张,生成带检查项的评分表。"),
+    "record_audit": ("记入质检", "把“抽样质检”中已评分的结果记入“质检记录”。"),
+    "calibrate": ("质检校准", "同一工单由多位质检员评分时,比较评分差异,找出偏严或偏松的质检员。"),
 }
 
 METRICS = {
@@ -169,6 +173,21 @@ MESSAGES = {
     "breach_line": "{department}:{n}张未结工单已超过响应或解决时限",
     "worse_line": "{indicator}({group})由“{before}”变为“{after}”",
     "alerts_done": "预警检查:超时未结工单{breaches}张,控制图异常{signals}处,指标状态变差{worse}项。",
+    "due_line": "{indicator}:已到期{days}天(负责人:{owner})",
+    "special_line": "专项监控进行中:{indicator},{frequency},至{until}。{note}",
+    "due_done": "监控计划:到期或逾期{n}项,专项监控{special}项。",
+    "bad_rate": "抽样比例“{value}”须在0到1之间(如0.1表示10%)。",
+    "sample_done": "已从{population}张工单中抽取{n}张,生成{rows}行评分表,写入“{sheet}”。请质检员填写得分和质检员后点“记入质检”。",
+    "record_none": "“抽样质检”中没有新填写的得分。",
+    "record_done": "已把{n}份质检({rows}行)记入“质检记录”。",
+    "reviewer_stricter": "质检员{reviewer}评分一贯偏严(平均偏差{dev}%)",
+    "reviewer_lenient": "质检员{reviewer}评分一贯偏松(平均偏差{dev}%)",
+    "item_spread": "{item}:平均分差{spread}%,完全一致{agree}%",
+    "calibrate_done": "校准:{tickets}张工单被多位质检员评分,涉及质检员{reviewers}人。",
+    "problem_from_alert": "{indicator}在{week}当周为{value},超出控制限[{lcl}, {ucl}](预警)",
+    "scope_overall": "总体",
+    "problems_none_alerts": "没有新的预警可加入问题清单(已有的预警问题仍在处理中)。",
+    "control_header": "截止时点:{as_of}    控制限取自前8周数据;规则1:超出3σ。",
 }
 
 GUIDE = [
@@ -241,3 +260,5 @@ TEMPLATES = {
 }
 
 APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足"}
+
+CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)"}

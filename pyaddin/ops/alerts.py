@@ -36,10 +36,50 @@ def weekly(v, metric):
 
 
 @action("alerts", group="analysis", icon="ConditionalFormattingMenu",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name))
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name),
+        writes=(schema.CONTROL.name, schema.SIGNALS.name, schema.BREACHES.name))
 def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS) -> Outcome:
     """Breaches at ``as_of`` (default: the latest ticket's time), weekly control charts over all the data with
     limits from the first ``baseline_weeks`` weeks, and indicators whose status worsened month on month."""
+    import pandas as pd
+
+    data, late, charts = alert_data(ctx, book, as_of, rules, baseline_weeks, keep_charts=True)
+    found, worse = data["signals"], data["worsened"]
+    lang = current()
+    write_sheet(book, data, late, charts, lang)
+    details = [say("signal_line", indicator=metric_name(x["indicator"], lang), week=x["week"], value=f"{x['value']:.1f}",
+                   lcl=f"{x['lcl']:.1f}", ucl=f"{x['ucl']:.1f}", rule=x["rule"]) for x in found[:15]]
+    by_dept = late.groupby("department").size() if len(late) else pd.Series(dtype=int)
+    details += [say("breach_line", department=d, n=int(n)) for d, n in by_dept.items()]
+    details += [say("worse_line", indicator=metric_name(w["indicator"], lang), group=w["group"] or w["scope"],
+                    before=w["from"], after=w["to"]) for w in worse[:10]]
+    return Outcome("alerts_done", {"breaches": len(late), "signals": len(found), "worse": len(worse)},
+                   data=data, details=details, log_target=book.sheet_name(schema.CONTROL),
+                   log_detail=f"{len(found)} signals, {len(late)} breaches")
+
+
+def write_sheet(book, data, late, charts, lang: str) -> None:
+    """异常预警: the weekly first-response control charts' table, the signals, the overdue open tickets."""
+    import pandas as pd
+
+    p, x = charts.get("first_response_sla_pct"), charts.get("median_first_response_min")
+    weeks = (p if p is not None else x).index if (p is not None or x is not None) else []
+    control = pd.DataFrame({"week": list(weeks)})
+    for prefix, c in (("fr_sla", p), ("fr_min", x)):
+        for suffix, column in (("", "value"), ("_centre", "centre"), ("_lcl", "lcl"), ("_ucl", "ucl")):
+            control[prefix + suffix] = c[column].to_numpy() if c is not None else None
+    book.write(schema.CONTROL, control.reindex(columns=schema.CONTROL.keys))
+    signals = pd.DataFrame([{**sig, "indicator": metric_name(sig["indicator"], lang),
+                             "week": pd.Timestamp(sig["week"])} for sig in data["signals"]],
+                           columns=schema.SIGNALS.keys)
+    book.write(schema.SIGNALS, signals)
+    book.write(schema.BREACHES, late.reindex(columns=schema.BREACHES.keys))
+    book.set_cells(schema.CONTROL, {"A2": say("control_header", as_of=data["as_of"].replace("T", " "))})
+    book.fit_charts(schema.CONTROL)
+
+
+def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False):
+    """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts)."""
     import pandas as pd
 
     from ..core import alerts, kpi
@@ -56,7 +96,7 @@ def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASE
     whole = kpi.Period(t["created_at"].min().to_period("W-SUN").start_time,
                        t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)
-    found = []
+    found, charts = [], {}
     for metric in P_CHARTS + XMR_CHARTS:
         if metric in v.missing:
             continue
@@ -67,6 +107,7 @@ def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASE
             chart, kind = alerts.p_chart(a, b.reindex(weeks).fillna(0), baseline), "p"
         else:
             chart, kind = alerts.xmr(a, baseline), "xmr"
+        charts[metric] = chart
         for week, rule in alerts.signals(chart, rules):
             r = chart.loc[week]
             found.append({"indicator": metric, "chart": kind, "week": week.date().isoformat(),
@@ -83,12 +124,4 @@ def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASE
             "breaches": [{"ticket_id": r.ticket_id, "department": r.department, "kind": r.kind, "late_min": r.late_min}
                          for r in late.itertuples(index=False)],
             "signals": found, "worsened": worse}
-    lang = current()
-    details = [say("signal_line", indicator=metric_name(x["indicator"], lang), week=x["week"], value=f"{x['value']:.1f}",
-                   lcl=f"{x['lcl']:.1f}", ucl=f"{x['ucl']:.1f}", rule=x["rule"]) for x in found[:15]]
-    by_dept = late.groupby("department").size() if len(late) else pd.Series(dtype=int)
-    details += [say("breach_line", department=d, n=int(n)) for d, n in by_dept.items()]
-    details += [say("worse_line", indicator=metric_name(w["indicator"], lang), group=w["group"] or w["scope"],
-                    before=w["from"], after=w["to"]) for w in worse[:10]]
-    return Outcome("alerts_done", {"breaches": len(late), "signals": len(found), "worse": len(worse)},
-                   data=data, details=details)
+    return (data, late, charts) if keep_charts else (data, late)

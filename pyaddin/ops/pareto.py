@@ -102,14 +102,50 @@ def problem_rows(frame, tickets, std, today, lang: str):
     return rows
 
 
+def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
+    """Control-chart signals as problems: one per indicator that signalled, unless one is already open."""
+    from .alerts import alert_data
+
+    data, _ = alert_data(ctx, book)
+    open_ = existing[(existing["status"].fillna("open") != "closed") & (existing["source"] == "alert")]
+    taken = set(open_["metric"].dropna())
+    rows, seen = [], set()
+    for s in data["signals"]:
+        name = metric_name(s["indicator"], lang)
+        if name in taken or name in seen:
+            continue
+        seen.add(name)
+        weeks = sum(1 for x in data["signals"] if x["indicator"] == s["indicator"])
+        frequency = 4 if weeks >= 3 else 3 if weeks == 2 else 2
+        rows.append({"description": say("problem_from_alert", indicator=name, week=s["week"], value=f"{s['value']:.1f}",
+                                        lcl=f"{s['lcl']:.1f}", ucl=f"{s['ucl']:.1f}"),
+                     "source": "alert", "metric": name, "scope": say("scope_overall"), "frequency": frequency,
+                     "impact": 3, "priority": frequency * 3, "owner_department": None, "status": "open",
+                     "created_at": today, "category": None})
+    return rows
+
+
 @action("problems", group="improvement", icon="TableInsert",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
                schema.PROBLEMS.name),
         writes=(schema.PROBLEMS.name,))
 def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None, quarter=None, date_from=None,
-                 date_to=None, as_of=None) -> Outcome:
-    """Adds the vital few (at most five) to the problem list, never twice while one is still open."""
+                 date_to=None, as_of=None, from_alerts: bool = False) -> Outcome:
+    """Adds the vital few (at most five) to the problem list, never twice while one is still open; or, with
+    ``from_alerts``, the indicators the control charts flagged."""
     import pandas as pd
+
+    if from_alerts:
+        existing = book.read(schema.PROBLEMS).data
+        today = pd.Timestamp(ctx.now().date())
+        rows = alert_problems(ctx, book, existing, today, book.lang)
+        if not rows:
+            return Outcome("problems_none_alerts")
+        ids = new_ids(existing["problem_id"], len(rows))
+        new = pd.DataFrame([{"problem_id": i, **r} for i, r in zip(ids, rows)])
+        book.write(schema.PROBLEMS, pd.concat([existing, new], ignore_index=True) if len(existing) else new)
+        return Outcome("problems_added", {"n": len(new), "ids": "、".join(ids)},
+                       log_target=book.sheet_name(schema.PROBLEMS), log_detail="alerts: " + ", ".join(ids))
 
     frame, _, p, tickets, std = pareto_frame(book, by, None, period, quarter, date_from, date_to,
                                              as_of or ctx.as_of)
