@@ -438,17 +438,23 @@ CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", 
     F("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", width=11),
     F("fr_min_centre", "时长中心线", "Time centre", "number", width=9),
     F("fr_min_lcl", "时长下限", "Time LCL", "number", width=9), F("fr_min_ucl", "时长上限", "Time UCL", "number", width=9),
+    F("res_sla", "解决达成率%", "Resolution SLA %", "percent", width=10),
+    F("res_sla_centre", "解决中心线", "Res. centre", "percent", width=9),
+    F("res_sla_lcl", "解决下限", "Res. LCL", "percent", width=9), F("res_sla_ucl", "解决上限", "Res. UCL", "percent", width=9),
+    F("csat", "满意度%", "CSAT %", "percent", width=9),
+    F("csat_centre", "满意度中心线", "CSAT centre", "percent", width=9),
+    F("csat_lcl", "满意度下限", "CSAT LCL", "percent", width=9), F("csat_ucl", "满意度上限", "CSAT UCL", "percent", width=9),
 ), style="TableStyleLight9", top=4)
 SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
     F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),
     F("week", "周(起始日)", "Week of", "date", width=12), F("value", "值", "Value", "number", width=8),
     F("centre", "中心线", "Centre", "number", width=8), F("lcl", "下控制限", "LCL", "number", width=8),
     F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=7),
-), style="TableStyleLight10", place=("tbl_control", 4, 11))
+), style="TableStyleLight10", place=("tbl_control", 4, 19))
 BREACHES = Table("tbl_breaches", "breaches", "异常预警", "Alerts", "computed", (
     F("ticket_id", "工单编号", "Ticket ID", width=16), F("department", "责任部门", "Department", width=12),
     F("kind", "超时类型", "Kind", width=10), F("late_min", "超时(分钟)", "Late (min)", "number", width=10),
-), style="TableStyleLight11", place=("tbl_control", 4, 20))
+), style="TableStyleLight11", place=("tbl_control", 4, 28))
 
 AUDIT = Table("tbl_audit", "audit", "抽样质检", "Audit", "worklist", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, width=16),

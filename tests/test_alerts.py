@@ -120,4 +120,5 @@ def test_the_alerts_sheet_holds_the_control_chart_table_signals_and_breaches(tmp
     assert len(signals) == len(d["signals"]) and len(late) == len(d["breaches"])
     wb = __import__("openpyxl").load_workbook(book, keep_vba=True)
     refs = [s.val.numRef.f for c in wb["异常预警"]._charts for s in c.series]
-    assert len(refs) == 8 and all(r.endswith(f"${4 + len(control)}") for r in refs)
+    assert len(refs) == 16 and all(r.endswith(f"${4 + len(control)}") for r in refs)  # four charts, four lines each
+    assert control["csat"].isna().all() and control["res_sla_ucl"].notna().all()  # no surveys imported: CSAT empty

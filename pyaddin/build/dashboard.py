@@ -113,7 +113,8 @@ def control_charts(ws, table, top: int, left: int, lang: str) -> None:
     keys = table.keys
     col = {k: left + keys.index(k) + 1 for k in keys}
     cats = Reference(ws, min_col=col["week"], min_row=top + 1, max_row=top + 1)
-    for n, (prefix, title) in enumerate((("fr_sla", words["p_chart"]), ("fr_min", words["xmr_chart"]))):
+    for n, (prefix, title) in enumerate((("fr_sla", words["p_chart"]), ("fr_min", words["xmr_chart"]),
+                                         ("res_sla", words["res_chart"]), ("csat", words["csat_chart"]))):
         chart = LineChart()
         chart.title, chart.height, chart.width = title, 8, 18
         for key, colour, dash in ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
@@ -125,4 +126,4 @@ def control_charts(ws, table, top: int, left: int, lang: str) -> None:
                 s.graphicalProperties.line.dashStyle = dash
             s.smooth = False
         chart.set_categories(cats)
-        ws.add_chart(chart, f"{get_column_letter(left + 1)}{top + 20 + n * 17}")
+        ws.add_chart(chart, f"{get_column_letter(left + 1 + (n % 2) * 10)}{top + 20 + (n // 2) * 17}")

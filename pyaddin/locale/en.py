@@ -261,4 +261,4 @@ TEMPLATES = {
 
 APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample"}
 
-CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)"}
+CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)"}

@@ -261,4 +261,4 @@ TEMPLATES = {
 
 APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足"}
 
-CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)"}
+CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)", "res_chart": "解决SLA达成率%(p图)", "csat_chart": "满意度%(p图)"}

@@ -62,10 +62,12 @@ def write_sheet(book, data, late, charts, lang: str) -> None:
     """异常预警: the weekly first-response control charts' table, the signals, the overdue open tickets."""
     import pandas as pd
 
-    p, x = charts.get("first_response_sla_pct"), charts.get("median_first_response_min")
-    weeks = (p if p is not None else x).index if (p is not None or x is not None) else []
-    control = pd.DataFrame({"week": list(weeks)})
-    for prefix, c in (("fr_sla", p), ("fr_min", x)):
+    drawn = {"fr_sla": "first_response_sla_pct", "fr_min": "median_first_response_min", "res_sla": "resolution_sla_pct",
+             "csat": "csat_pct"}
+    weeks = sorted({w for m in drawn.values() if m in charts for w in charts[m].index})
+    control = pd.DataFrame({"week": weeks})
+    for prefix, metric in drawn.items():
+        c = charts[metric].reindex(weeks) if metric in charts else None
         for suffix, column in (("", "value"), ("_centre", "centre"), ("_lcl", "lcl"), ("_ucl", "ucl")):
             control[prefix + suffix] = c[column].to_numpy() if c is not None else None
     book.write(schema.CONTROL, control.reindex(columns=schema.CONTROL.keys))
