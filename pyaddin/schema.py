@@ -1,7 +1,8 @@
 """The one declaration of every QualityBook table (DOMAIN.md §2–3).
 
 The workbook build, the templates, the import readers and the validation all read
-this module; nothing else restates a header, a type, an enum or an alias.  Labels
+this module; nothing else restates a header, a type, an enum or an alias.  It is long because it is
+the one place where every table is declared: splitting it would scatter that declaration.  Labels
 live here (not in ``locale``) because a label *is* the column's identity in the
 user's workbook: the Chinese and English builds differ only by which label they show.
 """

@@ -58,6 +58,17 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     ws.add_chart(volume, f"{get_column_letter(left + 9)}{top + 27}")
 
 
+def lines(chart, ws, col: dict, top: int, specs) -> None:
+    """Add a line series per (column key, colour, dash) drawn from the table's column (titled by its header)."""
+    for key, colour, dash in specs:
+        chart.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
+        s = chart.series[-1]
+        s.graphicalProperties.line.solidFill = colour
+        if dash:
+            s.graphicalProperties.line.dashStyle = dash
+        s.smooth = False
+
+
 def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
     """Excel's own Pareto chart type cannot be written by openpyxl, so a combo: the counts as columns (the
     vital few in their own colour), the cumulative share and the 80 % line on a secondary 0–100 % axis."""
@@ -77,13 +88,7 @@ def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
         bars.series[-1].graphicalProperties = GraphicalProperties(solidFill=colour)
     bars.set_categories(cats)
     line = LineChart()
-    for key, colour, dash in (("cum_pct", "1F4E78", None), ("line_80", "FF0000", "dash")):
-        line.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
-        s = line.series[-1]
-        s.graphicalProperties.line.solidFill = colour
-        if dash:
-            s.graphicalProperties.line.dashStyle = dash
-        s.smooth = False
+    lines(line, ws, col, top, (("cum_pct", "1F4E78", None), ("line_80", "FF0000", "dash")))
     line.y_axis.axId = 200
     line.y_axis.title = "%"
     line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 100
@@ -117,13 +122,7 @@ def control_charts(ws, table, top: int, left: int, lang: str) -> None:
                                          ("res_sla", words["res_chart"]), ("csat", words["csat_chart"]))):
         chart = LineChart()
         chart.title, chart.height, chart.width = title, 8, 18
-        for key, colour, dash in ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
-                                  (f"{prefix}_lcl", "C00000", "dash"), (f"{prefix}_ucl", "C00000", "dash")):
-            chart.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=top + 1), titles_from_data=True)
-            s = chart.series[-1]
-            s.graphicalProperties.line.solidFill = colour
-            if dash:
-                s.graphicalProperties.line.dashStyle = dash
-            s.smooth = False
+        lines(chart, ws, col, top, ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
+                                    (f"{prefix}_lcl", "C00000", "dash"), (f"{prefix}_ucl", "C00000", "dash")))
         chart.set_categories(cats)
         ws.add_chart(chart, f"{get_column_letter(left + 1 + (n % 2) * 10)}{top + 20 + (n // 2) * 17}")
