@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import QBError
+from .locale import listing
 from .ooxml.tables import table_column_names
 from .schema import norm
 
@@ -169,9 +170,9 @@ def _read_workbook(path: Path, early=None, known: set[str] | None = None, sheet=
         elif str(sheet) in names:
             idx = names.index(str(sheet))
         else:
-            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets="、".join(names))
+            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets=listing(names))
         if not 0 <= idx < len(names):
-            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets="、".join(names))
+            raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets=listing(names))
         if early is not None and idx == 0:
             batch, generated = early
         else:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import values
-from .locale import current, text
+from .locale import current, listing, text
 from .schema import Table, norm
 
 
@@ -130,7 +130,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
-    found = "、".join(str(c) for c in raw.columns[:30])
+    found = listing(str(c) for c in raw.columns[:30])
     for f in table.fields:
         src = headers.get(f.key)
         if src is None:

@@ -214,7 +214,7 @@ def test_a_missing_column_is_one_line_in_the_users_language(book, runner, cli, t
     r = runner.invoke(cli, ["--lang", "en", "import", str(book), str(src), "--into", "tickets"])
     assert r.exit_code == 1
     lines = [x for x in r.output.splitlines() if "is missing" in x]
-    assert len(lines) == 3 and "“Created at”" in lines[1] and "Ref、When、Unit" in lines[1] and "row 1 of m.csv" in lines[1]
+    assert len(lines) == 3 and "“Created at”" in lines[1] and "Ref, When, Unit" in lines[1] and "row 1 of m.csv" in lines[1]
     assert "缺少" not in r.output  # one language
     with FileBook(book) as b:  # the unplaced headers wait in the mapping table for the user to pick their fields
         m = b.read(MAPPING).data

@@ -17,7 +17,7 @@ from .options import book_argument, date_order_option, json_option, one_period, 
 def new(path: Path, lang: str, force: bool):
     """Create a new QualityBook workbook (.xlsm) with every table, the ribbon and the VBA."""
     from ..build.workbook import build_book
-    from ..locale import say
+    from ..locale import follow_book, say
     from ..ooxml.package import ensure_writable
 
     if path.exists() and not force:
@@ -26,6 +26,7 @@ def new(path: Path, lang: str, force: bool):
     if path.exists():
         ensure_writable(path)
     build_book(path, lang)
+    follow_book(lang)
     click.echo(say("created", path=str(path)))
 
 

@@ -25,6 +25,11 @@ def current() -> str:
     return _chosen["override"] or (env if env in LANGS else None) or _chosen["book"] or "zh"
 
 
+def listing(items) -> str:
+    """Items joined as the person's language lists them (、 in Chinese, a comma in English)."""
+    return text("list_sep", current()).join(str(i) for i in items)
+
+
 def say(key: str, **kw) -> str:
     """A message for the person in front of it, in their language."""
     return text(key, current(), **kw)

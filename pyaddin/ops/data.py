@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
-from ..locale import current, say, text
+from ..locale import current, listing, say, text
 
 RECORD_LIMIT = 32_767  # a rejects row's whole-row text must fit one cell
 INPUTS = tuple(schema.table(k).name for k in schema.INPUT_TABLES)
@@ -269,8 +269,7 @@ def check(ctx, book) -> Outcome:
         vals = book.read(schema.VALUE_MAPPING) if book.has_table(schema.VALUE_MAPPING) else None
         issues += heads.issues + (vals.issues if vals else [])
         issues += mapping_issues(heads.data, vals.data if vals else None, heads.rows, vals.rows if vals else None)
-    summary = ", ".join(f"{p.table.sheet_zh}/{p.table.sheet_en} {len(p.data)}" for p in parsed.values()
-                        if p.table.role == "input")
+    summary = listing(f"{book.sheet_name(p.table)} {len(p.data)}" for p in parsed.values() if p.table.role == "input")
     if issues:
         return Outcome("check_failed", {"count": len(issues)}, 1, problem_lines(issues))
     return Outcome("check_ok", {"summary": summary})

@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import LANGS, current, metric_name, say
+from ..locale import LANGS, current, listing, metric_name, say
 from .kpi import read_inputs
 
 WORK = (schema.PROBLEMS.name, schema.ROOTCAUSE.name, schema.PLAN.name)
@@ -95,7 +95,7 @@ def check_plan(ctx, book, as_of=None) -> Outcome:
                        & ~problems["problem_id"].isin(pdca.verified_causes(causes))]
     details = [say("no_verified_cause", problem=p, status=schema.PROBLEM_STATUS.label(s, current()))
                for p, s in zip(ungated["problem_id"], ungated["status"])]
-    details += [say("smart_line", action=a["action_id"], missing="、".join(
+    details += [say("smart_line", action=a["action_id"], missing=listing(
         schema.PLAN.field(f).label(current()) for f in a["smart_missing"])) for a in actions if a["smart_missing"]]
     details += [say("overdue_line", action=a["action_id"], days=a["days_overdue"], department=a["department"] or "-")
                 for a in actions if a["overdue"]]
@@ -189,7 +189,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
                    after=_fmt(r["after"]), goal=_fmt(r["goal"]),
                    p="—" if r["p_value"] is None else f"{r['p_value']:.3g}",
                    verdict=say("verified_yes" if r["action_id"] in verified else "verified_no")) for r in results]
-    return Outcome("verify_done", {"n": len(results), "verified": len(verified), "closed": "、".join(closed) or "—"},
+    return Outcome("verify_done", {"n": len(results), "verified": len(verified), "closed": listing(closed) or "—"},
                    0, details, {"actions": results}, log_target=book.sheet_name(schema.PLAN),
                    log_detail=f"{len(verified)}/{len(results)} verified; closed {', '.join(closed) or '-'}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import current, metric_name, say
+from ..locale import current, listing, metric_name, say
 from .kpi import choose_period, read_inputs
 
 MAX_PROBLEMS = 5  # the seeds' TOP 3–5 into the problem list
@@ -53,7 +53,7 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
         "pareto_header", by=col, weight=weight or say("count_word"), start=pj["start"], end=pj["end"])})
     book.fit_charts(schema.PARETO)
     vital = frame[frame["vital_few"]]
-    return Outcome("pareto_done", {"n": len(vital), "names": "、".join(vital["category"].head(5)),
+    return Outcome("pareto_done", {"n": len(vital), "names": listing(vital["category"].head(5)),
                                    "pct": f"{vital['pct'].sum():.1f}"}, data=as_json(frame, col),
                    log_target=book.sheet_name(schema.PARETO), log_detail=f"{col} {pj['start']}..{pj['end']}")
 
@@ -95,7 +95,7 @@ def problem_rows(frame, tickets, std, today, lang: str):
         rows.append({
             "description": say("problem_from_pareto", category=r.category, pct=f"{r.pct:.1f}", count=int(r.count)),
             "source": "pareto", "metric": metric_name(worst, lang) if worst else None,
-            "scope": "、".join(f"{d} {100 * s:.0f}%" for d, s in depts.head(3).items()),
+            "scope": listing(f"{d} {100 * s:.0f}%" for d, s in depts.head(3).items()),
             "frequency": frequency, "impact": impact, "priority": frequency * impact,
             "owner_department": depts.index[0] if len(depts) else None, "status": "open",
             "created_at": today, "category": r.category})
@@ -144,7 +144,7 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
         ids = new_ids(existing["problem_id"], len(rows))
         new = pd.DataFrame([{"problem_id": i, **r} for i, r in zip(ids, rows)])
         book.write(schema.PROBLEMS, pd.concat([existing, new], ignore_index=True) if len(existing) else new)
-        return Outcome("problems_added", {"n": len(new), "ids": "、".join(ids)},
+        return Outcome("problems_added", {"n": len(new), "ids": listing(ids)},
                        log_target=book.sheet_name(schema.PROBLEMS), log_detail="alerts: " + ", ".join(ids))
 
     frame, _, p, tickets, std = pareto_frame(book, by, None, period, quarter, date_from, date_to,
@@ -161,5 +161,5 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
     new = pd.DataFrame([{"problem_id": i, **r} for i, r in zip(ids, candidates)])
     new["created_at"] = pd.to_datetime(new["created_at"])
     book.write(schema.PROBLEMS, pd.concat([existing, new], ignore_index=True) if len(existing) else new)
-    return Outcome("problems_added", {"n": len(new), "ids": "、".join(ids)}, data=new,
+    return Outcome("problems_added", {"n": len(new), "ids": listing(ids)}, data=new,
                    log_target=book.sheet_name(schema.PROBLEMS), log_detail=", ".join(ids))
