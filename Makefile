@@ -41,6 +41,8 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook verify $(DEMO) --json > out/verify.json
 	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 -o out/考核_2026Q3.xlsx
 	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 --json > out/appraisal_2026Q3.json
+	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o out/report_2026-09.xlsx
+	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o out/report_2026-09.html
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup

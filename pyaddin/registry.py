@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import alerts, appraisal, data, improve, kpi, monitoring, pareto, planned
+from .ops import alerts, appraisal, data, improve, kpi, monitoring, pareto, planned, report
 
-_MODULES = (data, monitoring, kpi, pareto, alerts, improve, appraisal, planned)
+_MODULES = (data, monitoring, kpi, pareto, alerts, improve, appraisal, report, planned)
 
 
 def _assemble() -> dict[str, Action]:

@@ -107,6 +107,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "plan": {"as_of": "2026-10-01"},
     "verify": {},
     "appraise": {"quarter": "2026Q3"},
+    "report": {"period": "2026-09"},
     "import_problems": {"path": None},  # a small list made in the test
 }
 

@@ -22,7 +22,7 @@ ACTIONS = {
     "distribute": ("Send to departments", "One workbook per department with its problems and actions (coming later)."),
     "collect": ("Collect back", "Merge returned department workbooks with a log of every change (coming later)."),
     "appraise": ("Quarterly appraisal", "Score, grade and rank teams and agents for the quarter by the rules on the Standards sheet."),
-    "report": ("Monitoring report", "Weekly, monthly and quarterly monitoring reports (coming later)."),
+    "report": ("Monitoring report", "Write this month's monitoring report (Excel and web page) beside the workbook."),
     "import_problems": ("Import problems", "Import an existing problem list (CSV/Excel)."),
     "import_rootcause": ("Import root causes", "Import existing root causes (CSV/Excel)."),
     "import_plan": ("Import plan", "Import an existing improvement plan (CSV/Excel)."),
@@ -188,6 +188,15 @@ MESSAGES = {
     "scope_overall": "Overall",
     "problems_none_alerts": "No new alert to add to the problem list (those already there are still open).",
     "control_header": "As of {as_of}    Limits from the first 8 weeks; rule 1: beyond 3σ.",
+    "report_overview": "This period: {tickets} tickets, {surveys} survey responses, {inspections} inspections.",
+    "rec_indicator": "{metric} is {value}, short of its target {target}; {dept} is lowest ({dept_value}): look for the causes there first.",
+    "rec_pareto_new": "“{category}” makes {pct}% of problems, first of the vital few ({n} categories), and is not on the problem list: open it as a problem and analyse its root causes.",
+    "rec_pareto_known": "“{category}” makes {pct}% of problems, first of the vital few, and is on the problem list: follow its improvement up.",
+    "rec_overdue": "Action {action} “{measure}” is past its deadline {deadline} ({dept}): chase it and agree a new date.",
+    "rec_forecast": "On the recent trend {metric} is expected at {value} next period, off its target {target}: act before it gets there.",
+    "rec_none": "Every indicator met its target; nothing needs special attention. Keep it up and write down what worked.",
+    "report_format": "The report file “{path}” must end in .xlsx or .html.",
+    "report_done": "Monitoring report for {start} to {end} written: {files}",
 }
 
 GUIDE = [
@@ -262,3 +271,5 @@ TEMPLATES = {
 APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample"}
 
 CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)"}
+
+REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Pareto of problem categories", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Praise", "bad": "Complaint", "overdue": "Overdue actions", "forecast": "Forecast for the next period", "forecast_method": "Method: a least-squares line through the last 12 weekly values, its mean over the next period's weeks; in brackets the 95% prediction interval (±2 standard errors).", "recommendations": "Recommendations", "unresolved": "unresolved"}

@@ -22,7 +22,7 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "distribute": ("下发部门", "为每个责任部门生成只含其问题和措施的工作簿(后续版本提供)。"),
     "collect": ("回收汇总", "把部门交回的工作簿合并进总表,逐项记录变更(后续版本提供)。"),
     "appraise": ("季度考核", "按考核规则计算团队和人员的季度得分、等级与部门内排名,写入“季度考核”。"),
-    "report": ("生成报告", "生成周/月/季度服务质量监控报告(后续版本提供)。"),
+    "report": ("生成报告", "生成本月服务质量监控报告(Excel与网页各一份,放在工作簿旁)。"),
     "import_problems": ("导入问题清单", "导入已有的问题清单(CSV/Excel)。"),
     "import_rootcause": ("导入根因分析", "导入已有的根因分析(CSV/Excel)。"),
     "import_plan": ("导入改进计划", "导入已有的改进计划(CSV/Excel)。"),
@@ -188,6 +188,15 @@ MESSAGES = {
     "scope_overall": "总体",
     "problems_none_alerts": "没有新的预警可加入问题清单(已有的预警问题仍在处理中)。",
     "control_header": "截止时点:{as_of}    控制限取自前8周数据;规则1:超出3σ。",
+    "report_overview": "本期工单{tickets}张,满意度问卷{surveys}份,质检{inspections}次。",
+    "rec_indicator": "{metric}为{value},未达到目标{target};{dept}最低({dept_value}),建议优先在该部门排查原因并改进。",
+    "rec_pareto_new": "“{category}”占问题的{pct}%,居关键少数({n}类)之首,尚未列入问题清单:建议立项并做根因分析。",
+    "rec_pareto_known": "“{category}”占问题的{pct}%,居关键少数之首,已在问题清单中:建议跟进改进进度。",
+    "rec_overdue": "措施{action}“{measure}”已过期限{deadline}({dept}):建议督办并确认新的完成时间。",
+    "rec_forecast": "按近期趋势,{metric}下期预计为{value},将偏离目标{target}:建议提前干预。",
+    "rec_none": "本期各项指标均达标,暂无需要特别处理的事项;建议保持并总结经验。",
+    "report_format": "报告文件“{path}”须以 .xlsx 或 .html 结尾。",
+    "report_done": "已生成{start}至{end}的监控报告:{files}",
 }
 
 GUIDE = [
@@ -262,3 +271,5 @@ TEMPLATES = {
 APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足"}
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)", "res_chart": "解决SLA达成率%(p图)", "csat_chart": "满意度%(p图)"}
+
+REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "好评", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做最小二乘直线拟合,预测下期各周的平均值;括号内为95%预测区间(±2个标准误)。", "recommendations": "改进建议", "unresolved": "未解决"}

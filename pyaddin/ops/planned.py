@@ -15,5 +15,3 @@ distribute = planned("distribute", group="departments", icon="FileSendAsAttachme
 collect = planned("collect", group="departments", icon="FileOpen",
                   reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name),
                   writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name))
-report = planned("report", group="reports", icon="FileSaveAsPdfOrXps",
-                 reads=(T.TICKETS.name, T.SURVEYS.name, T.INSPECTIONS.name, T.PROBLEMS.name, T.PLAN.name))

@@ -1,0 +1,49 @@
+"""The monitoring report (生成报告): .xlsx and/or one self-contained .html for the period."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import schema
+from ..action import Outcome, action
+from ..errors import QBError
+from ..locale import current
+from .kpi import choose_period, read_inputs
+
+
+@action("report", group="reports", icon="FileSaveAsPdfOrXps",
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
+               schema.PROBLEMS.name, schema.PLAN.name))
+def make_report(ctx, book, output=None, period=None, quarter=None) -> Outcome:
+    """Writes the report to ``output`` (.xlsx or .html); from the ribbon, both, beside the workbook."""
+    import pandas as pd
+
+    from ..core import kpi
+    from ..reports.content import report
+    from ..reports.writers import write_html, write_xlsx
+
+    frames, std = read_inputs(book)
+    p = choose_period(frames["tickets"]["created_at"], period, quarter)
+    months = 3 if quarter else 1
+    start = p.start - pd.DateOffset(months=months)
+    prev = kpi.period(start, p.start - pd.Timedelta(days=1))
+    problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
+    r = report(frames, std, p, prev, problems, plan)
+    if r["overview"]["tickets"] == 0:
+        raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])
+    lang = current()
+    if output is None:
+        where = getattr(book, "path", None) or Path(getattr(book.book, "fullname", "report"))
+        stem = Path(where).with_name(f"{Path(where).stem}_report_{r['period']['start'][:7]}")
+        targets = [stem.with_suffix(".xlsx"), stem.with_suffix(".html")]
+    else:
+        targets = [Path(output)]
+    written = []
+    for t in targets:
+        if t.suffix.lower() == ".html":
+            written.append(write_html(t, r, lang))
+        elif t.suffix.lower() == ".xlsx":
+            written.append(write_xlsx(t, r, lang))
+        else:
+            raise QBError("report_format", path=str(t))
+    return Outcome("report_done", {"start": r["period"]["start"], "end": r["period"]["end"],
+                                   "files": "; ".join(str(w) for w in written)})
