@@ -352,6 +352,7 @@ _METRIC_FIELDS = {f.key: f for f in (
     F("complaint_rate_pct", "投诉率%", "Complaint rate %", "percent", width=9),
     F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
     F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
+    F("nps", "NPS", "NPS", "percent", width=8),
 )}
 
 
@@ -373,6 +374,24 @@ KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI看板", "KPI", "compu
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
     *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
 ), style="TableStyleLight15", place=("tbl_kpi", 4, 16))
+
+# The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
+# period, the change) and two matrices coloured against the cards' targets (build/dashboard.matrix_colours), side by
+# side: a table placed below another would be pushed down as that one grows.
+KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "computed", (
+    F("name", "指标", "Indicator", width=14), F("value", "本期", "This period", "number", width=9),
+    F("target", "目标值", "Target", "number", width=8), F("band", "预警带", "Warning band", "number", width=8),
+    F("status", "状态", "Status", width=8), F("previous", "上期", "Previous", "number", width=9),
+    F("change", "变化", "Change", "number", width=8),
+), style="TableStyleMedium2", top=4)
+HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
+                 "qa_score_pct")  # core.kpi.HEADLINE, in the cards' row order: the matrices' colours rely on it
+KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
+    F("group", "渠道", "Channel", width=10), *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))
+KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "KPI overview", "computed", (
+    F("group", "责任部门", "Department", width=14), *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 17))
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
@@ -494,7 +513,8 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_BY_CHANNEL,
+                             KPI_BY_DEPARTMENT, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
                              CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

@@ -140,8 +140,9 @@ def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book
     with FileBook(book) as b:
         log_loc = b.locs["tbl_log"]
     allowed = {loc.sheet_part, log_loc.sheet_part, log_loc.table_part, "xl/charts/chart1.xml", "xl/charts/chart2.xml"}
-    allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part == loc.sheet_part}
-    assert changed <= allowed and loc.sheet_part in changed
+    overview = FileBook(book).locs["tbl_kpi_cards"].sheet_part  # the cards and matrices' own sheet
+    allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part in (loc.sheet_part, overview)}
+    assert changed <= allowed | {overview} and loc.sheet_part in changed and overview in changed
     assert b"$I$5:$I$9" in after["xl/charts/chart1.xml"]  # five weeks of September
 
 
@@ -193,3 +194,50 @@ def test_a_large_book_read_table_after_table_gives_the_same_result(book, runner,
 def test_kpi_on_a_missing_book_says_so(runner, cli, tmp_path):
     r = runner.invoke(cli, ["kpi", str(tmp_path / "nope.xlsm")])
     assert r.exit_code == 2 and "找不到文件" in r.output
+
+
+def test_overview_cards_set_this_period_against_target_and_the_previous_month(book, runner, cli, tmp_path):
+    """The cards equal the JSON of September and of August (the fixture's T5 and S4); an indicator with no August
+    data has a blank previous value and change, never 0; the matrices carry each group's values."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from pyaddin import schema
+    from pyaddin.locale import metric_name
+
+    load(runner, cli, book, tmp_path)
+    now, before = kpi_json(runner, cli, book), kpi_json(runner, cli, book, "--period", "2026-08")
+    assert runner.invoke(cli, ["kpi", str(book), "--period", "2026-09"]).exit_code == 0
+    with FileBook(book) as b:
+        cards = b.read(schema.KPI_CARDS).data.set_index("name")
+        by_dept = b.read(schema.KPI_BY_DEPARTMENT).data.set_index("group")
+        by_channel = b.read(schema.KPI_BY_CHANNEL).data.set_index("group")
+    assert list(cards.index) == [metric_name(m, "zh") for m in schema.HEADLINE_KEYS]
+    for m in schema.HEADLINE_KEYS:
+        card, value, old = cards.loc[metric_name(m, "zh")], now["overall"][m], before["overall"][m]
+        assert (pytest.approx(value) == card["value"]) if value is not None else card["value"] != card["value"]
+        assert (pytest.approx(old) == card["previous"]) if old is not None else card["previous"] != card["previous"]
+        if value is not None and old is not None:
+            assert card["change"] == pytest.approx(value - old)
+        else:
+            assert card["change"] != card["change"]  # NaN: blank in the sheet
+    assert any(before["overall"][m] is None and now["overall"][m] is not None for m in schema.HEADLINE_KEYS)
+    fr = cards.loc[metric_name("first_response_sla_pct", "zh")]
+    assert fr["target"] == 90 and fr["band"] == 5 and fr["status"] == "未达标"
+    assert set(by_dept.index) == {"A部", "B部"}
+    assert by_dept.loc["A部", "fcr_pct"] == pytest.approx(now["by_department"]["A部"]["fcr_pct"])
+    assert by_channel.loc["电话", "first_response_sla_pct"] == pytest.approx(
+        now["by_channel"]["phone"]["first_response_sla_pct"])
+
+    ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
+    card_row = {ws.cell(row=r, column=1).value: r for r in range(schema.KPI_CARDS.top + 1, schema.KPI_CARDS.top + 8)}
+    rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
+    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT):
+        _, top, left = table.place
+        for m in schema.HEADLINE_KEYS:
+            col = get_column_letter(left + table.keys.index(m) + 1)
+            formulas = next(f for rng, f in rules.items() if rng.startswith(f"{col}{top + 1}:"))
+            row = card_row[metric_name(m, "zh")]  # coloured against this indicator's own target and band
+            assert len(formulas) == 3 and all(f"$C${row}" in f for f in formulas)
+            assert all(f"$D${row}" in f for f in formulas[1:2])
+            assert (">=" if m != "complaint_rate_pct" else "<=") in formulas[0]

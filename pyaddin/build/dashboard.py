@@ -19,15 +19,50 @@ STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "m
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
 
-def status_header(ws, table, top: int, left: int, lang: str) -> None:
-    """The dashboard's title, and the status column coloured 达标 / 预警 / 未达标."""
-    ws.cell(row=1, column=1, value=LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
+def status_header(ws, table, top: int, left: int, lang: str, title: str | None = None) -> None:
+    """The sheet's title, and the status column coloured 达标 / 预警 / 未达标."""
+    ws.cell(row=1, column=1, value=title or LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
     status_col = get_column_letter(left + table.keys.index("status") + 1)
     for status, (bg, fg) in STATUS_FILLS.items():
         ws.conditional_formatting.add(
             f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
             CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
                        fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
+
+
+def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
+    """The overview's title and coloured status; printed on one A4 landscape page."""
+    status_header(ws, table, top, left, lang, LANGS[lang].OVERVIEW_TITLE)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
+    """Each indicator cell coloured against the target and band on its card row (the cards list the indicators
+    in ``schema.HEADLINE_KEYS`` order), so a changed target in 监控标准 recolours after the next calculation;
+    a blank (no data) stays uncoloured.  The direction is the default one of DOMAIN.md §4."""
+    from openpyxl.formatting.rule import FormulaRule
+
+    from .. import schema
+
+    cards = schema.KPI_CARDS
+    target_col = get_column_letter(cards.keys.index("target") + 1)
+    band_col = get_column_letter(cards.keys.index("band") + 1)
+    directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
+    for i, metric in enumerate(schema.HEADLINE_KEYS):
+        col = get_column_letter(left + table.keys.index(metric) + 1)
+        cell, row = f"{col}{top + 1}", cards.top + 1 + i
+        target, band = f"${target_col}${row}", f"${band_col}${row}"
+        ge = directions.get(metric, "ge") == "ge"
+        met = f"{cell}>={target}" if ge else f"{cell}<={target}"
+        warn = f"{cell}>={target}-{band}" if ge else f"{cell}<={target}+{band}"
+        for status, test in (("met", met), ("warning", warn), ("missed", "TRUE")):
+            bg, fg = STATUS_FILLS[status]
+            ws.conditional_formatting.add(
+                f"{col}{top + 1}:{col}{LAST_ROW}",
+                FormulaRule(formula=[f"AND(ISNUMBER({cell}),ISNUMBER({target}),{test})"],
+                            fill=PatternFill("solid", bgColor=bg), font=Font(color=fg), stopIfTrue=True))
 
 
 def heatmap_colours(ws, table, top: int, left: int, lang: str) -> None:

@@ -38,6 +38,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
 FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
+    schema.KPI_CARDS.name: dashboard.overview_cards,
+    schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
+    schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI.name: dashboard.status_header,
     schema.KPI_TREND.name: dashboard.trend_charts,
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,

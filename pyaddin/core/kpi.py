@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..schema import SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
@@ -91,6 +91,31 @@ def quarter_period(q: str, as_of=None) -> Period:
     year, n = int(q[:4]), int(q[-1])
     s = pd.Timestamp(year=year, month=3 * n - 2, day=1)
     return period(s, s + pd.offsets.QuarterEnd(0), as_of)
+
+
+def previous_period(p: Period) -> Period:
+    """The period to compare with: the months before when the period is whole calendar months (September →
+    August, Q3 → Q2), else as many days just before."""
+    if p.start.day == 1 and p.end.day == 1:
+        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month
+        return period(p.start - pd.DateOffset(months=months), p.start - pd.Timedelta(days=1))
+    return period(p.start - (p.end - p.start), p.start - pd.Timedelta(days=1))
+
+
+HEADLINE = HEADLINE_KEYS
+
+
+def headline(now: dict, before: dict, std: Standards) -> list[dict]:
+    """The main indicators as a manager reads them: value, target, status, the previous period and the change
+    (None wherever a side has no data, never 0)."""
+    rows = []
+    for m in HEADLINE:
+        value, old, target = now[m], before[m], std.targets.get(m)
+        rows.append({"metric": m, "value": value, "target": target[1] if target else None,
+                     "direction": target[0] if target else None, "band": target[2] if target else None,
+                     "status": status(value, target), "previous": old,
+                     "change": None if value is None or old is None else value - old})
+    return rows
 
 
 def last_month_with_tickets(created: pd.Series, as_of=None) -> Period | None:

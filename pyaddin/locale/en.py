@@ -12,7 +12,7 @@ ACTIONS = {
     "import_surveys": ("Import surveys", "Pick a survey export, validate it and import it into Surveys."),
     "import_inspections": ("Import inspections", "Pick an inspection file (one row per checklist item) and import it."),
     "check": ("Check data", "Check every ticket, survey, inspection, problem, root-cause and plan cell and list what cannot be read."),
-    "kpi": ("Compute KPIs", "Compute every KPI for the last month with tickets against targets, by channel, department and agent."),
+    "kpi": ("Compute KPIs", "Compute every KPI for the last month with tickets against targets, by channel, department and agent: the KPI overview (cards, matrices) and the KPI sheet."),
     "pareto": ("Pareto", "Count problem categories, find the vital few that make 80%, and draw the Pareto chart."),
     "alerts": ("Early warning", "Open tickets past target, weekly control-chart signals (p, XmR) and indicators that got worse."),
     "problems": ("Add to problems", "Add the Pareto's vital few (up to 5) to the problem list, never twice while open."),
@@ -89,7 +89,7 @@ MESSAGES = {
     "choose_file": "Choose the file to import",
     "bad_period": "Cannot read the period “{value}”: {reason}. Use a form like 2026-09, 2026Q3 or 2026-09-01.",
     "kpi_refused": "{count} value(s) in the data cannot be read; no KPI was computed and the workbook is unchanged. Run Check data and fix them first.",
-    "kpi_done": "KPIs for {start} to {end}: {tickets} tickets, first-response SLA {fr}%, CSAT {csat}%, QA score {qa}%. Written to the KPI sheet.",
+    "kpi_done": "KPIs for {start} to {end}: {tickets} tickets, first-response SLA {fr}%, CSAT {csat}%, QA score {qa}%. Written to the KPI overview and KPI sheets.",
     "not_qualitybook": "“{path}” is not a QualityBook workbook (it has no Tickets table). Check the order of the arguments: qualitybook import BOOK.xlsm EXPORT.csv --into tickets.",
     "book_busy": "The workbook “{path}” is being written by {who}; it was still busy after waiting, and nothing was changed. Try again in a moment, or ask them.",
     "book_changed": "The workbook “{path}” was saved by someone else after this run read it; to keep their changes, nothing was written. Run it again.",
@@ -214,6 +214,7 @@ GUIDE = [
     ("Python setup", "Buttons call Python through xlwings: qualitybook.exe beside the workbook is used when present; otherwise set Interpreter_Win on the xlwings.conf sheet."),
 ]
 
+OVERVIEW_TITLE = "Service quality KPI overview"
 DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",

@@ -12,7 +12,7 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "import_surveys": ("导入满意度", "选择满意度调查导出文件,校验后导入“满意度调查”表。"),
     "import_inspections": ("导入质检", "选择质检记录文件(每行一个检查项),校验后导入“质检记录”表。"),
     "check": ("校验数据", "逐格检查已粘贴的工单、满意度、质检数据和问题/根因/计划表,列出无法识别或不合规的单元格。"),
-    "kpi": ("计算KPI", "按监控标准计算最近一个有工单的月份的全部KPI,按渠道、部门、处理人分解,写入“KPI看板”。"),
+    "kpi": ("计算KPI", "按监控标准计算最近一个有工单的月份的全部KPI,按渠道、部门、处理人分解,写入“KPI总览”(指标卡与矩阵)和“KPI看板”。"),
     "pareto": ("帕累托分析", "统计问题类别,找出累计占比80%的关键少数,画出帕累托图。"),
     "alerts": ("预警检查", "列出超时未结工单,用周控制图(p图、XmR图)找出异常,并列出状态变差的指标。"),
     "problems": ("加入问题清单", "把帕累托关键少数(最多5类)加入问题清单,已在处理的不重复添加。"),
@@ -89,7 +89,7 @@ MESSAGES = {
     "choose_file": "请选择要导入的文件",
     "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3 或 2026-09-01 这样的格式。",
     "kpi_refused": "数据中有{count}处无法识别的值,KPI未计算,工作簿保持原样。请先运行“校验数据”并修正。",
-    "kpi_done": "已计算{start}至{end}的KPI:工单{tickets}件,首响达成率{fr}%,满意度{csat}%,质检得分{qa}%。结果已写入“KPI看板”。",
+    "kpi_done": "已计算{start}至{end}的KPI:工单{tickets}件,首响达成率{fr}%,满意度{csat}%,质检得分{qa}%。结果已写入“KPI总览”和“KPI看板”。",
     "not_qualitybook": "“{path}”不是 QualityBook 工作簿(其中没有“工单数据”表)。请检查参数顺序:qualitybook import 工作簿.xlsm 导出文件.csv --into tickets。",
     "book_busy": "工作簿“{path}”正由 {who} 写入,等待后仍未释放,本次未做任何修改。请稍后再试,或联系对方。",
     "book_changed": "工作簿“{path}”在本次读取之后已被其他人或程序保存,为避免覆盖对方的修改,本次结果未写入。请重新运行。",
@@ -214,6 +214,7 @@ GUIDE = [
     ("Python 设置", "按钮通过 xlwings 调用 Python。若工作簿旁有 qualitybook.exe(打包程序),直接使用它;否则在“xlwings.conf”表的 Interpreter_Win 填写Python路径。"),
 ]
 
+OVERVIEW_TITLE = "服务质量KPI总览"
 DASHBOARD_TITLE = "服务质量KPI看板"
 DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",

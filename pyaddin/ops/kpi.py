@@ -80,6 +80,29 @@ def kpi_rows(result: dict, std, lang: str):
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
+def overview_rows(now: dict, before: dict, std, lang: str):
+    """The cards (one row per headline indicator) and the channel and department matrices."""
+    import pandas as pd
+
+    from ..core import kpi
+    from ..locale import LANGS, metric_name
+
+    status_words = LANGS[lang].STATUS
+
+    def shown(r):  # a status word; 无数据 when the indicator has no value, blank when it has no target
+        return status_words[r["status"]] if r["status"] else (status_words["no_data"] if r["value"] is None else None)
+
+    cards = pd.DataFrame([{**r, "name": metric_name(r["metric"], lang), "status": shown(r)}
+                          for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
+
+    def matrix(groups: dict, table, label=lambda g: g):
+        return pd.DataFrame([{"group": label(g), **{m: v[m] for m in kpi.HEADLINE}} for g, v in groups.items()],
+                            columns=table.keys)
+
+    return (cards, matrix(now["by_channel"], schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
+            matrix(now["by_department"], schema.KPI_BY_DEPARTMENT))
+
+
 def heatmap_rows(vol, sla):
     import pandas as pd
 
@@ -92,7 +115,8 @@ def heatmap_rows(vol, sla):
 
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
-        writes=(schema.KPI.name, schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
+        writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
+                schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     from ..core import kpi
     from ..locale import LANGS
@@ -104,14 +128,21 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = kpi.result(v)
+    before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
+                                 kpi.previous_period(p)))
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
+    for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
+                           overview_rows(result, before, std, book.lang)):
+        book.write(table, rows)
     pj = result["period"]
-    book.set_cells(schema.KPI, {"A2": LANGS[book.lang].DASHBOARD["header"].format(
-        start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))})
+    header = LANGS[book.lang].DASHBOARD["header"].format(
+        start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))
+    book.set_cells(schema.KPI, {"A2": header})
+    book.set_cells(schema.KPI_CARDS, {"A2": header})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],

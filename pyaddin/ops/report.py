@@ -15,17 +15,13 @@ from .kpi import choose_period, read_inputs
                schema.PROBLEMS.name, schema.PLAN.name))
 def make_report(ctx, book, output=None, period=None, quarter=None) -> Outcome:
     """Writes the report to ``output`` (.xlsx or .html); from the ribbon, both, beside the workbook."""
-    import pandas as pd
-
     from ..core import kpi
     from ..reports.content import report
     from ..reports.writers import write_html, write_xlsx
 
     frames, std = read_inputs(book)
     p = choose_period(frames["tickets"]["created_at"], period, quarter)
-    months = 3 if quarter else 1
-    start = p.start - pd.DateOffset(months=months)
-    prev = kpi.period(start, p.start - pd.Timedelta(days=1))
+    prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
     r = report(frames, std, p, prev, problems, plan)
     if r["overview"]["tickets"] == 0:

@@ -15,8 +15,7 @@ import pandas as pd
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
 
-MAIN = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
-        "qa_score_pct")
+MAIN = kpi.HEADLINE
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
 FORECAST_WEEKS = 12
 
@@ -45,12 +44,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
     v = kpi.view(t, s, i, std, p)
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev))
-    rows = []
-    for m in MAIN:
-        value, old, target = now["overall"][m], before["overall"][m], std.targets.get(m)
-        rows.append({"metric": m, "value": value, "target": target[1] if target else None,
-                     "direction": target[0] if target else None, "status": kpi.status(value, target),
-                     "previous": old, "change": None if value is None or old is None else value - old})
+    rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
     for m in MAIN:
         target = std.targets.get(m)
