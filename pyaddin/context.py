@@ -1,7 +1,7 @@
 """What an action may ask of the world around it, whoever started it.
 
 An action never asks "am I in Excel?": it asks its context for the time (``as_of``), the
-user, progress, a file or a folder, a yes/no answer, another workbook.  The command line
+user, progress, a file or a folder, a yes/no answer, another workbook, a PDF printed by Excel.  The command line
 and the ribbon each build a context; tests build one with fixed answers.
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Context:
     ask_folder: Callable[[str], str | None] = _nobody
     confirm: Callable[[str], bool] = lambda question: False  # noqa: E731  (headless: nobody to say yes)
     clock: Callable[[], dt.datetime] = dt.datetime.now
+    export_pdf: Callable[[Path], Path | None] = _nobody  # a written .xlsx → its PDF printed by Excel; None headless
 
     def now(self) -> dt.datetime:
         """Wall-clock time for log rows, without microseconds (Excel shows seconds)."""

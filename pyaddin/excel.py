@@ -61,7 +61,19 @@ def excel_context(app):
     def confirm(question):
         return app.alert(question, title="QualityBook", buttons="yes_no") == "yes"
 
-    return Context(surface="excel", ask_file=ask_file, ask_folder=ask_folder, confirm=confirm)
+    def export_pdf(xlsx):
+        """Excel prints the report as it prints any workbook (page setup, headers and footers of the sheet);
+        xlwings' open-source ``Book.to_pdf`` (ExportAsFixedFormat)."""
+        pdf = Path(xlsx).with_suffix(".pdf")
+        other = app.books.open(str(xlsx))
+        try:
+            other.to_pdf(str(pdf))
+        finally:
+            other.close()
+        return pdf
+
+    return Context(surface="excel", ask_file=ask_file, ask_folder=ask_folder, confirm=confirm,
+                   export_pdf=export_pdf)
 
 
 def run_in_book(name: str, book, ctx, alert) -> int:

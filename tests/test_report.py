@@ -86,6 +86,36 @@ def test_the_ribbon_writes_both_beside_the_workbook(demo, tmp_path):
     assert {p.suffix for p in tmp_path.glob("b_report_*")} == {".xlsx", ".html"}
 
 
+def test_in_excel_the_button_also_prints_the_report_to_pdf(demo, tmp_path):
+    """Through Excel's own printing (xlwings' Book.to_pdf on the report opened in the same Excel), closed after."""
+    from pyaddin.excel import excel_context, run_in_book
+    from pyaddin.xlbook import XlBook
+    from xlstandin import Book
+
+    book = tmp_path / "b.xlsm"
+    shutil.copy(demo, book)
+    xl, shown = Book.from_file(book), []
+    assert run_in_book("report", XlBook(xl), excel_context(xl.app), lambda m, t: shown.append(m)) == 0
+    pdf = next(tmp_path.glob("b_report_*.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF") and str(pdf) in shown[-1]
+    (printed,) = xl.app.books.opened
+    assert printed.fullname.endswith(".xlsx") and printed.closed
+
+
+def test_when_excel_cannot_print_the_two_files_stand_and_the_message_says_so(demo, tmp_path):
+    from pyaddin.excel import excel_context, run_in_book
+    from pyaddin.xlbook import XlBook
+    from xlstandin import Book
+
+    book = tmp_path / "b.xlsm"
+    shutil.copy(demo, book)
+    xl, shown = Book.from_file(book), []
+    xl.app.pdf_fails = "没有安装打印机"
+    assert run_in_book("report", XlBook(xl), excel_context(xl.app), lambda m, t: shown.append(m)) == 0
+    assert {p.suffix for p in tmp_path.glob("b_report_*")} == {".xlsx", ".html"}
+    assert "PDF未能由Excel导出(没有安装打印机)" in shown[-1] and "导出 › PDF" in shown[-1]
+
+
 def test_the_forecast_is_a_line_with_an_interval():
     import pandas as pd
 

@@ -180,11 +180,26 @@ class _Api:
         return self.opened.pop(0) if self.opened else False
 
 
+class Books:
+    """``app.books``: other workbooks opened in the same Excel (the report printed to PDF)."""
+
+    def __init__(self, app):
+        self.app, self.opened = app, []
+
+    def open(self, fullname):
+        book = Book.from_file(fullname)
+        book.app = self.app
+        self.opened.append(book)
+        return book
+
+
 class App:
     def __init__(self):
         self.alerts: list[tuple[str, str]] = []
         self.answers: list[str] = []  # what the user clicks in yes/no boxes, in order
         self.api = _Api()
+        self.books = Books(self)
+        self.pdf_fails: str | None = None  # Excel's error when it cannot print (no printer driver)
 
     def alert(self, prompt, title=None, buttons="ok", **_):
         self.alerts.append((title, prompt))
@@ -204,6 +219,23 @@ class Book:
 
     def sheet(self, name) -> Sheet:
         return next(s for s in self.sheets if s.name == name)
+
+    def to_pdf(self, path, include=None, **_):
+        """Excel prints the saved workbook with its page setup; here LibreOffice prints the same file."""
+        import shutil
+        import subprocess
+        import tempfile
+
+        if self.app.pdf_fails:
+            raise RuntimeError(self.app.pdf_fails)
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run(["soffice", f"-env:UserInstallation=file://{d}/profile", "--headless", "--convert-to",
+                            "pdf", "--outdir", d, self.fullname], check=True, capture_output=True, timeout=180)
+            shutil.move(str(Path(d) / (Path(self.fullname).stem + ".pdf")), path)
+        return path
+
+    def close(self):
+        self.closed = True
 
     @classmethod
     def from_file(cls, path) -> Book:

@@ -196,6 +196,7 @@ MESSAGES = {
     "rec_forecast": "On the recent trend {metric} is expected at {value} next period, off its target {target}: act before it gets there.",
     "rec_none": "Every indicator met its target; nothing needs special attention. Keep it up and write down what worked.",
     "report_format": "The report file “{path}” must end in .xlsx or .html.",
+    "report_no_pdf": "no PDF: Excel could not export it ({reason}); use File › Export › PDF in the report .xlsx",
     "report_done": "Monitoring report for {start} to {end} written: {files}",
 }
 

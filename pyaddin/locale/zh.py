@@ -196,6 +196,7 @@ MESSAGES = {
     "rec_forecast": "按近期趋势,{metric}下期预计为{value},将偏离目标{target}:建议提前干预。",
     "rec_none": "本期各项指标均达标,暂无需要特别处理的事项;建议保持并总结经验。",
     "report_format": "报告文件“{path}”须以 .xlsx 或 .html 结尾。",
+    "report_no_pdf": "PDF未能由Excel导出({reason}),可在报告.xlsx中用“文件 › 导出 › PDF”",
     "report_done": "已生成{start}至{end}的监控报告:{files}",
 }
 

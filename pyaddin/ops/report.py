@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import current
+from ..locale import current, say
 from .kpi import choose_period, read_inputs
 
 
@@ -39,7 +39,22 @@ def make_report(ctx, book, output=None, period=None, quarter=None) -> Outcome:
             written.append(write_html(t, r, lang))
         elif t.suffix.lower() == ".xlsx":
             written.append(write_xlsx(t, r, lang))
+            if output is None:  # the ribbon: Excel also prints it to PDF
+                written.extend(_pdf(ctx, written[-1]))
         else:
             raise QBError("report_format", path=str(t))
     return Outcome("report_done", {"start": r["period"]["start"], "end": r["period"]["end"],
                                    "files": "; ".join(str(w) for w in written)})
+
+
+def _pdf(ctx, xlsx):
+    """The PDF beside the .xlsx when Excel can print it; if it cannot (no printer driver, a locked file) the
+    .xlsx and .html stand and the message says so."""
+    import logging
+
+    try:
+        pdf = ctx.export_pdf(xlsx)
+    except Exception as exc:  # Excel's own failure must not hide the two files already written
+        logging.getLogger("qualitybook").warning("PDF export failed: %s", exc)
+        return [say("report_no_pdf", reason=str(exc))]
+    return [pdf] if pdf else []
