@@ -364,26 +364,28 @@ def metric_fields(*keys: str) -> tuple[Field, ...]:
 _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三", "Wed"), ("thu", "周四", "Thu"),
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
 WEEKDAY_KEYS = tuple(k for k, _, _ in _WEEKDAYS)  # Monday first, as pandas' day_of_week counts
-KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI看板", "KPI", "computed", (
+KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "computed", (
     F("week", "周(起始日)", "Week of", "date", width=12),
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
-), style="TableStyleLight9", place=("tbl_kpi", 4, 8))
-KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI看板", "KPI", "computed", (
+), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
+KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
     *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
-), style="TableStyleLight15", place=("tbl_kpi", 4, 16))
+), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 8))
 
 # The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
-# period, the change) and two matrices coloured against the cards' targets (build/dashboard.matrix_colours), side by
-# side: a table placed below another would be pushed down as that one grows.
+# period, the change), two matrices coloured against the cards' targets (build/dashboard.matrix_colours), and below
+# them the weekly trend with its charts and the hour × weekday heat map.  A table placed below another is pushed
+# down as that one grows, so the cards (7 indicators) and the channel matrix (every channel) have a fixed size,
+# prefilled when the workbook is built, and the department matrix, whose length varies, stands alone on the right.
 KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "computed", (
-    F("name", "指标", "Indicator", width=14), F("value", "本期", "This period", "number", width=9),
-    F("target", "目标值", "Target", "number", width=8), F("band", "预警带", "Warning band", "number", width=8),
-    F("status", "状态", "Status", width=8), F("previous", "上期", "Previous", "number", width=9),
-    F("change", "变化", "Change", "number", width=8),
-), style="TableStyleMedium2", top=4)
+    F("name", "指标", "Indicator", width=14), F("value", "本期", "This period", "percent", width=9),
+    F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
+    F("previous", "上期", "Previous", "percent", width=9), F("change", "变化", "Change", "percent", width=8),
+    F("status", "状态", "Status", width=8),
+), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
                  "qa_score_pct")  # core.kpi.HEADLINE, in the cards' row order: the matrices' colours rely on it
 KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
@@ -391,7 +393,7 @@ KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overv
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))
 KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "KPI overview", "computed", (
     F("group", "责任部门", "Department", width=14), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 17))
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 25))
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
@@ -513,8 +515,8 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_BY_CHANNEL,
-                             KPI_BY_DEPARTMENT, KPI, KPI_TREND, KPI_HEATMAP, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
                              CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

@@ -143,7 +143,7 @@ def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book
     overview = FileBook(book).locs["tbl_kpi_cards"].sheet_part  # the cards and matrices' own sheet
     allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part in (loc.sheet_part, overview)}
     assert changed <= allowed | {overview} and loc.sheet_part in changed and overview in changed
-    assert b"$I$5:$I$9" in after["xl/charts/chart1.xml"]  # five weeks of September
+    assert b"$A$17:$A$21" in after["xl/charts/chart1.xml"]  # five weeks of September, on the overview
 
 
 def test_heat_map_shows_the_night_shift(tmp_path, runner, cli):
@@ -231,7 +231,7 @@ def test_overview_cards_set_this_period_against_target_and_the_previous_month(bo
 
     ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
     card_row = {ws.cell(row=r, column=1).value: r for r in range(schema.KPI_CARDS.top + 1, schema.KPI_CARDS.top + 8)}
-    rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
+    rules = {str(cf.sqref): [r.formula[0] for r in cf.rules if r.formula] for cf in ws.conditional_formatting}
     for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT):
         _, top, left = table.place
         for m in schema.HEADLINE_KEYS:
@@ -241,3 +241,24 @@ def test_overview_cards_set_this_period_against_target_and_the_previous_month(bo
             assert len(formulas) == 3 and all(f"$C${row}" in f for f in formulas)
             assert all(f"$D${row}" in f for f in formulas[1:2])
             assert (">=" if m != "complaint_rate_pct" else "<=") in formulas[0]
+
+
+def test_overview_layout_holds_whatever_the_period(book, runner, cli, tmp_path):
+    """Tables below the cards and the channel matrix stay where they are built (nothing pushes them down), after
+    a quarter (14 weeks) and then a month; the channel matrix lists every channel, blank where none."""
+    import openpyxl
+
+    from pyaddin import schema
+
+    load(runner, cli, book, tmp_path)
+    for args in (["--quarter", "2026Q3"], ["--period", "2026-09"]):
+        assert runner.invoke(cli, ["kpi", str(book), *args]).exit_code == 0
+        ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
+        refs = dict(ws.tables.items())
+        assert refs["tbl_kpi_cards"] == "A4:G11" and refs["tbl_kpi_channel"] == f"I4:P{4 + len(schema.CHANNEL.keys())}"
+        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "I16:W40"
+        assert ws["A16"].value == "周(起始日)" and ws["I16"].value == "时段"
+    with FileBook(book) as b:
+        channels = b.read(schema.KPI_BY_CHANNEL).data
+    assert list(channels["group"]) == schema.CHANNEL.labels("zh")
+    assert channels.set_index("group").loc["门店"].drop("group", errors="ignore").isna().all()  # no store tickets

@@ -179,7 +179,17 @@ def add_config_sheet(wb: openpyxl.Workbook) -> None:
     ws.column_dimensions["B"].width = 60
 
 
-PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows}
+def card_rows(lang: str) -> list[list]:
+    """The overview's fixed rows (see schema.KPI_CARDS): the tables below them must not be pushed down."""
+    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_CARDS.fields) - 1) for m in schema.HEADLINE_KEYS]
+
+
+def channel_rows(lang: str) -> list[list]:
+    return [[label] + [None] * len(schema.HEADLINE_KEYS) for label in schema.CHANNEL.labels(lang)]
+
+
+PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
+             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}

@@ -349,7 +349,7 @@ def weekly_trend(v: View) -> pd.DataFrame:
     tf = _ticket_frame(flags, week_t)
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
-    out = pd.concat([tf, sf], axis=1).reindex(weeks)  # every week of the period, empty ones too
+    out = pd.concat([tf, sf], axis=1, sort=True).reindex(weeks)  # every week of the period, empty ones too
     for m in v.missing & set(out.columns):
         out[m] = np.nan
     out["tickets"] = out["tickets"].fillna(0)

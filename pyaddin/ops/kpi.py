@@ -99,7 +99,9 @@ def overview_rows(now: dict, before: dict, std, lang: str):
         return pd.DataFrame([{"group": label(g), **{m: v[m] for m in kpi.HEADLINE}} for g, v in groups.items()],
                             columns=table.keys)
 
-    return (cards, matrix(now["by_channel"], schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
+    # every channel, in the list's order, blank where it had no tickets: the matrix keeps its size (schema.KPI_CARDS)
+    channels = {k: now["by_channel"].get(k, dict.fromkeys(kpi.HEADLINE)) for k in schema.CHANNEL.keys()}
+    return (cards, matrix(channels, schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
             matrix(now["by_department"], schema.KPI_BY_DEPARTMENT))
 
 
