@@ -303,11 +303,12 @@ def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame
                 ticket_flags(t, std, p.as_of), std, p, missing)
 
 
-def result(v: View) -> dict:
+def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
+    """Overall and by each of ``dims`` (the previous period's comparison needs only the overall figures)."""
     tickets, t, s, flags, std, p = v.tickets, v.t, v.s, v.flags, v.std, v.p
     scores = inspection_scores(v.i)
     out = {"period": p.as_json()}
-    for dim in (None, *DIMENSIONS):
+    for dim in (None, *dims):
         parts = [
             _ticket_frame(flags, group_keys(t, dim)),
             backlog(tickets, p.as_of, group_keys(tickets, dim)).rename("backlog"),

@@ -131,7 +131,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = kpi.result(v)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                 kpi.previous_period(p)))
+                                 kpi.previous_period(p)), dims=())
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))

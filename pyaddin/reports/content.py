@@ -43,7 +43,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
            plan: pd.DataFrame) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
     v = kpi.view(t, s, i, std, p)
-    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev))
+    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
     for m in MAIN:
