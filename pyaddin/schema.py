@@ -387,7 +387,7 @@ KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "co
     F("status", "状态", "Status", width=8),
 ), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
-                 "qa_score_pct")  # core.kpi.HEADLINE, in the cards' row order: the matrices' colours rely on it
+                 "qa_score_pct")  # the headline indicators, in the cards' row order: the matrices' colours rely on it
 KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
     F("group", "渠道", "Channel", width=10), *metric_fields(*HEADLINE_KEYS),
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))
@@ -452,20 +452,19 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
 ), id_field="action_id")
 
+def _control_fields(key, zh, en, kind, width, short_zh, short_en) -> tuple[Field, ...]:
+    """A control chart's four columns: the weekly value, its centre line and lower and upper limits."""
+    return (F(key, zh, en, kind, width=width), F(f"{key}_centre", f"{short_zh}中心线", f"{short_en} centre", kind, width=9),
+            F(f"{key}_lcl", f"{short_zh}下限", f"{short_en} LCL", kind, width=9),
+            F(f"{key}_ucl", f"{short_zh}上限", f"{short_en} UCL", kind, width=9))
+
+
 CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", (
     F("week", "周(起始日)", "Week of", "date", width=12),
-    F("fr_sla", "首响达成率%", "1st-resp SLA %", "percent", width=10),
-    F("fr_sla_centre", "达成率中心线", "SLA centre", "percent", width=9),
-    F("fr_sla_lcl", "达成率下限", "SLA LCL", "percent", width=9), F("fr_sla_ucl", "达成率上限", "SLA UCL", "percent", width=9),
-    F("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", width=11),
-    F("fr_min_centre", "时长中心线", "Time centre", "number", width=9),
-    F("fr_min_lcl", "时长下限", "Time LCL", "number", width=9), F("fr_min_ucl", "时长上限", "Time UCL", "number", width=9),
-    F("res_sla", "解决达成率%", "Resolution SLA %", "percent", width=10),
-    F("res_sla_centre", "解决中心线", "Res. centre", "percent", width=9),
-    F("res_sla_lcl", "解决下限", "Res. LCL", "percent", width=9), F("res_sla_ucl", "解决上限", "Res. UCL", "percent", width=9),
-    F("csat", "满意度%", "CSAT %", "percent", width=9),
-    F("csat_centre", "满意度中心线", "CSAT centre", "percent", width=9),
-    F("csat_lcl", "满意度下限", "CSAT LCL", "percent", width=9), F("csat_ucl", "满意度上限", "CSAT UCL", "percent", width=9),
+    *_control_fields("fr_sla", "首响达成率%", "1st-resp SLA %", "percent", 10, "达成率", "SLA"),
+    *_control_fields("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", 11, "时长", "Time"),
+    *_control_fields("res_sla", "解决达成率%", "Resolution SLA %", "percent", 10, "解决", "Res."),
+    *_control_fields("csat", "满意度%", "CSAT %", "percent", 9, "满意度", "CSAT"),
 ), style="TableStyleLight9", top=4)
 SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
     F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),

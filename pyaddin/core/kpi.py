@@ -102,14 +102,11 @@ def previous_period(p: Period) -> Period:
     return period(p.start - (p.end - p.start), p.start - pd.Timedelta(days=1))
 
 
-HEADLINE = HEADLINE_KEYS
-
-
 def headline(now: dict, before: dict, std: Standards) -> list[dict]:
     """The main indicators as a manager reads them: value, target, status, the previous period and the change
     (None wherever a side has no data, never 0)."""
     rows = []
-    for m in HEADLINE:
+    for m in HEADLINE_KEYS:
         value, old, target = now[m], before[m], std.targets.get(m)
         rows.append({"metric": m, "value": value, "target": target[1] if target else None,
                      "direction": target[0] if target else None, "band": target[2] if target else None,

@@ -96,11 +96,11 @@ def overview_rows(now: dict, before: dict, std, lang: str):
                           for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
 
     def matrix(groups: dict, table, label=lambda g: g):
-        return pd.DataFrame([{"group": label(g), **{m: v[m] for m in kpi.HEADLINE}} for g, v in groups.items()],
+        return pd.DataFrame([{"group": label(g), **{m: v[m] for m in schema.HEADLINE_KEYS}} for g, v in groups.items()],
                             columns=table.keys)
 
     # every channel, in the list's order, blank where it had no tickets: the matrix keeps its size (schema.KPI_CARDS)
-    channels = {k: now["by_channel"].get(k, dict.fromkeys(kpi.HEADLINE)) for k in schema.CHANNEL.keys()}
+    channels = {k: now["by_channel"].get(k, dict.fromkeys(schema.HEADLINE_KEYS)) for k in schema.CHANNEL.keys()}
     return (cards, matrix(channels, schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
             matrix(now["by_department"], schema.KPI_BY_DEPARTMENT))
 

@@ -14,8 +14,8 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
+from ..schema import HEADLINE_KEYS
 
-MAIN = kpi.HEADLINE
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
 FORECAST_WEEKS = 12
 
@@ -46,7 +46,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
-    for m in MAIN:
+    for m in HEADLINE_KEYS:
         target = std.targets.get(m)
         groups = [(g, r[m]) for g, r in now["by_department"].items() if r[m] is not None]
         if target and groups:

@@ -158,6 +158,14 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
         ws.cell(row, 1, title).font = bold
         row += 1
 
+    def lines(texts):
+        """One text a row, then a blank row."""
+        nonlocal row
+        for t in texts:
+            ws.cell(row, 1, t)
+            row += 1
+        row += 1
+
     def header(cells):
         nonlocal row
         for c, v in enumerate(cells, start=1):
@@ -204,35 +212,18 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     bars.set_categories(Reference(ws, min_col=1, min_row=par_top + 1, max_row=row - 1))
     ws.add_chart(bars, f"H{par_top}")
     row = max(row + 1, par_top + 16)
-    for p in r["problems"].head(8).itertuples(index=False):
-        ws.cell(row, 1, f"{p.problem_id} {p.description}")
-        row += 1
-    row += 1
+    lines(f"{p.problem_id} {p.description}" for p in r["problems"].head(8).itertuples(index=False))
     section(f"4. {w['cases']}")
-    for c in r["good"].itertuples(index=False):
-        ws.cell(row, 1, f"{w['good']}: {c.ticket_id} {c.agent or ''} {c.comment}")
-        row += 1
-    for c in r["bad"].itertuples(index=False):
-        ws.cell(row, 1, f"{w['bad']}: {c.ticket_id} {c.category or ''} {c.department} {_hours(c.res_h, w)}")
-        row += 1
-    row += 1
+    lines([*(f"{w['good']}: {c.ticket_id} {c.agent or ''} {c.comment}" for c in r["good"].itertuples(index=False)),
+           *(f"{w['bad']}: {c.ticket_id} {c.category or ''} {c.department} {_hours(c.res_h, w)}"
+             for c in r["bad"].itertuples(index=False))])
     section(f"5. {w['overdue']}")
-    for a in r["overdue"].itertuples(index=False):
-        ws.cell(row, 1, f"{a.action_id} {a.measure} ({a.department or '-'})")
-        row += 1
-    row += 1
+    lines(f"{a.action_id} {a.measure} ({a.department or '-'})" for a in r["overdue"].itertuples(index=False))
     section(f"6. {w['forecast']}")
-    ws.cell(row, 1, w["forecast_method"])
-    row += 1
-    for m, f in r["forecast"].items():
-        if f:
-            ws.cell(row, 1, f"{metric_name(m, lang)}: {_fmt(f['value'])} ({_fmt(f['low'])} – {_fmt(f['high'])})")
-            row += 1
-    row += 1
+    lines([w["forecast_method"], *(f"{metric_name(m, lang)}: {_fmt(f['value'])} ({_fmt(f['low'])} – {_fmt(f['high'])})"
+                                   for m, f in r["forecast"].items() if f)])
     section(f"7. {w['recommendations']}")
-    for i, x in enumerate(recommendations(r, lang), start=1):
-        ws.cell(row, 1, f"{i}. {x}")
-        row += 1
+    lines(f"{i}. {x}" for i, x in enumerate(recommendations(r, lang), start=1))
     ws.column_dimensions["A"].width = 26
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
