@@ -39,6 +39,11 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > out/plan.json
 	$(BIN)/qualitybook verify $(DEMO)
 	$(BIN)/qualitybook verify $(DEMO) --json > out/verify.json
+	$(BIN)/qualitybook distribute $(DEMO) out/下发
+	$(BIN)/python scripts/demo_returns.py out/下发 out/回收
+	# exit 1 = a row was sent back, as planted; 2 would be a real error
+	$(BIN)/qualitybook collect $(DEMO) out/回收 --dry-run --json > out/collect.json || test $$? -eq 1
+	$(BIN)/qualitybook collect $(DEMO) out/回收 || test $$? -eq 1
 	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 -o out/考核_2026Q3.xlsx
 	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 --json > out/appraisal_2026Q3.json
 	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o out/report_2026-09.xlsx

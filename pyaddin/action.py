@@ -33,14 +33,10 @@ class Action:
     name: str
     group: str
     icon: str  # an imageMso name: Office's own icon, no image files to ship
-    func: Callable | None = None  # func(ctx, book, **options) -> Outcome; None: a later stage
+    func: Callable  # func(ctx, book, **options) -> Outcome
     reads: tuple[str, ...] = ()  # table names read (prefetched before pandas is imported)
     writes: tuple[str, ...] = ()  # table names written; empty: the action never saves
     ribbon: bool = True  # False: a command only (bringing existing worklists in)
-
-    @property
-    def planned(self) -> bool:
-        return self.func is None
 
 
 def action(name: str, *, group: str, icon: str, reads=(), writes=(), ribbon: bool = True):
@@ -52,7 +48,3 @@ def action(name: str, *, group: str, icon: str, reads=(), writes=(), ribbon: boo
         return Action(name, group, icon, func, tuple(reads), tuple(writes), ribbon)
     return wrap
 
-
-def planned(name: str, *, group: str, icon: str, reads=(), writes=()) -> Action:
-    """An action a later stage delivers: its button shows, greyed out."""
-    return Action(name, group, icon, None, tuple(reads), tuple(writes))

@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import alerts, appraisal, data, improve, kpi, monitoring, pareto, planned, report
+from .ops import alerts, appraisal, data, departments, improve, kpi, monitoring, pareto, report
 
-_MODULES = (data, monitoring, kpi, pareto, alerts, improve, appraisal, report, planned)
+_MODULES = (data, monitoring, kpi, pareto, alerts, improve, departments, appraisal, report)
 
 
 def _assemble() -> dict[str, Action]:

@@ -2,7 +2,7 @@
 
 It owns what each action would otherwise repeat: the writability check, the lock that
 keeps a second writer out from the first read to the save, the log row, the save, and
-the planned-action message.  An action only reads, computes and writes.
+the save.  An action only reads, computes and writes.
 """
 from __future__ import annotations
 
@@ -17,10 +17,6 @@ from .errors import QBError
 
 def execute(a: Action, ctx: Context, book, **options) -> Outcome:
     """Run ``a`` on an open gateway: check, run, log, save — or leave the book as it was."""
-    from .locale import action_text, current
-
-    if a.planned:
-        return Outcome("planned_action", {"label": action_text(a.name, current())[0]})
     if a.writes:
         book.check_writable()
     out = a.func(ctx, book, **options)
@@ -43,7 +39,7 @@ def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date
     path = Path(path)
     if not path.exists():
         raise QBError("file_not_found", path=str(path))
-    if prefetch is None and a.reads and not a.planned:
+    if prefetch is None and a.reads:
         from .prefetch import Prefetch
 
         prefetch = Prefetch(path, [t for t in a.reads if t != "tbl_mapping"])

@@ -428,7 +428,7 @@ ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "w
     F("why5", "为什么5", "Why 5", width=18),
     F("verified", "已验证", "Verified", "bool", width=8, editable_by_department=True),
     F("verification_method", "验证方法", "Verification method", width=14),
-    F("evidence", "验证证据", "Evidence", width=24),
+    F("evidence", "验证证据", "Evidence", width=24, editable_by_department=True),
 ))
 
 PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
@@ -505,6 +505,22 @@ LOG = Table("tbl_log", "log", "操作日志", "Log", "log", (
     F("at", "时间", "At", "datetime", width=18), F("user", "操作人", "User", width=12),
     F("action", "操作", "Action", width=14), F("target", "对象", "Target", width=18),
     F("detail", "详情", "Detail", width=50), F("result", "结果", "Result", width=10),
+    # a change merged from a department's returned workbook (回收汇总): who sent it, where, and what changed
+    F("department", "部门", "Department", width=12), F("file", "文件", "File", width=24),
+    F("row", "行(编号)", "Row (ID)", width=10), F("field", "字段", "Field", width=12),
+    F("old", "原值", "Old", width=14), F("new", "新值", "New", width=14),
+), style="TableStyleLight1")
+
+# One row per workbook sent to a department (下发部门); 回收汇总 fills the last three columns.  The fingerprint is a
+# hash of what the file's hidden sheet holds (each item's fingerprint and the values sent): a returned file whose
+# hidden sheet was altered no longer matches it.
+DISPATCH = Table("tbl_dispatch", "dispatch", "下发回收", "Distribution", "log", (
+    F("batch", "批次", "Batch", width=14), F("master_id", "总表编号", "Master ID", width=16),
+    F("department", "责任部门", "Department", width=14), F("file", "文件名", "File", width=30),
+    F("sent_at", "下发时间", "Sent at", "datetime", width=17), F("deadline", "反馈期限", "Deadline", "date", width=12),
+    F("items", "条目数", "Items", "integer", width=8), F("digest", "校验码", "Fingerprint", width=20),
+    F("returned_at", "回收时间", "Returned at", "datetime", width=17), F("result", "回收结果", "Result", width=10),
+    F("returned_file", "回收文件", "Returned file", width=30),
 ), style="TableStyleLight1")
 
 REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
@@ -516,7 +532,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
+                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")

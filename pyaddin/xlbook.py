@@ -165,3 +165,12 @@ class XlBook(TableBook):
     def save(self):
         """Excel's own save is the user's to make; results stay in the open book."""
         return None
+
+    def backup(self) -> Path | None:
+        """Before a merge writes into the open book: a copy of it as it stands, unsaved changes included
+        (Excel's ``SaveCopyAs``), beside it as ``NAME.bak``; the open book stays as it is."""
+        target = Path(self.book.fullname + ".bak")
+        if not target.parent.is_dir() or not target.parent.name:  # a book never saved has no folder
+            return None
+        self.book.api.SaveCopyAs(str(target))
+        return target

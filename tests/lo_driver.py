@@ -4,6 +4,10 @@
     python3 lo_driver.py run BOOK A1 A2 ...      → {"A1": [kind, argument], ...}   (RunAction per action)
     python3 lo_driver.py frozen BOOK EXE ACTION  → [kind, argument] with the executable configured
     python3 lo_driver.py cells BOOK SHEET RANGE  → the range's strings after a recalculation
+    python3 lo_driver.py fill BOOK OUT SHEET CELL=VALUE ...
+                                                 → protection and validation as LibreOffice sees them, then
+                                                   the cells set as a user types them, saved as .xlsx to OUT
+    python3 lo_driver.py kinds BOOK SHEET CELL ... → {cell: [content type, formula, string]}
 
 Prints one JSON document on stdout.  Each call starts its own soffice with a fresh profile.
 """
@@ -84,6 +88,29 @@ def recorded(doc):
     return [sheet.getCellRangeByName("D1").getString(), sheet.getCellRangeByName("D2").getString()]
 
 
+def fill(doc, out, sheet_name, assignments):
+    """What a department sees and does in its workbook: which cells are locked, what the sheet accepts, then
+    typing into the open cells (a leading = makes a formula, as in the user interface) and saving as .xlsx."""
+    sheet = doc.Sheets.getByName(sheet_name)
+    facts = {"protected": sheet.isProtected(), "locked": {}, "validation": {}}
+    for item in assignments:
+        name, value = item.split("=", 1)
+        cell = sheet.getCellRangeByName(name)
+        facts["locked"][name] = cell.CellProtection.IsLocked
+        facts["validation"][name] = cell.Validation.Type.value
+    sheet.unprotect("")  # the API writes past protection only once it is lifted; the user typed into open cells
+    for item in assignments:
+        name, value = item.split("=", 1)
+        cell = sheet.getCellRangeByName(name)
+        try:
+            cell.setValue(float(value))
+        except ValueError:
+            cell.setFormula(value) if value.startswith("=") else cell.setString(value)
+    sheet.protect("")
+    doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+    return facts
+
+
 def main(argv):
     cmd, book = argv[0], argv[1]
     with Office() as office:
@@ -108,6 +135,14 @@ def main(argv):
                 doc.calculateAll()
                 rng = doc.Sheets.getByName(argv[2]).getCellRangeByName(argv[3])
                 result = [list(row) for row in rng.getDataArray()]
+            elif cmd == "fill":
+                result = fill(doc, argv[2], argv[3], argv[4:])
+            elif cmd == "kinds":
+                sheet = doc.Sheets.getByName(argv[2])
+                result = {}
+                for name in argv[3:]:
+                    c = sheet.getCellRangeByName(name)
+                    result[name] = [c.getType().value, c.getFormula(), c.getString()]
             else:
                 raise SystemExit(f"unknown command {cmd}")
         finally:

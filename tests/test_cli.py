@@ -1,5 +1,4 @@
 """CLI conventions: help everywhere, exit codes, RunFrozenPython's arguments, errors as messages."""
-import pytest
 
 from pyaddin.book import FileBook
 from pyaddin.context import Context
@@ -51,14 +50,6 @@ def test_an_unexpected_error_points_to_the_log(book, monkeypatch):
         monkeypatch.setattr(b, "read", lambda *a, **k: 1 / 0)
         run_in_book("check", b, Context(surface="excel"), lambda msg, title: shown.append(msg))
     assert "发生了意外错误" in shown[0] and "ZeroDivisionError" in shown[0] and "Traceback" not in shown[0]
-
-
-@pytest.mark.parametrize("name", [a.name for a in ACTIONS.values() if a.planned])
-def test_planned_actions_say_so_clearly(name, book):
-    shown = []
-    with FileBook(book) as b:
-        assert run_in_book(name, b, Context(surface="excel"), lambda msg, title: shown.append(msg)) == 0
-    assert "后续版本" in shown[0] and "later version" not in shown[0]
 
 
 def test_every_message_has_both_languages_and_is_used():

@@ -77,3 +77,33 @@ def test_a_department_head_runs_the_appraisal_with_the_executable_alone(exe, dem
     here = runner.invoke(cli, ["appraise", str(copy), "--quarter", "2026Q3", "--json"])
     assert here.exit_code == 0 and json.loads(frozen.stdout) == json.loads(here.output)
     assert out.exists() and out.stat().st_size > 5000
+
+
+def test_the_executable_sends_to_departments_and_collects_a_return(exe, tmp_path):
+    """The packaged program carries what the round trip needs (openpyxl's writer, defusedxml's parser)."""
+    import openpyxl
+
+    book = tmp_path / "book.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    problems = tmp_path / "problems.csv"
+    problems.write_text("问题编号,问题描述,责任部门\nP001,夜间响应慢,客服中心\nP002,质检标准不一,质检部\n",
+                        encoding="utf-8-sig")
+    for src, table in ((problems, "problems"), (ROOT / "samples" / "plan.csv", "plan")):
+        r = subprocess.run([str(exe), "import", str(book), str(src), "--into", table], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(exe), "distribute", str(book), str(tmp_path / "out"), "--json"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    sent = {f["department"]: f["file"] for f in json.loads(r.stdout)["files"]}
+    wb = openpyxl.load_workbook(sent["技术部"])
+    ws = wb["改进计划"]
+    ws.cell(row=2, column=[c.value for c in ws[1]].index("进度%") + 1, value=75)
+    wb.properties.lastModifiedBy = "张工"
+    (tmp_path / "back").mkdir()
+    wb.save(tmp_path / "back" / "t.xlsx")
+    r = subprocess.run([str(exe), "collect", str(book), str(tmp_path / "back"), "--json"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["files"][0]["applied"] == [
+        {"table": "plan", "id": "A002", "field": "progress_pct", "old": 60, "new": 75}]

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -106,6 +107,8 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "fishbone": {"problem": "P001"},
     "plan": {"as_of": "2026-10-01"},
     "verify": {},
+    "distribute": {"outdir": "sent"},  # folders under the test's tmp_path
+    "collect": {"paths": ["returned"]},  # a department's return, made in the test after the distribution
     "appraise": {"quarter": "2026Q3"},
     "report": {"period": "2026-09"},
     "import_problems": {"path": None},  # a small list made in the test
@@ -131,18 +134,32 @@ def allowed_parts(book, table_names):
     return out
 
 
+def return_one(sent: Path, returned: Path) -> None:
+    """The technical department's file back, its action moved forward."""
+    src = next(p for p in sent.iterdir() if p.stem.endswith("_技术部"))
+    wb = openpyxl.load_workbook(src)
+    ws = wb["改进计划"]
+    ws.cell(row=2, column=[c.value for c in ws[1]].index("进度%") + 1, value=90)
+    wb.properties.lastModifiedBy = "张工"
+    returned.mkdir()
+    wb.save(returned / src.name)
+
+
 def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, monkeypatch):
     from pyaddin.ooxml import sheetdata
 
     monkeypatch.setattr(sheetdata, "CHUNK_ROWS", 1000)  # notes fall in several chunks of the streamed writer
     book = user_book(tmp_path)
-    ready = [a for a in ACTIONS.values() if not a.planned]
+    ready = list(ACTIONS.values())
     assert set(READY_OPTIONS) == {a.name for a in ready}, "a new action needs its options here"
     own = tmp_path / "problems.csv"
     own.write_text("问题编号,问题描述,来源,状态\nP900,门店排队时间长,手工,待分析\n", encoding="utf-8-sig")
     for a in sorted(ready, key=lambda a: list(READY_OPTIONS).index(a.name)):
+        if a.name == "collect":
+            return_one(tmp_path / "sent", tmp_path / "returned")
         before = parts(book)
-        options = {k: (own if v is None else v) for k, v in READY_OPTIONS[a.name].items()}
+        options = {k: (own if v is None else tmp_path / v if k == "outdir" else [tmp_path / p for p in v]
+                       if k == "paths" else v) for k, v in READY_OPTIONS[a.name].items()}
         out = run_file(a.name, book, Context(), **options)
         assert out.exit_code == 0, (a.name, out.key, out.details[:3])
         after = parts(book)

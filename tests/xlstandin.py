@@ -175,9 +175,33 @@ class _Api:
     def __init__(self):
         self.Saved = True
         self.opened: list[str] = []
+        self.folders: list[str] = []
+        self.fullname = ""
 
     def GetOpenFilename(self, *args):
         return self.opened.pop(0) if self.opened else False
+
+    def FileDialog(self, kind):
+        return _FolderPicker(self)
+
+    def SaveCopyAs(self, path):
+        """Excel writes the open book, unsaved changes included; here the book is as last read from its file."""
+        import shutil
+
+        shutil.copy(self.fullname, path)
+
+
+class _FolderPicker:
+    """``Application.FileDialog(msoFileDialogFolderPicker)``: shows the folders queued in ``api.folders``."""
+
+    def __init__(self, api):
+        self.api, self.Title = api, ""
+
+    def Show(self):
+        return -1 if self.api.folders else 0
+
+    def SelectedItems(self, i):
+        return self.api.folders.pop(0)
 
 
 class Books:
@@ -215,6 +239,7 @@ class Book:
         self.sheets: list[Sheet] = []
         self.app = App()
         self.api = self.app.api  # Book.api.Saved and App.api share the flag here
+        self.api.fullname = fullname
         self.com_reads = 0
 
     def sheet(self, name) -> Sheet:

@@ -22,10 +22,9 @@ def ribbon_xml(lang: str = "zh") -> bytes:
             if a.group != g or not a.ribbon:
                 continue
             label, tip = action_text(a.name, lang)
-            enabled = "" if not a.planned else ' enabled="false"'
             buttons.append(
                 f'<button id="qb_{a.name}" tag="{a.name}" label={quoteattr(label)} imageMso="{a.icon}" '
-                f'size="large" screentip={quoteattr(label)} supertip={quoteattr(tip)} onAction="{CALLBACK}"{enabled}/>')
+                f'size="large" screentip={quoteattr(label)} supertip={quoteattr(tip)} onAction="{CALLBACK}"/>')
         groups.append(f'<group id="qb_grp_{g}" label={quoteattr(group_label(g, lang))}>' + "".join(buttons) + "</group>")
     tab = LANGS[lang].TAB
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<customUI xmlns="{NS}"><ribbon><tabs>'

@@ -10,7 +10,7 @@ import sys
 import click
 
 from ..errors import QBError
-from . import analysis, appraisal, data, improvement, reports
+from . import analysis, appraisal, data, departments, improvement, reports
 
 
 def fail(exc: QBError):
@@ -63,13 +63,12 @@ def run(action: str, wb, from_xl, app, hwnd):
 
 @click.command("actions")
 def list_actions():
-    """List the ribbon actions, what each reads and writes, and whether it is available yet."""
+    """List the ribbon actions and what each reads and writes."""
     from ..locale import action_text, group_label
     from ..registry import ACTIONS
 
     for a in ACTIONS.values():
-        state = "planned" if a.planned else "ready"
-        click.echo(f"{a.name:20} {group_label(a.group)}/{action_text(a.name)[0]:12} {state:8} "
+        click.echo(f"{a.name:20} {group_label(a.group)}/{action_text(a.name)[0]:12} "
                    f"reads {','.join(a.reads) or '-'}; writes {','.join(a.writes) or '-'}")
 
 
@@ -84,7 +83,7 @@ def _choose_lang(ctx, param, value):
 LANG_OPTION = click.Option(["--lang"], type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
                            callback=_choose_lang,
                            help="Language of messages (default: the workbook's; or set QUALITYBOOK_LANG).")
-cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improvement.COMMANDS, *appraisal.COMMANDS, *reports.COMMANDS, run,
+cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improvement.COMMANDS, *departments.COMMANDS, *appraisal.COMMANDS, *reports.COMMANDS, run,
                                   list_actions], params=[LANG_OPTION],
             context_settings={"help_option_names": ["-h", "--help"]},
             help="QualityBook: service-quality monitoring in an Excel workbook (质量监控工作簿).")

@@ -28,7 +28,7 @@ def _today(ctx, as_of):
     return value
 
 
-def _worklists(book):
+def worklists(book):
     from ..core import kpi  # noqa: F401  (pandas is in by now)
 
     parsed = book.read_many([schema.PROBLEMS, schema.ROOTCAUSE, schema.PLAN])
@@ -47,7 +47,7 @@ def draw_fishbone(ctx, book, problem: str | None = None, output: str | Path | No
     Without ``problem`` (the ribbon), the open problem with the most causes is drawn."""
     from ..charts.fishbone import draw
 
-    problems, causes, _ = _worklists(book)
+    problems, causes, _ = worklists(book)
     if problem is None:
         open_ = problems[problems["status"].fillna("open") != "closed"]["problem_id"]
         counts = causes[causes["problem_id"].isin(open_)].groupby("problem_id").size()
@@ -73,7 +73,7 @@ def check_plan(ctx, book, as_of=None) -> Outcome:
     from ..core import pdca
 
     day = _today(ctx, as_of)
-    problems, causes, plan = _worklists(book)
+    problems, causes, plan = worklists(book)
     late = pdca.overdue(plan, day)
     marked = plan.copy()
     marked.loc[late & (marked["status"] != "overdue"), "status"] = "overdue"
@@ -137,7 +137,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
     from ..core import kpi, pdca
 
     frames, std = read_inputs(book)
-    problems, _, plan = _worklists(book)
+    problems, _, plan = worklists(book)
     done = plan[(plan["status"] == "done") & plan["start"].notna() & plan["completed_on"].notna()]
     if action_id:
         done = done[done["action_id"] == action_id]

@@ -1,0 +1,201 @@
+"""The workbook a department receives: plain .xlsx (no macros), written with openpyxl.
+
+A cover sheet says what to fill and by when; the department's problems, root causes and actions
+follow under the master's own column labels, one row per item, the fields it fills unlocked and
+validated, every other cell locked; a KPI snapshot; and a very hidden sheet carrying the batch,
+the master workbook's id, the values sent and each item's fingerprint.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..core import dispatch
+from ..locale import LANGS
+from ..schema import BOOL_LABELS, Field, Table
+
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+FIRST_DATE, LAST_DATE = 36526, 73050  # 2000-01-01 … 2099-12-31 as Excel serials
+
+
+@dataclass
+class Sending:
+    batch: str
+    master_id: str
+    department: str
+    file: str
+    sent_at: dt.datetime
+    deadline: dt.date
+    contact: str
+    lang: str
+
+    def meta(self) -> list[list[str]]:
+        return [["format", dispatch.FORMAT], ["batch", self.batch], ["master_id", self.master_id],
+                ["department", self.department], ["file", self.file], ["sent_at", self.sent_at.isoformat()],
+                ["deadline", self.deadline.isoformat()], ["lang", self.lang]]
+
+
+def text_cell(ws, row: int, col: int, value):
+    """Write a value; text stays text even when it begins with ``=`` (openpyxl would make it a formula)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def cell_value(value, f: Field, lang: str):
+    if dispatch.plain(value, f) is None:
+        return None
+    if f.type == "enum":
+        return f.enum.label(value, lang)
+    if f.type == "bool":
+        return BOOL_LABELS[lang][0 if value else 1]
+    if f.type in ("date", "datetime"):
+        return pd.Timestamp(value).to_pydatetime()
+    if f.type in ("integer", "number", "percent"):
+        return float(value)
+    return str(value)
+
+
+def _validation(f: Field, lang: str) -> DataValidation | None:
+    if f.type == "enum":
+        return DataValidation(type="list", formula1='"' + ",".join(f.enum.labels(lang)) + '"', allow_blank=True)
+    if f.type == "bool":
+        return DataValidation(type="list", formula1='"' + ",".join(BOOL_LABELS[lang]) + '"', allow_blank=True)
+    if f.type in ("date", "datetime"):
+        return DataValidation(type="date", operator="between", formula1=str(FIRST_DATE), formula2=str(LAST_DATE),
+                              allow_blank=True)
+    if f.type in ("integer", "number", "percent") and f.minimum is not None and f.maximum is not None:
+        return DataValidation(type="decimal", operator="between", formula1=str(f.minimum), formula2=str(f.maximum),
+                              allow_blank=True)
+    return None
+
+
+def a4_landscape(ws, title_rows: str | None = None) -> None:
+    """Printed as departments print: A4 landscape, one page wide, the header row repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
+    ws = wb.create_sheet(table.sheet(lang))
+    for c, f in enumerate(table.fields, start=1):
+        cell = text_cell(ws, 1, c, f.label(lang))
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        ws.column_dimensions[get_column_letter(c)].width = f.width
+    for r, row in enumerate(frame.to_dict("records"), start=2):
+        for c, f in enumerate(table.fields, start=1):
+            cell = text_cell(ws, r, c, cell_value(row.get(f.key), f, lang))
+            if f.number_format:
+                cell.number_format = f.number_format
+    last = max(len(frame) + 1, 2)
+    for c, f in enumerate(table.fields, start=1):
+        if not f.editable_by_department:
+            continue
+        letter = get_column_letter(c)
+        for r in range(2, last + 1 if len(frame) else 2):
+            ws.cell(row=r, column=c).protection = Protection(locked=False)
+            ws.cell(row=r, column=c).fill = EDITABLE_FILL
+        dv = _validation(f, lang)
+        if dv is not None and len(frame):
+            dv.error = LANGS[lang].DEPARTMENT["rules"][1]
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{last}")
+    ws.freeze_panes = "A2"
+    a4_landscape(ws, "1:1")
+    ws.protection.sheet = True  # locked cells cannot be typed over; the fingerprint catches the rest
+
+
+def cover_sheet(wb, s: Sending, counts: dict[str, int]) -> None:
+    words = LANGS[s.lang].DEPARTMENT
+    ws = wb.active
+    ws.title = words["cover"]
+    ws["A1"] = words["title"].format(department=s.department)
+    ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
+    rows = [(words["batch"], s.batch), (words["department"], s.department),
+            (words["sent_at"], s.sent_at.strftime("%Y-%m-%d %H:%M")), (words["deadline"], s.deadline.isoformat()),
+            (words["contact"], s.contact)]
+    for r, (k, v) in enumerate(rows, start=3):
+        ws.cell(row=r, column=1, value=k).font = Font(bold=True)
+        text_cell(ws, r, 2, v)
+    r = len(rows) + 4
+    ws.cell(row=r, column=1, value=words["what"]).font = Font(bold=True)
+    for t in dispatch.WORK_TABLES:
+        r += 1
+        fields = "、".join(f.label(s.lang) for f in dispatch.editable(t))
+        ws.cell(row=r, column=1, value=words["fields"].format(sheet=f"{t.sheet(s.lang)} ({counts[t.key]})",
+                                                              fields=fields))
+    for rule in words["rules"]:
+        r += 1
+        ws.cell(row=r, column=1, value="· " + rule).alignment = Alignment(wrap_text=False)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 40
+    a4_landscape(ws)
+    ws.protection.sheet = True
+
+
+def kpi_sheet(wb, s: Sending, kpi_rows: pd.DataFrame) -> None:
+    words = LANGS[s.lang].DEPARTMENT
+    ws = wb.create_sheet(words["kpi"])
+    ws["A1"] = words["kpi_title"].format(department=s.department)
+    ws["A1"].font = Font(bold=True, size=12, color="1F4E78")
+    if kpi_rows.empty:
+        ws["A3"] = words["kpi_none"]
+    else:
+        for c, k in enumerate(("indicator", "value", "target", "status"), start=1):
+            cell = ws.cell(row=3, column=c, value=words[k])
+            cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        for r, row in enumerate(kpi_rows.itertuples(index=False), start=4):
+            ws.cell(row=r, column=1, value=row.name)
+            value = None if pd.isna(row.value) else float(row.value)
+            ws.cell(row=r, column=2, value=value).number_format = "0" if value is not None and value.is_integer() else "0.0"
+            ws.cell(row=r, column=3, value=None if pd.isna(row.target) else float(row.target))
+            text_cell(ws, r, 4, None if pd.isna(row.status) else str(row.status))
+    ws.column_dimensions["A"].width = 28
+    a4_landscape(ws)
+    ws.protection.sheet = True
+
+
+def hidden_rows(s: Sending, share: dict[str, pd.DataFrame]) -> list[list[str]]:
+    rows = s.meta() + [["table", "item", "sent", "fingerprint"]]
+    for t in dispatch.WORK_TABLES:
+        frame = share[t.key]
+        ids = frame["_id"] if "_id" in frame else dispatch.item_ids(t, frame)
+        for item, row in zip(ids, frame.to_dict("records")):
+            rows.append([t.key, item, dispatch.sent_values(row, t),
+                         dispatch.fingerprint(s.batch, s.master_id, s.department, t, item, row)])
+    return rows
+
+
+def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.DataFrame) -> str:
+    """Write the department's workbook; return the digest of its hidden sheet (kept in the master)."""
+    wb = openpyxl.Workbook()
+    cover_sheet(wb, s, {k: len(v) for k, v in share.items()})
+    for t in dispatch.WORK_TABLES:
+        table_sheet(wb, t, share[t.key], s.lang)
+    kpi_sheet(wb, s, kpi_rows)
+    ws = wb.create_sheet(dispatch.HIDDEN_SHEET)
+    rows = hidden_rows(s, share)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            text_cell(ws, r, c, v)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = wb.properties.lastModifiedBy = dispatch.SENDER  # whoever saves it next is named instead
+    wb.save(path)
+    return dispatch.digest(rows)

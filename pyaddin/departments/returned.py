@@ -1,0 +1,228 @@
+"""Reading a workbook a department sent back, trusting nothing in it.
+
+Only a plain .xlsx is opened, and only after its size, its zip directory (entry count, unpacked
+size, compression ratio) and its first bytes (an encrypted workbook is an OLE container, not a
+zip) have been looked at.  Every XML part is parsed with defusedxml, which refuses document
+types and entities (the "billion laughs"), so an XML bomb costs nothing.  Macros are never run:
+a workbook holding a VBA project is refused.  Formulas are never evaluated: a formula cell is
+read as its text, and hyperlinks and external links are not read at all.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ..core import dispatch
+from ..errors import QBError
+
+MAX_FILE = 10 * 1024 * 1024  # a department's workbook is a few dozen kB
+MAX_ENTRIES = 500
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_RATIO = 100  # deflate rarely beats 20:1 on a real sheet; a bomb is thousands to one
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted (password) workbook, or an old .xls
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+CORE_BY = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastModifiedBy"
+
+
+class Refused(QBError):
+    """The whole file is refused: ``key`` names the reason in both languages."""
+
+
+@dataclass
+class Returned:
+    path: Path
+    sheets: dict[str, dict[tuple[int, int], object]]  # sheet name → {(row, column): value}, 1-based
+    formulas: set[tuple[str, int, int]] = field(default_factory=set)
+    untouched: bool = False  # the file as it was sent: saved by nobody since
+
+    def rows(self, sheet: str) -> list[list]:
+        """The sheet's cells as rows (row 1 first), each as long as its last filled cell."""
+        by_row: dict[int, dict[int, object]] = {}
+        for (r, c), v in self.sheets.get(sheet, {}).items():
+            by_row.setdefault(r, {})[c] = v
+        if not by_row:
+            return []
+        return [[by_row.get(r, {}).get(c) for c in range(1, max(by_row.get(r, {0: None})) + 1)] if r in by_row else []
+                for r in range(1, max(by_row) + 1)]
+
+
+def _refuse(key: str, path: Path, **kw):
+    raise Refused(key, exit_code=1, file=path.name, **kw)
+
+
+def _parse(data: bytes, path: Path):
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        _refuse("return_xml_unsafe", path)
+    except ParseError:
+        _refuse("return_corrupt", path)
+
+
+def check_container(path: Path) -> zipfile.ZipFile:
+    """The checks made before any part is read; the open zip if they pass."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsm", ".xltm", ".xlam"):
+        _refuse("return_macro_file", path)
+    if suffix != ".xlsx":
+        _refuse("return_not_xlsx", path)
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        _refuse("return_too_large", path, mb=MAX_FILE // (1024 * 1024))
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == OLE_MAGIC:
+        _refuse("return_encrypted", path)
+    try:
+        z = zipfile.ZipFile(path)
+        infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        _refuse("return_corrupt", path)
+    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED or any(
+            i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos):
+        z.close()
+        _refuse("return_bomb", path)
+    names = {i.filename for i in infos}
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        z.close()
+        _refuse("return_macro_file", path)
+    return z
+
+
+def _read(z: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    try:
+        info = z.getinfo(name)
+        with z.open(info) as f:  # never more than the directory declared (and checked) above
+            data = f.read(info.file_size + 1)
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError):
+        _refuse("return_corrupt", path)
+    if len(data) > info.file_size:
+        _refuse("return_bomb", path)
+    return data
+
+
+def _rels(z, part: str, path: Path) -> dict[str, tuple[str, str]]:
+    d, f = posixpath.split(part)
+    name = posixpath.join(d, "_rels", f + ".rels")
+    if name not in z.namelist():
+        return {}
+    out = {}
+    for r in _parse(_read(z, name, path), path).iter(REL + "Relationship"):
+        target = r.get("Target", "")
+        if r.get("TargetMode") == "External":  # links out of the file are never followed
+            continue
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))
+        out[r.get("Id")] = (r.get("Type", "").rsplit("/", 1)[-1], resolved)
+    return out
+
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _position(ref: str | None, row: int, col: int) -> tuple[int, int]:
+    m = _REF.fullmatch(ref or "")
+    if not m:
+        return row, col + 1
+    n = 0
+    for ch in m.group(1):
+        n = n * 26 + ord(ch) - 64
+    return int(m.group(2)), n
+
+
+def _text(node) -> str:
+    """A string item: its text and rich-text runs, without phonetic hints (``rPh``)."""
+    if node is None:
+        return ""
+    parts = []
+    for child in node:
+        if child.tag == MAIN + "t":
+            parts.append(child.text or "")
+        elif child.tag == MAIN + "r":
+            parts.append(child.findtext(MAIN + "t") or "")
+    return "".join(parts)
+
+
+def read_return(path: str | Path) -> Returned:
+    """A returned workbook's sheets as values, after every safety check; ``Refused`` otherwise."""
+    path = Path(path)
+    z = check_container(path)
+    with z:
+        names = set(z.namelist())
+        if "[Content_Types].xml" not in names:
+            _refuse("return_corrupt", path)
+        types = _read(z, "[Content_Types].xml", path)
+        _parse(types, path)
+        if b"macroEnabled" in types:
+            _refuse("return_macro_file", path)
+        main = [t for typ, t in _rels(z, "", path).values() if typ == "officeDocument"]
+        if not main or main[0] not in names:
+            _refuse("return_corrupt", path)
+        book = _parse(_read(z, main[0], path), path)
+        rels = _rels(z, main[0], path)
+        shared = []
+        for typ, target in rels.values():
+            if typ == "sharedStrings" and target in names:
+                shared = [_text(si) for si in _parse(_read(z, target, path), path).iter(MAIN + "si")]
+        untouched = False
+        if "docProps/core.xml" in names:
+            core = _parse(_read(z, "docProps/core.xml", path), path)
+            untouched = (core.findtext(CORE_BY) or "") == dispatch.SENDER
+        sheets, formulas = {}, set()
+        for s in book.iter(MAIN + "sheet"):
+            typ, target = rels.get(s.get(RID), ("", ""))
+            if typ != "worksheet" or target not in names:
+                continue
+            name = s.get("name")
+            sheets[name] = _cells(_parse(_read(z, target, path), path), shared, name, formulas)
+    return Returned(path, sheets, formulas, untouched)
+
+
+def _cells(root, shared: list[str], sheet: str, formulas: set) -> dict[tuple[int, int], object]:
+    out = {}
+    for r_i, row in enumerate(root.iter(MAIN + "row"), start=1):
+        r_num = int(row.get("r") or r_i)
+        col = 0
+        for c in row.findall(MAIN + "c"):
+            r, col = _position(c.get("r"), r_num, col)
+            f = c.find(MAIN + "f")
+            t, v = c.get("t", "n"), c.findtext(MAIN + "v")
+            if f is not None:  # a formula is never evaluated nor kept as one: its text is the value
+                formulas.add((sheet, r, col))
+                value = "=" + (f.text or "")
+            elif t == "s":
+                value = shared[int(v)] if v is not None and v.isdigit() and int(v) < len(shared) else None
+            elif t == "inlineStr":
+                value = _text(c.find(MAIN + "is"))
+            elif t in ("str", "e"):
+                value = v
+            elif t == "b":
+                value = v == "1"
+            else:
+                try:
+                    value = float(v) if v not in (None, "") else None
+                except ValueError:
+                    value = v
+            if value is not None and value != "":
+                out[(r, col)] = value
+    return out
+
+
+def hidden_sheet(ret: Returned) -> tuple[dict[str, str], list[list[str]], list[list[str]]] | None:
+    """(meta, item rows, every row as text) of the hidden sheet; None when the file has none of ours."""
+    rows = ret.rows(dispatch.HIDDEN_SHEET)
+    text = [["" if v is None else (str(v) if not isinstance(v, float) else format(v, ".15g")) for v in row]
+            for row in rows]
+    meta = {row[0]: row[1] for row in text[:8] if len(row) >= 2}
+    if meta.get("format") != dispatch.FORMAT:
+        return None
+    items = [row for row in text[9:] if any(row)]
+    return meta, items, text
