@@ -1,7 +1,7 @@
 """What an action may ask of the world around it, whoever started it.
 
 An action never asks "am I in Excel?": it asks its context for the time (``as_of``), the
-user, progress, a file or a folder, a yes/no answer, another workbook, a PDF printed by Excel.  The command line
+user, progress, a file or a folder, a yes/no answer, a PDF printed by Excel.  The command line
 and the ribbon each build a context; tests build one with fixed answers.
 """
 from __future__ import annotations
@@ -38,9 +38,3 @@ class Context:
     def now(self) -> dt.datetime:
         """Wall-clock time for log rows, without microseconds (Excel shows seconds)."""
         return self.clock().replace(microsecond=0)
-
-    def open_workbook(self, path: str | Path):
-        """Another workbook, read through the file layer (departments' returns, stand-alone reports)."""
-        from .book import FileBook
-
-        return FileBook(path)

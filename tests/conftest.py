@@ -14,6 +14,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 SYSTEM_PYTHON = "/usr/bin/python3"  # LibreOffice's UNO bridge lives in Debian's python3-uno
 
 
+@pytest.fixture(autouse=True)
+def fresh_language():
+    """Each test starts as a new process would: no --lang chosen, no workbook opened yet."""
+    from pyaddin.locale import choose, follow_book
+
+    choose(None)
+    follow_book(None)
+
+
 @pytest.fixture
 def book(tmp_path) -> Path:
     """A fresh copy of the committed workbook."""

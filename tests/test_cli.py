@@ -78,9 +78,3 @@ def test_check_reports_a_root_cause_of_an_unknown_problem(book, runner, cli, tmp
     r = runner.invoke(cli, ["--lang", "en", "check", str(book)])
     assert r.exit_code == 1 and "no such id in “Problems”" in r.output and "问题清单" not in r.output
 
-
-def test_the_context_opens_another_workbook_through_the_file_layer(book):
-    from pyaddin.schema import TICKETS
-
-    with Context().open_workbook(book) as other:
-        assert other.has_table(TICKETS) and other.read(TICKETS).data.empty

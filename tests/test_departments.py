@@ -120,7 +120,7 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert problems == ["P001"]  # its open problems only (P004 is closed)
     plan = wb["改进计划"]
     assert [r[0] for r in plan.iter_rows(min_row=2, values_only=True)] == ["A003"]  # A001 is done: not sent
-    assert plan.protection.sheet
+    assert plan.protection.sheet and list(plan.tables) == ["tbl_plan"] and plan.tables["tbl_plan"].ref == "A1:W2"
     headers = [c.value for c in plan[1]]
     for h in ("进度%", "状态", "实际完成日期", "完成证据"):
         assert plan.cell(row=2, column=headers.index(h) + 1).protection.locked is False, h

@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.worksheet.table import TableStyleInfo
 
 from ..core import dispatch
 from ..locale import LANGS
@@ -115,6 +117,11 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
             dv.showErrorMessage = True
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{last}")
+    if len(frame):  # an Excel Table under the master's own name and labels (a table needs a data row)
+        ref = f"A1:{get_column_letter(len(table.fields))}{len(frame) + 1}"
+        xl = XlTable(displayName=table.name, ref=ref)
+        xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+        ws.add_table(xl)
     ws.freeze_panes = "A2"
     a4_landscape(ws, "1:1")
     ws.protection.sheet = True  # locked cells cannot be typed over; the fingerprint catches the rest
