@@ -18,34 +18,55 @@ THIN = Side(style="thin", color="8EA9DB")
 LAST = 2000
 
 
+def list_choices(field, lang: str) -> str | None:
+    """A dropdown's items for an enum or a yes/no field, in the workbook's language."""
+    if field.type == "enum":
+        items = field.enum.labels(lang)
+    elif field.type == "bool":
+        items = list(schema.BOOL_LABELS[lang])
+    else:
+        return None
+    return '"' + ",".join(items) + '"'
+
+
+def check_rule(f, lang: str) -> DataValidation | None:
+    """A date must be a date, a bounded number within its bounds: what the add-in would check on import."""
+    msg = f"{f.zh} / {f.en}"
+    if f.type in ("date", "datetime"):
+        return DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+                              allow_blank=True, showErrorMessage=True, errorTitle="QualityBook",
+                              error=LANGS[lang].TEMPLATES["date_error"].format(field=msg))
+    if f.minimum is not None and f.maximum is not None:
+        kind = "whole" if f.type == "integer" else "decimal"
+        return DataValidation(type=kind, operator="between", formula1=str(f.minimum), formula2=str(f.maximum),
+                              allow_blank=True, showErrorMessage=True, errorTitle="QualityBook",
+                              error=LANGS[lang].TEMPLATES["range_error"].format(field=msg, low=f.minimum,
+                                                                                high=f.maximum))
+    return None
+
+
 def strict_validation(ws, table, top: int, lang: str) -> None:
-    """Dates must be dates, bounded numbers within their bounds: what the add-in would check on import."""
+    """Every date and bounded column of the table checked (``check_rule``)."""
     for i, f in enumerate(table.fields, start=1):
-        letter = get_column_letter(i)
-        area = f"{letter}{top + 1}:{letter}{LAST}"
-        msg = f"{f.zh} / {f.en}"
-        if f.type in ("date", "datetime"):
-            dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
-                                allow_blank=True, showErrorMessage=True, errorTitle="QualityBook",
-                                error=LANGS[lang].TEMPLATES["date_error"].format(field=msg))
-        elif f.minimum is not None and f.maximum is not None:
-            kind = "whole" if f.type == "integer" else "decimal"
-            dv = DataValidation(type=kind, operator="between", formula1=str(f.minimum), formula2=str(f.maximum),
-                                allow_blank=True, showErrorMessage=True, errorTitle="QualityBook",
-                                error=LANGS[lang].TEMPLATES["range_error"].format(field=msg, low=f.minimum,
-                                                                                  high=f.maximum))
-        else:
-            continue
-        dv.add(area)
-        ws.add_data_validation(dv)
+        dv = check_rule(f, lang)
+        if dv is not None:
+            letter = get_column_letter(i)
+            dv.add(f"{letter}{top + 1}:{letter}{LAST}")
+            ws.add_data_validation(dv)
 
 
-def print_setup(ws, title: str, top: int) -> None:
+def a4_landscape(ws, title_rows: str | None = None) -> None:
+    """Printed as teams print: A4 landscape, one page wide, the header row repeated."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = f"{top}:{top}"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def print_setup(ws, title: str, top: int) -> None:
+    a4_landscape(ws, f"{top}:{top}")
     ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "&P / &N"
 

@@ -24,6 +24,7 @@ from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, ribbon, vba
+from .templates import list_choices
 
 LAST_ROW = 1048576
 CONFIG_SHEET = "_xlwings.conf"  # inactive, as in xlwings' own template: rename to xlwings.conf to use it
@@ -92,16 +93,6 @@ def monitor_plan_rows(lang: str) -> list[list]:
     return rows
 
 
-def _validation_list(field, lang: str) -> str | None:
-    if field.type == "enum":
-        items = field.enum.labels(lang)
-    elif field.type == "bool":
-        items = list(BOOL_LABELS[lang])
-    else:
-        return None
-    return '"' + ",".join(items) + '"'
-
-
 def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[list] | None = None,
                     top: int | None = None) -> None:
     if table.place:
@@ -120,7 +111,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-        choices = _validation_list(f, lang) or (f"={LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
+        choices = list_choices(f, lang) or (f"={LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
         if choices:
             dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
                                 errorTitle="QualityBook", error=f"{f.zh} / {f.en}")

@@ -5,7 +5,9 @@ a department's corrected return) is judged against what the first one left.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -48,10 +50,14 @@ class Master:
     batch: str
     master_id: str
     sent: pd.DataFrame  # the batch's rows of 下发回收
-    log: pd.DataFrame
+    read_log: Callable[[], pd.DataFrame]  # 操作日志, read only if a department returns a second time
     lang: str
     options: object = None
     changed: set[str] = field(default_factory=set)
+
+    @cached_property
+    def log(self) -> pd.DataFrame:
+        return self.read_log()
 
 
 def returned_rows(ret: Returned, table, lang: str):
@@ -205,7 +211,7 @@ def _merge_table(ret, t, hidden: list[list[str]], meta, lang, m: Master, rep: Fi
         for f in editable:
             s_txt, v_txt = dispatch.canon(sent.get(f.key), f), dispatch.canon(row.get(f.key), f)
             m_txt = dispatch.canon(frame.at[at_master, f.key], f)
-            verdict = dispatch.merge_field(s_txt, m_txt, v_txt, v_txt != s_txt and m_txt != s_txt and _superseded(
+            verdict = dispatch.merge_field(s_txt, m_txt, v_txt, s_txt != v_txt != m_txt != s_txt and _superseded(
                 m, rep.department, item, f.label(m.lang), shown(frame.at[at_master, f.key], f, m.lang)))
             if verdict == "conflict":
                 rep.conflicts.append({"table": t.key, "id": item, "field": f.key,

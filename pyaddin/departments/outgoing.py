@@ -20,13 +20,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 
+from ..book import to_columns
+from ..build.templates import a4_landscape, check_rule, list_choices
 from ..core import dispatch
 from ..locale import LANGS
-from ..schema import BOOL_LABELS, Field, Table
+from ..schema import Table
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-FIRST_DATE, LAST_DATE = 36526, 73050  # 2000-01-01 … 2099-12-31 as Excel serials
 
 
 @dataclass
@@ -54,53 +55,16 @@ def text_cell(ws, row: int, col: int, value):
     return cell
 
 
-def cell_value(value, f: Field, lang: str):
-    if dispatch.plain(value, f) is None:
-        return None
-    if f.type == "enum":
-        return f.enum.label(value, lang)
-    if f.type == "bool":
-        return BOOL_LABELS[lang][0 if value else 1]
-    if f.type in ("date", "datetime"):
-        return pd.Timestamp(value).to_pydatetime()
-    if f.type in ("integer", "number", "percent"):
-        return float(value)
-    return str(value)
-
-
-def _validation(f: Field, lang: str) -> DataValidation | None:
-    if f.type == "enum":
-        return DataValidation(type="list", formula1='"' + ",".join(f.enum.labels(lang)) + '"', allow_blank=True)
-    if f.type == "bool":
-        return DataValidation(type="list", formula1='"' + ",".join(BOOL_LABELS[lang]) + '"', allow_blank=True)
-    if f.type in ("date", "datetime"):
-        return DataValidation(type="date", operator="between", formula1=str(FIRST_DATE), formula2=str(LAST_DATE),
-                              allow_blank=True)
-    if f.type in ("integer", "number", "percent") and f.minimum is not None and f.maximum is not None:
-        return DataValidation(type="decimal", operator="between", formula1=str(f.minimum), formula2=str(f.maximum),
-                              allow_blank=True)
-    return None
-
-
-def a4_landscape(ws, title_rows: str | None = None) -> None:
-    """Printed as departments print: A4 landscape, one page wide, the header row repeated."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    if title_rows:
-        ws.print_title_rows = title_rows
-
-
 def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
     ws = wb.create_sheet(table.sheet(lang))
     for c, f in enumerate(table.fields, start=1):
         cell = text_cell(ws, 1, c, f.label(lang))
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
         ws.column_dimensions[get_column_letter(c)].width = f.width
-    for r, row in enumerate(frame.to_dict("records"), start=2):
-        for c, f in enumerate(table.fields, start=1):
-            cell = text_cell(ws, r, c, cell_value(row.get(f.key), f, lang))
+    stored = to_columns(table, frame[table.keys], lang)  # the cells the master itself stores
+    for c, (f, col) in enumerate(zip(table.fields, stored), start=1):
+        for r, v in enumerate(col.values.astype(object).where(col.values.notna(), None), start=2):
+            cell = text_cell(ws, r, c, v)
             if f.number_format:
                 cell.number_format = f.number_format
     last = max(len(frame) + 1, 2)
@@ -111,9 +75,9 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
         for r in range(2, last + 1 if len(frame) else 2):
             ws.cell(row=r, column=c).protection = Protection(locked=False)
             ws.cell(row=r, column=c).fill = EDITABLE_FILL
-        dv = _validation(f, lang)
+        choices = list_choices(f, lang)
+        dv = DataValidation(type="list", formula1=choices, allow_blank=True) if choices else check_rule(f, lang)
         if dv is not None and len(frame):
-            dv.error = LANGS[lang].DEPARTMENT["rules"][1]
             dv.showErrorMessage = True
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{last}")

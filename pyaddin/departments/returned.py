@@ -9,7 +9,6 @@ read as its text, and hyperlinks and external links are not read at all.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from defusedxml import DefusedXmlException
 
 from ..core import dispatch
 from ..errors import QBError
+from ..ooxml.sheetdata import col_index
+from ..ooxml.tables import rels_part, resolve
 
 MAX_FILE = 10 * 1024 * 1024  # a department's workbook is a few dozen kB
 MAX_ENTRIES = 500
@@ -111,8 +112,7 @@ def _read(z: zipfile.ZipFile, name: str, path: Path) -> bytes:
 
 
 def _rels(z, part: str, path: Path) -> dict[str, tuple[str, str]]:
-    d, f = posixpath.split(part)
-    name = posixpath.join(d, "_rels", f + ".rels")
+    name = rels_part(part)
     if name not in z.namelist():
         return {}
     out = {}
@@ -120,8 +120,7 @@ def _rels(z, part: str, path: Path) -> dict[str, tuple[str, str]]:
         target = r.get("Target", "")
         if r.get("TargetMode") == "External":  # links out of the file are never followed
             continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))
-        out[r.get("Id")] = (r.get("Type", "").rsplit("/", 1)[-1], resolved)
+        out[r.get("Id")] = (r.get("Type", "").rsplit("/", 1)[-1], resolve(part, target))
     return out
 
 
@@ -132,10 +131,7 @@ def _position(ref: str | None, row: int, col: int) -> tuple[int, int]:
     m = _REF.fullmatch(ref or "")
     if not m:
         return row, col + 1
-    n = 0
-    for ch in m.group(1):
-        n = n * 26 + ord(ch) - 64
-    return int(m.group(2)), n
+    return int(m.group(2)), col_index(m.group(1)) + 1
 
 
 def _text(node) -> str:

@@ -12,7 +12,7 @@ from .improve import worklists
 
 T = schema
 DEADLINE_DAYS = 7  # a week: the rhythm of the weekly quality meeting
-SKIPPED = ("~$", ".~lock.", ".")  # owner and lock files Excel and LibreOffice leave beside an open file
+SKIPPED = ("~$", ".")  # owner and lock files Excel (~$book) and LibreOffice (.~lock.book#) leave, hidden files
 
 
 def _deadline(value, now: dt.datetime) -> dt.date:
@@ -143,7 +143,8 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     files = returned_files(paths)
     problems, causes, plan = worklists(book)
     frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
-    m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, book.read(T.LOG).data, book.lang, book.options)
+    m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
+               book.options)
     now = ctx.now()
     reports = [judge(f, m, now, ctx.user) for f in files]
     returned = {r.department for r in reports if r.status != "refused"}
@@ -174,6 +175,8 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
 
 def _mark_returned(sent_all, sent, reports, now):
     """Each department's first return (or one that changed something) noted on 下发回收; None when nothing new."""
+    import pandas as pd
+
     out, changed = sent_all.copy(), False
     words = {"accepted": say("status_accepted"), "partly": say("status_partly")}
     for r in reports:
@@ -183,7 +186,7 @@ def _mark_returned(sent_all, sent, reports, now):
         if not len(idx):
             continue
         i = idx[0]
-        if out.at[i, "returned_at"] == out.at[i, "returned_at"] and not r.applied:  # noted already, nothing new
+        if pd.notna(out.at[i, "returned_at"]) and not r.applied:  # noted already, nothing new
             continue
         out.loc[i, ["returned_at", "result", "returned_file"]] = [now, words[r.status], r.file]
         changed = True
@@ -217,15 +220,7 @@ def _where(entry: dict) -> dict:
 
 
 def _v(entry: dict, key: str) -> str:
-    """A value as the user sees it: labels for enums and booleans, — when blank."""
-    from ..schema import BOOL_LABELS
+    """A value as the user sees it (as 操作日志 shows it), — when blank."""
+    from ..departments.merge import shown
 
-    v = entry[key]
-    f = schema.table(entry["table"]).field(entry["field"])
-    if v is None:
-        return "—"
-    if f.type == "enum":
-        return f.enum.label(v, current())
-    if f.type == "bool":
-        return BOOL_LABELS[current()][0 if v else 1]
-    return str(v)
+    return shown(entry[key], schema.table(entry["table"]).field(entry["field"]), current()) or "—"
