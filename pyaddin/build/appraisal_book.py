@@ -7,6 +7,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..inert import save_workbook
 from ..locale import LANGS, metric_name
 from ..ooxml.tables import table_column_names
 
@@ -64,7 +65,7 @@ def write_appraisal_book(path: Path, result: dict, quarter: str, rules, lang: st
                  rules.consequences.get(a["grade"] or "", "")] for a in mine]
         _sheet(wb, d["department"], header, rows, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from ..book import to_columns
 from ..build.templates import a4_landscape, check_rule, list_choices
 from ..core import dispatch
+from ..inert import save_workbook
 from ..locale import LANGS
 from ..schema import Table
 
@@ -168,5 +169,5 @@ def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.D
     ws.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = wb.properties.lastModifiedBy = dispatch.SENDER  # whoever saves it next is named instead
-    wb.save(path)
+    save_workbook(wb, path)
     return dispatch.digest(rows)
