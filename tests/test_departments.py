@@ -196,7 +196,7 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     r = runner.invoke(cli, ["collect", str(book), str(back), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert list(data) == ["batch", "files", "missing_departments"] and data["batch"] == "B20261001-1"
+    assert list(data) == ["batch", "files", "missing_departments", "skipped"] and data["batch"] == "B20261001-1"
     f = data["files"][0]
     assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts"]
     assert (f["file"], f["department"], f["status"], f["reason"]) == (back.name, "技术部", "accepted", None)

@@ -130,3 +130,196 @@ def test_the_errors_csv_writes_values_that_look_like_formulas_so_they_cannot_run
     values = [row[3] for row in rows[1:]]
     assert {"'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(1)"} <= set(values), values
     assert not any(v.startswith(("=", "+", "-", "@")) for row in rows for v in row)
+
+
+# --------------------------------------------------------------------------- returns that cannot exhaust the machine
+
+from test_departments import collect, distribute, fill, master, sent_file, sha, table, tech_done  # noqa: E402
+
+from pyaddin import schema  # noqa: E402
+from pyaddin.departments import returned  # noqa: E402
+
+PLAN_PART = "xl/worksheets/sheet4.xml"  # 改进计划, the fourth sheet of a department's workbook
+
+
+@pytest.fixture
+def sent(tmp_path):
+    """A master with its worklists, and the workbooks it sent to the departments."""
+    book = master(tmp_path)
+    distribute(book, tmp_path / "out")
+    return book, tmp_path / "out"
+
+
+def rewrite(src: Path, dst: Path, change, extra: dict | None = None) -> Path:
+    """A copy of a return with some parts changed (``change(name, data) -> data``) and some added."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in a.infolist():
+            z.writestr(i.filename, change(i.filename, a.read(i)))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return dst
+
+
+def in_plan(xml: bytes):
+    """A change to the plan sheet only: ``xml`` goes in place of the end of its sheetData."""
+    return lambda name, data: data.replace(b"</sheetData>", xml + b"</sheetData>") if name == PLAN_PART else data
+
+
+@pytest.mark.parametrize("xml", [
+    b'<row r="2000000000"><c r="A2000000000"><v>1</v></c></row>',
+    b'<row r="40"><c r="ZZZZZZZZZ40"><v>1</v></c></row>',
+    b'<row r="40"><c r="XFE40"><v>1</v></c></row>',
+    b'<row r="1048577"><c r="A1048577"><v>1</v></c></row>',
+    b'<row r="40"><c r="A99999999"><v>1</v></c></row>',
+    b'<row r="abc"><c><v>1</v></c></row>',
+    b'<row r="40"><c r="A-1"><v>1</v></c></row>',
+], ids=["row 2e9", "column ZZZZZZZZZ", "column XFE", "row 1048577", "cell row beyond", "row abc", "ref A-1"])
+def test_a_cell_beyond_excels_limits_is_refused_while_parsing(xml, sent, tmp_path):
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "good.xlsx", tech_done)
+    bad = rewrite(good, tmp_path / "back" / good.name, in_plan(xml))
+    with pytest.raises(returned.Refused) as e:
+        returned.read_return(bad)
+    assert e.value.key == "return_bad_cell" and e.value.kw["sheet"] == "改进计划"
+
+
+def test_a_malformed_return_is_refused_and_the_good_one_beside_it_is_collected(sent, tmp_path):
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, tech_done)
+    qa = fill(sent_file(outdir, "质检部"), tmp_path / "q.xlsx", lambda wb: None)
+    bad = rewrite(qa, tmp_path / "back" / sent_file(outdir, "质检部").name, in_plan(b'<row r="abc"><c><v>1</v></c></row>'))
+    out = collect(book, tmp_path / "back")
+    files = {f["file"]: f for f in out.data["files"]}
+    assert files[good.name]["status"] == "accepted" and files[good.name]["applied"]
+    assert files[bad.name]["status"] == "refused" and "改进计划" in files[bad.name]["reason"]
+    assert "row r=abc" in files[bad.name]["reason"]
+    assert table(book, schema.PLAN).set_index("action_id").at["A002", "progress_pct"] == 100
+
+
+def random_text(n: int) -> bytes:
+    import random
+
+    rnd = random.Random(n)
+    return bytes(rnd.choice(b"abcdefgh") for _ in range(1 << 16)) * (n // (1 << 16))
+
+
+def test_a_part_larger_than_the_stated_limit_is_refused_before_it_is_parsed(sent, tmp_path):
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "good.xlsx", tech_done)
+    pad = b"<!--" + random_text(returned.MAX_PART) + b"-->"
+    bad = rewrite(good, tmp_path / "back" / good.name, in_plan(pad))
+    assert bad.stat().st_size < returned.MAX_FILE  # it passes the file's own size limit
+    before = sha(book)
+    out = collect(book, bad)
+    f = out.data["files"][0]
+    assert f["status"] == "refused" and "16 MB" in f["reason"] and PLAN_PART in f["reason"]
+    assert sha(book) == before
+
+
+@pytest.mark.parametrize("shape", ["one comment", "many comments", "many rows"])
+def test_parsing_time_grows_linearly_with_the_part(shape, sent, tmp_path):
+    """1, 2, 4 and 8 MB: each doubling about doubles the time (a quadratic parse would quadruple it)."""
+    import time
+
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "good.xlsx", tech_done)
+    times = {}
+    for mb in (1, 2, 4, 8):
+        blob = random_text(mb << 20)
+        if shape == "one comment":
+            xml = b"<!--" + blob + b"-->"
+        elif shape == "many comments":
+            xml = b"".join(b"<!--" + blob[k:k + 60] + b"-->" for k in range(0, len(blob), 67))
+        else:
+            xml = b"".join(b'<row r="%d"><c r="C%d"><v>1</v></c></row>' % (k, k) for k in range(50, 50 + len(blob) // 42))
+        part = rewrite(good, tmp_path / f"{mb}.xlsx", in_plan(xml))
+        runs = []
+        for _ in range(2 if shape == "many rows" else 3):
+            t = time.perf_counter()
+            returned.read_return(part)
+            runs.append(time.perf_counter() - t)
+        times[mb] = min(runs)
+    assert times[8] / times[2] < 8, times  # linear: about 4; quadratic: about 16
+    assert times[8] / times[1] < 20, times  # linear: about 8; quadratic: about 64
+
+
+@pytest.mark.parametrize("how", ["renamed", "deleted"])
+def test_a_return_whose_plan_sheet_was_renamed_or_deleted_is_refused_naming_it(how, sent, tmp_path):
+    book, outdir = sent
+
+    def edit(wb):
+        tech_done(wb)
+        if how == "renamed":
+            wb["改进计划"].title = "计划"
+        else:
+            del wb["改进计划"]
+    bad = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, edit)
+    before = sha(book)
+    out = collect(book, bad)
+    f = out.data["files"][0]
+    assert out.exit_code == 1 and f["status"] == "refused" and "改进计划" in f["reason"], f
+    assert sha(book) == before
+
+
+def test_pipes_devices_and_links_to_them_are_refused_without_being_opened(sent, tmp_path):
+    import os
+    import signal
+
+    book, outdir = sent
+    back = tmp_path / "back"
+    back.mkdir()
+    os.mkfifo(back / "B20261001-1_技术部.xlsx")  # opening it for reading would wait for a writer for ever
+    (back / "zero.xlsx").symlink_to("/dev/zero")  # reading it would never end
+    good = fill(sent_file(outdir, "质检部"), back / sent_file(outdir, "质检部").name,
+                lambda wb: put_progress(wb, "质检部"))
+    signal.alarm(60)
+    try:
+        out = collect(book, back, "/dev/zero", "/dev/null")
+    finally:
+        signal.alarm(0)
+    files = {f["file"]: f for f in out.data["files"]}
+    for name in ("B20261001-1_技术部.xlsx", "zero.xlsx", "zero", "null"):
+        assert files[name]["status"] == "refused" and "不是普通文件" in files[name]["reason"], files[name]
+    assert files[good.name]["status"] != "refused"
+
+
+def put_progress(wb, department):
+    from test_departments import put
+
+    ws = wb["改进计划"]
+    item = ws.cell(row=2, column=1).value
+    put(ws, item, "进度%", 90)
+
+
+@pytest.mark.parametrize("how", ["OLE part under an image's name", "content type", "macro sheet"])
+def test_a_vba_project_under_another_part_name_is_refused_as_a_macro(how, sent, tmp_path):
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "good.xlsx", tech_done)
+    target = tmp_path / "back" / good.name
+    if how == "OLE part under an image's name":
+        rewrite(good, target, lambda n, d: d, {"xl/media/image1.png": returned.OLE_MAGIC + b"\0" * 512})
+    elif how == "content type":
+        types = b'<Default Extension="dat" ContentType="application/vnd.ms-office.vbaProject"/>'
+        rewrite(good, target, lambda n, d: d.replace(b"<Default ", types + b"<Default ", 1)
+                if n == "[Content_Types].xml" else d, {"xl/data.dat": b"not ole, but declared a vba project"})
+    else:
+        types = b'<Override PartName="/xl/macrosheets/m1.xml" ContentType="application/vnd.ms-excel.macrosheet+xml"/>'
+        rewrite(good, target, lambda n, d: d.replace(b"</Types>", types + b"</Types>")
+                if n == "[Content_Types].xml" else d, {"xl/macrosheets/m1.xml": b"<xm:macrosheet/>"})
+    out = collect(book, target)
+    f = out.data["files"][0]
+    assert f["status"] == "refused" and "含宏" in f["reason"], f
+
+
+def test_file_names_are_printed_with_control_characters_escaped_and_skipped_files_are_said(sent, tmp_path,
+                                                                                            runner, cli):
+    book, outdir = sent
+    back = tmp_path / "back"
+    fill(sent_file(outdir, "技术部"), back / "B20261001-1_技术部\x1b[2J\r.xlsx", tech_done)
+    shutil.copy(sent_file(outdir, "质检部"), back / ".hidden.xlsx")
+    shutil.copy(sent_file(outdir, "质检部"), back / "~$owner.xlsx")
+    r = runner.invoke(cli, ["collect", str(book), str(back)])
+    assert "\x1b" not in r.output and "\r" not in r.output
+    assert "B20261001-1_技术部\\x1b[2J\\x0d.xlsx" in r.output, r.output
+    assert "已跳过隐藏文件或Excel临时文件:.hidden.xlsx" in r.output and "~$owner.xlsx" in r.output

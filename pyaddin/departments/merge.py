@@ -16,7 +16,7 @@ from .. import schema
 from ..core import dispatch
 from ..locale import listing, say, text
 from ..validate import parse_table
-from .returned import Refused, Returned, hidden_sheet, read_return
+from .returned import Refused, Returned, hidden_sheet, read_return, shown_name
 
 
 @dataclass
@@ -111,7 +111,7 @@ def shown(value, f, lang: str) -> str:
 
 def judge(path: Path, m: Master, at, user: str) -> FileReport:
     """Every check on one file, then its editable changes merged into ``m.frames``."""
-    rep = FileReport(path.name)
+    rep = FileReport(shown_name(path.name))
     try:
         ret = read_return(path)
     except Refused as e:
@@ -138,6 +138,9 @@ def judge(path: Path, m: Master, at, user: str) -> FileReport:
     other = _renamed_from(path.name, m.sent, rep.department)
     if other is not None:
         return rep.refuse(say("return_renamed", other=other, department=rep.department), listed)
+    gone = [t.sheet(lang) for t in dispatch.WORK_TABLES if t.sheet(lang) not in ret.sheets]
+    if gone:  # renamed or deleted: its edits would be lost without a word
+        return rep.refuse(say("return_sheet_missing", sheets=listing(gone)), listed)
     for t in dispatch.WORK_TABLES:
         _merge_table(ret, t, by_table.get(t.key, []), meta, lang, m, rep, at, user)
     if ret.untouched and not (rep.applied or rep.rejected or rep.conflicts):  # the file as sent: not a return

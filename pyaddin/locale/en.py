@@ -239,6 +239,13 @@ MESSAGES = {
     "collect_missing": "Not returned yet: {departments}",
     "collect_done": "Batch {batch}: {n} files read, {applied} changes merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
     "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    # hostile input and faults (issue 18)
+    "return_not_regular": "“{file}” is not a regular file (a pipe, a device or a link to one); it was not opened and is refused. Return the .xlsx file the department saved.",
+    "return_part_too_large": "The part {part} of the file unpacks to more than {mb} MB, far beyond a department workbook; refused. Ask the department to fill in the file as it was sent.",
+    "return_bad_cell": "Sheet “{sheet}” holds a cell or row number Excel cannot have ({ref}): the file is damaged or crafted and was refused. Ask the department to save it again in Excel.",
+    "return_too_many_cells": "Sheet “{sheet}” spans an enormous range of cells, unlike a department workbook we sent; refused. Ask the department to delete the far-away content and save again.",
+    "return_sheet_missing": "The file has no sheet {sheets} (renamed or deleted), so what was filled in there cannot be read; refused. Ask the department to fill in the file as sent, without renaming sheets.",
+    "collect_skipped": "Skipped a hidden file or an Excel owner file: {file}",
 }
 
 GUIDE = [

@@ -239,6 +239,13 @@ MESSAGES = {
     "collect_missing": "尚未交回的部门:{departments}",
     "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
     "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    # hostile input and faults (issue 18)
+    "return_not_regular": "“{file}”不是普通文件(管道、设备或指向它们的链接),未打开,已拒收。请交回部门保存的 .xlsx 文件本身。",
+    "return_part_too_large": "文件中的部件 {part} 解压后超过{mb} MB,远超部门工作簿的正常大小,已拒收。请让部门在原下发文件上填写后交回。",
+    "return_bad_cell": "工作表“{sheet}”含有Excel不可能有的单元格或行号({ref}),文件已损坏或被改造,已拒收。请让部门在Excel中重新保存后交回。",
+    "return_too_many_cells": "工作表“{sheet}”的单元格范围异常巨大,不像是下发的部门工作簿,已拒收。请让部门删除远处的内容后重新保存交回。",
+    "return_sheet_missing": "文件中找不到工作表 {sheets}(被改名或删除),其中的填写无法读取,已拒收。请让部门在原下发文件上填写,不要改动工作表名称。",
+    "collect_skipped": "已跳过隐藏文件或Excel临时文件:{file}",
 }
 
 GUIDE = [

@@ -105,17 +105,23 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
                    log_target=book.sheet_name(T.DISPATCH), log_detail=f"{batch}: {len(work)} files to {folder}")
 
 
-def returned_files(paths) -> list[Path]:
-    """The files named, and every file directly inside the folders named (not the owner/lock files)."""
-    out = []
+def returned_files(paths) -> tuple[list[Path], list[Path]]:
+    """(to judge, skipped): the files named, and what lies directly inside the folders named — every entry but
+    folders, so that a FIFO or a device found there is refused by name (never opened) — except owner/lock and
+    hidden files, which are skipped and said."""
+    out, skipped = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(SKIPPED))
+            for f in sorted(p.iterdir()):
+                if f.name.startswith(SKIPPED):
+                    skipped.append(f)
+                elif not f.is_dir():
+                    out.append(f)
         elif p.exists():
             out.append(p)
         else:
             raise QBError("file_not_found", path=str(p))
-    return out
+    return out, skipped
 
 
 @action("collect", group="departments", icon="FileOpen",
@@ -127,6 +133,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     import pandas as pd
 
     from ..departments.merge import Master, judge
+    from ..departments.returned import shown_name
 
     sent_all = book.read(T.DISPATCH).data
     if sent_all.empty:
@@ -140,7 +147,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
         if not folder:
             return Outcome("no_folder_chosen")
         paths = [folder]
-    files = returned_files(paths)
+    files, skipped = returned_files(paths)
     problems, causes, plan = worklists(book)
     frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
     m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
@@ -149,8 +156,9 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     reports = [judge(f, m, now, ctx.user) for f in files]
     returned = {r.department for r in reports if r.status != "refused"}
     missing = [d for d, at in zip(sent["department"], sent["returned_at"]) if pd.isna(at) and d not in returned]
-    data = {"batch": batch, "files": [r.as_json() for r in reports], "missing_departments": missing}
-    details = _report_lines(reports, missing)
+    data = {"batch": batch, "files": [r.as_json() for r in reports], "missing_departments": missing,
+            "skipped": [shown_name(f.name) for f in skipped]}
+    details = [say("collect_skipped", file=shown_name(f.name)) for f in skipped] + _report_lines(reports, missing)
     applied = sum(len(r.applied) for r in reports)
     if not dry_run:
         if m.changed:
