@@ -10,7 +10,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .errors import QBError
+from .errors import QBError, as_known
 from .locale import current, say, text
 
 LOG_FILE = Path(tempfile.gettempdir()) / "qualitybook.log"
@@ -37,6 +37,7 @@ def outcome_text(outcome) -> str:
 
 def error_text(exc: BaseException) -> str:
     """What a person reads for an error: the user's words for known ones, a pointer to the log otherwise."""
+    exc = as_known(exc) or exc
     if isinstance(exc, QBError):
         msg = exc.say() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
     else:

@@ -323,3 +323,105 @@ def test_file_names_are_printed_with_control_characters_escaped_and_skipped_file
     assert "\x1b" not in r.output and "\r" not in r.output
     assert "B20261001-1_技术部\\x1b[2J\\x0d.xlsx" in r.output, r.output
     assert "已跳过隐藏文件或Excel临时文件:.hidden.xlsx" in r.output and "~$owner.xlsx" in r.output
+
+
+# --------------------------------------------------------------------------- faults of the machine
+
+import errno  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from pyaddin.ooxml import package  # noqa: E402
+
+TICKETS = ROOT / "samples" / "tickets.csv"
+
+
+def qualitybook(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "pyaddin", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a link to a device", "a dangling link"])
+def test_a_lock_path_that_is_a_folder_or_a_link_is_a_clear_message_and_exit_2(kind, book):
+    lock = book.with_name(f".~qb.{book.name}.lock")
+    if kind == "a folder":
+        lock.mkdir()
+    else:
+        lock.symlink_to("/dev/null" if kind == "a link to a device" else book.parent / "nowhere" / "x")
+    before = book.read_bytes()
+    r = qualitybook("import", book, TICKETS, "--into", "tickets")
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "锁文件" in r.stderr and lock.name in r.stderr and "FATAL" not in r.stderr, r.stderr
+    assert book.read_bytes() == before
+
+
+def test_a_read_only_folder_is_a_clear_message_and_exit_2(book, runner, cli, monkeypatch):
+    """The tests run as root, whom no folder refuses: the refusal of the file system is injected."""
+    def refuse(self, *a, **kw):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self.lock_file))
+    monkeypatch.setattr("pyaddin.lock.FileLock.acquire", refuse)
+    r = runner.invoke(cli, ["import", str(book), str(TICKETS), "--into", "tickets"])
+    assert r.exit_code == 2 and "不允许写入" in r.output and str(book.parent) in r.output, r.output
+    monkeypatch.undo()
+    real_access = os.access
+    monkeypatch.setattr(package.os, "access", lambda p, mode: False if Path(p) == book.parent else real_access(p, mode))
+    r = runner.invoke(cli, ["import", str(book), str(TICKETS), "--into", "tickets"])
+    assert r.exit_code == 2 and "不允许写入" in r.output, r.output
+
+
+def test_a_full_disk_while_saving_changes_nothing_and_says_so(book, runner, cli, monkeypatch):
+    assert runner.invoke(cli, ["import", str(book), str(TICKETS), "--into", "tickets"]).exit_code == 0
+    bak = book.with_name(book.name + ".bak")
+    before, bak_before = book.read_bytes(), bak.read_bytes()
+    real = package._stream_part
+
+    def full(out, name, chunks, date_time):
+        real(out, name, iter(list(chunks)[:1]), date_time)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(package, "_stream_part", full)
+    r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "surveys.csv"), "--into", "surveys"])
+    assert r.exit_code == 2 and "磁盘已满" in r.output and "未做任何修改" in r.output, r.output
+    assert "意外" not in r.output and "Traceback" not in r.output
+    assert book.read_bytes() == before and bak.read_bytes() == bak_before
+    assert not list(book.parent.glob(".qb-*.tmp"))
+
+
+def test_a_full_disk_while_writing_the_backup_keeps_the_last_good_backup(book, runner, cli, monkeypatch):
+    assert runner.invoke(cli, ["import", str(book), str(TICKETS), "--into", "tickets"]).exit_code == 0
+    bak = book.with_name(book.name + ".bak")
+    before, bak_before = book.read_bytes(), bak.read_bytes()
+
+    def half_copy(src, dst, **kw):
+        Path(dst).write_bytes(Path(src).read_bytes()[:1000])
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(package.shutil, "copy2", half_copy)
+    r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "surveys.csv"), "--into", "surveys"])
+    assert r.exit_code == 2 and "磁盘已满" in r.output, r.output
+    assert book.read_bytes() == before and bak.read_bytes() == bak_before  # never a truncated backup
+    assert not list(book.parent.glob(".qb-*.tmp"))
+
+
+def test_the_backup_and_the_workbook_are_flushed_to_disk_before_their_rename(book, runner, cli, monkeypatch):
+    assert runner.invoke(cli, ["import", str(book), str(TICKETS), "--into", "tickets"]).exit_code == 0
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(src, dst):
+        events.append(("replace", str(src), str(dst)))
+        return real_replace(src, dst)
+    monkeypatch.setattr(package.os, "fsync", fsync)
+    monkeypatch.setattr(package.os, "replace", replace)
+    r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "surveys.csv"), "--into", "surveys"])
+    assert r.exit_code == 0, r.output
+    renames = [e for e in events if e[0] == "replace"]
+    assert [Path(e[2]).name for e in renames] == [book.name + ".bak", book.name]
+    for _, src, dst in renames:
+        assert Path(src).name.startswith(".qb-") and src != dst  # written under a temporary name
+        flushed = events.index(("fsync", str(Path(src).resolve())))
+        assert flushed < events.index(("replace", src, dst))
+    assert ("fsync", str(book.parent.resolve())) in events  # and the rename itself made durable

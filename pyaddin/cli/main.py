@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ..errors import QBError
+from ..errors import QBError, as_known
 from . import analysis, appraisal, data, departments, improvement, reports
 
 
@@ -34,6 +34,9 @@ class Group(click.Group):
             sys.exit(0)
         except Exception as exc:  # noqa: BLE001 — the one place where any error becomes a message
             from ..excel import error_text, log_failure
+
+            if as_known(exc) is not None:  # a full disk: the user's words, a usage exit (2)
+                fail(as_known(exc))
 
             log_failure(ctx.invoked_subcommand or "qualitybook", exc)
             click.echo(error_text(exc), err=True)

@@ -246,6 +246,9 @@ MESSAGES = {
     "return_too_many_cells": "Sheet “{sheet}” spans an enormous range of cells, unlike a department workbook we sent; refused. Ask the department to delete the far-away content and save again.",
     "return_sheet_missing": "The file has no sheet {sheets} (renamed or deleted), so what was filled in there cannot be read; refused. Ask the department to fill in the file as sent, without renaming sheets.",
     "collect_skipped": "Skipped a hidden file or an Excel owner file: {file}",
+    "folder_read_only": "The folder “{folder}” cannot be written to (read-only, or no permission); nothing was changed. Copy the workbook to a folder you can write to, or get write permission, then try again.",
+    "lock_path_bad": "The lock file “{path}” beside the workbook is a folder or a link, so it cannot keep a second writer out; nothing was changed. It is QualityBook's own file: delete it and try again.",
+    "disk_full": "The disk is full (no space left): nothing was changed. Free some space and try again.",
 }
 
 GUIDE = [
