@@ -74,6 +74,20 @@ def read_with_errors(reader, sheet: str, ref: str, columns: list[str]):
     return batch, found
 
 
+def error_cells(errors) -> list[tuple[int, int, str]]:
+    """(data row index, column index, text such as ``#N/A``) of the error cells fastexcel reported while
+    loading a sheet whose header is the first row of its range."""
+    import re
+
+    out = []
+    for e in (errors.errors if errors else []):
+        row, col = e.position
+        kind = re.search(r"Error\((\w+)\)", e.detail)
+        if kind and row >= 1:
+            out.append((row - 1, col, ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
+    return out
+
+
 def _col(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -206,12 +220,13 @@ class EarlySource:
 
             sheet = fastexcel.read_excel(self.path).load_sheet(0, header_row=0, schema_sample_rows=None)
             generated = [c.column_name_from == "generated" for c in sheet.available_columns()]
-            self._got = (sheet.to_arrow(), generated)
+            batch, errors = sheet.to_arrow_with_errors()
+            self._got = (batch, generated, error_cells(errors))
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             self._got = None
 
     def take(self):
-        """(Arrow batch, which column names were generated), or None."""
+        """(Arrow batch, which column names were generated, its error cells), or None."""
         if self._thread is None:
             return None
         self._thread.join()

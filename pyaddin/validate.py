@@ -128,6 +128,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     fmt = detect(table.key, [str(c) for c in raw.columns])
     headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
+    _without_surrogates(raw, rows, issues, where)
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
@@ -149,14 +150,18 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
             parsed = parsed.where(parsed.notna(), derived[f.key])
         out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
         _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
+    if extra:  # at once: one column at a time fragments the frame (pandas warns) on an export 20 000 columns wide
+        out = pd.concat([out, raw[extra]], axis=1)
     for e in extra:
-        out[e] = raw[e]
         _check_length(raw[e], rows, e, issues, where)
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     _check_one_of(table, out, rows, issues, where)
+    if cell_errors:  # an error cell is that error, not also a missing value
+        erred = {(int(r), str(h)) for r, h, _ in cell_errors}
+        issues = [i for i in issues if not (i.reason == "required" and (i.row, i.column) in erred)]
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
@@ -215,6 +220,26 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
                     issues.append(Issue(int(rows[i]), header, raw_col[i], reason, ((arg, limit),), where))
     if f.type == "text":
         _check_length(raw_col, rows, header, issues, where)
+
+
+_SURROGATE = r"[\ud800-\udfff]"
+
+
+def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> None:
+    """A lone surrogate (half of a UTF-16 pair, from a damaged export) cannot be stored: an error for its
+    cell, located, and the character replaced by U+FFFD in ``raw`` itself, so that the row can still be
+    written to 导入错误."""
+    for k, c in enumerate(raw.columns):  # by position: a returned sheet may repeat a header
+        col = raw.iloc[:, k]
+        if col.dtype != object:
+            continue
+        hit = col.map(lambda v: isinstance(v, str) and any("\ud800" <= ch <= "\udfff" for ch in v)).to_numpy(bool)
+        if not hit.any():
+            continue
+        for i in raw.index[hit]:
+            shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
+            issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
+        raw.isetitem(k, col.where(~hit, col[hit].str.replace(_SURROGATE, "\ufffd", regex=True)))
 
 
 def _check_length(col, rows, header, issues, where):

@@ -425,3 +425,118 @@ def test_the_backup_and_the_workbook_are_flushed_to_disk_before_their_rename(boo
         flushed = events.index(("fsync", str(Path(src).resolve())))
         assert flushed < events.index(("replace", src, dst))
     assert ("fsync", str(book.parent.resolve())) in events  # and the rename itself made durable
+
+
+# --------------------------------------------------------------------------- exports as they come
+
+HEAD = "工单编号,创建时间,渠道,责任部门"
+TWO = ["T1,2026-09-01 08:00,电话,客服中心", "T2,2026-09-02 08:00,电话,客服中心"]
+
+
+def import_file(runner, cli, book, path, *more):
+    return runner.invoke(cli, ["import", str(book), str(path), "--into", "tickets", *more])
+
+
+def imported_ids(book) -> list:
+    from pyaddin.book import FileBook
+
+    with FileBook(book) as b:
+        return list(b.read(schema.TICKETS).data["ticket_id"])
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-8", "\r"), ("utf-32", "\n"), ("utf-32-le", "\n"),
+                                              ("utf-32-be", "\r\n"), ("utf-16-le", "\n"), ("utf-16", "\r")])
+def test_line_endings_and_wide_encodings_are_read(encoding, newline, book, runner, cli, tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_bytes(newline.join([HEAD, *TWO, ""]).encode(encoding))
+    r = import_file(runner, cli, book, src)
+    assert r.exit_code == 0, r.output
+    assert imported_ids(book) == ["T1", "T2"]
+
+
+def test_big5_is_recognised_not_read_as_gbk_garbage(book, runner, cli, tmp_path):
+    src = tmp_path / "big5.csv"
+    src.write_bytes("\n".join(["工單編號,創建時間,渠道,責任部門"] + [f"T{i},2026-09-01 08:00,電話,客服中心" for i in range(30)])
+                    .encode("big5"))
+    r = import_file(runner, cli, book, src, "--map", "工單編號=ticket_id", "--map", "創建時間=created_at",
+                    "--map", "責任部門=department", "--value", "channel:電話=phone")
+    assert r.exit_code == 0, r.output
+    assert len(imported_ids(book)) == 30
+
+
+def test_a_lone_surrogate_in_utf16_is_an_error_of_its_cell(book, runner, cli, tmp_path):
+    src = tmp_path / "u16.csv"
+    src.write_bytes("\n".join([HEAD, "T1,2026-09-01 08:00,电话,客服\ud800中心", TWO[1], ""]).encode("utf-16", "surrogatepass"))
+    errors = tmp_path / "problems.csv"
+    r = import_file(runner, cli, book, src, "--errors", str(errors))
+    assert r.exit_code == 1 and "孤立代理项" in r.output, r.output
+    with open(errors, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    assert [(row[1], row[2], row[3]) for row in rows] == [("2", "责任部门", "客服\\ud800中心")]
+    r = import_file(runner, cli, book, src, "--keep-invalid")  # the good row goes in, the bad one to 导入错误
+    assert r.exit_code == 0, r.output
+    assert imported_ids(book) == ["T2"]
+
+
+def test_a_header_row_of_20000_columns_is_read_whole_without_a_pandas_warning(book, tmp_path):
+    extra = [f"extra_{i:05d}" for i in range(20_000)]
+    src = tmp_path / "wide.csv"
+    src.write_text(",".join(HEAD.split(",") + extra) + "\n" + ",".join(TWO[0].split(",") + ["v"] * 20_000) + "\n",
+                   encoding="utf-8")
+    assert len(src.read_bytes().split(b"\n")[0]) > 64 * 1024
+    r = qualitybook("import", book, src, "--into", "tickets")
+    assert r.returncode == 0, r.stderr
+    assert "Warning" not in r.stderr and "Warning" not in r.stdout, r.stderr[:500]
+    with zipfile.ZipFile(book) as z:
+        table = next(z.read(n) for n in z.namelist() if n.startswith("xl/tables/") and b'"tbl_tickets"' in z.read(n))
+    assert table.count(b"<tableColumn ") >= 20_000 and b'name="extra_19999"' in table
+
+
+def test_a_header_row_beyond_the_limit_is_refused_naming_it(book, runner, cli, tmp_path):
+    from pyaddin import sources
+
+    src = tmp_path / "huge.csv"
+    src.write_bytes(HEAD.encode() + b"," + b"x," * (sources.MAX_HEAD // 2))
+    before = book.read_bytes()
+    r = import_file(runner, cli, book, src)
+    assert r.exit_code == 2 and "16 MB" in r.output, r.output
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_duplicate_headers_are_said(kind, book, runner, cli, tmp_path):
+    rows = [HEAD.split(",") + ["工单编号"], TWO[0].split(",") + ["X1"]]
+    if kind == "csv":
+        src = tmp_path / "d.csv"
+        src.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    else:
+        src = tmp_path / "d.xlsx"
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(src)
+    r = import_file(runner, cli, book, src)
+    assert r.exit_code == 0, r.output
+    assert "列名“工单编号”出现了不止一次:第5列另存为“工单编号" in r.output, r.output
+    assert imported_ids(book) == ["T1"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_error_cells_are_reported_as_errors_not_as_missing_values(kind, book, runner, cli, tmp_path):
+    rows = [HEAD.split(","), TWO[0].split(","), ["T2", "#N/A", "电话", "#REF!"], ["T3", "2026-09-01 08:00", "#VALUE!", "客服中心"]]
+    if kind == "csv":
+        src = tmp_path / "e.csv"
+        src.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    else:
+        src = tmp_path / "e.xlsx"
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)  # openpyxl stores "#N/A" and its like as error cells
+        wb.save(src)
+    errors = tmp_path / "problems.csv"
+    r = import_file(runner, cli, book, src, "--errors", str(errors))
+    assert r.exit_code == 1, r.output
+    with open(errors, encoding="utf-8-sig", newline="") as f:
+        found = sorted((row[1], row[2], row[3]) for row in list(csv.reader(f))[1:])
+    assert found == [("3", "创建时间", "#N/A"), ("3", "责任部门", "#REF!"), ("4", "渠道", "#VALUE!")]
+    assert "必填项为空" not in r.output

@@ -93,5 +93,14 @@ cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improv
 cli = click.version_option(package_name="qualitybook")(cli)
 
 
+def quiet_library_warnings() -> None:
+    """pandas' advice to its programmers (a fragmented frame, a chained assignment) is no news for the user."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*highly fragmented")
+    warnings.filterwarnings("ignore", module="pandas")
+
+
 def main():
+    quiet_library_warnings()
     cli(prog_name="qualitybook")

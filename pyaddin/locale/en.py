@@ -249,6 +249,9 @@ MESSAGES = {
     "folder_read_only": "The folder “{folder}” cannot be written to (read-only, or no permission); nothing was changed. Copy the workbook to a folder you can write to, or get write permission, then try again.",
     "lock_path_bad": "The lock file “{path}” beside the workbook is a folder or a link, so it cannot keep a second writer out; nothing was changed. It is QualityBook's own file: delete it and try again.",
     "disk_full": "The disk is full (no space left): nothing was changed. Free some space and try again.",
+    "header_too_long": "The header row of “{path}” is longer than {mb} MB and cannot be read; nothing was written. Remove columns you do not need and export again.",
+    "duplicate_header": "The column name “{header}” appears more than once: column {column} was kept as “{renamed}”, and “{header}” is read from the earlier one. To use this column instead, map “{renamed}” on the mapping sheet.",
+    "lone_surrogate": "holds a broken character that cannot be stored (a lone UTF-16 surrogate); the file may be damaged",
 }
 
 GUIDE = [

@@ -249,6 +249,9 @@ MESSAGES = {
     "folder_read_only": "文件夹“{folder}”不允许写入(只读或没有权限),未做任何修改。请把工作簿复制到可写入的文件夹,或取得写入权限后重试。",
     "lock_path_bad": "工作簿旁的锁文件“{path}”是一个文件夹或链接,无法用它保证同一时间只有一人写入,未做任何修改。它是QualityBook的文件:请删除它后重试。",
     "disk_full": "磁盘已满(没有剩余空间),未做任何修改。请释放磁盘空间后重试。",
+    "header_too_long": "“{path}”的表头行超过{mb} MB,无法读取,未写入任何内容。请删去多余的列后重新导出。",
+    "duplicate_header": "列名“{header}”出现了不止一次:第{column}列另存为“{renamed}”,按“{header}”读取的是前面那一列。如需使用这一列,请在“字段映射”表中映射“{renamed}”。",
+    "lone_surrogate": "含有无法存储的残缺字符(UTF-16 孤立代理项),文件可能已损坏",
 }
 
 GUIDE = [

@@ -59,7 +59,7 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     ids = existing.data[table.id_field].dropna() if existing is not None and table.id_field else None
     opts = copy_with(book.options, notes=[])
     parsed = parse_table(table, raw, rows, where=src.where, mapping=book.mapping(table), opts=opts,
-                         existing_ids=ids, header_row=src.header_row)
+                         existing_ids=ids, header_row=src.header_row, cell_errors=src.cell_errors)
     parsed.issues += _unknown_references(book, parsed, src.where)
     ctx.progress("parsed", len(raw))
     notes = note_lines(src, parsed, opts)
@@ -125,6 +125,7 @@ def note_lines(src, parsed, opts) -> list[str]:
     lines = [say("format_recognised", name=parsed.format)] if parsed.format else []
     lines += [say("header_found", row=src.header_row, where=src.where)] if src.header_row > 1 else []
     lines += [say(f"dropped_{kind}", row=row) for row, kind in src.dropped]
+    lines += [say("duplicate_header", header=h, renamed=new, column=c) for h, new, c in src.renamed]
     for key, args in parsed.notes:
         args = dict(args)
         if "field" in args:
