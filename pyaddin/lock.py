@@ -61,8 +61,10 @@ class BookLock:
             raise QBError("file_locked", path=str(self.book)) from None
         note = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(), "action": self.action,
                 "since": dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")}
+        holder = holder_path(self.book)
         try:
-            holder_path(self.book).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+            if not holder.is_symlink():  # never write through a link planted beside the book
+                holder.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
         except OSError:
             pass
         self._clean_temporaries()

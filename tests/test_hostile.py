@@ -540,3 +540,27 @@ def test_error_cells_are_reported_as_errors_not_as_missing_values(kind, book, ru
         found = sorted((row[1], row[2], row[3]) for row in list(csv.reader(f))[1:])
     assert found == [("3", "创建时间", "#N/A"), ("3", "责任部门", "#REF!"), ("4", "渠道", "#VALUE!")]
     assert "必填项为空" not in r.output
+
+
+def test_a_file_that_breaks_the_reading_unforeseen_is_refused_alone_and_undone(sent, tmp_path, monkeypatch):
+    from pyaddin.departments import merge
+
+    book, outdir = sent
+    good = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, tech_done)
+
+    def qa_done(wb):
+        put_progress(wb, "质检部")
+    odd = fill(sent_file(outdir, "质检部"), tmp_path / "back" / sent_file(outdir, "质检部").name, qa_done)
+    real = merge._merge_table
+
+    def breaks_after_a_change(ret, t, *args):
+        real(ret, t, *args)
+        if t is schema.PLAN and ret.path == odd:
+            raise ValueError("something no check foresaw")
+    monkeypatch.setattr(merge, "_merge_table", breaks_after_a_change)
+    out = collect(book, good, odd)
+    files = {f["file"]: f for f in out.data["files"]}
+    assert files[good.name]["status"] == "accepted" and files[good.name]["applied"]
+    assert files[odd.name]["status"] == "refused" and "已损坏" in files[odd.name]["reason"]
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A002", "progress_pct"] == 100 and 90 not in set(plan["progress_pct"])  # nothing of the odd one

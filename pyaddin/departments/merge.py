@@ -109,6 +109,22 @@ def shown(value, f, lang: str) -> str:
     return str(p)
 
 
+def judge_alone(path: Path, m: Master, at, user: str) -> FileReport:
+    """``judge``, except that a file breaking the reading in a way no check foresaw is refused on its own:
+    the master's frames are put back as they were before it, the details go to the log, and the other
+    files of the run are still collected."""
+    before, changed = {k: v.copy() for k, v in m.frames.items()}, set(m.changed)
+    try:
+        return judge(path, m, at, user)
+    except Exception as exc:  # noqa: BLE001 — one hostile file must not stop the collection of the others
+        from ..excel import log_failure
+
+        log_failure(f"collect {path.name}", exc)
+        m.frames.update(before)
+        m.changed = changed
+        return FileReport(shown_name(path.name)).refuse(say("return_corrupt", file=shown_name(path.name)))
+
+
 def judge(path: Path, m: Master, at, user: str) -> FileReport:
     """Every check on one file, then its editable changes merged into ``m.frames``."""
     rep = FileReport(shown_name(path.name))

@@ -132,7 +132,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     departments fill; report what was applied, rejected and in conflict, and who has not returned yet."""
     import pandas as pd
 
-    from ..departments.merge import Master, judge
+    from ..departments.merge import Master, judge_alone
     from ..departments.returned import shown_name
 
     sent_all = book.read(T.DISPATCH).data
@@ -153,7 +153,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
                book.options)
     now = ctx.now()
-    reports = [judge(f, m, now, ctx.user) for f in files]
+    reports = [judge_alone(f, m, now, ctx.user) for f in files]
     returned = {r.department for r in reports if r.status != "refused"}
     missing = [d for d, at in zip(sent["department"], sent["returned_at"]) if pd.isna(at) and d not in returned]
     data = {"batch": batch, "files": [r.as_json() for r in reports], "missing_departments": missing,
