@@ -503,18 +503,22 @@ def test_a_header_row_beyond_the_limit_is_refused_naming_it(book, runner, cli, t
     assert book.read_bytes() == before
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_duplicate_headers_are_said(kind, book, runner, cli, tmp_path):
-    rows = [HEAD.split(",") + ["工单编号"], TWO[0].split(",") + ["X1"]]
+def export(folder: Path, kind: str, rows: list[list[str]]) -> Path:
+    """An export as a CSV or as a workbook (where openpyxl stores "#N/A" and its like as error cells)."""
+    src = folder / f"export.{kind}"
     if kind == "csv":
-        src = tmp_path / "d.csv"
         src.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
     else:
-        src = tmp_path / "d.xlsx"
         wb = openpyxl.Workbook()
         for r in rows:
             wb.active.append(r)
         wb.save(src)
+    return src
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_duplicate_headers_are_said(kind, book, runner, cli, tmp_path):
+    src = export(tmp_path, kind, [HEAD.split(",") + ["工单编号"], TWO[0].split(",") + ["X1"]])
     r = import_file(runner, cli, book, src)
     assert r.exit_code == 0, r.output
     assert "列名“工单编号”出现了不止一次:第5列另存为“工单编号" in r.output, r.output
@@ -523,16 +527,8 @@ def test_duplicate_headers_are_said(kind, book, runner, cli, tmp_path):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_error_cells_are_reported_as_errors_not_as_missing_values(kind, book, runner, cli, tmp_path):
-    rows = [HEAD.split(","), TWO[0].split(","), ["T2", "#N/A", "电话", "#REF!"], ["T3", "2026-09-01 08:00", "#VALUE!", "客服中心"]]
-    if kind == "csv":
-        src = tmp_path / "e.csv"
-        src.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
-    else:
-        src = tmp_path / "e.xlsx"
-        wb = openpyxl.Workbook()
-        for r in rows:
-            wb.active.append(r)  # openpyxl stores "#N/A" and its like as error cells
-        wb.save(src)
+    src = export(tmp_path, kind, [HEAD.split(","), TWO[0].split(","), ["T2", "#N/A", "电话", "#REF!"],
+                                  ["T3", "2026-09-01 08:00", "#VALUE!", "客服中心"]])
     errors = tmp_path / "problems.csv"
     r = import_file(runner, cli, book, src, "--errors", str(errors))
     assert r.exit_code == 1, r.output

@@ -33,7 +33,8 @@ class Group(click.Group):
         except BrokenPipeError:  # the output went to a pipe that closed (| head): nothing to say
             sys.exit(0)
         except Exception as exc:  # noqa: BLE001 — the one place where any error becomes a message
-            from ..excel import error_text, log_failure
+            from ..excel import error_text
+            from ..logfile import log_failure
 
             if as_known(exc) is not None:  # a full disk: the user's words, a usage exit (2)
                 fail(as_known(exc))

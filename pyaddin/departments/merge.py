@@ -117,7 +117,7 @@ def judge_alone(path: Path, m: Master, at, user: str) -> FileReport:
     try:
         return judge(path, m, at, user)
     except Exception as exc:  # noqa: BLE001 — one hostile file must not stop the collection of the others
-        from ..excel import log_failure
+        from ..logfile import log_failure
 
         log_failure(f"collect {path.name}", exc)
         m.frames.update(before)
