@@ -43,10 +43,19 @@ def neutralise(wb) -> int:
 
 
 def save_workbook(wb, path: str | Path) -> Path:
-    """The one way our openpyxl workbooks are saved: text from the data is text, our formulas are formulas."""
+    """The one way our openpyxl workbooks are saved: text from the data is text, our formulas are formulas;
+    written under a temporary name and renamed, so a full disk never leaves a truncated file behind."""
+    import os
+
     path = Path(path)
     neutralise(wb)
-    wb.save(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # created by openpyxl, with the usual permissions
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -560,3 +560,19 @@ def test_a_file_that_breaks_the_reading_unforeseen_is_refused_alone_and_undone(s
     assert files[odd.name]["status"] == "refused" and "已损坏" in files[odd.name]["reason"]
     plan = table(book, schema.PLAN).set_index("action_id")
     assert plan.at["A002", "progress_pct"] == 100 and 90 not in set(plan["progress_pct"])  # nothing of the odd one
+
+
+def test_a_full_disk_while_writing_a_report_leaves_no_truncated_file(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "报告"
+    out = tmp_path / "report.xlsx"
+    save_workbook(wb, out)
+    before = out.read_bytes()
+
+    def full(self, filename):
+        Path(filename).write_bytes(b"PK\x03\x04 truncated")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(openpyxl.Workbook, "save", full)
+    with pytest.raises(OSError):
+        save_workbook(openpyxl.Workbook(), out)
+    assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
