@@ -165,8 +165,31 @@ PRIORITY = Enum(
              "1-critical": "urgent", "高优先级": "high", "p2": "high", "2 - high": "high", "中": "normal",
              "一般": "normal", "medium": "normal", "moderate": "normal", "p3": "normal", "3 - moderate": "normal",
              "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low",
-             "1 - high": "high", "2 - medium": "normal", "3 - low": "low"},  # ServiceNow's urgency and impact
+             "1 - high": "high", "2 - medium": "normal", "3 - low": "low",  # ServiceNow's urgency and impact
+             "非常紧急": "urgent", "urgent": "urgent", "较急": "high", "急": "high", "normal": "normal"},
     default="normal",
+)
+
+# A ticket's state when the export was made (DOMAIN.md §3): a solved/closed/cancelled ticket without a resolution
+# time is resolved at an unknown time; one with a resolution time and an open state was reopened.
+STATUS = Enum(
+    "status",
+    (("new", "新建", "New"), ("open", "处理中", "Open"), ("pending", "挂起", "Pending"), ("solved", "已解决", "Solved"),
+     ("closed", "已关闭", "Closed"), ("cancelled", "已取消", "Cancelled")),
+    aliases={"新": "new", "待处理": "new", "未处理": "new", "novo": "new", "nuevo": "new",
+             "in progress": "open", "work in progress": "open", "assigned": "open", "to do": "open",
+             "working": "open", "escalated": "open", "active": "open", "em andamento": "open", "aberto": "open",
+             "em atendimento": "open", "reopened": "open", "处理中": "open", "已分派": "open", "已受理": "open",
+             "on hold": "pending", "hold": "pending", "waiting for customer": "pending",
+             "waiting on customer": "pending", "waiting for support": "pending", "waiting on third party": "pending",
+             "awaiting user info": "pending", "awaiting customer": "pending", "awaiting problem": "pending",
+             "awaiting change": "pending", "awaiting vendor": "pending", "awaiting evidence": "pending",
+             "pendente": "pending", "aguardando cliente": "pending", "待回复": "pending", "暂停": "pending",
+             "resolved": "solved", "done": "solved", "已处理": "solved", "待关闭": "solved", "solucionado": "solved",
+             "resolvido": "solved", "resuelto": "solved", "已完成": "solved", "已办结": "solved", "已解决": "solved",
+             "fechado": "closed", "cerrado": "closed", "已关闭": "closed", "已结单": "closed", "已归档": "closed",
+             "canceled": "cancelled", "cancelado": "cancelled", "已取消": "cancelled", "已撤销": "cancelled",
+             "作废": "cancelled", "已作废": "cancelled"},
 )
 
 METHOD = Enum(
@@ -219,7 +242,8 @@ F = Field
 
 TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, unique=True, width=16,
-      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number")),
+      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number", "case number",
+               "casenumber", "issue key", "number", "incident number")),
     F("created_at", "创建时间", "Created at", "datetime", required=True, width=18,
       aliases=("created", "created time", "created date", "受理时间", "创建日期", "提交时间", "开单时间", "来电时间")),
     F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=10,
@@ -246,7 +270,11 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
+    F("status", "状态", "Status", "enum", enum=STATUS, width=10,
+      aliases=("state", "incident state", "ticket status", "工单状态", "处理状态", "当前状态")),
 ), id_field="ticket_id", derived=(
+    F("closed_at", "关闭时间", "Closed at", "datetime", derives=("resolved_at", 0),
+      aliases=("closed", "closed time", "closed date", "关闭日期")),  # only when the export has no resolution column
     F("first_response_min", "首次响应时长(分钟)", "First response (min)", "number", minimum=0,
       derives=("first_response_at", 60), aliases=("first reply time in minutes", "first reply time (min)",
                                                   "首响时长", "首响时长(分钟)", "首次响应时长")),

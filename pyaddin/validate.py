@@ -70,6 +70,9 @@ def _show(v) -> str:
 
 
 RANKS = ("mapping", "name", "format", "alias")
+# Record ids that say nothing of the ticket (a Salesforce 18-character ``Id``, Jira's ``Issue id``): a more specific id
+# column (CaseNumber, Issue key, number) wins over them whatever matched it (DOMAIN.md §3).
+GENERIC_IDS = {norm(s) for s in ("id", "issue id", "record id", "row id")}
 
 
 def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[str]:
@@ -81,7 +84,8 @@ def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[st
     return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
 
 
-def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None, fmt=None):
+def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None, fmt=None,
+                  ranks: dict | None = None):
     """Source headers → field keys: a user's mapping, then a field's own key or label, then the recognised
     export format, then known aliases; for each field the strongest claim wins (the first column among
     equals). Returns (field → header, extra headers kept as they came, notes on columns passed over)."""
@@ -103,8 +107,10 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     keys: dict[str, str] = {}
     notes: list[tuple[str, str, str]] = []  # (field, taken, passed over)
     for key, found in claims.items():
-        found.sort()
+        found.sort(key=lambda c: (c[0] if c[0] == 0 or norm(c[2]) not in GENERIC_IDS else len(RANKS), c[1]))
         keys[key] = found[0][2]
+        if ranks is not None:
+            ranks[key] = RANKS[found[0][0]]
         notes += [(key, found[0][2], other[2]) for other in found[1:]]
     taken = set(keys.values())
     extra = [h for h in headers if h not in taken]
@@ -131,6 +137,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
+    blanked: list[tuple[str, int, list]] = []  # (column, cells, placeholders as written)
     for f in table.fields:
         src = headers.get(f.key)
         if src is None:
@@ -140,7 +147,9 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
                                      ("where", where)), where))
             col = pd.Series(None, index=raw.index, dtype=object)
         else:
-            col = raw[src]
+            col, held = values.blank_placeholders(raw[src])  # "-", "N/A", "无"…: blank in every field
+            if held.any():
+                blanked.append((src, int(held.sum()), list(dict.fromkeys(str(v).strip() for v in raw[src][held]))[:3]))
         parsed, bad = values.parse(col, f.type, f.enum, opts, f.key)
         for i in raw.index[bad.to_numpy()]:
             reason, args = _type_reason(f)
@@ -148,7 +157,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         if f.key in derived:  # a duration stands in where the timestamp is blank
             parsed = parsed.where(parsed.notna(), derived[f.key])
         out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
-        _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
+        if src is not None or f.key in derived:  # a missing column is one problem, not one per row
+            _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
     for e in extra:
         out[e] = raw[e]
         _check_length(raw[e], rows, e, issues, where)
@@ -159,6 +169,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    notes += [("placeholders_blank", (("column", c), ("count", n), ("values", listing(f"“{v}”" for v in vs))))
+              for c, n, vs in blanked]
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
 
 
@@ -166,11 +178,18 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     """Timestamps that durations stand in for: created_at + first_response_min minutes, and so on."""
     out: dict[str, pd.Series] = {}
     if not table.derived or "created_at" not in headers:
-        return out
+        return out  # without a creation time, neither a duration nor a closing time places a ticket
     created = None
     for f in table.derived:
         src = headers.get(f.key)
         if src is None:
+            continue
+        target, seconds = f.derives
+        if f.type == "datetime":  # closed_at: the resolution time only when the export has no resolution column
+            if target not in headers:
+                out[target], bad = values.parse(values.blank_placeholders(raw[src])[0], "datetime", None, opts, f.key)
+                for i in raw.index[bad.to_numpy()]:
+                    issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_datetime", (), where))
             continue
         if created is None:
             created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
@@ -178,7 +197,6 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
         for i in raw.index[bad.to_numpy()]:
             issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_number", (), where))
         _check_field(f, minutes, raw[src], bad, rows, src, issues, where)
-        target, seconds = f.derives
         stamp = created + pd.to_timedelta(minutes * seconds, unit="s")
         out[target] = stamp if target not in out else out[target].where(out[target].notna(), stamp)
     return out
@@ -204,8 +222,12 @@ def _mask(s) -> np.ndarray:
 
 def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
     if f.required:
+        filled = ~values.is_blank(raw_col)
         for i in parsed.index[(parsed.isna() & ~bad).to_numpy()]:
-            issues.append(Issue(int(rows[i]), header, None, "required", (), where))
+            if filled[i]:  # a placeholder date (1900-01-01) where a value is required
+                issues.append(Issue(int(rows[i]), header, raw_col[i], "placeholder_required", (), where))
+            else:
+                issues.append(Issue(int(rows[i]), header, None, "required", (), where))
     if f.type in ("integer", "number", "percent"):
         for limit, test, reason, arg in ((f.minimum, parsed.lt, "below_min", "minimum"),
                                          (f.maximum, parsed.gt, "above_max", "maximum"),

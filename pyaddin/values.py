@@ -144,7 +144,63 @@ class ParseOptions:
     notes: list = field(default_factory=list)  # (field key, OrderNote) of the columns read so far
 
 
+# A cell holding only one of these means "none" (DOMAIN.md §3): it is blank in every field.
+PLACEHOLDER_RE2 = r"(?i)^\s*([-—–/]+|n/a|null|none|无|空)\s*$"
+PLACEHOLDER_DATES = (pd.Timestamp("1990-01-01"), pd.Timestamp("2101-01-01"))  # a date outside is a system's "none"
+
+
+@dataclass
+class PlaceholderNote:
+    """Cells of a date column that held a ticket system's placeholder date (1900-01-01…), read as blank."""
+
+    count: int
+    values: list  # the distinct placeholders as written, first few
+
+
+def blank_placeholders(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the column with "none" placeholders blanked, mask of the cells that held one); matched in RE2."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)) or col.empty:
+        return col, pd.Series(False, index=col.index)
+    if _arrow_text(col):
+        arr = pa.array(col.array)
+    else:
+        arr = pa.array(map_unique(col, lambda v: v if isinstance(v, str) else None).tolist(), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    mask = pd.Series(pc.fill_null(pc.match_substring_regex(arr, PLACEHOLDER_RE2), False).to_numpy(
+        zero_copy_only=False), index=col.index)
+    if not mask.any():
+        return col, mask
+    return col.where(~mask, None), mask
+
+
 def parse_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = "") -> tuple[pd.Series, pd.Series]:
+    """Datetimes as ``read_datetime`` reads them; a date before 1990 or from 2101 on is a placeholder for "none":
+    blank, and counted in ``opts.notes`` for the import to say (DOMAIN.md §3)."""
+    out, bad = read_datetime(col, opts, key)
+    early, late = PLACEHOLDER_DATES
+    placeholder = (out < early) | (out >= late)
+    if placeholder.any():
+        shown = col[placeholder.to_numpy()].map(_as_written)
+        if opts is not None:
+            opts.notes.append((key, PlaceholderNote(int(placeholder.sum()), list(dict.fromkeys(shown))[:3])))
+        out = out.where(~placeholder, pd.NaT)
+    return out, bad
+
+
+def _as_written(v) -> str:
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def read_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = "") -> tuple[pd.Series, pd.Series]:
     """Excel serials (1990–2100), datetimes, and text in every form of DOMAIN.md §3 (see ``dates``)."""
     from .dates import parse_text as parse_date_text
     from .dates import serial_to_datetime
@@ -197,7 +253,7 @@ def parse_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = 
             left = out.loc[rest.index[~serial]].isna().to_numpy()
             if left.any() and arrow_text:  # full-width digits and the like: normalise, then once more
                 again = rest[~serial][left].astype(object)
-                retry, _ = parse_datetime(again, ParseOptions(opts.day_first, opts.utc_offset_h), key)
+                retry, _ = read_datetime(again, ParseOptions(opts.day_first, opts.utc_offset_h), key)
                 out.loc[retry.index] = retry
     return out, (~blank) & out.isna()
 

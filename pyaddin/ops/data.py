@@ -130,9 +130,16 @@ def note_lines(src, parsed, opts) -> list[str]:
         if "field" in args:
             args["field"] = parsed.table.field_or_derived(args["field"]).label(lang)
         lines.append(say(key, **args))
+    from ..values import PlaceholderNote
+
     for field_key, note in opts.notes:
         column = parsed.headers.get(field_key, field_key)
-        lines.append(say(f"order_{note.reason}", column=column, order=say(f"order_{note.order}"), example=note.example))
+        if isinstance(note, PlaceholderNote):
+            lines.append(say("placeholder_dates", column=column, count=note.count,
+                             values=listing(f"“{v}”" for v in note.values)))
+        else:
+            lines.append(say(f"order_{note.reason}", column=column, order=say(f"order_{note.order}"),
+                             example=note.example))
     return lines
 
 

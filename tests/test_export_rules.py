@@ -1,0 +1,151 @@
+"""The rules of DOMAIN.md §3 that keep an export from giving wrong numbers without a word (issue 16):
+which id is the ticket number, what a status says, placeholders for "none", a book without tickets."""
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import write_csv
+from pyaddin.book import FileBook
+from pyaddin.schema import TICKETS
+
+
+def imported(runner, cli, book, path, *args, code=0):
+    r = runner.invoke(cli, ["import", str(book), str(path), "--into", "tickets", *args])
+    assert r.exit_code == code, r.output
+    return r.output
+
+
+def tickets(book):
+    with FileBook(book) as b:
+        return b.read(TICKETS).data
+
+
+def kpi(runner, cli, book, *args):
+    r = runner.invoke(cli, ["kpi", str(book), "--json", *args])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def test_a_salesforce_record_id_is_never_the_ticket_number(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "cases.csv",
+                    "Id,CaseNumber,CreatedDate,Origin,Priority,Status,IsClosed,ClosedDate,Owner.Name,Department__c\n"
+                    "5003000000D8cuIAAR,00001026,2026-09-03T07:05:00.000Z,Phone,High,Closed,true,"
+                    "2026-09-03T09:00:00.000Z,Sun Li,Billing\n", "utf-8")
+    out = imported(runner, cli, book, src, "--map", "Department__c=department")
+    row = tickets(book).iloc[0]
+    assert row["ticket_id"] == "00001026" and row["Id"] == "5003000000D8cuIAAR"  # kept, as an extra column
+    assert "“工单编号”取自列“CaseNumber”,列“Id”也可对应此字段" in out
+
+
+@pytest.mark.parametrize("header,specific", [("Issue id,Issue key", "Issue key"), ("id,number", "number")])
+def test_a_specific_id_column_wins_over_a_generic_one(header, specific, book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "t.csv", f"{header},Created,Department\n10012,K-12,2026-09-01 08:00,IT\n", "utf-8")
+    imported(runner, cli, book, src)
+    assert tickets(book).iloc[0]["ticket_id"] == "K-12"
+
+
+STATUS_ROWS = ("工单编号,创建时间,责任部门,解决时间,状态,联系次数\n"
+               "S1,2026-09-01 08:00,客服中心,,Solved,1\n"          # resolved at an unknown time
+               "S2,2026-09-02 08:00,客服中心,2026-09-02 09:00,已关闭,1\n"
+               "S3,2026-09-03 08:00,客服中心,2026-09-03 10:00,Em andamento,1\n"  # reopened since
+               "S4,2026-09-04 08:00,客服中心,,Cancelled,1\n"       # counts only in tickets
+               "S5,2026-09-05 08:00,客服中心,,Open,1\n")
+
+
+def test_a_solved_status_without_a_resolution_time_resolves_the_ticket(book, runner, cli, tmp_path):
+    imported(runner, cli, book, write_csv(tmp_path / "s.csv", STATUS_ROWS))
+    assert list(tickets(book)["status"]) == ["solved", "closed", "open", "cancelled", "open"]
+    o = kpi(runner, cli, book)["overall"]
+    assert o["tickets"] == 5
+    assert o["backlog"] == 2  # S3 reopened and S5 open; S1 solved, S4 cancelled left it
+    assert o["reopen_rate_pct"] == pytest.approx(100 / 3)  # S3 among the resolved S1, S2, S3
+    assert o["fcr_pct"] == pytest.approx(200 / 3)  # S1 and S2 resolved at first contact, S3 reopened
+    # S1's resolution time is unknown: neither met nor breached; S4 cancelled; S5 is past 48 h: breached
+    assert o["resolution_sla_pct"] == pytest.approx(200 / 3)  # S2, S3 met; S5 breached
+    assert o["median_resolution_h"] == pytest.approx(1.5)
+
+
+def test_the_status_decides_only_at_or_after_the_latest_data(book, runner, cli, tmp_path):
+    imported(runner, cli, book, write_csv(tmp_path / "s.csv", STATUS_ROWS))
+    o = kpi(runner, cli, book, "--as-of", "2026-09-05 12:00")["overall"]  # after the export: the status decides
+    assert o["backlog"] == 2
+    o = kpi(runner, cli, book, "--as-of", "2026-09-04 12:00")["overall"]  # before it: only resolved_at decides
+    assert o["backlog"] == 2  # S1 and S4 (S2 and S3 resolved by then, S5 not yet created)
+    assert o["reopen_rate_pct"] == 0.0 and o["fcr_pct"] == 100.0  # S2, S3 resolved; S3 not yet reopened
+
+
+def test_backlog_is_empty_when_neither_resolution_times_nor_statuses_were_supplied(book, runner, cli, tmp_path):
+    imported(runner, cli, book, write_csv(tmp_path / "n.csv", "工单编号,创建时间,责任部门\nN1,2026-09-01 08:00,客服中心\n"))
+    o = kpi(runner, cli, book)["overall"]
+    assert o["backlog"] is None and o["fcr_pct"] is None and o["tickets"] == 1
+
+
+def test_closing_time_stands_in_only_without_a_resolution_column(book, runner, cli, tmp_path):
+    both = write_csv(tmp_path / "b.csv", "number,opened_at,assignment_group,resolved_at,closed_at\n"
+                                         "INC1,2026-09-01 08:00,Desk,,2026-09-03 08:00\n", "utf-8")
+    imported(runner, cli, book, both)
+    assert pd.isna(tickets(book).iloc[0]["resolved_at"])
+    closed = write_csv(tmp_path / "c.csv", "number,opened_at,assignment_group,closed_at\n"
+                                           "INC1,2026-09-01 08:00,Desk,2026-09-03 08:00\n", "utf-8")
+    imported(runner, cli, book, closed, "--replace")
+    assert tickets(book).iloc[0]["resolved_at"] == pd.Timestamp("2026-09-03 08:00")
+
+
+def test_placeholder_dates_are_blank_and_counted(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "z.csv", "Id,Created at,Group,Solved at\n"
+                                        "1,2026-09-01 08:00,Desk,1900-01-01\n"
+                                        "2,2026-09-01 09:00,Desk,1900-01-01 00:00:00\n"
+                                        "3,2026-09-01 10:00,Desk,0001-01-01\n"
+                                        "4,2026-09-01 11:00,Desk,2026-09-01 12:00\n", "utf-8")
+    out = imported(runner, cli, book, src)
+    assert "列“Solved at”有3个单元格是表示“无”的占位日期(“1900-01-01”、“1900-01-01 00:00:00”、“0001-01-01”)" in out
+    d = tickets(book)
+    assert d["resolved_at"].isna().tolist() == [True, True, True, False]
+    bad = write_csv(tmp_path / "b.csv", "Id,Created at,Group\n9,1970-01-01 00:00:00,Desk\n", "utf-8")
+    out = imported(runner, cli, book, bad, code=1)
+    assert "第2行“1970-01-01 00:00:00”" in out and "占位日期" in out
+
+
+def test_placeholder_dates_in_date_cells_of_a_workbook(book, runner, cli, tmp_path):
+    import openpyxl
+
+    p = tmp_path / "z.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Id", "Created at", "Group", "Solved at"])
+    ws.append([1, pd.Timestamp("2026-09-01 08:00").to_pydatetime(), "Desk", 0])
+    ws.append([2, pd.Timestamp("2026-09-01 09:00").to_pydatetime(), "Desk", 1])
+    for r in (2, 3):
+        ws.cell(r, 4).number_format = "yyyy-mm-dd"
+        ws.cell(r, 2).number_format = "yyyy-mm-dd hh:mm"
+    wb.save(p)
+    out = imported(runner, cli, book, p)
+    assert "列“Solved at”有2个单元格是表示“无”的占位日期" in out
+    assert tickets(book)["resolved_at"].isna().all()
+
+
+def test_text_placeholders_for_none_are_blank_in_every_field(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "p.csv", "工单编号,创建时间,责任部门,问题类别,处理人,优先级,解决时间\n"
+                                        "P1,2026-09-01 08:00,客服中心,-,N/A,—,null\n"
+                                        "P2,2026-09-01 09:00,客服中心,-,无,空,None\n"
+                                        "P3,2026-09-01 10:00,客服中心,物流,王伟,/,--\n")
+    out = imported(runner, cli, book, src)
+    d = tickets(book)
+    assert d["category"].isna().tolist() == [True, True, False]
+    assert d["agent"].isna().tolist() == [True, True, False]
+    assert d["priority"].isna().all() and d["resolved_at"].isna().all()
+    assert "列“问题类别”有2个单元格只写了表示“无”的占位符(“-”)" in out
+    assert "列“优先级”有3个单元格" in out
+
+
+def test_kpi_runs_on_a_book_with_surveys_but_no_tickets(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "s.csv", "问卷编号,提交时间,满意度评分\nQ1,2026-09-03 10:00,5\nQ2,2026-09-04 10:00,3\n")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "surveys"])
+    assert r.exit_code == 0, r.output
+    d = kpi(runner, cli, book)
+    o = d["overall"]
+    assert d["period"]["start"] == "2026-09-01" and o["csat_pct"] == 50.0 and o["tickets"] == 0
+    assert o["first_response_sla_pct"] is None and o["backlog"] is None
+    r = runner.invoke(cli, ["kpi", str(book)])
+    assert r.exit_code == 0 and "本期没有工单" in r.output
