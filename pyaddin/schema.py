@@ -326,7 +326,7 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("key", "键", "Key", required=True, width=26),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
-    F("value", "目标值", "Value", "number", required=True, width=10),
+    F("value", "目标值", "Value", "number", width=10),  # blank: the default (a text setting keeps its text in note)
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
 ), style="TableStyleMedium4")
@@ -588,6 +588,9 @@ SETTING_DEFAULTS = (  # key, value
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
+# Settings whose value is a text, written in the 说明 (note) column of their row, blank by default: the department of
+# an export that has no department column (DOMAIN.md §3).
+TEXT_SETTINGS = ("default_department",)
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))

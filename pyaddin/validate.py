@@ -5,14 +5,14 @@ user pasted into the workbook, so that both find the same problems in the same w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from . import values
 from .locale import current, listing, text
-from .schema import Table, norm
+from .schema import TEXT_SETTINGS, Table, norm
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[st
     from .formats import FORMATS
 
     out = {norm(s) for f in (*table.fields, *table.derived) for s in (f.key, f.zh, f.en, *f.aliases)}
-    out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.signature)}
+    out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.ids, *fmt.created)}
     return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
 
 
@@ -129,20 +129,31 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     one-of requirements); ``cell_errors`` are (row, header, text) of error cells (#N/A…) the
     reader found, which are problems of their own.
     """
-    from .formats import detect
+    from .formats import detect, near_miss
 
     fmt = detect(table.key, [str(c) for c in raw.columns])
     headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
+    if fmt is not None and fmt.codes:  # a vendor's numeric codes, read only under its name; the user's map wins
+        opts = opts or values.ParseOptions()
+        opts = replace(opts, value_map={k: {**fmt.codes.get(k, {}), **opts.value_map.get(k, {})}
+                                        for k in {*fmt.codes, *opts.value_map}})
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
     blanked: list[tuple[str, int, list]] = []  # (column, cells, placeholders as written)
+    defaults = opts.defaults if opts is not None else {}
+    notes: list = []
     for f in table.fields:
         src = headers.get(f.key)
-        if src is None:
+        if src is None and f.required and defaults.get(f.key) and len(raw):  # the workbook's default department
+            col = pd.Series(defaults[f.key], index=raw.index, dtype=object)
+            notes.append(("default_used", (("zh", f.zh), ("en", f.en), ("value", defaults[f.key]),
+                                           ("count", len(raw)))))
+        elif src is None:
             if f.required and f.key not in derived:
-                issues.append(Issue(None, f.key, None, "missing_column",
+                reason = "missing_column_default" if f"default_{f.key}" in TEXT_SETTINGS else "missing_column"
+                issues.append(Issue(None, f.key, None, reason,
                                     (("zh", f.zh), ("en", f.en), ("found", found), ("row", header_row or 1),
                                      ("where", where)), where))
             col = pd.Series(None, index=raw.index, dtype=object)
@@ -157,7 +168,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         if f.key in derived:  # a duration stands in where the timestamp is blank
             parsed = parsed.where(parsed.notna(), derived[f.key])
         out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
-        if src is not None or f.key in derived:  # a missing column is one problem, not one per row
+        if src is not None or f.key in derived or f.key in defaults:  # a missing column is one problem, not one per row
             _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
     for e in extra:
         out[e] = raw[e]
@@ -168,7 +179,10 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
-    notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    notes += [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    missed = near_miss(table.key, [str(c) for c in raw.columns]) if fmt is None else None
+    if missed:
+        notes.insert(0, ("format_near_miss", (("name", missed[0].name), ("missing", listing(f"“{c}”" for c in missed[1])))))
     notes += [("placeholders_blank", (("column", c), ("count", n), ("values", listing(f"“{v}”" for v in vs))))
               for c, n, vs in blanked]
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)

@@ -142,6 +142,7 @@ class ParseOptions:
     utc_offset_h: float = 8.0  # the workbook's time zone: values with Z or an offset are converted to it
     value_map: dict[str, dict[str, object]] = field(default_factory=dict)  # field key → {norm(source): canonical}
     notes: list = field(default_factory=list)  # (field key, OrderNote) of the columns read so far
+    defaults: dict[str, str] = field(default_factory=dict)  # field key → the workbook's value when a column is missing
 
 
 # A cell holding only one of these means "none" (DOMAIN.md §3): it is blank in every field.

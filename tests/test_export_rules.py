@@ -149,3 +149,51 @@ def test_kpi_runs_on_a_book_with_surveys_but_no_tickets(book, runner, cli, tmp_p
     assert o["first_response_sla_pct"] is None and o["backlog"] is None
     r = runner.invoke(cli, ["kpi", str(book)])
     assert r.exit_code == 0 and "本期没有工单" in r.output
+
+
+def test_a_format_is_named_only_with_its_id_creation_and_own_columns(book, runner, cli, tmp_path):
+    kaggle = write_csv(tmp_path / "k.csv", "Ticket ID,Customer Name,Ticket Type,Ticket Priority,Ticket Channel,"
+                                           "Date of Purchase,Department\n1,Ann,Refund,High,Chat,2026-09-01,Desk\n", "utf-8")
+    out = imported(runner, cli, book, kaggle, "--map", "Date of Purchase=created_at")
+    assert "已识别" not in out and "看起来像" not in out
+    near = write_csv(tmp_path / "f.csv", "Ticket ID,Subject,Status,Priority,Source,Agent,Group,Resolved time,"
+                                         "Customer interactions,Opened on\n"
+                                         "7,Refund,Closed,Low,Email,Zhao,Billing,2026-09-01 12:00,1,2026-09-01 08:00\n",
+                     "utf-8")
+    out = imported(runner, cli, book, near, "--replace", "--map", "Opened on=created_at")
+    assert "看起来像 Freshdesk (ticket export) 导出,但缺少列“Created time”" in out
+    assert tickets(book).iloc[0]["resolved_at"] == pd.Timestamp("2026-09-01 12:00")
+
+
+def test_a_vendors_numeric_codes_are_read_only_under_its_name(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "n.csv", "工单编号,创建时间,责任部门,优先级\nT1,2026-09-01 08:00,客服中心,4\n")
+    out = imported(runner, cli, book, src, code=1)
+    assert "列“优先级”:不是允许的取值" in out and "第2行“4”" in out
+    assert "未导入任何数据;无法对应的列和取值已添加到“字段映射”表" in out and "保持原样" not in out
+
+
+def test_an_export_without_a_department_column_says_so_once_and_the_default_department_fills_it(
+        book, runner, cli, tmp_path):
+    from pyaddin.schema import STANDARDS
+
+    rows = "".join(f"T{i},2026-09-01 08:00\n" for i in range(50))
+    src = write_csv(tmp_path / "d.csv", "工单编号,创建时间\n" + rows)
+    out = imported(runner, cli, book, src, code=1)
+    assert out.count("责任部门") == 3 and "缺少必需的列“责任部门”" in out and "“默认责任部门”一行的“说明”列" in out
+    assert "必填项为空" not in out
+    with FileBook(book) as b:  # the manager writes the department on 监控标准
+        std = b.read(STANDARDS).data
+        assert std.loc[std["key"] == "default_department", "note"].isna().all()  # blank by default
+        std.loc[std["key"] == "default_department", "note"] = "客服中心"
+        b.write(STANDARDS, std)
+        b.save(backup=False)
+    out = imported(runner, cli, book, src)
+    assert "50行都记入“监控标准”中设置的默认责任部门“客服中心”" in out
+    assert (tickets(book)["department"] == "客服中心").all()
+
+
+def test_keep_invalid_is_not_advised_when_it_was_given(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "v.csv", "工单编号,创建时间,责任部门,渠道\nT1,2026-09-01 08:00,客服中心,传真\n")
+    imported(runner, cli, book, src, code=1)  # 传真 goes to the value mapping, with no choice yet
+    out = imported(runner, cli, book, src, "--keep-invalid", code=1)
+    assert "--keep-invalid 不能跳过" in out and "或加 --keep-invalid" not in out

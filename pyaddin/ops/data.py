@@ -68,9 +68,14 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     if parsed.fatal or _unknown_values(parsed):
         added = prefill(book, table, parsed, raw)
         hint = [say("prefilled", sheet=book.sheet_name(schema.MAPPING))] if added else []
-        return refuse(book, "import_missing_columns" if parsed.fatal else f"import_refused_{_surface(ctx)}",
-                      len(parsed.issues), notes + summary_lines(parsed.issues) + hint,
-                      f"{Path(path).name}: mapping rows to complete +{added}")
+        if added:  # the book changed: say what did, not "unchanged"
+            key = "import_refused_prefilled"
+        elif parsed.fatal:
+            key = "import_missing_columns"
+        else:
+            key = "import_refused_unmapped" if keep_invalid else f"import_refused_{_surface(ctx)}"
+        return refuse(book, key, len(parsed.issues), notes + summary_lines(parsed.issues) + hint,
+                      f"{Path(path).name}: mapping rows to complete +{added}", sheet=book.sheet_name(schema.MAPPING))
     if parsed.issues and not keep_invalid:
         bad = len(parsed.bad_rows)
         if keep_invalid is None and ctx.confirm(say("ask_keep_invalid", count=len(parsed.issues), bad=bad,
@@ -96,12 +101,12 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     return out
 
 
-def refuse(book, key: str, count: int, details: list[str], log_detail: str) -> Outcome:
+def refuse(book, key: str, count: int, details: list[str], log_detail: str, **args) -> Outcome:
     """No data imported. What the user said or the import prefilled in the mapping tables is kept (the
     runner saves it); with nothing of that, the book is left byte-identical."""
     if not book.dirty:
-        raise DataProblems(key, count=count, details=details)
-    return Outcome(key, {"count": count}, 1, details, log_target=book.sheet_name(schema.MAPPING),
+        raise DataProblems(key, count=count, details=details, **args)
+    return Outcome(key, {"count": count, **args}, 1, details, log_target=book.sheet_name(schema.MAPPING),
                    log_result="refused", log_detail=log_detail)
 
 
