@@ -24,13 +24,18 @@ _TIME = (r"(?:(?:\s*[T\s]\s*|\s+)(?P<ap1>上午|下午|[AaPp]\.?[Mm]\.?)?\s*(?P<
 PATTERNS = {
     "year_first": r"^\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<a>\d{1,2})\s*[-/.月]\s*(?P<b>\d{1,2})\s*[日号]?" + _TIME,
     "year_last": r"^\s*(?P<a>\d{1,2})\s*(?P<sep>[-/.])\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})" + _TIME,
-    "month_first": r"^\s*(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<b>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME,
-    "day_month": r"^\s*(?P<b>\d{1,2})[\s/-](?P<mon>[A-Za-z]{3,9})\.?[\s/-](?P<y>\d{4}|\d{2})" + _TIME,
+    "month_first": r"^\s*(?P<mon>\pL{3,9})\.?\s+(?P<b>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME,
+    "day_month": r"^\s*(?P<b>\d{1,2})[\s/-](?P<mon>\pL{3,9})\.?[\s/-](?P<y>\d{4}|\d{2})" + _TIME,
 }
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december")), start=1) for m in names}
+# the abbreviations localised exports write (a Jira in Portuguese: 05/set/23 9:50 AM), DOMAIN.md §3
+MONTHS.update({m: i for i, names in enumerate((
+    ("janv", "ene"), ("fev", "févr", "fevr"), ("mars", "mär", "maer"), ("abr", "avr"), ("mai",), ("juin",),
+    ("juil",), ("ago", "août", "aout"), ("set", "sept"), ("out", "okt"), (), ("dez", "dic", "déc")), start=1)
+    for m in names})
 
 
 @dataclass

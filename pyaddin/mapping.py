@@ -32,6 +32,11 @@ def resolve_field(table: Table, name) -> str | None:
     return None
 
 
+def set_aside(name) -> bool:
+    """Whether a mapping row's field says to set the column aside (忽略 / Ignore)."""
+    return isinstance(name, str) and norm(name) in {norm(s) for s in (schema.IGNORE, *schema.IGNORE_LABELS.values())}
+
+
 def table_of(name) -> Table | None:
     n = norm(name)
     for t in schema.TABLES:
@@ -45,7 +50,7 @@ def header_maps(frame: pd.DataFrame, table: Table) -> dict[str, str]:
     out = {}
     for t, src, fld in zip(frame["table"], frame["source_header"], frame["field"]):
         if table_of(t) is table:
-            key = resolve_field(table, fld)
+            key = schema.IGNORE if set_aside(fld) else resolve_field(table, fld)
             if key and isinstance(src, str) and src.strip():
                 out[src.strip()] = key
     return out
@@ -92,7 +97,8 @@ def mapping_issues(headers: pd.DataFrame, values: pd.DataFrame | None, rows_h, r
         if table is None:
             issues.append(Issue(row, schema.MAPPING.field("table").zh, t, "unknown_table", (), schema.MAPPING.sheet_zh))
             continue
-        if fld is not None and not (isinstance(fld, float) and pd.isna(fld)) and resolve_field(table, fld) is None:
+        if fld is not None and not (isinstance(fld, float) and pd.isna(fld)) and resolve_field(table, fld) is None \
+                and not set_aside(fld):
             issues.append(Issue(row, schema.MAPPING.field("field").zh, fld, "unknown_field", (), schema.MAPPING.sheet_zh))
         k = (table.key, norm(src))
         if k in seen:

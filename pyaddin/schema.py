@@ -208,6 +208,9 @@ METHOD = Enum(
 BOOL_TRUE = ("是", "y", "yes", "true", "1", "t", "√", "✓", "对")
 BOOL_FALSE = ("否", "n", "no", "false", "0", "f", "×", "✗", "不是", "")
 BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+# A column mapped to this is set aside: no field takes it, it is kept as an extra column (--map "Resolved=").
+IGNORE = "ignore"
+IGNORE_LABELS = {"zh": "忽略", "en": "Ignore"}
 # Text dates with the year last (09/03/2026): ymd and mdy read month/day/year, dmy day/month/year.
 DATE_ORDERS = ("ymd", "mdy", "dmy")
 
@@ -282,6 +285,15 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       derives=("first_response_at", 3600), aliases=("first response time (in hrs)", "first reply time (hrs)")),
     F("resolution_min", "解决时长(分钟)", "Resolution (min)", "number", minimum=0,
       derives=("resolved_at", 60), aliases=("full resolution time in minutes", "full resolution time (min)")),
+    F("first_response_s", "首次响应时长(秒)", "First response (s)", "number", minimum=0,
+      derives=("first_response_at", 1), aliases=("first response time (s)", "first reply time in seconds",
+                                                 "first response time in seconds", "首响时长(秒)")),
+    F("resolution_s", "解决时长(秒)", "Resolution (s)", "number", minimum=0,
+      derives=("resolved_at", 1), aliases=("calendar_duration", "calendar duration", "resolution time (s)",
+                                          "resolution time in seconds", "解决时长(秒)")),
+    F("resolution_days", "解决时长(天)", "Resolution (days)", "number", minimum=0,
+      derives=("resolved_at", 86400), aliases=("resolution time (days)", "resolution time in days",
+                                              "days to resolve", "解决时长(天)", "处理天数")),
     F("resolution_h", "解决时长(小时)", "Resolution (h)", "number", minimum=0,
       derives=("resolved_at", 3600), aliases=("resolution time (in hrs)", "full resolution time (hrs)",
                                               "处理时长(小时)", "解决时长")),
@@ -611,6 +623,7 @@ def dropdown_lists(lang: str) -> dict[str, list[str]]:
                 for v in (f.enum.labels(lang) if f.enum is not None else BOOL_LABELS[lang]):
                     if v not in vals:
                         vals.append(v)
+    fields.append(IGNORE_LABELS[lang])  # a column set aside (DOMAIN.md §3)
     return {"tables": [t.sheet(lang) for t in inputs], "fields": fields, "coded_fields": coded, "values": vals}
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import values
 from .locale import current, listing, text
-from .schema import TEXT_SETTINGS, Table, norm
+from .schema import IGNORE, TEXT_SETTINGS, Table, norm
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     claims: dict[str, list[tuple[int, int, str]]] = {}
     for i, h in enumerate(headers):
         n = norm(h)
+        if user.get(n) == IGNORE:  # set aside by the user: kept as it came, filling no field
+            continue
         for rank, source in enumerate((user, names, vendor, aliases)):
             if n in source:
                 claims.setdefault(source[n], []).append((rank, i, h))
@@ -117,6 +119,53 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     return keys, extra, notes
 
 
+def _unreadable_aliases(table, raw, headers, ranks, opts) -> dict[str, str]:
+    """Columns matched only by an alias whose values mostly do not read as the field's type (a call log's
+    ``Resolved`` holding Y/N is no resolution time): taken out of ``headers``, to be kept as extra columns."""
+    out = {}
+    for key, header in list(headers.items()):
+        f = table.field_or_derived(key)
+        if ranks.get(key) != "alias" or f.type in ("text", "enum"):
+            continue
+        col = values.blank_placeholders(raw[header])[0]
+        filled = int((~values.is_blank(col)).sum())
+        if f.derives and f.type != "datetime":
+            bad = values.seconds_of(col, 1)[1]
+        else:
+            bad = values.parse(col, f.type, f.enum, values.ParseOptions(opts.day_first if opts else False), key)[1]
+        if filled and int(bad.sum()) * 2 > filled:
+            out[key] = headers.pop(key)
+    return out
+
+
+def join_date_time(table, raw: pd.DataFrame, mapping: dict[str, str] | None, opts=None):
+    """A date and a time in two columns make one datetime (DOMAIN.md §3): a mapping ``Date+Time`` → field, or two
+    mapping rows for one datetime field. Returns the source with the joined column added and the mapping to it."""
+    if not mapping:
+        return raw, mapping
+    columns = {norm(c): str(c) for c in raw.columns}
+    by_field: dict[str, list[str]] = {}
+    for header, key in mapping.items():
+        by_field.setdefault(key, []).append(header)
+    joined, mapping = {}, dict(mapping)
+    for key, heads in by_field.items():
+        if key not in table.keys or table.field(key).type != "datetime":
+            continue
+        parts = [columns.get(norm(p.strip())) for h in heads for p in h.split("+")] if len(heads) == 1 else \
+            [columns.get(norm(h)) for h in heads]
+        if len(parts) != 2 or None in parts:
+            continue
+        date, time = sorted(parts, key=lambda c: values.time_share(raw[c]))
+        name = f"{date}+{time}"
+        joined[name] = values.join_date_time(raw[date], raw[time], opts, key)
+        for h in heads:
+            mapping.pop(h, None)
+        mapping[name] = key
+    if not joined:
+        return raw, mapping
+    return raw.assign(**joined), mapping
+
+
 EXCEL_TEXT_LIMIT = 32_767  # characters Excel holds in one cell
 
 
@@ -131,8 +180,13 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     """
     from .formats import detect, near_miss
 
+    raw, mapping = join_date_time(table, raw, mapping, opts)
     fmt = detect(table.key, [str(c) for c in raw.columns])
-    headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
+    ranks: dict[str, str] = {}
+    headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt, ranks)
+    unread = _unreadable_aliases(table, raw, headers, ranks, opts)
+    if unread:
+        extra = [str(c) for c in raw.columns if str(c) in extra or str(c) in unread.values()]
     if fmt is not None and fmt.codes:  # a vendor's numeric codes, read only under its name; the user's map wins
         opts = opts or values.ParseOptions()
         opts = replace(opts, value_map={k: {**fmt.codes.get(k, {}), **opts.value_map.get(k, {})}
@@ -171,7 +225,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         if src is not None or f.key in derived or f.key in defaults:  # a missing column is one problem, not one per row
             _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
     for e in extra:
-        out[e] = raw[e]
+        out[e] = values.as_written(raw[e])  # an Excel time cell stays 0:02:23, not a date of 1899
         _check_length(raw[e], rows, e, issues, where)
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
@@ -180,6 +234,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes += [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    notes += [("alias_unreadable", (("field", k), ("column", h))) for k, h in unread.items()]
     missed = near_miss(table.key, [str(c) for c in raw.columns]) if fmt is None else None
     if missed:
         notes.insert(0, ("format_near_miss", (("name", missed[0].name), ("missing", listing(f"“{c}”" for c in missed[1])))))
@@ -207,11 +262,11 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
             continue
         if created is None:
             created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
-        minutes, bad = values.parse(raw[src], f.type)
+        seconds, bad = values.seconds_of(values.blank_placeholders(raw[src])[0], seconds)  # any unit, hh:mm:ss
         for i in raw.index[bad.to_numpy()]:
-            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_number", (), where))
-        _check_field(f, minutes, raw[src], bad, rows, src, issues, where)
-        stamp = created + pd.to_timedelta(minutes * seconds, unit="s")
+            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_duration", (), where))
+        _check_field(f, seconds / f.derives[1], raw[src], bad, rows, src, issues, where)
+        stamp = created + pd.to_timedelta(seconds, unit="s")
         out[target] = stamp if target not in out else out[target].where(out[target].notna(), stamp)
     return out
 
@@ -267,7 +322,13 @@ def _check_relations(f, out, raw, rows, headers, issues, where):
     for other, reason in ((f.not_before, "before_other"), (f.at_most, "above_other")):
         if other is None or f.key not in headers:
             continue
-        wrong = out[f.key] < out[other] if reason == "before_other" else out[f.key] > out[other]
+        if reason == "before_other":  # times written to the minute are compared at the minute
+            from .core.minutes import at_the_minute
+
+            mine, theirs = at_the_minute(out[f.key], out[other])
+            wrong = mine < theirs
+        else:
+            wrong = out[f.key] > out[other]
         label = f"{headers.get(other, other)}"
         for i in out.index[_mask(wrong)]:
             issues.append(Issue(int(rows[i]), headers[f.key], raw[headers[f.key]][i], reason, (("other", label),), where))

@@ -197,3 +197,105 @@ def test_keep_invalid_is_not_advised_when_it_was_given(book, runner, cli, tmp_pa
     imported(runner, cli, book, src, code=1)  # 传真 goes to the value mapping, with no choice yet
     out = imported(runner, cli, book, src, "--keep-invalid", code=1)
     assert "--keep-invalid 不能跳过" in out and "或加 --keep-invalid" not in out
+
+
+def test_times_written_to_the_minute_are_compared_at_the_minute(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "m.csv", "工单编号,创建时间,责任部门,首次响应时间,优先级\n"
+                                        "M1,2026-09-01 17:02:10,客服中心,2026-09-01 17:02,紧急\n"
+                                        "M2,2026-09-01 17:10:50,客服中心,2026-09-01 17:15,紧急\n")
+    imported(runner, cli, book, src)  # M1's response is in the same minute: not "before" the creation
+    o = kpi(runner, cli, book)["overall"]
+    assert o["median_first_response_min"] == pytest.approx(2.5)  # 0 and 5 minutes, floored to the minute
+    assert o["first_response_sla_pct"] == 100.0
+
+
+def test_durations_in_any_unit_stand_in_for_timestamps(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "d.csv", "number,opened_at,assignment_group,calendar_duration,First response time (s),"
+                                        "First reply time in minutes within business hours\n"
+                                        "INC1,2026-09-01 08:00,Desk,7200,0:02:30,3\n"
+                                        "INC2,2026-09-01 09:00,Desk,1:30:00,90,\n", "utf-8")
+    imported(runner, cli, book, src)
+    d = tickets(book)
+    assert d["resolved_at"].tolist() == [pd.Timestamp("2026-09-01 10:00"), pd.Timestamp("2026-09-01 10:30")]
+    assert d["first_response_at"].tolist() == [pd.Timestamp("2026-09-01 08:02:30"), pd.Timestamp("2026-09-01 09:01:30")]
+    days = write_csv(tmp_path / "days.csv", "工单编号,创建时间,责任部门,Resolution time (days),"
+                                            "Full resolution time in minutes within business hours\n"
+                                            "D1,2026-09-01 08:00,客服中心,1.5,30\nD2,2026-09-01 08:00,客服中心,,30\n")
+    imported(runner, cli, book, days, "--replace")
+    d = tickets(book)  # a business-hours duration is never read as a calendar one
+    assert d["resolved_at"].iloc[0] == pd.Timestamp("2026-09-02 20:00") and pd.isna(d["resolved_at"].iloc[1])
+
+
+def test_excel_duration_and_time_cells(book, runner, cli, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    p = tmp_path / "calls.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Ticket ID", "Created at", "Department", "Full resolution time (hrs)", "Talk time"])
+    ws.append(["C1", dt.datetime(2026, 9, 3, 9, 0), "Desk", dt.timedelta(hours=26, minutes=30), dt.time(0, 2, 23)])
+    ws["D2"].number_format, ws["E2"].number_format = "[h]:mm:ss", "h:mm:ss"
+    wb.save(p)
+    imported(runner, cli, book, p)
+    row = tickets(book).iloc[0]
+    assert row["resolved_at"] == pd.Timestamp("2026-09-04 11:30")  # the cell's duration, whatever the header says
+    assert row["Talk time"] == "0:02:23"  # an extra column keeps its time as written
+
+
+@pytest.mark.parametrize("how", [["--map", "Date+Time=created_at"], ["--map", "Time=创建时间", "--map", "Date=创建时间"]])
+def test_a_date_and_a_time_in_two_columns_make_one_datetime(how, book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "c.csv", "Ticket ID,Date,Time,Department\n"
+                                        "1,2026-09-03,9:50:12,Desk\n2,2026-09-04,00:00,Desk\n3,2026-09-04,soon,Desk\n",
+                    "utf-8")
+    out = imported(runner, cli, book, src, *how, code=1)
+    assert "第4行“2026-09-04 soon”" in out
+    imported(runner, cli, book, src, "--keep-invalid")
+    d = tickets(book)
+    assert d["created_at"].tolist() == [pd.Timestamp("2026-09-03 09:50:12"), pd.Timestamp("2026-09-04")]
+    assert d["Date"].tolist() == ["2026-09-03", "2026-09-04"]  # both columns kept as they came
+
+
+def test_a_column_set_aside_and_an_alias_whose_values_do_not_read(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "log.csv", "Ticket ID,Created at,Department,Resolved\n"
+                                          "L1,2026-09-01 08:00,Desk,Y\nL2,2026-09-01 09:00,Desk,N\n", "utf-8")
+    out = imported(runner, cli, book, src)  # a Y/N "Resolved" is no resolution time: said, and kept aside
+    assert "列“Resolved”的名称像“解决时间”,但多数值不能按此读取" in out
+    d = tickets(book)
+    assert d["resolved_at"].isna().all() and d["Resolved"].tolist() == ["Y", "N"]
+    dated = write_csv(tmp_path / "d.csv", "Ticket ID,Created at,Department,Resolved\n"
+                                          "L1,2026-09-01 08:00,Desk,2026-09-01 10:00\n", "utf-8")
+    out = imported(runner, cli, book, dated, "--replace", "--map", "Resolved=")
+    assert tickets(book)["resolved_at"].isna().all() and tickets(book)["Resolved"].iloc[0] == "2026-09-01 10:00"
+    from pyaddin.schema import MAPPING
+
+    with FileBook(book) as b:
+        m = b.read(MAPPING).data
+    assert list(zip(m["source_header"], m["field"])) == [("Resolved", "忽略")]
+    r = runner.invoke(cli, ["check", str(book)])
+    assert r.exit_code == 0, r.output
+
+
+def test_a_value_mapping_on_a_field_without_values_is_refused_at_once(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "x.csv", "工单编号,创建时间,责任部门\nT1,2026-09-01 08:00,客服中心\n")
+    before = book.read_bytes()
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets", "--value", "resolved_at:x=other"])
+    assert r.exit_code == 2 and "“解决时间”不是有固定取值的字段" in r.output and "渠道、优先级" in r.output
+    assert book.read_bytes() == before
+
+
+def test_vocabulary_additions_and_localised_month_names(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "jira.csv", "Resumo,Issue key,Issue id,Status,Priority,Assignee,Created,Resolved,Component/s\n"
+                                           "Falha,SUP-1,101,Fechado,非常紧急,Ana,05/set/23 9:50 AM,06/set/23 10:00 AM,TI\n"
+                                           "Erro,SUP-2,102,Solucionado,较急,Ana,12/fev/24 2:00 PM,,TI\n"
+                                           "Dúvida,SUP-3,103,Waiting for customer,特急,Ana,01/out/23 8:00 AM,,TI\n",
+                    "utf-8")
+    out = imported(runner, cli, book, src)
+    assert "Jira Service Management" in out
+    d = tickets(book)
+    assert d["ticket_id"].tolist() == ["SUP-1", "SUP-2", "SUP-3"]
+    assert d["status"].tolist() == ["closed", "solved", "pending"]
+    assert d["priority"].tolist() == ["urgent", "high", "urgent"]
+    assert d["created_at"].tolist() == [pd.Timestamp("2023-09-05 09:50"), pd.Timestamp("2024-02-12 14:00"),
+                                        pd.Timestamp("2023-10-01 08:00")]

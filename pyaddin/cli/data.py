@@ -30,7 +30,7 @@ def new(path: Path, lang: str, force: bool):
     click.echo(say("created", path=str(path)))
 
 
-def _pairs(seps: str, n: int):
+def _pairs(seps: str, n: int, blank_last: bool = False):
     """A click callback splitting each HEADER=FIELD (or FIELD:SOURCE=TARGET) into its parts."""
     def split(ctx, param, items):
         out = []
@@ -42,7 +42,7 @@ def _pairs(seps: str, n: int):
                     raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
                 parts.append(head.strip())
             parts.append(rest.strip())
-            if len(parts) != n or not all(parts):
+            if len(parts) != n or not all(parts[:-1] if blank_last else parts):
                 raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
             out.append(tuple(parts))
         return tuple(out)
@@ -60,8 +60,9 @@ def _pairs(seps: str, n: int):
 @click.option("--keep-invalid", is_flag=True,
               help="Import the valid rows and put the invalid ones, with reasons, in the Rejects table.")
 @click.option("--sheet", metavar="NAME|NUMBER", help="The sheet of an Excel export to read (default: the first).")
-@click.option("--map", "maps", metavar="HEADER=FIELD", multiple=True, callback=_pairs("=", 2),
-              help="Read the column HEADER as FIELD (a key such as priority, or its 中文/English name). Repeatable; "
+@click.option("--map", "maps", metavar="HEADER=FIELD", multiple=True, callback=_pairs("=", 2, True),
+              help="Read the column HEADER as FIELD (a key such as priority, or its 中文/English name); HEADER= sets "
+                   "the column aside; DATE+TIME=FIELD joins a date and a time column. Repeatable; "
                    "saved in the workbook's Mapping table, so the next import of the same export needs nothing.")
 @click.option("--value", "values", metavar="FIELD:SOURCE=TARGET", multiple=True, callback=_pairs(":=", 3),
               help="Read the value SOURCE of FIELD as TARGET (e.g. channel:WeChat=social). Repeatable; saved in the "

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+from .minutes import at_the_minute
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
@@ -205,8 +206,10 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
     prio = t["priority"].fillna("normal")
     fr_target = prio.map(std.first_response_min).astype(float)
     res_target = prio.map(std.resolution_h).astype(float)
-    fr_min = ((t["first_response_at"] - created).dt.total_seconds() / 60.0).where(keep)
-    res_h = ((t["resolved_at"] - created).dt.total_seconds() / 3600.0).where(keep)
+    responded, since = at_the_minute(t["first_response_at"], created)
+    fr_min = ((responded - since).dt.total_seconds() / 60.0).where(keep)
+    resolved_at, since = at_the_minute(t["resolved_at"], created)
+    res_h = ((resolved_at - since).dt.total_seconds() / 3600.0).where(keep)
     age_min = (as_of - created).dt.total_seconds() / 60.0
     unknown_time = t["resolved_at"].isna() & state.isin(DONE_STATUSES)
     resolved = (t["resolved_at"].notna() | unknown_time) & keep

@@ -156,19 +156,24 @@ def remember_mappings(book, table, maps, values) -> None:
     """Save what the command line said (--map, --value) in the workbook's mapping tables."""
     import pandas as pd
 
-    from ..mapping import resolve_field
+    from ..mapping import resolve_field, set_aside
 
     rows_h, rows_v = [], []
     for header, name in maps:
-        key = resolve_field(table, name)
+        key = schema.IGNORE if not name or set_aside(name) else resolve_field(table, name)
         if key is None:
             raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
         rows_h.append({"table": table.sheet(book.lang), "source_header": header,
-                       "field": table.field_or_derived(key).label(book.lang)})
+                       "field": schema.IGNORE_LABELS[book.lang] if key == schema.IGNORE
+                       else table.field_or_derived(key).label(book.lang)})
     for name, source, target in values:
         key = resolve_field(table, name)
         if key is None:
             raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
+        f = table.field_or_derived(key)
+        if f.enum is None and f.type != "bool":  # a value mapping means nothing for a date, a number or a text
+            coded = [g.label(book.lang) for g in table.fields if g.enum is not None or g.type == "bool"]
+            raise QBError("value_without_vocabulary", field=f.label(book.lang), fields=listing(coded))
         rows_v.append({"field": table.field_or_derived(key).label(book.lang), "source_value": source, "value": target})
     if rows_h:
         _merge_rows(book, schema.MAPPING, pd.DataFrame(rows_h), ("table", "source_header"))
