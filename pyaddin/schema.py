@@ -316,19 +316,20 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
 ), id_field="survey_id", needs_one_of=("csat", "nps"))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
-    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id")),
+    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id", "evaluation id", "scorecard id", "review id")),
     F("inspected_at", "质检时间", "Inspected at", "datetime", required=True, width=18,
-      aliases=("date", "audit date", "检查时间", "抽检时间")),
+      aliases=("date", "audit date", "检查时间", "抽检时间", "evaluation date", "evaluated at", "review date")),
     F("method", "方式", "Method", "enum", enum=METHOD, width=11, aliases=("质检方式", "检查方式", "type")),
     F("department", "责任部门", "Department", width=14, aliases=("部门", "被检部门")),
     F("agent", "处理人", "Agent", width=12, aliases=("被检人", "坐席", "客服", "agent name")),
     F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("工单号", "ticket")),
     F("item", "检查项", "Item", width=20, aliases=("checklist item", "质检项", "检查项目")),
-    F("score", "得分", "Score", "number", minimum=0, at_most="max_score", width=8, aliases=("points", "分数")),
-    F("max_score", "满分", "Max score", "number", above=0, width=8, aliases=("max", "满分值", "分值")),
+    F("score", "得分", "Score", "number", required=True, minimum=0, at_most="max_score", width=8,
+      aliases=("points", "分数")),  # blank score or max score: an error, never a silently empty qa_score_pct
+    F("max_score", "满分", "Max score", "number", required=True, above=0, width=8, aliases=("max", "满分值", "分值")),
     F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
     F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
-    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人")),
+    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人", "evaluator")),
 ))
 
 # --------------------------------------------------------------------------- configuration

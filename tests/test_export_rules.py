@@ -299,3 +299,39 @@ def test_vocabulary_additions_and_localised_month_names(book, runner, cli, tmp_p
     assert d["priority"].tolist() == ["urgent", "high", "urgent"]
     assert d["created_at"].tolist() == [pd.Timestamp("2023-09-05 09:50"), pd.Timestamp("2024-02-12 14:00"),
                                         pd.Timestamp("2023-10-01 08:00")]
+
+
+def test_qa_scorecards_in_the_wide_form_import_one_row_per_item(book, runner, cli, tmp_path):
+    from pyaddin.schema import INSPECTIONS
+
+    src = write_csv(tmp_path / "qa.csv", "Evaluation ID,Evaluation date,Agent,Evaluator,Greeting,Accuracy,Compliance\n"
+                                         "E1,2026-09-03 10:00,Ann,Kim,100,80,90\nE2,2026-09-04 10:00,Bob,Kim,60,,100\n",
+                    "utf-8")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "inspections", "--max-score", "100"])
+    assert r.exit_code == 1 and "按3个检查项展开为6行" in r.output
+    assert "列“得分”:必填项为空,共1处:第3行" in r.output  # E2's blank Accuracy: an error, not an empty score
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "inspections", "--max-score", "100",
+                            "--keep-invalid"])
+    assert r.exit_code == 0, r.output
+    with FileBook(book) as b:
+        d = b.read(INSPECTIONS).data
+    assert d["item"].tolist() == ["Greeting", "Accuracy", "Compliance"] and set(d["inspection_id"]) == {"E1"}
+    assert d["score"].tolist() == [100, 80, 90] and (d["max_score"] == 100).all()
+    assert kpi(runner, cli, book)["overall"]["qa_score_pct"] == pytest.approx(90.0)
+
+
+def test_the_scorecards_items_give_their_max_and_critical_flag(book, runner, cli, tmp_path):
+    from pyaddin.schema import INSPECTIONS
+
+    src = write_csv(tmp_path / "qa.csv", "质检编号,质检时间,处理人,礼貌用语,信息安全\nQ1,2026-09-03 10:00,王伟,8,20\n")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "inspections"])
+    assert r.exit_code == 0, r.output
+    with FileBook(book) as b:
+        d = b.read(INSPECTIONS).data
+    assert d["max_score"].tolist() == [10, 20] and d["critical"].tolist() == [False, True]
+
+
+def test_an_inspection_row_without_a_max_score_is_an_error(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "i.csv", "质检编号,质检时间,检查项,得分,满分\nI1,2026-09-03 10:00,礼貌,8,\n")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "inspections"])
+    assert r.exit_code == 1 and "列“满分”:必填项为空" in r.output

@@ -69,9 +69,12 @@ def _pairs(seps: str, n: int, blank_last: bool = False):
                    "workbook's value-mapping table.")
 @click.option("--errors", "errors_to", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every problem found (file, row, column, value, reason) to this CSV file.")
+@click.option("--max-score", type=float, default=None,
+              help="Inspections in the wide form (one row per evaluation, one column per item): every item's max "
+                   "score, such as 100. Default: each item's max score on the Scorecard sheet.")
 @date_order_option
 def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool, sheet, maps, values, errors_to,
-            date_order: str):
+            date_order: str, max_score):
     """Import a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or Excel export FILE into a table of BOOK.
 
     Exports of Zendesk, Freshdesk, ServiceNow, Jira Service Management and Salesforce are
@@ -85,7 +88,7 @@ def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool,
     early = EarlySource(file) if sheet is None else None  # reads the export while pandas is imported
     run_action(f"import_{into}", book, date_order=date_order, title=f"import {file.name}", path=file,
                replace=not append, keep_invalid=keep_invalid, early=early, sheet=sheet, maps=maps, values=values,
-               errors_to=errors_to)
+               errors_to=errors_to, **({"max_score": max_score} if max_score is not None else {}))
 
 
 @click.command()

@@ -137,6 +137,7 @@ MESSAGES = {
     "format_recognised": "Recognised as a {name} export.",
     "format_near_miss": "This looks like a {name} export, but it has no {missing} column, so it was not read as one; its columns were matched by name.",
     "alias_unreadable": "Column “{column}” is named like “{field}”, but most of its values cannot be read as one: it was not used for “{field}” and is kept as an extra column (map it in the Mapping table if it is that field).",
+    "wide_scorecard": "The scorecards have one row per evaluation and one column per item: they were read as {rows} rows, one per item ({items} items).",
     "passed_over": "“{field}” was taken from column “{taken}”; column “{other}” could fill it too and was not used (map it in the Mapping table to use it instead).",
     "order_proved": "Dates in column “{column}” were read as {order}: the value “{example}” can only be read that way.",
     "order_setting": "Dates in column “{column}” do not show their day/month order (such as “{example}”); they were read as {order}, the workbook's setting. If that is wrong, change “Day before month” on the Standards sheet or use --date-order.",

@@ -137,6 +137,7 @@ MESSAGES = {
     "format_recognised": "已识别为 {name} 导出格式。",
     "format_near_miss": "看起来像 {name} 导出,但缺少列{missing},因此未按该格式识别;各列按列名对应。",
     "alias_unreadable": "列“{column}”的名称像“{field}”,但多数值不能按此读取,未用作“{field}”,作为附加列保留(如确是此字段,请在“字段映射”表中指定)。",
+    "wide_scorecard": "质检表每行是一次质检、每个检查项一列:已按{items}个检查项展开为{rows}行(每项一行)。",
     "passed_over": "“{field}”取自列“{taken}”,列“{other}”也可对应此字段,未使用(如需改用,请在“字段映射”表中指定)。",
     "order_proved": "列“{column}”的日期按{order}读取:值“{example}”只能这样读。",
     "order_setting": "列“{column}”的日期无法从数据判断日月顺序(如“{example}”),按工作簿设置以{order}读取;如不对,请在“监控标准”修改“日期日在前”或用 --date-order。",

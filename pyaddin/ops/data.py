@@ -26,7 +26,7 @@ def problem_lines(issues) -> list[str]:
 
 def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace: bool = False,
                 keep_invalid: bool | None = None, early=None, sheet=None, maps=(), values=(),
-                errors_to: str | Path | None = None) -> Outcome:
+                errors_to: str | Path | None = None, max_score: float | None = None) -> Outcome:
     """Validate the whole file first; write only when it is clean (or, if the user agrees, its clean rows).
 
     ``keep_invalid`` None means "ask": the ribbon asks yes/no; the command line has its flag.
@@ -49,6 +49,11 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         remember_mappings(book, table, maps, values)
     src = read_source(path, early, known_headers(table, book.mapping(table)), sheet)
     raw, rows = src.frame, src.rows
+    items = 0
+    if table is schema.INSPECTIONS:  # a QA tool's scorecards, one row per evaluation: one row per item
+        from ..wide import long_form
+
+        raw, rows, items = long_form(table, raw, rows, book.mapping(table), scorecard(book), max_score)
     ctx.progress("read", len(raw))
     existing = None
     if not replace:
@@ -63,6 +68,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     parsed.issues += _unknown_references(book, parsed, src.where)
     ctx.progress("parsed", len(raw))
     notes = note_lines(src, parsed, opts)
+    if items:
+        notes.insert(0, say("wide_scorecard", items=items, rows=len(raw)))
     if errors_to and parsed.issues:
         notes.append(say("errors_written", path=str(write_errors(errors_to, parsed.issues))))
     if parsed.fatal or _unknown_values(parsed):
@@ -99,6 +106,16 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         out.details.append(say("import_rejected", rejected=rejected))
         out.details += summary_lines(parsed.issues)
     return out
+
+
+def scorecard(book) -> dict[str, tuple]:
+    """norm(item) → (max score, critical) from the workbook's checklist (质检标准)."""
+    from ..schema import norm
+
+    if not book.has_table(schema.SCORECARD):
+        return {}
+    d = book.read(schema.SCORECARD).data
+    return {norm(i): (m, c) for i, m, c in zip(d["item"], d["max_score"], d["critical"]) if isinstance(i, str)}
 
 
 def refuse(book, key: str, count: int, details: list[str], log_detail: str, **args) -> Outcome:
@@ -253,7 +270,8 @@ def _importer(key: str):
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
     @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs,
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs
+            + ((schema.SCORECARD.name,) if key == "inspections" else ()),
             writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
             ribbon=t.role == "input")
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
