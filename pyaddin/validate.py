@@ -223,7 +223,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
             parsed = parsed.where(parsed.notna(), derived[f.key])
         out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
         if src is not None or f.key in derived or f.key in defaults:  # a missing column is one problem, not one per row
-            _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
+            _check_field(f, out[f.key], col, bad, rows, src or f.label(current()), issues, where)
     for e in extra:
         out[e] = values.as_written(raw[e])  # an Excel time cell stays 0:02:23, not a date of 1899
         _check_length(raw[e], rows, e, issues, where)
@@ -280,8 +280,8 @@ def _type_reason(f) -> tuple[str, tuple]:
         return "bad_integer", ()
     if f.type in ("number", "percent"):
         return "bad_number", ()
-    if f.type == "enum":
-        return "bad_enum", (("allowed", "/".join(f.enum.labels("zh") + f.enum.keys())),)
+    if f.type == "enum":  # each language lists its own labels
+        return "bad_enum", (("allowed_zh", "/".join(f.enum.labels("zh"))), ("allowed_en", "/".join(f.enum.labels("en"))))
     return "bad_number", ()
 
 
@@ -348,9 +348,9 @@ def check_references(parsed: dict[str, Parsed], where: dict[str, str] | None = N
             col = p.data[f.key]
             for i in col.index[_mask(col.notna() & ~col.isin(known))]:
                 other = parsed[key].table
-                issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label("zh")), col[i], "unknown_reference",
+                issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label(current())), col[i], "unknown_reference",
                                     (("zh", other.sheet_zh), ("en", other.sheet_en)),
-                                    (where or {}).get(p.table.key, p.table.sheet_zh)))
+                                    (where or {}).get(p.table.key, p.table.sheet(current()))))
     return issues
 
 
@@ -379,8 +379,15 @@ def _isin(values: pd.Series, known) -> np.ndarray:
 
 
 def _check_one_of(table, out, rows, issues, where):
+    """A row needs one of these filled; a survey that is only an invitation (sent, not answered) is at most one
+    problem, never one per blank column (DOMAIN.md §3)."""
     if table.needs_one_of:
-        none = out[list(table.needs_one_of)].isna().all(axis=1).to_numpy()
-        names = "/".join(table.field(k).zh + "(" + table.field(k).en + ")" for k in table.needs_one_of)
-        for i in out.index[none]:
-            issues.append(Issue(int(rows[i]), names, None, "need_one_of", (("fields", names),), where))
+        none = out[list(table.needs_one_of)].isna().all(axis=1)
+        if "sent_at" in table.keys:  # an invitation not answered is no problem at all
+            none &= out["sent_at"].isna()
+        names = {lang: "/".join(table.field(k).label(lang) for k in table.needs_one_of) for lang in ("zh", "en")}
+        lone = set(int(r) for r in rows[none.to_numpy()])
+        issues[:] = [i for i in issues if not (i.reason == "required" and i.row in lone)]
+        for i in out.index[none.to_numpy()]:
+            issues.append(Issue(int(rows[i]), names[current()], None, "need_one_of",
+                                (("zh", names["zh"]), ("en", names["en"])), where))

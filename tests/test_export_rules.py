@@ -335,3 +335,68 @@ def test_an_inspection_row_without_a_max_score_is_an_error(book, runner, cli, tm
     src = write_csv(tmp_path / "i.csv", "质检编号,质检时间,检查项,得分,满分\nI1,2026-09-03 10:00,礼貌,8,\n")
     r = runner.invoke(cli, ["import", str(book), str(src), "--into", "inspections"])
     assert r.exit_code == 1 and "列“满分”:必填项为空" in r.output
+
+
+CJK = __import__("re").compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+ENGLISH_SENTENCE = __import__("re").compile(r"[A-Za-z]{2,}(?:[ ,']+[A-Za-z]{2,}){3,}")  # four English words in a row
+
+
+def _every_text(book_path, runner, cli, tmp_path, files):
+    """What a user of the book reads after a day of imports: messages, check, KPI JSON, rejects, the mapping."""
+    from pyaddin.schema import MAPPING, REJECTS, VALUE_MAPPING
+
+    out = []
+    for name, into, args in files:
+        r = runner.invoke(cli, ["import", str(book_path), str(tmp_path / name), "--into", into, *args])
+        out.append(r.output)
+    out.append(runner.invoke(cli, ["check", str(book_path)]).output)
+    r = runner.invoke(cli, ["kpi", str(book_path), "--json"])
+    out.append(r.output)
+    data = json.loads(r.output)
+    out += [k for scope in ("by_agent", "by_department", "by_channel") for k in data[scope]]
+    with FileBook(book_path) as b:
+        for t in (REJECTS, MAPPING, VALUE_MAPPING):
+            d = b.read(t).data
+            out += [str(v) for c in d.columns for v in d[c].dropna() if c not in ("source", "record", "value",
+                                                                                   "source_header", "source_value")]
+    return out
+
+
+def test_an_english_book_shows_no_chinese_and_a_chinese_book_no_english(runner, cli, tmp_path):
+    en = tmp_path / "en.xlsm"
+    assert runner.invoke(cli, ["new", str(en), "--lang", "en"]).exit_code == 0
+    write_csv(tmp_path / "a.csv", "Ticket ID,Created at,Department,Channel,Priority,Category,Resolved,Agent\n"
+                                  "A1,2026-09-01 08:00,Desk,Fax,High,-,Y,Ann\nA2,1900-01-01,Desk,Phone,P9,Billing,N,\n"
+                                  "A3,2026-09-02 08:00,Desk,Phone,High,Billing,N,\n", "utf-8")
+    write_csv(tmp_path / "b.csv", "Ref,When\nX,2026-09-01 08:00\n", "utf-8")
+    write_csv(tmp_path / "s.csv", "Survey ID,Submitted at,CSAT\nQ1,,\nQ2,2026-09-03 10:00,4\n", "utf-8")
+    files = [("a.csv", "tickets", []), ("a.csv", "tickets", ["--keep-invalid", "--value", "Channel:Fax=Other",
+                                                             "--value", "Priority:P9=Low"]),
+             ("b.csv", "tickets", []), ("s.csv", "surveys", ["--keep-invalid"])]
+    texts = _every_text(en, runner, cli, tmp_path, files)
+    joined = "\n".join(texts)
+    assert "Unassigned" in joined and "needs at least one of: CSAT/NPS" in joined
+    assert not CJK.search(joined), CJK.findall(joined)
+
+    zh = tmp_path / "zh.xlsm"
+    assert runner.invoke(cli, ["new", str(zh)]).exit_code == 0
+    write_csv(tmp_path / "a.csv", "工单编号,创建时间,责任部门,渠道,优先级,问题类别,处理人\n"
+                                  "A1,2026-09-01 08:00,客服中心,传真,高,-,王伟\nA2,1900-01-01,客服中心,电话,超急,账单,\n"
+                                  "A3,2026-09-02 08:00,客服中心,电话,高,账单,\n")
+    write_csv(tmp_path / "b.csv", "编号,时间\nX,2026-09-01 08:00\n")
+    write_csv(tmp_path / "s.csv", "问卷编号,提交时间,满意度评分\nQ1,,\nQ2,2026-09-03 10:00,4\n")
+    files = [("a.csv", "tickets", []), ("a.csv", "tickets", ["--keep-invalid", "--value", "渠道:传真=其他",
+                                                             "--value", "优先级:超急=紧急"]),
+             ("b.csv", "tickets", []), ("s.csv", "surveys", ["--keep-invalid"])]
+    texts = _every_text(zh, runner, cli, tmp_path, files)
+    joined = "\n".join(texts).replace("--keep-invalid", "").replace("--errors", "")
+    assert "未分配" in joined and "至少需要填写其中一项:满意度评分/推荐意愿" in joined
+    assert not ENGLISH_SENTENCE.search(joined), ENGLISH_SENTENCE.findall(joined)
+
+
+def test_a_survey_that_is_only_an_invitation_is_one_problem(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "s.csv", "问卷编号,工单编号,提交时间,满意度评分,推荐意愿\nQ1,T1,,,\n")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "surveys", "--errors", str(tmp_path / "e.csv")])
+    assert r.exit_code == 1
+    lines = (tmp_path / "e.csv").read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and "至少需要填写其中一项" in lines[1]

@@ -98,7 +98,7 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     book.write(table, merged.reset_index(drop=True))
     rejected = len(parsed.bad_rows)
     if rejected:
-        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name))
+        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name, book.lang))
     out = Outcome("import_done", {"rows": len(good), "sheet": book.sheet_name(table), "total": len(merged)},
                   details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
                   log_detail=f"{Path(path).name}: +{len(good)} ({'replace' if replace else 'append'}), rejected {rejected}")
@@ -238,7 +238,8 @@ def prefill(book, table, parsed, raw) -> int:
     return added
 
 
-def rejects(ctx, table, raw, rows, issues, source):
+def rejects(ctx, table, raw, rows, issues, source, lang: str = "zh"):
+    """The 导入错误 rows of a partial import, their reasons in the workbook's language."""
     import pandas as pd
 
     at = ctx.now() if ctx else dt.datetime.now().replace(microsecond=0)
@@ -251,14 +252,14 @@ def rejects(ctx, table, raw, rows, issues, source):
         record = "; ".join(f"{k}={v}" for k, v in rec.items() if v not in (None, ""))
         value = None if issue.value is None else str(issue.value)
         out.append({"at": at, "table": table.name, "source": source, "row": issue.row, "column": issue.column,
-                    "value": shorten(value), "reason": f"{issue.message('zh')} | {issue.message('en')}",
-                    "record": shorten(record)})
+                    "value": shorten(value, lang=lang), "reason": issue.message(lang),
+                    "record": shorten(record, lang=lang)})
     return pd.DataFrame(out)
 
 
-def shorten(t: str | None, limit: int = RECORD_LIMIT) -> str | None:
-    """A text cut to what one cell holds, with a marker saying so."""
-    marker = "…[已截断 truncated]"
+def shorten(t: str | None, limit: int = RECORD_LIMIT, lang: str = "zh") -> str | None:
+    """A text cut to what one cell holds, with a marker saying so (in the workbook's language)."""
+    marker = text("truncated_marker", lang)
     if t is None or len(t) <= limit:
         return t
     return t[:limit - len(marker)] + marker

@@ -45,6 +45,17 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
     return p
 
 
+def unassigned_in(result: dict, lang: str) -> dict:
+    """The by-agent group of rows without an agent, named in the workbook's language (未分配 / Unassigned)."""
+    from ..core import kpi
+    from ..locale import text
+
+    agents = result.get("by_agent")
+    if agents and kpi.UNASSIGNED in agents:
+        result["by_agent"] = {text("unassigned", lang) if k == kpi.UNASSIGNED else k: v for k, v in agents.items()}
+    return result
+
+
 def data_times(frames):
     """When the data happened: tickets by creation, or, in a book without tickets, surveys and inspections."""
     import pandas as pd
@@ -140,7 +151,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     if v.t.empty and v.s.empty and v.i.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
-    result = kpi.result(v)
+    result = unassigned_in(kpi.result(v), book.lang)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p)), dims=())
     trend = kpi.weekly_trend(v)
