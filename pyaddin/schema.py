@@ -189,7 +189,10 @@ STATUS = Enum(
              "resolvido": "solved", "resuelto": "solved", "已完成": "solved", "已办结": "solved", "已解决": "solved",
              "fechado": "closed", "cerrado": "closed", "已关闭": "closed", "已结单": "closed", "已归档": "closed",
              "canceled": "cancelled", "cancelado": "cancelled", "已取消": "cancelled", "已撤销": "cancelled",
-             "作废": "cancelled", "已作废": "cancelled"},
+             "作废": "cancelled", "已作废": "cancelled", "declined": "cancelled", "rejected": "cancelled",
+             "won't do": "cancelled", "withdrawn": "cancelled", "cancelada": "cancelled",
+             "waiting for approval": "pending", "awaiting approval": "pending", "pending approval": "pending",
+             "under investigation": "open", "in review": "open", "reaberto": "open", "em progresso": "open"},
 )
 
 METHOD = Enum(

@@ -125,9 +125,13 @@ def _unreadable_aliases(table, raw, headers, ranks, opts) -> dict[str, str]:
     out = {}
     for key, header in list(headers.items()):
         f = table.field_or_derived(key)
+        if key == table.id_field and norm(header) in GENERIC_IDS and ranks.get(key) != "mapping" \
+                and _record_ids(raw[header]):  # a Salesforce record Id is no ticket number, even alone
+            out[key] = headers.pop(key)
+            continue
         if ranks.get(key) != "alias" or f.type in ("text", "enum"):
             continue
-        col = values.blank_placeholders(raw[header])[0]
+        col = values.blank_placeholders(raw[header].head(SAMPLE))[0]  # a sample says what a column holds
         filled = int((~values.is_blank(col)).sum())
         if f.derives and f.type != "datetime":
             bad = values.seconds_of(col, 1)[1]
@@ -136,6 +140,20 @@ def _unreadable_aliases(table, raw, headers, ranks, opts) -> dict[str, str]:
         if filled and int(bad.sum()) * 2 > filled:
             out[key] = headers.pop(key)
     return out
+
+
+SAMPLE = 5000  # values looked at to tell what a column holds
+# Salesforce record ids: 15 characters (key prefix, pod, a reserved 0, the record), 18 with a case-safe suffix
+SALESFORCE_ID = r"^[0-9a-zA-Z]{5}0[0-9a-zA-Z]{9}([0-9a-zA-Z]{3})?$"
+
+
+def _record_ids(col: pd.Series) -> bool:
+    """Whether most values of an id column are Salesforce record ids (``5003000000D8cuIAAR``)."""
+    sample = col.head(SAMPLE).dropna().astype(str).str.strip()
+    if sample.empty:
+        return False
+    ids = sample.str.match(SALESFORCE_ID) & sample.str.contains(r"[A-Za-z]") & sample.str.contains(r"\d")
+    return bool(ids.mean() > 0.5)
 
 
 def join_date_time(table, raw: pd.DataFrame, mapping: dict[str, str] | None, opts=None):

@@ -400,3 +400,12 @@ def test_a_survey_that_is_only_an_invitation_is_one_problem(book, runner, cli, t
     assert r.exit_code == 1
     lines = (tmp_path / "e.csv").read_text(encoding="utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and "至少需要填写其中一项" in lines[1]
+
+
+def test_a_salesforce_record_id_alone_is_not_taken_for_the_ticket_number(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "c.csv", "Id,CreatedDate,Department\n5003000000D8cuIAAR,2026-09-03T07:05:00Z,Desk\n",
+                    "utf-8")
+    out = imported(runner, cli, book, src, code=1)
+    assert "列“Id”的名称像“工单编号”" in out and "缺少必需的列“工单编号”" in out
+    out = imported(runner, cli, book, src, "--map", "Id=ticket_id")  # the user's word wins
+    assert tickets(book).iloc[0]["ticket_id"] == "5003000000D8cuIAAR"
