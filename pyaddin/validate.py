@@ -273,7 +273,8 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
             continue
         target, seconds = f.derives
         if f.type == "datetime":  # closed_at: the resolution time only when the export has no resolution column
-            if target not in headers:
+            resolution = [g.key for g in table.derived if g.derives[0] == target and g.type != "datetime"]
+            if target not in headers and not any(k in headers for k in resolution):
                 out[target], bad = values.parse(values.blank_placeholders(raw[src])[0], "datetime", None, opts, f.key)
                 for i in raw.index[bad.to_numpy()]:
                     issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_datetime", (), where))

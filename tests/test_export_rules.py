@@ -409,3 +409,10 @@ def test_a_salesforce_record_id_alone_is_not_taken_for_the_ticket_number(book, r
     assert "列“Id”的名称像“工单编号”" in out and "缺少必需的列“工单编号”" in out
     out = imported(runner, cli, book, src, "--map", "Id=ticket_id")  # the user's word wins
     assert tickets(book).iloc[0]["ticket_id"] == "5003000000D8cuIAAR"
+
+
+def test_a_refused_import_that_saved_mappings_does_not_say_the_book_is_unchanged(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "x.csv", "Ref,When,Unit\nT1,yesterday,Desk\n", "utf-8")
+    out = imported(runner, cli, book, src, "--map", "Ref=ticket_id", "--map", "When=created_at", "--map",
+                   "Unit=department", code=1)
+    assert "未导入任何数据;本次给出的字段映射和取值映射已保存到“字段映射”表" in out and "保持原样" not in out

@@ -106,6 +106,7 @@ MESSAGES = {
     "import_missing_columns": "The file lacks required columns; nothing was written and the workbook is unchanged.",
     "import_refused_prefilled": "{count} problem(s) found; nothing was imported. The columns and values that could not be placed were added to the “{sheet}” sheet.",
     "import_refused_unmapped": "{count} problem(s) found; nothing was imported: some values still have no choice on the “{sheet}” sheet (--keep-invalid cannot skip them). Pick them, then import again.",
+    "import_refused_saved": "{count} problem(s) found; nothing was imported. The header and value mappings given were saved on the “{sheet}” sheet. Fix the problems below, then import again.",
     "import_refused_cli": "{count} data problem(s) found; nothing was written and the workbook is unchanged. Fix them and try again, or add --keep-invalid to import only the valid rows (the others go to the Rejects table).",
     "import_refused_excel": "{count} data problem(s) found; nothing was written and the workbook is unchanged. Fix the file and import it again; or import again and answer Yes when asked, to import only the valid rows and put the others in the Rejects table.",
     "ask_keep_invalid": "The file has {count} problem(s) in {bad} row(s). Import the other {good} valid rows and put the problem rows, with reasons, in the Rejects table? No imports nothing.",

@@ -106,6 +106,7 @@ MESSAGES = {
     "import_missing_columns": "文件缺少必需的列,未写入任何内容,工作簿保持原样。",
     "import_refused_prefilled": "发现{count}处问题,未导入任何数据;无法对应的列和取值已添加到“{sheet}”表。",
     "import_refused_unmapped": "发现{count}处问题,未导入任何数据:有取值尚未在“{sheet}”表中选定对应值(--keep-invalid 不能跳过它们)。请选定后重新导入。",
+    "import_refused_saved": "发现{count}处问题,未导入任何数据;本次给出的字段映射和取值映射已保存到“{sheet}”表。请修正下列问题后重新导入。",
     "import_refused_cli": "发现{count}处数据问题,未写入任何内容,工作簿保持原样。请修正后重试,或加 --keep-invalid 仅导入有效行(问题行写入“导入错误”表)。",
     "import_refused_excel": "发现{count}处数据问题,未写入任何内容,工作簿保持原样。请修正文件后重新导入;或重新点“导入”并在提问时选“是”,只导入有效行,问题行写入“导入错误”表。",
     "ask_keep_invalid": "文件中有{count}处问题,涉及{bad}行。是否导入其余{good}行有效数据,并把问题行连同原因放入“导入错误”表?选“否”则不导入任何内容。",

@@ -92,7 +92,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         else:
             hint = [say("errors_hint_cli")] if ctx.surface == "cli" else []
             return refuse(book, f"import_refused_{_surface(ctx)}", len(parsed.issues),
-                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused")
+                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused",
+                          sheet=book.sheet_name(schema.MAPPING))
     good = parsed.data.drop(index=parsed.bad_rows)
     merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
     book.write(table, merged.reset_index(drop=True))
@@ -123,6 +124,8 @@ def refuse(book, key: str, count: int, details: list[str], log_detail: str, **ar
     runner saves it); with nothing of that, the book is left byte-identical."""
     if not book.dirty:
         raise DataProblems(key, count=count, details=details, **args)
+    if key != "import_refused_prefilled":  # --map / --value rows were saved: the book is not "unchanged"
+        key = "import_refused_saved"
     return Outcome(key, {"count": count, **args}, 1, details, log_target=book.sheet_name(schema.MAPPING),
                    log_result="refused", log_detail=log_detail)
 
