@@ -252,7 +252,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes += [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
-    notes += [("alias_unreadable", (("field", k), ("column", h))) for k, h in unread.items()]
+    notes += [("record_id_unused" if k == table.id_field else "alias_unreadable", (("field", k), ("column", h)))
+              for k, h in unread.items()]
     missed = near_miss(table.key, [str(c) for c in raw.columns]) if fmt is None else None
     if missed:
         notes.insert(0, ("format_near_miss", (("name", missed[0].name), ("missing", listing(f"“{c}”" for c in missed[1])))))

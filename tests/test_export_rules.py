@@ -406,7 +406,7 @@ def test_a_salesforce_record_id_alone_is_not_taken_for_the_ticket_number(book, r
     src = write_csv(tmp_path / "c.csv", "Id,CreatedDate,Department\n5003000000D8cuIAAR,2026-09-03T07:05:00Z,Desk\n",
                     "utf-8")
     out = imported(runner, cli, book, src, code=1)
-    assert "列“Id”的名称像“工单编号”" in out and "缺少必需的列“工单编号”" in out
+    assert "列“Id”是 Salesforce 等系统的记录编号,不是“工单编号”" in out and "缺少必需的列“工单编号”" in out
     out = imported(runner, cli, book, src, "--map", "Id=ticket_id")  # the user's word wins
     assert tickets(book).iloc[0]["ticket_id"] == "5003000000D8cuIAAR"
 
