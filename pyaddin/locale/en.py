@@ -48,7 +48,7 @@ SETTINGS = {
     "audit_sample_pct": "Ticket audit sample %", "audit_min_per_agent": "Minimum audits per agent",
     "utc_offset_h": "Workbook time zone (UTC+hours)",
     "date_day_first": "Day before month (1=yes, 0=month first)",
-    "default_department": "Default department (its name in the Note column)",
+    "default_department": "Default department (in Note)",
     "grade_A": "Grade A",
     "grade_B": "Grade B",
     "grade_C": "Grade C",

@@ -48,7 +48,7 @@ SETTINGS = {
     "audit_sample_pct": "工单抽查比例%", "audit_min_per_agent": "每人最少抽查件数",
     "utc_offset_h": "工作簿时区(UTC+小时)",
     "date_day_first": "日期日在前(1=是,0=月在前)",
-    "default_department": "默认责任部门(部门名称填在“说明”列)",
+    "default_department": "默认责任部门(填在说明列)",
     "grade_A": "A级",
     "grade_B": "B级",
     "grade_C": "C级",
