@@ -350,6 +350,8 @@ def _every_text(book_path, runner, cli, tmp_path, files):
         r = runner.invoke(cli, ["import", str(book_path), str(tmp_path / name), "--into", into, *args])
         out.append(r.output)
     out.append(runner.invoke(cli, ["check", str(book_path)]).output)
+    r = runner.invoke(cli, ["pareto", str(book_path), "--json"])
+    out.append(r.output)
     r = runner.invoke(cli, ["kpi", str(book_path), "--json"])
     out.append(r.output)
     data = json.loads(r.output)
@@ -375,7 +377,7 @@ def test_an_english_book_shows_no_chinese_and_a_chinese_book_no_english(runner, 
              ("b.csv", "tickets", []), ("s.csv", "surveys", ["--keep-invalid"])]
     texts = _every_text(en, runner, cli, tmp_path, files)
     joined = "\n".join(texts)
-    assert "Unassigned" in joined and "needs at least one of: CSAT/NPS" in joined
+    assert "Unassigned" in joined and "needs at least one of: CSAT/NPS" in joined and "Unclassified" in joined
     assert not CJK.search(joined), CJK.findall(joined)
 
     zh = tmp_path / "zh.xlsm"
@@ -390,7 +392,7 @@ def test_an_english_book_shows_no_chinese_and_a_chinese_book_no_english(runner, 
              ("b.csv", "tickets", []), ("s.csv", "surveys", ["--keep-invalid"])]
     texts = _every_text(zh, runner, cli, tmp_path, files)
     joined = "\n".join(texts).replace("--keep-invalid", "").replace("--errors", "")
-    assert "未分配" in joined and "至少需要填写其中一项:满意度评分/推荐意愿" in joined
+    assert "未分配" in joined and "未分类" in joined and "至少需要填写其中一项:满意度评分/推荐意愿" in joined
     assert not ENGLISH_SENTENCE.search(joined), ENGLISH_SENTENCE.findall(joined)
 
 

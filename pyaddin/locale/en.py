@@ -142,6 +142,7 @@ MESSAGES = {
     "truncated_marker": "…[truncated]",
     "unassigned": "Unassigned",
     "record_id_unused": "Column “{column}” holds record ids (such as Salesforce's), not the “{field}”: it was not used for it and is kept as an extra column (map it in the Mapping table if it is).",
+    "unclassified": "Unclassified",
     "passed_over": "“{field}” was taken from column “{taken}”; column “{other}” could fill it too and was not used (map it in the Mapping table to use it instead).",
     "order_proved": "Dates in column “{column}” were read as {order}: the value “{example}” can only be read that way.",
     "order_setting": "Dates in column “{column}” do not show their day/month order (such as “{example}”); they were read as {order}, the workbook's setting. If that is wrong, change “Day before month” on the Standards sheet or use --date-order.",

@@ -142,6 +142,7 @@ MESSAGES = {
     "truncated_marker": "…[已截断]",
     "unassigned": "未分配",
     "record_id_unused": "列“{column}”是 Salesforce 等系统的记录编号,不是“{field}”,未使用,作为附加列保留(如确是,请在“字段映射”表中指定)。",
+    "unclassified": "未分类",
     "passed_over": "“{field}”取自列“{taken}”,列“{other}”也可对应此字段,未使用(如需改用,请在“字段映射”表中指定)。",
     "order_proved": "列“{column}”的日期按{order}读取:值“{example}”只能这样读。",
     "order_setting": "列“{column}”的日期无法从数据判断日月顺序(如“{example}”),按工作簿设置以{order}读取;如不对,请在“监控标准”修改“日期日在前”或用 --date-order。",
