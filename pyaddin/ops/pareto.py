@@ -44,9 +44,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
         writes=(schema.PARETO.name,))
 def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                as_of=None) -> Outcome:
-    from ..core.pareto import as_json
-
-    from ..core.pareto import UNCLASSIFIED
+    from ..core.pareto import UNCLASSIFIED, as_json
 
     frame, col, p, _, _ = pareto_frame(book, by, weight, period, quarter, date_from, date_to, as_of or ctx.as_of)
     frame["category"] = frame["category"].replace({UNCLASSIFIED: text("unclassified", book.lang)})  # the book's words
