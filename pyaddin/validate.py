@@ -173,7 +173,9 @@ def join_date_time(table, raw: pd.DataFrame, mapping: dict[str, str] | None, opt
             [columns.get(norm(h)) for h in heads]
         if len(parts) != 2 or None in parts:
             continue
-        date, time = sorted(parts, key=lambda c: values.time_share(raw[c]))
+        date, time = sorted(parts, key=lambda c: values.time_share(raw[c].head(SAMPLE)))
+        if values.time_share(raw[time].head(SAMPLE)) <= 0.5:  # two full datetimes: not a date and a time
+            continue
         name = f"{date}+{time}"
         joined[name] = values.join_date_time(raw[date], raw[time], opts, key)
         for h in heads:
