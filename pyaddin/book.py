@@ -101,7 +101,8 @@ class TableBook:
         settings = self.settings
         day_first = {"dmy": True, "mdy": False, "ymd": False}.get(self.date_order or "",
                                                                   bool(settings.get("date_day_first", 0)))
-        return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps())
+        return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps(),
+                            defaults={k.removeprefix("default_"): v for k, v in self.text_settings.items()})
 
     @cached_property
     def settings(self) -> dict[str, float]:
@@ -113,9 +114,18 @@ class TableBook:
             out.update(zip(rows["key"], rows["value"].astype(float)))
         return out
 
+    @cached_property
+    def text_settings(self) -> dict[str, str]:
+        """The text settings of 监控标准 (``schema.TEXT_SETTINGS``) that are filled: their text is in the 说明 column."""
+        if not self.has_table(schema.STANDARDS):
+            return {}
+        d = self.read(schema.STANDARDS).data
+        rows = d[(d["kind"] == "setting") & d["key"].isin(schema.TEXT_SETTINGS) & d["note"].notna()]
+        return {k: str(v).strip() for k, v in zip(rows["key"], rows["note"]) if str(v).strip()}
+
     def forget_settings(self) -> None:
         """After the mapping tables or settings change within a run: read them again when next needed."""
-        for name in ("_mappings", "options", "settings"):
+        for name in ("_mappings", "options", "settings", "text_settings"):
             self.__dict__.pop(name, None)
 
     def value_maps(self) -> dict[str, dict[str, object]]:

@@ -165,8 +165,34 @@ PRIORITY = Enum(
              "1-critical": "urgent", "高优先级": "high", "p2": "high", "2 - high": "high", "中": "normal",
              "一般": "normal", "medium": "normal", "moderate": "normal", "p3": "normal", "3 - moderate": "normal",
              "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low",
-             "1 - high": "high", "2 - medium": "normal", "3 - low": "low"},  # ServiceNow's urgency and impact
+             "1 - high": "high", "2 - medium": "normal", "3 - low": "low",  # ServiceNow's urgency and impact
+             "非常紧急": "urgent", "urgent": "urgent", "较急": "high", "急": "high", "normal": "normal"},
     default="normal",
+)
+
+# A ticket's state when the export was made (DOMAIN.md §3): a solved/closed/cancelled ticket without a resolution
+# time is resolved at an unknown time; one with a resolution time and an open state was reopened.
+STATUS = Enum(
+    "status",
+    (("new", "新建", "New"), ("open", "处理中", "Open"), ("pending", "挂起", "Pending"), ("solved", "已解决", "Solved"),
+     ("closed", "已关闭", "Closed"), ("cancelled", "已取消", "Cancelled")),
+    aliases={"新": "new", "待处理": "new", "未处理": "new", "novo": "new", "nuevo": "new",
+             "in progress": "open", "work in progress": "open", "assigned": "open", "to do": "open",
+             "working": "open", "escalated": "open", "active": "open", "em andamento": "open", "aberto": "open",
+             "em atendimento": "open", "reopened": "open", "处理中": "open", "已分派": "open", "已受理": "open",
+             "on hold": "pending", "hold": "pending", "waiting for customer": "pending",
+             "waiting on customer": "pending", "waiting for support": "pending", "waiting on third party": "pending",
+             "awaiting user info": "pending", "awaiting customer": "pending", "awaiting problem": "pending",
+             "awaiting change": "pending", "awaiting vendor": "pending", "awaiting evidence": "pending",
+             "pendente": "pending", "aguardando cliente": "pending", "待回复": "pending", "暂停": "pending",
+             "resolved": "solved", "done": "solved", "已处理": "solved", "待关闭": "solved", "solucionado": "solved",
+             "resolvido": "solved", "resuelto": "solved", "已完成": "solved", "已办结": "solved", "已解决": "solved",
+             "fechado": "closed", "cerrado": "closed", "已关闭": "closed", "已结单": "closed", "已归档": "closed",
+             "canceled": "cancelled", "cancelado": "cancelled", "已取消": "cancelled", "已撤销": "cancelled",
+             "作废": "cancelled", "已作废": "cancelled", "declined": "cancelled", "rejected": "cancelled",
+             "won't do": "cancelled", "withdrawn": "cancelled", "cancelada": "cancelled",
+             "waiting for approval": "pending", "awaiting approval": "pending", "pending approval": "pending",
+             "under investigation": "open", "in review": "open", "reaberto": "open", "em progresso": "open"},
 )
 
 METHOD = Enum(
@@ -185,6 +211,9 @@ METHOD = Enum(
 BOOL_TRUE = ("是", "y", "yes", "true", "1", "t", "√", "✓", "对")
 BOOL_FALSE = ("否", "n", "no", "false", "0", "f", "×", "✗", "不是", "")
 BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+# A column mapped to this is set aside: no field takes it, it is kept as an extra column (--map "Resolved=").
+IGNORE = "ignore"
+IGNORE_LABELS = {"zh": "忽略", "en": "Ignore"}
 # Text dates with the year last (09/03/2026): ymd and mdy read month/day/year, dmy day/month/year.
 DATE_ORDERS = ("ymd", "mdy", "dmy")
 
@@ -219,7 +248,8 @@ F = Field
 
 TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, unique=True, width=16,
-      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number")),
+      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number", "case number",
+               "casenumber", "issue key", "number", "incident number")),
     F("created_at", "创建时间", "Created at", "datetime", required=True, width=18,
       aliases=("created", "created time", "created date", "受理时间", "创建日期", "提交时间", "开单时间", "来电时间")),
     F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=10,
@@ -246,7 +276,11 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
+    F("status", "状态", "Status", "enum", enum=STATUS, width=10,
+      aliases=("state", "incident state", "ticket status", "工单状态", "处理状态", "当前状态")),
 ), id_field="ticket_id", derived=(
+    F("closed_at", "关闭时间", "Closed at", "datetime", derives=("resolved_at", 0),
+      aliases=("closed", "closed time", "closed date", "关闭日期")),  # only when the export has no resolution column
     F("first_response_min", "首次响应时长(分钟)", "First response (min)", "number", minimum=0,
       derives=("first_response_at", 60), aliases=("first reply time in minutes", "first reply time (min)",
                                                   "首响时长", "首响时长(分钟)", "首次响应时长")),
@@ -254,6 +288,15 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       derives=("first_response_at", 3600), aliases=("first response time (in hrs)", "first reply time (hrs)")),
     F("resolution_min", "解决时长(分钟)", "Resolution (min)", "number", minimum=0,
       derives=("resolved_at", 60), aliases=("full resolution time in minutes", "full resolution time (min)")),
+    F("first_response_s", "首次响应时长(秒)", "First response (s)", "number", minimum=0,
+      derives=("first_response_at", 1), aliases=("first response time (s)", "first reply time in seconds",
+                                                 "first response time in seconds", "首响时长(秒)")),
+    F("resolution_s", "解决时长(秒)", "Resolution (s)", "number", minimum=0,
+      derives=("resolved_at", 1), aliases=("calendar_duration", "calendar duration", "resolution time (s)",
+                                          "resolution time in seconds", "解决时长(秒)")),
+    F("resolution_days", "解决时长(天)", "Resolution (days)", "number", minimum=0,
+      derives=("resolved_at", 86400), aliases=("resolution time (days)", "resolution time in days",
+                                              "days to resolve", "解决时长(天)", "处理天数")),
     F("resolution_h", "解决时长(小时)", "Resolution (h)", "number", minimum=0,
       derives=("resolved_at", 3600), aliases=("resolution time (in hrs)", "full resolution time (hrs)",
                                               "处理时长(小时)", "解决时长")),
@@ -276,19 +319,20 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
 ), id_field="survey_id", needs_one_of=("csat", "nps"))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
-    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id")),
+    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id", "evaluation id", "scorecard id", "review id")),
     F("inspected_at", "质检时间", "Inspected at", "datetime", required=True, width=18,
-      aliases=("date", "audit date", "检查时间", "抽检时间")),
+      aliases=("date", "audit date", "检查时间", "抽检时间", "evaluation date", "evaluated at", "review date")),
     F("method", "方式", "Method", "enum", enum=METHOD, width=11, aliases=("质检方式", "检查方式", "type")),
     F("department", "责任部门", "Department", width=14, aliases=("部门", "被检部门")),
     F("agent", "处理人", "Agent", width=12, aliases=("被检人", "坐席", "客服", "agent name")),
     F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("工单号", "ticket")),
     F("item", "检查项", "Item", width=20, aliases=("checklist item", "质检项", "检查项目")),
-    F("score", "得分", "Score", "number", minimum=0, at_most="max_score", width=8, aliases=("points", "分数")),
-    F("max_score", "满分", "Max score", "number", above=0, width=8, aliases=("max", "满分值", "分值")),
+    F("score", "得分", "Score", "number", required=True, minimum=0, at_most="max_score", width=8,
+      aliases=("points", "分数")),  # blank score or max score: an error, never a silently empty qa_score_pct
+    F("max_score", "满分", "Max score", "number", required=True, above=0, width=8, aliases=("max", "满分值", "分值")),
     F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
     F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
-    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人")),
+    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人", "evaluator")),
 ))
 
 # --------------------------------------------------------------------------- configuration
@@ -298,7 +342,7 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("key", "键", "Key", required=True, width=26),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
-    F("value", "目标值", "Value", "number", required=True, width=10),
+    F("value", "目标值", "Value", "number", width=10),  # blank: the default (a text setting keeps its text in note)
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
 ), style="TableStyleMedium4")
@@ -560,6 +604,9 @@ SETTING_DEFAULTS = (  # key, value
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
+# Settings whose value is a text, written in the 说明 (note) column of their row, blank by default: the department of
+# an export that has no department column (DOMAIN.md §3).
+TEXT_SETTINGS = ("default_department",)
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))
@@ -580,6 +627,7 @@ def dropdown_lists(lang: str) -> dict[str, list[str]]:
                 for v in (f.enum.labels(lang) if f.enum is not None else BOOL_LABELS[lang]):
                     if v not in vals:
                         vals.append(v)
+    fields.append(IGNORE_LABELS[lang])  # a column set aside (DOMAIN.md §3)
     return {"tables": [t.sheet(lang) for t in inputs], "fields": fields, "coded_fields": coded, "values": vals}
 
 

@@ -69,6 +69,8 @@ def standards_rows(lang: str) -> list[list]:
             rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])
     for key, value in schema.SETTING_DEFAULTS:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
+    for key in schema.TEXT_SETTINGS:
+        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, None, None, None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
         rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None])
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:

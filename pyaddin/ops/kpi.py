@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
+from ..locale import say
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
@@ -42,6 +43,27 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
     if p is None:
         raise DataProblems("no_tickets")
     return p
+
+
+def unassigned_in(result: dict, lang: str) -> dict:
+    """The by-agent group of rows without an agent, named in the workbook's language (未分配 / Unassigned)."""
+    from ..core import kpi
+    from ..locale import text
+
+    agents = result.get("by_agent")
+    if agents and kpi.UNASSIGNED in agents:
+        result["by_agent"] = {text("unassigned", lang) if k == kpi.UNASSIGNED else k: v for k, v in agents.items()}
+    return result
+
+
+def data_times(frames):
+    """When the data happened: tickets by creation, or, in a book without tickets, surveys and inspections."""
+    import pandas as pd
+
+    created = frames["tickets"]["created_at"]
+    if created.notna().any():
+        return created
+    return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"]], ignore_index=True)
 
 
 def read_inputs(book):
@@ -124,12 +146,12 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     from ..locale import LANGS
 
     frames, std = read_inputs(book)
-    p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of or ctx.as_of)
+    p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
-    if v.t.empty:  # nothing to show: the dashboard keeps what it had
+    if v.t.empty and v.s.empty and v.i.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
-    result = kpi.result(v)
+    result = unassigned_in(kpi.result(v), book.lang)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p)), dims=())
     trend = kpi.weekly_trend(v)
@@ -150,6 +172,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
                                 "qa": _fmt(o["qa_score_pct"])}, data=result,
+                   details=[say("kpi_no_tickets")] if v.t.empty else [],
                    log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
 
 

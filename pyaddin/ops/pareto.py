@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import current, listing, metric_name, say
+from ..locale import current, listing, metric_name, say, text
 from .kpi import choose_period, read_inputs
 
 MAX_PROBLEMS = 5  # the seeds' TOP 3–5 into the problem list
@@ -44,9 +44,10 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
         writes=(schema.PARETO.name,))
 def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                as_of=None) -> Outcome:
-    from ..core.pareto import as_json
+    from ..core.pareto import UNCLASSIFIED, as_json
 
     frame, col, p, _, _ = pareto_frame(book, by, weight, period, quarter, date_from, date_to, as_of or ctx.as_of)
+    frame["category"] = frame["category"].replace({UNCLASSIFIED: text("unclassified", book.lang)})  # the book's words
     book.write(schema.PARETO, frame)
     pj = p.as_json()
     book.set_cells(schema.PARETO, {"A1": say("pareto_title"), "A2": say(
