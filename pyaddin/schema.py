@@ -335,6 +335,23 @@ MONITOR_PLAN = Table("tbl_monitor_plan", "monitor_plan", "监控计划", "Monito
     F("note", "说明", "Note", width=30),
 ), style="TableStyleMedium4")
 
+# Who belongs where (DOMAIN.md §9: an agent is appraised in the department of the row covering most of the quarter)
+STAFF = Table("tbl_staff", "staff", "人员名单", "Staff", "config", (
+    F("agent", "人员", "Agent", required=True, width=12, aliases=("处理人", "姓名", "name", "员工")),
+    F("department", "所属部门", "Department", required=True, width=14, aliases=("部门", "责任部门", "team")),
+    F("role", "岗位", "Role", width=12, aliases=("职务", "角色")),
+    F("active_from", "在岗开始", "Active from", "date", width=12, aliases=("开始日期", "入职日期", "from")),
+    F("active_to", "在岗结束", "Active to", "date", width=12, not_before="active_from",
+      aliases=("结束日期", "离岗日期", "to")),
+), style="TableStyleMedium4")
+
+# Which department owns the problems of a category (DOMAIN.md §6: the owner of a Pareto problem)
+RESPONSIBILITY = Table("tbl_responsibility", "responsibility", "责任分工", "Responsibilities", "config", (
+    F("category", "问题类别", "Category", required=True, unique=True, width=16, aliases=("类别", "问题分类")),
+    F("department", "责任部门", "Department", required=True, width=14, aliases=("部门", "负责部门")),
+    F("note", "说明", "Note", width=30, aliases=("备注",)),
+), style="TableStyleMedium4")
+
 # --------------------------------------------------------------------------- computed and worklists
 
 KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
@@ -532,11 +549,12 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
+                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
+                             STAFF, RESPONSIBILITY)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility")
 
 
 def table(ref: str) -> Table:
@@ -557,14 +575,17 @@ TARGET_DEFAULTS = (  # metric, direction, target
 WARNING_BAND = 5
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
-    ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
+    ("appraisal_min_tickets", 30), ("appraisal_cap", 100), ("appraisal_raw", 0), ("appraisal_major_points", 5),
+    ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))
 WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
-                   ("rectification_pct", 10))
+                   ("rectification_pct", 10))  # a department's
+AGENT_WEIGHT_PREFIX = "agent_"  # an agent's weight rows: agent_csat_pct …; rectification is the department's alone
+AGENT_WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 30))
 
 
 def dropdown_lists(lang: str) -> dict[str, list[str]]:

@@ -93,6 +93,8 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "import_tickets": {"path": SAMPLES / "tickets.csv"},
     "import_surveys": {"path": SAMPLES / "surveys.csv"},
     "import_inspections": {"path": SAMPLES / "inspections.xlsx"},
+    "import_staff": {"path": SAMPLES / "staff.csv"},
+    "import_responsibility": {"path": SAMPLES / "responsibility.csv"},
     "check": {},
     "kpi": {},
     "pareto": {"quarter": "2026Q3"},

@@ -26,6 +26,8 @@ ACTIONS = {
     "import_problems": ("Import problems", "Import an existing problem list (CSV/Excel)."),
     "import_rootcause": ("Import root causes", "Import existing root causes (CSV/Excel)."),
     "import_plan": ("Import plan", "Import an existing improvement plan (CSV/Excel)."),
+    "import_staff": ("Import staff list", "Import the staff list (agent, department, role, active from/to): the appraisal places agents by it."),
+    "import_responsibility": ("Import responsibilities", "Import the responsibilities (category → department): problems are owned by them."),
     "due": ("Plan reminders", "What the monitoring plan says is due or late today, and special periods under way."),
     "sample": ("Sample", "Draw a reproducible 10% sample of tickets, at least 3 per agent, as a scoring sheet."),
     "record_audit": ("Record audit", "Record the scores on the Audit sheet in Inspections."),
@@ -43,6 +45,8 @@ METRICS = {
 
 SETTINGS = {
     "qa_pass_mark": "QA pass mark", "appraisal_complaint_points_per_pct": "Points per complaint-rate point",
+    "appraisal_cap": "Attainment cap (points)", "appraisal_raw": "Scoring method (0 = attainment, 1 = raw value)",
+    "appraisal_major_points": "Points per major complaint", "weight_agent": "agent", "weight_department": "department",
     "appraisal_complaint_cap": "Complaint deduction cap", "appraisal_min_tickets": "Minimum tickets to grade",
     "grade_a": "Grade A from", "grade_b": "Grade B from", "grade_c": "Grade C from",
     "audit_sample_pct": "Ticket audit sample %", "audit_min_per_agent": "Minimum audits per agent",
@@ -166,8 +170,11 @@ MESSAGES = {
     "level_department": "Department",
     "insufficient_sample": "Insufficient sample",
     "appraisal_title": "{quarter} quarterly appraisal",
-    "appraisal_rules": "Rules: CSAT {csat_pct}, first response {first_response_sla_pct}, FCR {fcr_pct}, QA {qa_score_pct}, rectification {rectification_pct} (missing components scaled up); {points} points per complaint-rate point, at most {cap}; A ≥ {a}, B ≥ {b}, C ≥ {c}; fewer than {n} tickets: insufficient sample.",
-    "appraisal_done": "{quarter} appraisal done: {agents} agent(s) graded, {short} with an insufficient sample, {departments} department(s). Written to the Appraisal sheet.",
+    "appraisal_rules": "Rules: weights (agent/department) CSAT {csat}, first response {fr}, FCR {fcr}, QA {qa}, rectification –/{rect} (missing components scaled up); {method}; {points} points per percentage point of complaint rate above its target and {major} per major complaint, at most {cap} in all; A ≥ {a}, B ≥ {b}, C ≥ {c}; fewer than {n} tickets: insufficient sample, not graded.",
+    "appraisal_placed": "{count} agent(s) not on the staff list (or not for this quarter), placed in the department of most of their tickets: {names}.",
+    "appraisal_method_raw": "each component scored by its raw value",
+    "appraisal_method_attainment": "each component scored by attainment of its target (on target = 100, at most {cap})",
+    "appraisal_done": "{quarter} appraisal done: {agents} agent(s) graded, {short} with an insufficient sample, {departments} department(s). {placed}Written to the Appraisal sheet.",
     "signal_line": "{indicator}: the week of {week} at {value}, outside the limits [{lcl}, {ucl}] (rule {rule})",
     "breach_line": "{department}: {n} open ticket(s) past their response or resolution target",
     "worse_line": "{indicator} ({group}) went from “{before}” to “{after}”",
@@ -311,7 +318,7 @@ TEMPLATES = {
  "fishbone_head": "Problem:"
 }
 
-APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample"}
+APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample", "dept_rank": "Rank", "dept_title": "{quarter} appraisal · {department}", "placed": "Agents not on the staff list, placed in the department of most of their tickets: {names}", "no_agents": "No agent belongs to this department this quarter: the staff list names none, and its {tickets} tickets were handled by agents of other departments. The department's score covers all its tickets (see Departments)."}
 
 CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)"}
 

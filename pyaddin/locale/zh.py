@@ -26,6 +26,8 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "import_problems": ("导入问题清单", "导入已有的问题清单(CSV/Excel)。"),
     "import_rootcause": ("导入根因分析", "导入已有的根因分析(CSV/Excel)。"),
     "import_plan": ("导入改进计划", "导入已有的改进计划(CSV/Excel)。"),
+    "import_staff": ("导入人员名单", "导入人员名单(人员、所属部门、岗位、在岗起止日期),考核据此确定人员归属部门。"),
+    "import_responsibility": ("导入责任分工", "导入责任分工(问题类别→责任部门),问题清单据此确定责任部门。"),
     "due": ("计划提醒", "按监控计划列出今天到期或已逾期的监控事项,以及进行中的专项监控。"),
     "sample": ("抽样", "按处理人分层随机抽取约10%的工单,每人至少3张,生成带检查项的评分表。"),
     "record_audit": ("记入质检", "把“抽样质检”中已评分的结果记入“质检记录”。"),
@@ -43,6 +45,8 @@ METRICS = {
 
 SETTINGS = {
     "qa_pass_mark": "质检合格线(分)", "appraisal_complaint_points_per_pct": "投诉率每1个百分点扣分",
+    "appraisal_cap": "考核达成度上限(分)", "appraisal_raw": "考核计分方式(0=达成率,1=原值)",
+    "appraisal_major_points": "每起重大投诉扣分", "weight_agent": "人员", "weight_department": "部门",
     "appraisal_complaint_cap": "投诉扣分上限", "appraisal_min_tickets": "考核最低工单量",
     "grade_a": "A级分数线", "grade_b": "B级分数线", "grade_c": "C级分数线",
     "audit_sample_pct": "工单抽查比例%", "audit_min_per_agent": "每人最少抽查件数",
@@ -166,8 +170,11 @@ MESSAGES = {
     "level_department": "部门",
     "insufficient_sample": "样本不足",
     "appraisal_title": "{quarter} 季度考核",
-    "appraisal_rules": "规则:满意度{csat_pct}、首响{first_response_sla_pct}、一次解决{fcr_pct}、质检{qa_score_pct}、整改{rectification_pct}(缺项按比例放大);投诉率每1个百分点扣{points}分,最多扣{cap}分;A≥{a},B≥{b},C≥{c};工单少于{n}件为样本不足。",
-    "appraisal_done": "{quarter}季度考核完成:评级{agents}人,样本不足{short}人,部门{departments}个。结果已写入“季度考核”。",
+    "appraisal_rules": "规则:权重(人员/部门)满意度{csat}、首响{fr}、一次解决{fcr}、质检{qa}、整改 –/{rect}(缺项按比例放大);{method};投诉率超过目标的部分每1个百分点扣{points}分,每起重大投诉扣{major}分,合计最多扣{cap}分;A≥{a},B≥{b},C≥{c};工单少于{n}件为样本不足,不评级。",
+    "appraisal_placed": "{count}人不在人员名单中(或名单未覆盖本季度),按其工单最多的部门计入:{names}。",
+    "appraisal_method_raw": "各项按原值计分",
+    "appraisal_method_attainment": "各项按目标达成率计分(达成目标=100分,最高{cap}分)",
+    "appraisal_done": "{quarter}季度考核完成:评级{agents}人,样本不足{short}人,部门{departments}个。{placed}结果已写入“季度考核”。",
     "signal_line": "{indicator}:{week}当周为{value},超出控制限[{lcl}, {ucl}](规则{rule})",
     "breach_line": "{department}:{n}张未结工单已超过响应或解决时限",
     "worse_line": "{indicator}({group})由“{before}”变为“{after}”",
@@ -311,7 +318,7 @@ TEMPLATES = {
  "fishbone_head": "问题:"
 }
 
-APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足"}
+APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足", "dept_rank": "部门排名", "dept_title": "{quarter} 季度考核 · {department}", "placed": "不在人员名单、按工单最多的部门计入的人员:{names}", "no_agents": "本部门本季度没有归属的人员:人员名单未列本部门人员,其{tickets}件工单均由归属其他部门的人员处理。部门得分按本部门全部工单计算,见“部门汇总”。"}
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)", "res_chart": "解决SLA达成率%(p图)", "csat_chart": "满意度%(p图)"}
 
