@@ -46,6 +46,34 @@ def test_pareto_blank_is_unclassified_and_weights_sum():
     assert list(f["category"]) == ["未分类", "物流", "质量"] and list(f["count"]) == [60.0, 20.0, 5.0]
 
 
+def test_unclassified_is_never_vital_and_the_few_are_chosen_among_the_classified():
+    from pyaddin.core.pareto import as_json, unclassified_alarm
+
+    values = pd.Series(["a"] * 40 + [None] * 30 + ["b"] * 20 + ["c"] * 10, dtype=object)
+    f = pareto(values)
+    assert list(f["category"]) == ["a", "未分类", "b", "c"]
+    assert list(f["pct"]) == [40.0, 30.0, 20.0, 10.0] and list(f["cum_pct"]) == [40.0, 70.0, 90.0, 100.0]  # over all
+    # of the 70 classified tickets a holds 57 %, a + b 86 %: b crosses 80 and is in; 未分类 never is
+    assert list(f["vital_few"]) == [True, False, True, False]
+    assert unclassified_alarm(f) and as_json(f, "category")["data_problem"] is True
+    assert as_json(f, "category")["unclassified_pct"] == 30.0
+    small = pareto(pd.Series(["a"] * 90 + [None] * 10, dtype=object))
+    assert not unclassified_alarm(small) and list(small["vital_few"]) == [True, False]
+    assert list(pareto(pd.Series([None, None], dtype=object))["vital_few"]) == [False]  # nothing classified
+
+
+def test_the_pareto_says_the_data_problem_first(tmp_path, runner, cli):
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    text = "工单编号,创建时间,责任部门,问题类别\n" + "".join(
+        f"T{i},2026-09-01 09:00,客服中心,{'物流延迟' if i < 6 else ''}\n" for i in range(10))
+    write_csv(tmp_path / "t.csv", text)
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "t.csv"), "--into", "tickets"]).exit_code == 0
+    r = runner.invoke(cli, ["pareto", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("数据问题:40.0%的工单没有") and r.output.index("数据问题") < r.output.index("关键少数1类")
+
+
 @pytest.fixture
 def demo(tmp_path, runner, cli):
     """The sample data imported, the Pareto's vital few in the problem list, the team's root causes and plan."""
@@ -65,12 +93,17 @@ def test_pareto_command_json_and_chart(demo, runner, cli):
     r = runner.invoke(cli, ["pareto", str(demo), "--quarter", "2026Q3", "--json"])
     assert r.exit_code == 0
     d = json.loads(r.output)
-    assert set(d) == {"by", "total", "rows"} and d["by"] == "category" and d["total"] == 4000
+    assert set(d) == {"by", "total", "rows", "unclassified_pct", "data_problem"} and d["by"] == "category"
+    assert d["total"] == 4000 and d["data_problem"] is False and 0 < d["unclassified_pct"] < 5
     assert set(d["rows"][0]) == {"name", "count", "pct", "cum_pct", "vital"}
     counts = [row["count"] for row in d["rows"]]
     assert counts == sorted(counts, reverse=True) and d["rows"][0]["name"] == "物流延迟"
-    first_over = next(i for i, row in enumerate(d["rows"]) if row["cum_pct"] >= 80)
-    assert [row["vital"] for row in d["rows"]] == [i <= first_over for i in range(len(d["rows"]))]
+    classified = [row for row in d["rows"] if row["name"] != "未分类"]
+    total = sum(row["count"] for row in classified)
+    cum = [sum(x["count"] for x in classified[:i + 1]) * 100 / total for i in range(len(classified))]
+    first_over = next(i for i, c in enumerate(cum) if c >= 80)
+    assert [row["vital"] for row in classified] == [i <= first_over for i in range(len(classified))]
+    assert not any(row["vital"] for row in d["rows"] if row["name"] == "未分类")
     wb = openpyxl.load_workbook(demo, keep_vba=True)
     ws = wb["帕累托分析"]
     chart = ws._charts[0]

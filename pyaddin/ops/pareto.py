@@ -44,7 +44,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
         writes=(schema.PARETO.name,))
 def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                as_of=None) -> Outcome:
-    from ..core.pareto import as_json
+    from ..core.pareto import as_json, unclassified_alarm, unclassified_pct
 
     frame, col, p, _, _ = pareto_frame(book, by, weight, period, quarter, date_from, date_to, as_of or ctx.as_of)
     book.write(schema.PARETO, frame)
@@ -53,8 +53,9 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
         "pareto_header", by=col, weight=weight or say("count_word"), start=pj["start"], end=pj["end"])})
     book.fit_charts(schema.PARETO)
     vital = frame[frame["vital_few"]]
+    first = say("pareto_unclassified", pct=f"{unclassified_pct(frame):.1f}", by=col) if unclassified_alarm(frame) else ""
     return Outcome("pareto_done", {"n": len(vital), "names": listing(vital["category"].head(5)),
-                                   "pct": f"{vital['pct'].sum():.1f}"}, data=as_json(frame, col),
+                                   "pct": f"{vital['pct'].sum():.1f}", "first": first}, data=as_json(frame, col),
                    log_target=book.sheet_name(schema.PARETO), log_detail=f"{col} {pj['start']}..{pj['end']}")
 
 
