@@ -74,6 +74,31 @@ def test_the_pareto_says_the_data_problem_first(tmp_path, runner, cli):
     assert r.output.startswith("数据问题:40.0%的工单没有") and r.output.index("数据问题") < r.output.index("关键少数1类")
 
 
+def test_the_responsibility_table_decides_a_problems_owner(tmp_path, runner, cli):
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    rows = [("物流延迟", "客服中心")] * 6 + [("物流延迟", "物流部")] * 2 + [("账单疑问", "客服中心")] * 1 + \
+        [("账单疑问", "财务部")] * 3
+    text = "工单编号,创建时间,首次响应时间,解决时间,联系次数,责任部门,问题类别\n" + "".join(
+        f"T{i},2026-09-01 09:00,2026-09-01 09:{30 if i % 2 else '05'},2026-09-01 10:00,1,{d},{c}\n"
+        for i, (c, d) in enumerate(rows))
+    write_csv(tmp_path / "t.csv", text)
+    write_csv(tmp_path / "r.csv", "问题类别,责任部门\n物流延迟,物流部\n")
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "t.csv"), "--into", "tickets"]).exit_code == 0
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "r.csv"), "--into", "responsibility"]).exit_code == 0
+    r = runner.invoke(cli, ["problems", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0, r.output
+    with FileBook(book) as b:
+        p = b.read(PROBLEMS).data.set_index("category")
+    # named on 责任分工: the logistics department owns it although the call centre has most of its tickets
+    assert p.at["物流延迟", "owner_department"] == "物流部" and "最多的部门" not in p.at["物流延迟", "description"]
+    # not named: the department with most of its tickets, and the problem says so
+    assert p.at["账单疑问", "owner_department"] == "财务部"
+    assert "责任分工未列出此类别,按该类工单最多的部门定为财务部" in p.at["账单疑问", "description"]
+    # the statement: what, where, how much, against which target (half of the replies came after 10 minutes)
+    assert p.at["物流延迟", "description"].startswith("物流延迟类工单占本月66.7%(8件),其首次响应SLA达成率为50.0%,目标90%")
+
+
 @pytest.fixture
 def demo(tmp_path, runner, cli):
     """The sample data imported, the Pareto's vital few in the problem list, the team's root causes and plan."""

@@ -68,37 +68,78 @@ def new_ids(existing, n: int, prefix: str = "P") -> list[str]:
     return [f"{prefix}{i:03d}" for i in range(start, start + n)]
 
 
-def problem_rows(frame, tickets, std, today, lang: str):
+def responsibilities(book) -> dict[str, str]:
+    """责任分工: category → the department that owns its problems (empty in a book made before it existed)."""
+    if not book.has_table(schema.RESPONSIBILITY):
+        return {}
+    d = book.read(schema.RESPONSIBILITY).data.dropna(subset=["category", "department"])
+    return {str(c).strip(): str(v).strip() for c, v in zip(d["category"], d["department"])}
+
+
+def period_words(p) -> str:
+    """本季度 / 本月 for a whole quarter or month, else the dates: how the problem's statement names its period."""
+    import pandas as pd
+
+    months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month
+    if p.start.day == 1 and p.end.day == 1 and p.end == p.start + pd.DateOffset(months=months):
+        if months == 3 and p.start.month % 3 == 1:
+            return say("period_this_quarter")
+        if months == 1:
+            return say("period_this_month")
+    pj = p.as_json()
+    return say("period_dates", start=pj["start"], end=pj["end"])
+
+
+def problem_statement(category: str, pct: float, count: int, when: str, worst, value, target) -> str:
+    """What, where, how much, against which target (§6: 物流延迟类工单占本季度29.4%(1175件),其首次响应SLA
+    达成率62%,目标90%)."""
+    head = say("problem_from_pareto", category=category, when=when, pct=f"{pct:.1f}", count=count)
+    if worst is None:
+        return head + say("problem_targets_met")
+    unit = "%" if worst.endswith("_pct") else ""
+    name = metric_name(worst, current()).rstrip("%")
+    return head + say("problem_against_target", metric=name, value=f"{value:.1f}{unit}", target=f"{target:g}{unit}")
+
+
+def problem_rows(frame, tickets, std, today, lang: str, owners: dict[str, str] | None = None, when: str = ""):
     """The vital few as problems: frequency from the share, impact from the worst indicator gap among the
-    category's tickets, priority = frequency × impact, the department with most of its tickets as owner."""
+    category's tickets, priority = frequency × impact; the owner is the department 责任分工 names for the
+    category, else the one with most of its tickets (and the statement says so)."""
     import pandas as pd
 
     from ..core import kpi
     from ..core.pareto import UNCLASSIFIED
 
     rows = []
+    owners = owners or {}
     flags = kpi.ticket_flags(tickets, std, pd.Timestamp(today) + pd.Timedelta(days=1))
     for r in frame[frame["vital_few"]].head(MAX_PROBLEMS).itertuples(index=False):
         mine = (tickets["category"].astype(object).where(tickets["category"].notna(), UNCLASSIFIED) == r.category)
         sub = kpi.ticket_metrics(flags[mine.to_numpy()])
-        worst, gap = None, 0.0
+        worst, gap, worst_value = None, 0.0, None
         for m in ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "complaint_rate_pct"):
             value = sub[m].iloc[0] if len(sub) else None
             target = std.targets.get(m)
             if value is None or target is None or value != value:
                 continue
             g = (target[1] - value) if target[0] == "ge" else (value - target[1])
-            if worst is None or g > gap:
-                worst, gap = m, g
+            if g > 0 and (worst is None or g > gap):
+                worst, gap, worst_value = m, g, float(value)
         depts = tickets.loc[mine.to_numpy(), "department"].value_counts(normalize=True)
         frequency = 5 if r.pct >= 30 else 4 if r.pct >= 20 else 3 if r.pct >= 10 else 2 if r.pct >= 5 else 1
         impact = 5 if gap >= 20 else 4 if gap >= 10 else 3 if gap >= 5 else 2 if gap > 0 else 1
+        owner = owners.get(str(r.category).strip())
+        description = problem_statement(r.category, r.pct, int(r.count), when, worst, worst_value,
+                                        std.targets[worst][1] if worst else None)
+        if owner is None and len(depts):
+            owner = depts.index[0]
+            description += say("problem_owner_by_tickets", department=owner)
         rows.append({
-            "description": say("problem_from_pareto", category=r.category, pct=f"{r.pct:.1f}", count=int(r.count)),
+            "description": description,
             "source": "pareto", "metric": metric_name(worst, lang) if worst else None,
             "scope": listing(f"{d} {100 * s:.0f}%" for d, s in depts.head(3).items()),
             "frequency": frequency, "impact": impact, "priority": frequency * impact,
-            "owner_department": depts.index[0] if len(depts) else None, "status": "open",
+            "owner_department": owner, "status": "open",
             "created_at": today, "category": r.category})
     return rows
 
@@ -128,7 +169,7 @@ def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
 
 @action("problems", group="improvement", icon="TableInsert",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
-               schema.PROBLEMS.name),
+               schema.PROBLEMS.name, schema.RESPONSIBILITY.name),
         writes=(schema.PROBLEMS.name,))
 def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None, quarter=None, date_from=None,
                  date_to=None, as_of=None, from_alerts: bool = False) -> Outcome:
@@ -154,7 +195,8 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
     open_ = existing[existing["status"].fillna("open") != "closed"]
     taken = set(open_["category"].dropna())
     today = ctx.now().date()
-    candidates = [r for r in problem_rows(frame, tickets, std, pd.Timestamp(today), book.lang)
+    candidates = [r for r in problem_rows(frame, tickets, std, pd.Timestamp(today), book.lang,
+                                          responsibilities(book), period_words(p))
                   if r["category"] not in taken]
     if not candidates:
         return Outcome("problems_none", {"n": int(frame["vital_few"].sum())})
