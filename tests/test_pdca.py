@@ -308,3 +308,12 @@ def test_the_ribbon_draws_the_fishbone_through_excel(demo, monkeypatch):
     pics = xl.sheet("根因分析").pictures.items
     assert list(pics) == ["QB_fishbone"] and pics["QB_fishbone"][0][:4] == b"\x89PNG"
     assert run_action("fishbone") == 0 and len(xl.sheet("根因分析").pictures) == 1
+
+
+def test_the_root_cause_is_the_last_answer_of_the_5_why_chain():
+    chain = ("为什么夜间响应慢?夜间客服只有1人", "为什么只有1人?排班表未考虑夜间物流咨询高峰",
+             "为什么未考虑?历史数据未统计夜间咨询量分布", "为什么未统计?缺乏分时段数据监控机制", None)
+    assert pdca.root_cause(chain) == "缺乏分时段数据监控机制"
+    assert pdca.root_cause(("Why slow? One agent at night", "Why only one?", None, None, None)) == "One agent at night"
+    assert pdca.root_cause((None, " ", None, None, None)) is None
+    assert pdca.root_cause(("排班不足", None, None, None, None)) == "排班不足"  # an answer without its question

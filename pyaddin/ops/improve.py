@@ -58,7 +58,7 @@ def draw_fishbone(ctx, book, problem: str | None = None, output: str | Path | No
     if row.empty:
         raise QBError("no_such_problem", problem=problem)
     mine = causes[causes["problem_id"] == problem]
-    png = draw(row.iloc[0]["description"], mine, book.lang)
+    png = draw(f"{problem} {row.iloc[0]['description']}", mine, book.lang)  # the head names the problem
     if output:
         Path(output).write_bytes(png)
     book.place_picture(schema.ROOTCAUSE, png, "QB_fishbone")
