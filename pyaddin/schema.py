@@ -301,6 +301,7 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("value", "目标值", "Value", "number", required=True, width=10),
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
+    F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
 ), style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
@@ -434,6 +435,7 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("status", "状态", "Status", "enum", enum=PROBLEM_STATUS, width=10, editable_by_department=True),
     F("created_at", "登记日期", "Logged on", "date", width=12),
     F("category", "问题类别", "Category", width=14),  # the Pareto category it came from, if any
+    F("origin", "来源事件", "Origin", width=24),  # the alert incident it came from: opened once (§7)
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
@@ -482,17 +484,26 @@ CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", 
     *_control_fields("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", 11, "时长", "Time"),
     *_control_fields("res_sla", "解决达成率%", "Resolution SLA %", "percent", 10, "解决", "Res."),
     *_control_fields("csat", "满意度%", "CSAT %", "percent", 9, "满意度", "CSAT"),
+    F("partial", "不完整周", "Partial week", "bool", width=8),  # drawn, never tested (§7)
 ), style="TableStyleLight9", top=4)
 SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
     F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),
     F("week", "周(起始日)", "Week of", "date", width=12), F("value", "值", "Value", "number", width=8),
     F("centre", "中心线", "Centre", "number", width=8), F("lcl", "下控制限", "LCL", "number", width=8),
-    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=7),
+    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=14),
+    F("incident", "事件编号", "Incident", "integer", width=8),
 ), style="TableStyleLight10", place=("tbl_control", 4, 19))
 BREACHES = Table("tbl_breaches", "breaches", "异常预警", "Alerts", "computed", (
     F("ticket_id", "工单编号", "Ticket ID", width=16), F("department", "责任部门", "Department", width=12),
-    F("kind", "超时类型", "Kind", width=10), F("late_min", "超时(分钟)", "Late (min)", "number", width=10),
-), style="TableStyleLight11", place=("tbl_control", 4, 28))
+    F("kind", "超时类型", "Kind", width=10), F("late", "超时", "Late", "number", width=8),
+    F("late_unit", "单位", "Unit", width=6),
+), style="TableStyleLight11", place=("tbl_control", 4, 29))
+# Improvements the control charts found (好转, 亮点): listed apart from the alerts, never a problem (§7)
+BETTER = Table("tbl_better", "better", "异常预警", "Alerts", "computed", (
+    F("indicator", "指标", "Indicator", width=18), F("week", "周(起始日)", "Week of", "date", width=12),
+    F("value", "值", "Value", "number", width=8), F("centre", "中心线", "Centre", "number", width=8),
+    F("incident", "事件编号", "Incident", "integer", width=8),
+), style="TableStyleLight12", place=("tbl_control", 4, 35))
 
 AUDIT = Table("tbl_audit", "audit", "抽样质检", "Audit", "worklist", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, width=16),
@@ -549,7 +560,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
+                             CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
                              STAFF, RESPONSIBILITY)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

@@ -180,10 +180,12 @@ MESSAGES = {
     "appraisal_method_raw": "each component scored by its raw value",
     "appraisal_method_attainment": "each component scored by attainment of its target (on target = 100, at most {cap})",
     "appraisal_done": "{quarter} appraisal done: {agents} agent(s) graded, {short} with an insufficient sample, {departments} department(s). {placed}Written to the Appraisal sheet.",
-    "signal_line": "{indicator}: the week of {week} at {value}, outside the limits [{lcl}, {ucl}] (rule {rule})",
+    "signal_line": "Worse: {indicator} was {value} in the week of {week}, outside the limits [{lcl}, {ucl}] (incident {incident})",
+    "better_heading": "Better (highlights worth learning from):",
+    "better_line": "{indicator} was {value} in the week of {week}, well better than its centre line {centre}",
     "breach_line": "{department}: {n} open ticket(s) past their response or resolution target",
     "worse_line": "{indicator} ({group}) went from “{before}” to “{after}”",
-    "alerts_done": "Early warning: {breaches} open ticket(s) past target, {signals} control-chart signal(s), {worse} indicator(s) worse.",
+    "alerts_done": "Alerts: {breaches} open ticket(s) past their targets, {signals} worsening signal(s) on the control charts, {worse} indicator(s) whose status got worse; {better} improvement(s) (highlights).",
     "due_line": "{indicator}: due {days} day(s) ago (owner: {owner})",
     "special_line": "Special monitoring under way: {indicator}, {frequency}, until {until}. {note}",
     "due_done": "Monitoring plan: {n} item(s) due or late, {special} special period(s) under way.",
@@ -195,10 +197,11 @@ MESSAGES = {
     "reviewer_lenient": "Reviewer {reviewer} scores consistently more leniently (mean deviation {dev}%)",
     "item_spread": "{item}: mean spread {spread}%, full agreement {agree}%",
     "calibrate_done": "Calibration: {tickets} ticket(s) scored by more than one reviewer, {reviewers} reviewer(s).",
-    "problem_from_alert": "{indicator} was {value} in the week of {week}, outside the limits [{lcl}, {ucl}] (alert)",
+    "problem_from_alert": "{indicator} worsened to {value} in the week of {week} (centre {centre}, limits [{lcl}, {ucl}]), {weeks} week(s) out of control",
+    "direction_worse": "worse", "direction_better": "better", "quality_team": "Quality monitoring team",
     "scope_overall": "Overall",
     "problems_none_alerts": "No new alert to add to the problem list (those already there are still open).",
-    "control_header": "As of {as_of}    Limits from the first 8 weeks; rule 1: beyond 3σ.",
+    "control_header": "As of {as_of}    The last 26 weeks of data; limits from the first 8 complete weeks; an incomplete first or last week is drawn, never tested; rule: beyond 3σ. Worse signals on the left, improvements (highlights) on the far right.",
     "report_overview": "This period: {tickets} tickets, {surveys} survey responses, {inspections} inspections.",
     "rec_indicator": "{metric} is {value}, short of its target {target}; {dept} is lowest ({dept_value}): look for the causes there first.",
     "rec_pareto_new": "“{category}” makes {pct}% of problems, first of the vital few ({n} categories), and is not on the problem list: open it as a problem and analyse its root causes.",
@@ -325,7 +328,7 @@ TEMPLATES = {
 
 APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal", "department": "Department", "agent": "Agent", "tickets": "Tickets", "deduction": "Deduction", "score": "Score", "grade": "Grade", "rank": "Rank in department", "consequence": "Consequence", "insufficient": "Insufficient sample", "dept_rank": "Rank", "dept_title": "{quarter} appraisal · {department}", "placed": "Agents not on the staff list, placed in the department of most of their tickets: {names}", "no_agents": "No agent belongs to this department this quarter: the staff list names none, and its {tickets} tickets were handled by agents of other departments. The department's score covers all its tickets (see Departments)."}
 
-CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)"}
+CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)", "p": "Rate chart", "xmr": "Values chart", "rule_1": "Beyond the limits", "rule_2of3": "2 of 3 beyond 2σ", "rule_4of5": "4 of 5 beyond 1σ", "rule_8run": "8 in a row on one side", "kind_first_response": "First response late", "kind_resolution": "Resolution late", "unit_h": "hours", "unit_d": "days"}
 
 REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Pareto of problem categories", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Praise", "bad": "Complaint", "overdue": "Overdue actions", "forecast": "Forecast for the next period", "forecast_method": "Method: a least-squares line through the last 12 weekly values, its mean over the next period's weeks; in brackets the 95% prediction interval (±2 standard errors).", "recommendations": "Recommendations", "unresolved": "unresolved"}
 

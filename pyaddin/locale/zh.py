@@ -180,10 +180,12 @@ MESSAGES = {
     "appraisal_method_raw": "各项按原值计分",
     "appraisal_method_attainment": "各项按目标达成率计分(达成目标=100分,最高{cap}分)",
     "appraisal_done": "{quarter}季度考核完成:评级{agents}人,样本不足{short}人,部门{departments}个。{placed}结果已写入“季度考核”。",
-    "signal_line": "{indicator}:{week}当周为{value},超出控制限[{lcl}, {ucl}](规则{rule})",
+    "signal_line": "恶化:{indicator}在{week}当周为{value},超出控制限[{lcl}, {ucl}](事件{incident})",
+    "better_heading": "好转(亮点,值得总结推广):",
+    "better_line": "{indicator}在{week}当周为{value},明显好于中心线{centre}",
     "breach_line": "{department}:{n}张未结工单已超过响应或解决时限",
     "worse_line": "{indicator}({group})由“{before}”变为“{after}”",
-    "alerts_done": "预警检查:超时未结工单{breaches}张,控制图异常{signals}处,指标状态变差{worse}项。",
+    "alerts_done": "预警检查:超时未结工单{breaches}张,控制图恶化信号{signals}处,指标状态变差{worse}项;好转(亮点){better}处。",
     "due_line": "{indicator}:已到期{days}天(负责人:{owner})",
     "special_line": "专项监控进行中:{indicator},{frequency},至{until}。{note}",
     "due_done": "监控计划:到期或逾期{n}项,专项监控{special}项。",
@@ -195,10 +197,11 @@ MESSAGES = {
     "reviewer_lenient": "质检员{reviewer}评分一贯偏松(平均偏差{dev}%)",
     "item_spread": "{item}:平均分差{spread}%,完全一致{agree}%",
     "calibrate_done": "校准:{tickets}张工单被多位质检员评分,涉及质检员{reviewers}人。",
-    "problem_from_alert": "{indicator}在{week}当周为{value},超出控制限[{lcl}, {ucl}](预警)",
+    "problem_from_alert": "{indicator}在{week}当周恶化至{value}(中心线{centre},控制限[{lcl}, {ucl}]),连续{weeks}周异常",
+    "direction_worse": "恶化", "direction_better": "好转", "quality_team": "质量监控部",
     "scope_overall": "总体",
     "problems_none_alerts": "没有新的预警可加入问题清单(已有的预警问题仍在处理中)。",
-    "control_header": "截止时点:{as_of}    控制限取自前8周数据;规则1:超出3σ。",
+    "control_header": "截止时点:{as_of}    图表为最近26周数据,控制限取自前8个完整周;首尾不完整的周只画出、不判异常;判异规则:超出3σ控制限。恶化信号在左表,好转(亮点)在最右表。",
     "report_overview": "本期工单{tickets}张,满意度问卷{surveys}份,质检{inspections}次。",
     "rec_indicator": "{metric}为{value},未达到目标{target};{dept}最低({dept_value}),建议优先在该部门排查原因并改进。",
     "rec_pareto_new": "“{category}”占问题的{pct}%,居关键少数({n}类)之首,尚未列入问题清单:建议立项并做根因分析。",
@@ -325,7 +328,7 @@ TEMPLATES = {
 
 APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果", "department": "部门", "agent": "人员", "tickets": "工单量", "deduction": "投诉扣分", "score": "综合得分", "grade": "等级", "rank": "部门内排名", "consequence": "考核结果", "insufficient": "样本不足", "dept_rank": "部门排名", "dept_title": "{quarter} 季度考核 · {department}", "placed": "不在人员名单、按工单最多的部门计入的人员:{names}", "no_agents": "本部门本季度没有归属的人员:人员名单未列本部门人员,其{tickets}件工单均由归属其他部门的人员处理。部门得分按本部门全部工单计算,见“部门汇总”。"}
 
-CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)", "res_chart": "解决SLA达成率%(p图)", "csat_chart": "满意度%(p图)"}
+CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(比率图)", "xmr_chart": "首次响应时长中位数(单值图)", "res_chart": "解决SLA达成率%(比率图)", "csat_chart": "满意度%(比率图)", "p": "比率图", "xmr": "单值图", "rule_1": "超出控制限", "rule_2of3": "3点中2点超出2σ", "rule_4of5": "5点中4点超出1σ", "rule_8run": "连续8点在中心线同侧", "kind_first_response": "首响超时", "kind_resolution": "解决超时", "unit_h": "小时", "unit_d": "天"}
 
 REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "好评", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做最小二乘直线拟合,预测下期各周的平均值;括号内为95%预测区间(±2个标准误)。", "recommendations": "改进建议", "unresolved": "未解决"}
 

@@ -144,26 +144,48 @@ def problem_rows(frame, tickets, std, today, lang: str, owners: dict[str, str] |
     return rows
 
 
+def indicator_owners(book) -> dict[str, str]:
+    """The owner department set on 监控标准 for each indicator (its target row's 负责部门)."""
+    d = book.read(schema.STANDARDS).data
+    if "owner" not in d:
+        return {}
+    rows = d[(d["kind"] == "target") & d["owner"].notna()]
+    return {str(k): str(v).strip() for k, v in zip(rows["key"], rows["owner"]) if str(v).strip()}
+
+
+def incident_origin(incident: dict, lang: str) -> str:
+    """The incident's key as the problem list shows it: indicator · scope · 恶化 · first week (opened once)."""
+    from .alerts import scope_words
+
+    return " · ".join((metric_name(incident["indicator"], lang), scope_words(incident["scope"], incident["group"]),
+                       say("direction_" + incident["direction"]), incident["first_week"]))
+
+
 def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
-    """Control-chart signals as problems: one per indicator that signalled, unless one is already open."""
-    from .alerts import alert_data
+    """One problem per worsening incident of the control charts (consecutive weeks of one indicator and scope),
+    opened once however often the alerts run; improvements open none.  The owner is the department of the
+    incident's scope, or, overall and by channel, the indicator's owner on 监控标准 (blank: the quality team)."""
+    from ..core.incidents import incidents
+    from .alerts import alert_data, scope_words
 
     data, _ = alert_data(ctx, book)
-    open_ = existing[(existing["status"].fillna("open") != "closed") & (existing["source"] == "alert")]
-    taken = set(open_["metric"].dropna())
-    rows, seen = [], set()
-    for s in data["signals"]:
-        name = metric_name(s["indicator"], lang)
-        if name in taken or name in seen:
+    taken = set(existing["origin"].dropna()) if "origin" in existing else set()
+    owners = indicator_owners(book)
+    rows = []
+    for inc in incidents([s for s in data["signals"] if s["direction"] == "worse"]):
+        origin = incident_origin(inc, lang)
+        if origin in taken:
             continue
-        seen.add(name)
-        weeks = sum(1 for x in data["signals"] if x["indicator"] == s["indicator"])
-        frequency = 4 if weeks >= 3 else 3 if weeks == 2 else 2
-        rows.append({"description": say("problem_from_alert", indicator=name, week=s["week"], value=f"{s['value']:.1f}",
-                                        lcl=f"{s['lcl']:.1f}", ucl=f"{s['ucl']:.1f}"),
-                     "source": "alert", "metric": name, "scope": say("scope_overall"), "frequency": frequency,
-                     "impact": 3, "priority": frequency * 3, "owner_department": None, "status": "open",
-                     "created_at": today, "category": None})
+        name, worst = metric_name(inc["indicator"], lang), inc["worst"]
+        frequency = 4 if inc["weeks"] >= 3 else 3 if inc["weeks"] == 2 else 2
+        owner = inc["group"] if inc["scope"] == "department" else owners.get(inc["indicator"], say("quality_team"))
+        unit = "%" if inc["indicator"].endswith("_pct") else ""
+        rows.append({"description": say("problem_from_alert", indicator=name.rstrip("%"), week=worst["week"],
+                                        value=f"{worst['value']:.1f}{unit}", centre=f"{worst['centre']:.1f}{unit}",
+                                        lcl=f"{worst['lcl']:.1f}", ucl=f"{worst['ucl']:.1f}", weeks=inc["weeks"]),
+                     "source": "alert", "metric": name, "scope": scope_words(inc["scope"], inc["group"]),
+                     "frequency": frequency, "impact": 3, "priority": frequency * 3, "owner_department": owner,
+                     "status": "open", "created_at": today, "category": None, "origin": origin})
     return rows
 
 
