@@ -436,6 +436,7 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("created_at", "登记日期", "Logged on", "date", width=12),
     F("category", "问题类别", "Category", width=14),  # the Pareto category it came from, if any
     F("origin", "来源事件", "Origin", width=24),  # the alert incident it came from: opened once (§7)
+    F("pdca_stage", "PDCA阶段", "PDCA stage", width=10),  # written by 检查计划
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
@@ -467,9 +468,26 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("evidence", "完成证据", "Evidence", width=24, editable_by_department=True),
     # written by 效果验证: the metric before and after, and whether the goal was reached beyond noise
     F("effect_before", "改进前", "Before", "number", width=9), F("effect_after", "改进后", "After", "number", width=9),
-    F("effect_p", "显著性p值", "p-value", "number", width=9),
+    F("effect_p", "显著性", "Significance", width=9),  # p<0.001 or p=0.012, never 0.00
     F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
+    # written by 检查计划 and 效果验证: what a manager reads on the sheet itself
+    F("days_overdue", "逾期天数", "Days overdue", "integer", width=8),
+    F("smart_missing", "SMART缺项", "SMART gaps", width=16),
+    F("effect_result", "验证结论", "Verification result", width=44),
+    # §10: what a department adds on return — a note, and a new deadline it asks for with its reason
+    F("note", "说明", "Note", width=24, editable_by_department=True),
+    F("extension_to", "申请延期至", "Extension to", "date", width=12, editable_by_department=True),
+    F("extension_reason", "延期理由", "Extension reason", width=20, editable_by_department=True),
 ), id_field="action_id")
+
+# 检查计划's summary beside the plan: each department's actions, done, overdue and done on time (§6)
+PLAN_BY_DEPARTMENT = Table("tbl_plan_departments", "plan_departments", "改进计划", "Plan", "computed", (
+    F("department", "责任部门", "Department", width=14), F("actions", "措施数", "Actions", "integer", width=8),
+    F("done", "已完成", "Done", "integer", width=8), F("overdue", "已逾期", "Overdue", "integer", width=8),
+    F("due", "已到期", "Due", "integer", width=8), F("on_time", "按期完成", "On time", "integer", width=8),
+    F("done_on_time_pct", "按期完成率%", "Done on time %", "percent", width=10),
+), style="TableStyleLight9", place=("tbl_plan", 1, len(PLAN.fields) + 1))
+
 
 def _control_fields(key, zh, en, kind, width, short_zh, short_en) -> tuple[Field, ...]:
     """A control chart's four columns: the weekly value, its centre line and lower and upper limits."""
@@ -559,7 +577,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
                              STAFF, RESPONSIBILITY)
 BY_NAME = {t.name: t for t in TABLES}

@@ -13,7 +13,7 @@ from conftest import ROOT, write_csv
 from pyaddin.book import FileBook
 from pyaddin.core import pdca
 from pyaddin.core.pareto import pareto
-from pyaddin.schema import PLAN, PROBLEMS
+from pyaddin.schema import PLAN, PLAN_BY_DEPARTMENT, PROBLEMS
 
 SAMPLES = ROOT / "samples"
 
@@ -197,7 +197,15 @@ def test_plan_check_json(demo, runner, cli):
     stages = {x["problem_id"]: x["pdca_stage"] for x in d["problems"]}
     assert stages["P001"] == "do" and stages["P002"] == "plan" and stages["P003"] == "plan"
     with FileBook(demo) as b:  # the overdue action is marked in the plan (and the sheet colours it)
-        assert b.read(PLAN).data.set_index("action_id").at["A002", "status"] == "overdue"
+        plan = b.read(PLAN).data.set_index("action_id")
+        problems = b.read(PROBLEMS).data.set_index("problem_id")
+        by_dept = b.read(PLAN_BY_DEPARTMENT).data.set_index("department")
+    assert plan.at["A002", "status"] == "overdue"
+    # the sheet itself says what the message says: days overdue, SMART gaps, PDCA stage, the departments' progress
+    assert plan.at["A002", "days_overdue"] == 26 and pd.isna(plan.at["A001", "days_overdue"])
+    assert plan.at["A004", "smart_missing"] == "负责人、完成期限、目标指标、目标值" and pd.isna(plan.at["A001", "smart_missing"])
+    assert problems.at["P001", "pdca_stage"] == "执行(D)" and problems.at["P002", "pdca_stage"] == "计划(P)"
+    assert by_dept.at["技术部", "overdue"] == 1 and by_dept.at["客服中心", "done_on_time_pct"] == 100.0
 
 
 def test_two_proportion_test_on_a_hand_computed_case():
@@ -215,13 +223,20 @@ def test_the_planted_improvement_is_verified_and_its_windows_are_equal(demo, run
     assert [x["action_id"] for x in d["actions"]] == ["A001"]
     a = d["actions"][0]
     assert set(a) == {"action_id", "metric", "window_days", "before", "after", "change", "goal", "goal_met", "p_value",
-                      "significant"}
+                      "significant", "windows", "pending_until", "verified", "result"}
+    assert [(w["start"], w["end"]) for w in a["windows"]] == [("2026-07-04", "2026-07-31"), ("2026-08-15", "2026-09-11")]
+    n0, n1 = (w["n"] for w in a["windows"])
+    assert a["result"] == (f"改进后首次响应SLA达成率由{a['before']:.1f}%升至{a['after']:.1f}%,达到目标85%;变化显著,"
+                           f"非随机波动(p<0.001)(改进前2026-07-04至2026-07-31,{n0}件;改进后2026-08-15至2026-09-11,"
+                           f"{n1}件)")
+    assert 100 < n0 and 100 < n1
     assert a["metric"] == "first_response_sla_pct" and a["window_days"] == 28
     assert a["before"] < 70 < 85 <= a["after"] and a["goal_met"] and a["significant"] and a["p_value"] < 1e-6
     assert a["change"] == pytest.approx(a["after"] - a["before"])
     with FileBook(demo) as b:
         plan = b.read(PLAN).data.set_index("action_id")
     assert bool(plan.at["A001", "effect_verified"]) and plan.at["A001", "effect_after"] == pytest.approx(a["after"])
+    assert plan.at["A001", "effect_p"] == "p<0.001" and plan.at["A001", "effect_result"] == a["result"]
     assert pdca.windows("2026-08-01", "2026-08-14", 28) == (
         (pd.Timestamp("2026-07-04"), pd.Timestamp("2026-08-01")), (pd.Timestamp("2026-08-15"), pd.Timestamp("2026-09-12")))
 
@@ -245,6 +260,21 @@ def test_a_problem_closes_when_all_its_actions_are_verified(tmp_path, runner, cl
     r = runner.invoke(cli, ["import", str(demo), str(write_csv(tmp_path / "bad.csv", rows.replace("A101,P900", "A103,P999"))),
                             "--into", "plan"])
     assert r.exit_code == 1 and "P999" in r.output and "找不到此编号" in r.output
+
+
+def test_an_action_whose_after_window_has_not_passed_waits(tmp_path, runner, cli, demo):
+    rows = "措施编号,问题编号,改进措施,负责人,开始日期,完成期限,目标指标,目标值,状态,实际完成日期\n" \
+           "A201,P001,夜班加人,钱,2026-09-01,2026-09-20,首次响应SLA达成率%,90,已完成,2026-09-20\n"
+    assert runner.invoke(cli, ["import", str(demo), str(write_csv(tmp_path / "p.csv", rows)), "--into", "plan"]).exit_code == 0
+    r = runner.invoke(cli, ["verify", str(demo), "--action", "A201", "--json"])
+    assert r.exit_code == 0, r.output
+    a = json.loads(r.output)["actions"][0]
+    # the data end on 30 September; the four weeks after 20 September end on 18 October
+    assert a["pending_until"] == "2026-10-18" and a["before"] is None and a["verified"] is False
+    with FileBook(demo) as b:
+        plan = b.read(PLAN).data.set_index("action_id")
+    assert plan.at["A201", "effect_result"] == "待验证:改进后窗口至2026-10-18结束,届时可验证"
+    assert pd.isna(plan.at["A201", "effect_verified"])
 
 
 def test_the_fishbone_is_a_png_with_real_glyphs_placed_beside_the_table(demo, runner, cli, tmp_path):

@@ -166,7 +166,16 @@ MESSAGES = {
     "overdue_line": "措施{action}已逾期{days}天(责任部门:{department})。",
     "plan_checked": "已检查{n}项改进措施:逾期{overdue}项,不符合SMART {smart}项,缺少已验证根因的问题{gate}个。",
     "not_verifiable": "措施“{action}”不能验证:需为已完成状态,并填写开始日期和实际完成日期。",
-    "effect_line": "措施{action}:{metric} 改进前{before},改进后{after},目标{goal},p值{p} —— {verdict}",
+    "effect_line": "措施{action}:{result} —— {verdict}",
+    "effect_no_metric": "目标指标“{metric}”无法识别,未验证",
+    "effect_pending": "待验证:改进后窗口至{date}结束,届时可验证",
+    "effect_pending_line": "措施{action}:待验证,{date}之后数据覆盖改进后窗口时可验证",
+    "effect_no_data": "改进前后窗口内没有可计算的数据",
+    "effect_up": "改进后{metric}由{before}升至{after}", "effect_down": "改进后{metric}由{before}降至{after}",
+    "effect_flat": "改进后{metric}持平于{after}",
+    "effect_goal_met": ",达到目标{goal}", "effect_goal_missed": ",未达到目标{goal}",
+    "effect_significant": ";变化显著,非随机波动({p})", "effect_noise": ";变化不显著,可能是随机波动({p})",
+    "effect_windows": "(改进前{b_start}至{b_end},{b_n}件;改进后{a_start}至{a_end},{a_n}件)",
     "verified_yes": "效果已验证",
     "verified_no": "效果未验证",
     "verify_done": "已验证{n}项已完成措施,其中{verified}项效果达标;已关闭的问题:{closed}。",
@@ -344,3 +353,4 @@ DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "kpi_title": "{department} KPI与目标(总表“KPI看板”最近一次计算)", "kpi_none": "无数据:总表尚未计算本部门的KPI。",
     "indicator": "指标", "value": "实际值", "target": "目标值", "status": "状态",
 }
+PDCA_STAGES = {"plan": "计划(P)", "do": "执行(D)", "check": "检查(C)", "act": "处理(A)", "closed": "已关闭"}
