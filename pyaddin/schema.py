@@ -567,6 +567,7 @@ DISPATCH = Table("tbl_dispatch", "dispatch", "下发回收", "Distribution", "lo
     F("items", "条目数", "Items", "integer", width=8), F("digest", "校验码", "Fingerprint", width=20),
     F("returned_at", "回收时间", "Returned at", "datetime", width=17), F("result", "回收结果", "Result", width=10),
     F("returned_file", "回收文件", "Returned file", width=30),
+    F("to_confirm", "待确认", "To confirm", width=20),  # rows held for the quality team (§10)
 ), style="TableStyleLight1")
 
 REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from conftest import ROOT, libreoffice, write_csv
@@ -115,12 +116,13 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert wb["_qb"].sheet_state == "veryHidden" and wb.security.lockStructure
     master_wb = openpyxl.load_workbook(book)
     for t in (schema.PROBLEMS, schema.ROOTCAUSE, schema.PLAN):  # the master's own column labels
-        assert [c.value for c in wb[t.sheet("zh")][1]] == [c.value for c in master_wb[t.sheet("zh")][1]]
+        n = len(t.fields)  # the department's sheet may add what it reads by (the problem served, days overdue)
+        assert [c.value for c in wb[t.sheet("zh")][1]][:n] == [c.value for c in master_wb[t.sheet("zh")][1]][:n]
     problems = [r[0] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert problems == ["P001"]  # its open problems only (P004 is closed)
     plan = wb["改进计划"]
     assert [r[0] for r in plan.iter_rows(min_row=2, values_only=True)] == ["A003"]  # A001 is done: not sent
-    assert plan.protection.sheet and list(plan.tables) == ["tbl_plan"] and plan.tables["tbl_plan"].ref == "A1:W2"
+    assert plan.protection.sheet and list(plan.tables) == ["tbl_plan"] and plan.tables["tbl_plan"].ref == f"A1:{get_column_letter(len(schema.PLAN.fields))}2"
     headers = [c.value for c in plan[1]]
     for h in ("进度%", "状态", "实际完成日期", "完成证据"):
         assert plan.cell(row=2, column=headers.index(h) + 1).protection.locked is False, h
@@ -185,7 +187,7 @@ def tech_done(wb):
     ws = wb["改进计划"]
     put(ws, "A002", "进度%", 100)
     put(ws, "A002", "状态", "已完成")
-    put(ws, "A002", "实际完成日期", dt.datetime(2026, 9, 5))
+    put(ws, "A002", "实际完成日期", dt.datetime(2026, 9, 28))
     put(ws, "A002", "完成证据", "快捷入口已上线")
 
 
@@ -198,18 +200,18 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     data = json.loads(r.output)
     assert list(data) == ["batch", "files", "missing_departments"] and data["batch"] == "B20261001-1"
     f = data["files"][0]
-    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts"]
+    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts", "notes"]
     assert (f["file"], f["department"], f["status"], f["reason"]) == (back.name, "技术部", "accepted", None)
     assert f["applied"] == [
         {"table": "plan", "id": "A002", "field": "progress_pct", "old": 60, "new": 100},
         {"table": "plan", "id": "A002", "field": "status", "old": "in_progress", "new": "done"},
-        {"table": "plan", "id": "A002", "field": "completed_on", "old": None, "new": "2026-09-05"},
+        {"table": "plan", "id": "A002", "field": "completed_on", "old": None, "new": "2026-09-28"},
         {"table": "plan", "id": "A002", "field": "evidence", "old": None, "new": "快捷入口已上线"}]
     assert f["rejected"] == [] and f["conflicts"] == []
     assert sorted(data["missing_departments"]) == sorted(["客服中心", "质检部", HOSTILE])
     plan = table(book, schema.PLAN).set_index("action_id")
     assert plan.at["A002", "progress_pct"] == 100 and plan.at["A002", "status"] == "done"
-    assert plan.at["A002", "completed_on"] == dt.datetime(2026, 9, 5) and plan.at["A002", "evidence"] == "快捷入口已上线"
+    assert plan.at["A002", "completed_on"] == dt.datetime(2026, 9, 28) and plan.at["A002", "evidence"] == "快捷入口已上线"
     assert plan.at["A002", "measure"] == "客服系统首页添加“物流咨询快捷入口”"
     assert sha(book.with_name(book.name + ".bak")) == before  # the master as it was, kept before the write
     log = table(book, schema.LOG)
@@ -217,7 +219,7 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     rows = rows.astype(object).where(rows.notna(), None)
     assert list(zip(rows["department"], rows["file"], rows["row"], rows["field"], rows["old"], rows["new"])) == [
         ("技术部", back.name, "A002", "进度%", "60", "100"), ("技术部", back.name, "A002", "状态", "进行中", "已完成"),
-        ("技术部", back.name, "A002", "实际完成日期", None, "2026-09-05"),
+        ("技术部", back.name, "A002", "实际完成日期", None, "2026-09-28"),
         ("技术部", back.name, "A002", "完成证据", None, "快捷入口已上线")]
     assert rows["at"].notna().all() and rows["at"].nunique() == 1 and set(rows["user"]) == {getpass.getuser()}
     d = table(book, schema.DISPATCH).set_index("department")

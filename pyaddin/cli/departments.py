@@ -29,14 +29,17 @@ def distribute(book: Path, outdir: Path, deadline, departments, as_json):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report everything and write nothing.")
 @click.option("--batch", metavar="B20261126-1", help="The batch to collect (default: the latest sent).")
+@click.option("--accept", "accept", metavar="A002", multiple=True,
+              help="Apply this row held for confirmation (an action overdue when sent, returned done on time; repeat).")
 @json_option
-def collect(book: Path, files, dry_run, batch, as_json):
+def collect(book: Path, files, dry_run, batch, accept, as_json):
     """Merge returned department workbooks (FILES, or every file in a folder) into BOOK, only in
     the fields departments fill. Refuses what is not a plain .xlsx of this batch; rejects rows whose
     locked cells or fingerprints were altered; reports conflicts with edits made in the master
     since sending and the departments that have not returned yet. Exit 1 when anything was
     refused, sent back or in conflict."""
-    run_action("collect", book, as_json=as_json, paths=list(files), dry_run=dry_run, batch=batch)
+    run_action("collect", book, as_json=as_json, paths=list(files), dry_run=dry_run, batch=batch,
+               accept=list(accept))
 
 
 COMMANDS = (distribute, collect)

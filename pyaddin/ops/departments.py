@@ -121,9 +121,10 @@ def returned_files(paths) -> list[Path]:
 @action("collect", group="departments", icon="FileOpen",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name),
         writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name))
-def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None) -> Outcome:
+def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None, accept=()) -> Outcome:
     """Merge the returned workbooks of a batch (the latest by default) into the worklists, only in the fields
-    departments fill; report what was applied, rejected and in conflict, and who has not returned yet."""
+    departments fill; report what was applied, rejected and in conflict, and who has not returned yet.  A row
+    held for the quality team (§10) is applied only when named in ``accept`` (or confirmed in Excel)."""
     import pandas as pd
 
     from ..departments.merge import Master, judge
@@ -143,10 +144,17 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     files = returned_files(paths)
     problems, causes, plan = worklists(book)
     frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
-    m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
-               book.options)
     now = ctx.now()
+    m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
+               book.options, collected=now.date(), accept=frozenset(accept or ()))
     reports = [judge(f, m, now, ctx.user) for f in files]
+    held = [c for r in reports for c in r.held]
+    confirmed = [c["id"] for c in held if not dry_run and ctx.confirm(say("collect_confirm_held", reason=c["reason"]))]
+    if confirmed:  # judged again with the rows the quality team confirmed, from the worklists as read
+        frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
+        m = Master(frames, batch, m.master_id, sent, m.read_log, book.lang, book.options, collected=now.date(),
+                   accept=m.accept | set(confirmed))
+        reports = [judge(f, m, now, ctx.user) for f in files]
     returned = {r.department for r in reports if r.status != "refused"}
     missing = [d for d, at in zip(sent["department"], sent["returned_at"]) if pd.isna(at) and d not in returned]
     data = {"batch": batch, "files": [r.as_json() for r in reports], "missing_departments": missing}
@@ -186,9 +194,12 @@ def _mark_returned(sent_all, sent, reports, now):
         if not len(idx):
             continue
         i = idx[0]
-        if pd.notna(out.at[i, "returned_at"]) and not r.applied:  # noted already, nothing new
-            continue
-        out.loc[i, ["returned_at", "result", "returned_file"]] = [now, words[r.status], r.file]
+        waiting = listing(c["id"] for c in r.held) or None
+        noted = out.at[i, "to_confirm"]
+        if pd.notna(out.at[i, "returned_at"]) and not r.applied and (None if pd.isna(noted) else noted) == waiting:
+            continue  # noted already, nothing new
+        result = say("status_held") if waiting else words[r.status]
+        out.loc[i, ["returned_at", "result", "returned_file", "to_confirm"]] = [now, result, r.file, waiting]
         changed = True
     return out if changed else None
 
@@ -204,7 +215,9 @@ def _report_lines(reports, missing) -> list[str]:
         if r.status != "refused":
             lines += ["  " + say("collect_rejected", **_where(x), reason=x["reason"]) for x in r.rejected]
         lines += ["  " + say("collect_conflict", **_where(c), master=_v(c, "master"), returned=_v(c, "returned"))
-                  for c in r.conflicts]
+                  for c in r.conflicts if not c.get("held")]
+        lines += ["  " + say("collect_held", reason=c["reason"], id=c["id"]) for c in r.held]
+        lines += ["  " + note for note in r.notes]
     if missing:
         lines.append(say("collect_missing", departments=listing(missing)))
     return lines
