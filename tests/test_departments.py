@@ -9,8 +9,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import ROOT, libreoffice, write_csv
 from pyaddin import schema
@@ -492,3 +493,97 @@ def test_libreoffice_sees_the_locks_and_a_return_saved_by_it_is_merged_as_text(s
     cell = f"{openpyxl.utils.get_column_letter(master_headers.index('完成证据') + 1)}{row}"
     kinds = libreoffice("kinds", book, plan_sheet, cell)
     assert kinds[cell][0] == "TEXT" and kinds[cell][2] == "=1+2"  # text, not a FORMULA
+
+
+# --------------------------------------------------------------------------- §10's rules, row by row
+
+RULE_CASES = {  # an edit a department makes to its real workbook → the reason it is sent back
+    "closes a problem": (lambda wb: put(wb["问题清单"], "P001", "状态", "已关闭"), "P001", "不能关闭问题"),
+    "cancels an action": (lambda wb: put(wb["改进计划"], "A003", "状态", "已取消"), "A003", "不能取消措施"),
+    "sets overdue itself": (lambda wb: put(wb["改进计划"], "A003", "状态", "已逾期"), "A003", "自动判断"),
+    "goes back to planned": (lambda wb: put(wb["改进计划"], "A003", "状态", "计划中"), "A003", "只能向前推进"),
+    "completes before the start": (lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 8, 20))),
+                                   "A003", "早于开始日期2026-09-01"),
+    "completes after collection": (lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 10, 20))),
+                                   "A003", "晚于回收当天2026-10-08"),
+}
+
+
+@pytest.mark.parametrize("case", list(RULE_CASES))
+def test_each_department_rule_sends_its_row_back_with_the_reason(case, sent, tmp_path):
+    book, outdir = sent
+    edit, item, reason = RULE_CASES[case]
+    before = table(book, schema.PLAN), table(book, schema.PROBLEMS)
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name,
+                lambda wb: (edit(wb), put(wb["改进计划"], "A003", "完成证据", "培训记录")))
+    out = collect(book, back)
+    assert out.exit_code == 1
+    f = out.data["files"][0]
+    assert [x["id"] for x in f["rejected"]] == [item] and reason in f["rejected"][0]["reason"]
+    assert any(reason in line for line in out.details)  # in the message as well
+    after = table(book, schema.PLAN).set_index("action_id"), table(book, schema.PROBLEMS).set_index("problem_id")
+    if item == "A003":  # nothing of the row is applied, not even its evidence
+        assert after[0].at["A003", "status"] == "in_progress" and pd.isna(after[0].at["A003", "evidence"])
+    else:
+        assert after[1].at["P001", "status"] == before[1].set_index("problem_id").at["P001", "status"]
+
+
+def test_done_below_100_percent_is_recorded_at_100_and_said(sent, tmp_path):
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A003", "状态", "已完成")
+        put(wb["改进计划"], "A003", "进度%", 80)
+        put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 10, 5))
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name, edit)
+    out = collect(book, back)
+    assert out.exit_code == 0, out.details
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A003", "status"] == "done" and plan.at["A003", "progress_pct"] == 100
+    assert out.data["files"][0]["notes"] == ["“改进计划”第2行:措施A003已完成,进度已按100%记录"]
+
+
+def test_an_action_overdue_when_sent_and_back_done_on_time_waits_for_the_quality_team(sent, tmp_path, runner, cli):
+    book, outdir = sent  # A002 was due on 5 September and sent on 1 October: 26 days overdue
+
+    def edit(wb):
+        put(wb["改进计划"], "A002", "状态", "已完成")
+        put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 9, 5))
+        put(wb["改进计划"], "A002", "完成证据", "上线记录")
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, edit)
+    r = runner.invoke(cli, ["collect", str(book), str(back), "--json"])
+    assert r.exit_code == 1
+    f = json.loads(r.output)["files"][0]
+    assert f["applied"] == [] and [c["id"] for c in f["conflicts"] if c["held"]] == ["A002"]
+    assert "下发时已逾期26天" in f["conflicts"][0]["reason"] and "2026-09-05" in f["conflicts"][0]["reason"]
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A002", "status"] == "in_progress" and pd.isna(plan.at["A002", "evidence"])  # never silently
+    d = table(book, schema.DISPATCH).set_index("department")
+    assert d.at["技术部", "result"] == "待确认" and d.at["技术部", "to_confirm"] == "A002"
+    r = runner.invoke(cli, ["collect", str(book), str(back)])
+    assert "待确认 A002" in r.output and "collect --accept A002" in r.output
+    # the quality team checked the evidence: applied on its word only
+    r = runner.invoke(cli, ["collect", str(book), str(back), "--accept", "A002"])
+    assert r.exit_code == 0, r.output
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A002", "status"] == "done" and plan.at["A002", "evidence"] == "上线记录"
+    assert plan.at["A002", "progress_pct"] == 100
+    d = table(book, schema.DISPATCH).set_index("department")
+    assert d.at["技术部", "result"] == "已接收" and pd.isna(d.at["技术部", "to_confirm"])
+
+
+def test_the_ribbon_confirms_a_held_row_with_a_question(sent, tmp_path):
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A002", "状态", "已完成")
+        put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 9, 1))
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, edit)
+    asked = []
+    c = ctx(SENT_AT + dt.timedelta(days=7))
+    c.confirm = lambda q: asked.append(q) or True
+    out = run_file("collect", book, c, paths=[str(back)])
+    assert len(asked) == 1 and "A002" in asked[0] and "确认合并" in asked[0]
+    assert out.exit_code == 0 and table(book, schema.PLAN).set_index("action_id").at["A002", "status"] == "done"
