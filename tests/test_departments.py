@@ -587,3 +587,37 @@ def test_the_ribbon_confirms_a_held_row_with_a_question(sent, tmp_path):
     out = run_file("collect", book, c, paths=[str(back)])
     assert len(asked) == 1 and "A002" in asked[0] and "确认合并" in asked[0]
     assert out.exit_code == 0 and table(book, schema.PLAN).set_index("action_id").at["A002", "status"] == "done"
+
+
+def test_a_requested_extension_comes_back_and_the_quality_team_approves_it(sent, tmp_path, runner, cli):
+    import pandas as pd
+
+    from pyaddin.ops.appraisal import deadlines_in_force
+
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A003", "说明", "培训讲师临时出差")
+        put(wb["改进计划"], "A003", "申请延期至", dt.datetime(2026, 11, 30))
+        put(wb["改进计划"], "A003", "延期理由", "讲师11月返岗")
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name, edit)
+    out = collect(book, back)
+    assert out.exit_code == 0, out.details
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A003", "note"] == "培训讲师临时出差" and plan.at["A003", "extension_reason"] == "讲师11月返岗"
+    assert plan.at["A003", "deadline"] == dt.datetime(2026, 10, 10)  # asked, not yet granted
+    out = run_file("approve_extension", book, ctx(dt.datetime(2026, 10, 20)), actions=["A003"])
+    assert out.exit_code == 0 and "2026-10-10 → 2026-11-30" in out.details[0]
+    plan = table(book, schema.PLAN)
+    assert plan.set_index("action_id").at["A003", "deadline"] == dt.datetime(2026, 11, 30)
+    assert plan.set_index("action_id")["extension_to"].isna().all()
+    log = table(book, schema.LOG)
+    row = log[log["action"] == "approve_extension"].iloc[0]
+    assert (row["row"], row["field"], row["old"], row["new"]) == ("A003", "完成期限", "2026-10-10", "2026-11-30")
+    with FileBook(book) as b:  # a quarter judged before the approval keeps the deadline then in force
+        early = deadlines_in_force(b, plan, pd.Timestamp("2026-10-15")).set_index("action_id")
+        late = deadlines_in_force(b, plan, pd.Timestamp("2026-10-25"))
+    assert early.at["A003", "deadline_at_end"] == pd.Timestamp("2026-10-10")
+    assert "deadline_at_end" not in late
+    r = runner.invoke(cli, ["approve", str(book), "A001"])
+    assert r.exit_code == 2 and "A001" in r.output

@@ -42,4 +42,14 @@ def collect(book: Path, files, dry_run, batch, accept, as_json):
                accept=list(accept))
 
 
-COMMANDS = (distribute, collect)
+@click.command()
+@book_argument
+@click.argument("actions", nargs=-1, metavar="[A002 ...]")
+@json_option
+def approve(book: Path, actions, as_json):
+    """Grant the new deadlines departments asked for (申请延期至) on the named actions: the requested date
+    becomes the deadline, the request is cleared and the log keeps the old deadline."""
+    run_action("approve_extension", book, as_json=as_json, actions=list(actions) or None)
+
+
+COMMANDS = (distribute, collect, approve)

@@ -10,7 +10,7 @@ from ..locale import current, say
 from .kpi import read_inputs
 
 READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.PLAN.name,
-         schema.STAFF.name)
+         schema.STAFF.name, schema.LOG.name)
 
 
 def consequences(book) -> dict[str, str]:
@@ -37,6 +37,22 @@ def staff_list(book):
         raise QBError("worklist_unreadable", exit_code=1, count=len(parsed.issues),
                       details=problem_lines(parsed.issues))
     return parsed.data
+
+
+def deadlines_in_force(book, plan, end):
+    """The plan with ``deadline_at_end``: an extension approved after the quarter's end (批准延期, logged with the
+    old deadline) does not move the deadline the quarter is judged by."""
+    import pandas as pd
+
+    if not book.has_table(schema.LOG) or plan.empty:
+        return plan
+    log = book.read(schema.LOG).data
+    later = log[(log["action"] == "approve_extension") & (pd.to_datetime(log["at"], errors="coerce") >= end)]
+    if later.empty:
+        return plan
+    first = later.sort_values("at", kind="stable").drop_duplicates("row")
+    old = pd.to_datetime(first.set_index("row")["old"], errors="coerce")
+    return plan.assign(deadline_at_end=plan["action_id"].map(old).fillna(plan["deadline"]))
 
 
 def rules_sentence(rules) -> str:
@@ -90,8 +106,8 @@ def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = 
     p = choose_period(frames["tickets"]["created_at"], quarter=quarter)
     rules = appraisal.Rules.from_standards(std, consequences(book))
     staff = staff_list(book)
-    result = appraisal.appraise(frames["tickets"], frames["surveys"], frames["inspections"], plan.data, std, p, rules,
-                                staff)
+    result = appraisal.appraise(frames["tickets"], frames["surveys"], frames["inspections"],
+                                deadlines_in_force(book, plan.data, p.end), std, p, rules, staff)
     if not result["agents"] and not result["departments"]:
         raise QBError("no_tickets_in_period", exit_code=1, start=p.as_json()["start"], end=p.as_json()["end"])
     q = quarter.upper()

@@ -181,6 +181,50 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
                    log_result="ok" if not (counts["refused"] or counts["partly"]) else "partly")
 
 
+@action("approve_extension", group="departments", icon="CalendarInsert",
+        reads=(T.PLAN.name,), writes=(T.PLAN.name,))
+def approve_extension(ctx, book, actions=None) -> Outcome:
+    """The quality team grants the new deadlines departments asked for (申请延期至): each named action (default:
+    every request, after a yes from the ribbon) gets its requested date as its deadline, the request is cleared
+    and a log row keeps the old deadline, so that the appraisal counts the deadline in force at a quarter's end."""
+    import pandas as pd
+
+    plan = book.read(T.PLAN).data
+    asked = plan[plan["extension_to"].notna()]
+    if actions:
+        unknown = [a for a in actions if a not in set(asked["action_id"])]
+        if unknown:
+            raise QBError("no_extension_request", actions=listing(unknown),
+                          known=listing(asked["action_id"]) or "—")
+        asked = asked[asked["action_id"].isin(actions)]
+    if asked.empty:
+        return Outcome("no_extension_requests")
+    lines = [say("extension_line", action=r.action_id, old=_day(r.deadline), new=_day(r.extension_to),
+                 reason=r.extension_reason if isinstance(r.extension_reason, str) else "—")
+             for r in asked.itertuples(index=False)]
+    if not actions and not ctx.confirm(say("extension_confirm", lines="\n".join(lines))):
+        return Outcome("extension_not_approved")
+    now, label = ctx.now(), T.PLAN.field("deadline").label(book.lang)
+    out, logged = plan.copy(), []
+    for i, r in asked.iterrows():
+        logged.append({"at": now, "user": ctx.user, "action": "approve_extension", "target": book.sheet_name(T.PLAN),
+                       "detail": r["extension_reason"] if isinstance(r["extension_reason"], str) else None,
+                       "result": "ok", "department": r["department"], "row": r["action_id"], "field": label,
+                       "old": _day(r["deadline"]), "new": _day(r["extension_to"])})
+        out.loc[i, "deadline"] = r["extension_to"]
+        out.loc[i, ["extension_to", "extension_reason"]] = [pd.NaT, None]
+    book.write(T.PLAN, out)
+    book.append(T.LOG, pd.DataFrame(logged))
+    return Outcome("extension_approved", {"n": len(asked), "ids": listing(asked["action_id"])}, details=lines,
+                   log_target=book.sheet_name(T.PLAN), log_detail=", ".join(asked["action_id"]))
+
+
+def _day(v) -> str:
+    import pandas as pd
+
+    return "—" if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
 def _mark_returned(sent_all, sent, reports, now):
     """Each department's first return (or one that changed something) noted on 下发回收; None when nothing new."""
     import pandas as pd
