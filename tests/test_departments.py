@@ -137,7 +137,7 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert rules[f"{col['实际完成日期']}2"].type == "date"
     rc = wb["根因分析"]
     assert rc.cell(row=2, column=[c.value for c in rc[1]].index("已验证") + 1).protection.locked is False
-    assert wb["KPI快照"]["A3"].value == "无数据:总表尚未计算本部门的KPI。"  # never a 0 % for data never supplied
+    assert wb["KPI快照"]["A3"].value == "无数据:总表尚无工单。"  # never a 0 % for data never supplied
     hidden = list(wb["_qb"].iter_rows(values_only=True))
     assert hidden[0][:2] == ("format", FORMAT) and hidden[2][0] == "master_id"
     with zipfile.ZipFile(sent_file(outdir, "客服中心")) as z:  # plain .xlsx: no macros
@@ -153,16 +153,17 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert sorted(sent_rows["file"].dropna()) == files  # a log row per file sent
 
 
-def test_the_kpi_snapshot_is_the_departments_rows_of_the_last_kpi_run(tmp_path):
+def test_the_kpi_snapshot_is_the_departments_indicators_over_the_last_month(tmp_path):
     book = master(tmp_path)
     assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
     assert run_file("kpi", book, ctx(), period="2026-09").exit_code == 0
     distribute(book, tmp_path / "out", departments=["客服中心"])
     ws = openpyxl.load_workbook(sent_file(tmp_path / "out", "客服中心"))["KPI快照"]
     shown = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
-    k = table(book, schema.KPI)
-    mine = k[(k["scope"] == "部门") & (k["group"] == "客服中心")]
-    assert len(shown) == len(mine) > 5
+    assert ws["A2"].value == "统计期间:2026-09-01 至 2026-09-30(有工单的最近一个月)"
+    k = table(book, schema.KPI)  # the KPI run of the same month says the same, indicator by indicator
+    mine = k[(k["scope"] == "部门") & (k["group"] == "客服中心") & k["target"].notna() & k["value"].notna()]
+    assert set(mine["name"]) <= set(shown) and len(mine) >= 5
     for r in mine.itertuples():
         value, target, status = shown[r.name]
         assert (value is None and r.value != r.value) or value == pytest.approx(r.value)
@@ -621,3 +622,29 @@ def test_a_requested_extension_comes_back_and_the_quality_team_approves_it(sent,
     assert "deadline_at_end" not in late
     r = runner.invoke(cli, ["approve", str(book), "A001"])
     assert r.exit_code == 2 and "A001" in r.output
+
+
+def test_the_department_workbook_says_what_a_department_needs_to_act(tmp_path):
+    book = master(tmp_path)
+    assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
+    outdir = tmp_path / "out"
+    distribute(book, outdir)
+    tech = openpyxl.load_workbook(sent_file(outdir, "技术部"))
+    plan = tech["改进计划"]
+    headers = [c.value for c in plan[1]]
+    row = {h: plan.cell(row=2, column=i + 1) for i, h in enumerate(headers)}
+    assert row["措施编号"].value == "A002"
+    assert row["所属问题(措施针对的问题)"].value == "夜间物流咨询响应慢"  # the problem the action serves
+    assert row["逾期天数"].value == 26 and row["逾期天数"].font.color.rgb.endswith("C00000")  # due 5 Sep, sent 1 Oct
+    kpi = tech["KPI快照"]
+    assert kpi["A2"].value == "统计期间:2026-09-01 至 2026-09-30(有工单的最近一个月)"
+    assert kpi["A3"].value == "本部门本期无工单。"  # the sample's tickets name no 技术部
+    service = openpyxl.load_workbook(sent_file(outdir, "客服中心"))
+    assert service["KPI快照"]["A3"].value == "指标"  # its own KPIs, under the period
+    cover = {r[0]: r[1] for r in service["填写说明"].iter_rows(min_row=3, max_row=8, values_only=True) if r[0]}
+    assert cover["联系人"] == "质量监控部"  # the setting on 监控标准, not the login name
+    assert getpass.getuser() not in cover.values()
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name,
+                lambda wb: put(wb["改进计划"], "A002", "完成证据", "开发中"))
+    out = collect(book, back)  # the column to read by comes back and is no change
+    assert out.exit_code == 0, out.details and out.data["files"][0]["applied"][0]["field"] == "evidence"

@@ -69,6 +69,8 @@ def standards_rows(lang: str) -> list[list]:
             rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])
     for key, value in schema.SETTING_DEFAULTS:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
+    rows.append([kinds.label("setting", lang), "quality_contact", setting_name("quality_contact", lang), None, 1, None,
+                 "质量监控部" if lang == "zh" else "Quality monitoring team"])  # the text is in 说明: who departments ask
     for metric, weight in schema.AGENT_WEIGHT_DEFAULTS:
         rows.append([kinds.label("weight", lang), schema.AGENT_WEIGHT_PREFIX + metric,
                      f"{metric_name(metric, lang)}({setting_name('weight_agent', lang)})", None, weight, None, None])

@@ -46,6 +46,7 @@ METRICS = {
 
 SETTINGS = {
     "qa_pass_mark": "QA pass mark", "appraisal_complaint_points_per_pct": "Points per complaint-rate point",
+    "quality_contact": "Quality team contact (written in Note)",
     "appraisal_cap": "Attainment cap (points)", "appraisal_raw": "Scoring method (0 = attainment, 1 = raw value)",
     "appraisal_major_points": "Points per major complaint", "weight_agent": "agent", "weight_department": "department",
     "appraisal_complaint_cap": "Complaint deduction cap", "appraisal_min_tickets": "Minimum tickets to grade",
@@ -256,6 +257,7 @@ MESSAGES = {
     "extension_confirm": "Approve these extension requests?\n{lines}",
     "extension_not_approved": "No extension approved.",
     "extension_approved": "Approved {n} extension request(s): {ids}. The old deadlines are kept in the log.",
+    "kpi_period": "Period: {start} to {end} (the last month with tickets)",
     "rule_no_closing": "“{sheet}” row {row}: a department cannot close a problem (the quality team closes it after verifying the effect); row sent back",
     "rule_no_cancelling": "“{sheet}” row {row}: a department cannot cancel an action (the quality team decides); row sent back",
     "rule_overdue_is_computed": "“{sheet}” row {row}: overdue is computed from the deadline and the date, not set by a department; row sent back",
@@ -371,8 +373,9 @@ DEPARTMENT = {  # the workbook sent to a department (下发部门)
               "A row whose locked cells or hidden check data were changed is sent back, not merged.",
               "Save as .xlsx (not .xlsm or .xls), without a password, keep the file name, and send it back."],
     "fields": "{sheet}: {fields}",
-    "kpi_title": "{department}: KPIs against targets (the master's last KPI run)",
-    "kpi_none": "No data: the master has not computed this department's KPIs yet.",
+    "kpi_title": "{department}: KPIs and targets",
+    "kpi_none": "No data: the master holds no tickets yet.",
     "indicator": "Indicator", "value": "Value", "target": "Target", "status": "Status",
+    "served": "Problem served (what the action is for)", "kpi_no_tickets": "No tickets for this department in this period.",
 }
 PDCA_STAGES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act", "closed": "Closed"}

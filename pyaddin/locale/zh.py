@@ -46,6 +46,7 @@ METRICS = {
 
 SETTINGS = {
     "qa_pass_mark": "质检合格线(分)", "appraisal_complaint_points_per_pct": "投诉率每1个百分点扣分",
+    "quality_contact": "质量监控部联系人(写在“说明”列)",
     "appraisal_cap": "考核达成度上限(分)", "appraisal_raw": "考核计分方式(0=达成率,1=原值)",
     "appraisal_major_points": "每起重大投诉扣分", "weight_agent": "人员", "weight_department": "部门",
     "appraisal_complaint_cap": "投诉扣分上限", "appraisal_min_tickets": "考核最低工单量",
@@ -254,6 +255,7 @@ MESSAGES = {
     "extension_confirm": "批准以下延期申请吗?\n{lines}",
     "extension_not_approved": "未批准任何延期申请。",
     "extension_approved": "已批准{n}项延期申请:{ids}。原期限已记入操作日志。",
+    "kpi_period": "统计期间:{start} 至 {end}(有工单的最近一个月)",
     "rule_no_closing": "“{sheet}”第{row}行:部门不能关闭问题(关闭由质量监控部在效果验证后决定),整行已退回",
     "rule_no_cancelling": "“{sheet}”第{row}行:部门不能取消措施(取消由质量监控部决定),整行已退回",
     "rule_overdue_is_computed": "“{sheet}”第{row}行:“已逾期”由完成期限和日期自动判断,不能由部门填写,整行已退回",
@@ -368,7 +370,8 @@ DEPARTMENT = {  # the workbook sent to a department (下发部门)
               "锁定内容和隐藏的校验信息一经改动,该行会被退回,不会并入总表。",
               "请保存为 .xlsx(不要另存为 .xlsm 或 .xls),不要加密码,文件名不变,交回发件人。"],
     "fields": "{sheet}:{fields}",
-    "kpi_title": "{department} KPI与目标(总表“KPI看板”最近一次计算)", "kpi_none": "无数据:总表尚未计算本部门的KPI。",
+    "kpi_title": "{department} KPI与目标", "kpi_none": "无数据:总表尚无工单。",
     "indicator": "指标", "value": "实际值", "target": "目标值", "status": "状态",
+    "served": "所属问题(措施针对的问题)", "kpi_no_tickets": "本部门本期无工单。",
 }
 PDCA_STAGES = {"plan": "计划(P)", "do": "执行(D)", "check": "检查(C)", "act": "处理(A)", "closed": "已关闭"}

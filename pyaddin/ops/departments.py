@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import current, listing, say, text
+from ..locale import current, listing, metric_name, say, text
 from .improve import worklists
 
 T = schema
@@ -36,25 +36,49 @@ def _master_id(sent) -> str:
     return known.iloc[0] if len(known) else "M" + uuid.uuid4().hex[:12].upper()
 
 
-def _kpi_rows(book, department: str):
+def kpi_snapshot(book):
+    """The KPIs by department over the last month with tickets, as the departments' snapshot shows them: (the
+    period as text, {department: rows}); (None, {}) in a book without tickets."""
     import pandas as pd
 
+    from ..core import kpi
     from ..locale import LANGS
+    from .kpi import choose_period, read_inputs
 
-    if not book.has_table(T.KPI):
-        return pd.DataFrame(columns=T.KPI.keys)
-    k = book.read(T.KPI).data
-    return k[(k["scope"] == LANGS[book.lang].DASHBOARD["department"]) & (k["group"] == department)]
+    frames, std = read_inputs(book)
+    t = frames["tickets"]
+    if t.empty:
+        return None, {}
+    p = choose_period(t["created_at"])
+    res = kpi.result(kpi.view(t, frames["surveys"], frames["inspections"], std, p), ("department",))
+    words = LANGS[book.lang].STATUS
+    out = {}
+    for dept, m in res["by_department"].items():
+        rows = [{"name": metric_name(k, book.lang), "value": m.get(k), "target": target[1],
+                 "status": words[kpi.status(m.get(k), target) or "no_data"]}  # never 0 % for data never supplied
+                for k, target in std.targets.items() if k in m]
+        out[dept] = pd.DataFrame(rows, columns=["name", "value", "target", "status"])
+    pj = p.as_json()
+    return say("kpi_period", start=pj["start"], end=pj["end"]), out
+
+
+def quality_contact(book) -> str:
+    """Who departments ask: the 说明 of the setting quality_contact on 监控标准 (default: the quality team)."""
+    d = book.read(T.STANDARDS).data
+    row = d[(d["kind"] == "setting") & (d["key"] == "quality_contact")]
+    note = row["note"].dropna().astype(str).str.strip()
+    return note.iloc[0] if len(note) and note.iloc[0] else say("quality_team")
 
 
 @action("distribute", group="departments", icon="FileSendAsAttachment",
-        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name, T.DISPATCH.name),
+        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.TICKETS.name, T.SURVEYS.name,
+               T.INSPECTIONS.name, T.STANDARDS.name),
         writes=(T.DISPATCH.name,))
 def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, departments=None) -> Outcome:
     """One workbook per department with open problems or actions, into ``outdir`` (the ribbon asks for it)."""
     import pandas as pd
 
-    from ..core import dispatch
+    from ..core import dispatch, pdca
     from ..departments import outgoing
 
     problems, causes, plan = worklists(book)
@@ -78,13 +102,18 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
     folder = Path(outdir)
     folder.mkdir(parents=True, exist_ok=True)
     new, logged, details, files = [], [], [], []
+    period, snapshot = kpi_snapshot(book)
+    contact = quality_contact(book)
     for d in work:
         target = folder / names[d]
         if target.resolve().parent != folder.resolve():  # the name is made safe; this is the last guard
             raise QBError("unsafe_name", department=d)
         share = dispatch.select(problems, causes, plan, d)
-        s = outgoing.Sending(batch, master_id, d, names[d], now, due, ctx.user, book.lang)
-        digest = outgoing.write(target, s, share, _kpi_rows(book, d))
+        late = pdca.days_overdue(share["plan"], pd.Timestamp(now))
+        share["plan"] = share["plan"].assign(days_overdue=late.where(late > 0).astype("Int64"))
+        s = outgoing.Sending(batch, master_id, d, names[d], now, due, contact, book.lang)
+        kpi_rows = snapshot.get(d, pd.DataFrame(columns=["name", "value", "target", "status"]))
+        digest = outgoing.write(target, s, share, kpi_rows, period, served=problems.set_index("problem_id")["description"])
         n = {k: len(v) for k, v in share.items()}
         new.append({"batch": batch, "master_id": master_id, "department": d, "file": names[d], "sent_at": now,
                     "deadline": pd.Timestamp(due), "items": sum(n.values()), "digest": digest})
