@@ -90,6 +90,10 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
         work = [d for d in work if d in departments]
     if not work:
         raise QBError("nothing_to_distribute", exit_code=1)
+    if book.read_only:  # the batch record could not be kept: no department file may go out
+        raise QBError("distribute_read_only")
+    if book.unsaved_changes() and not ctx.confirm(say("distribute_save_first")):
+        return Outcome("distribute_not_saved")
     outdir = outdir or ctx.ask_folder(text("choose_distribute_folder", current()))
     if not outdir:
         return Outcome("no_folder_chosen")
@@ -129,6 +133,7 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
     rows = pd.DataFrame(new, columns=T.DISPATCH.keys)
     book.write(T.DISPATCH, pd.concat([sent, rows], ignore_index=True) if len(sent) else rows)
     book.append(T.LOG, pd.DataFrame(logged))
+    book.save_in_place()  # returns are matched against this record: it is never left unsaved
     return Outcome("distribute_done", {"n": len(work), "batch": batch, "folder": str(folder), "deadline": due.isoformat()},
                    0, details, {"batch": batch, "master_id": master_id, "deadline": due.isoformat(), "files": files},
                    log_target=book.sheet_name(T.DISPATCH), log_detail=f"{batch}: {len(work)} files to {folder}")
