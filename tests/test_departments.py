@@ -648,3 +648,25 @@ def test_the_department_workbook_says_what_a_department_needs_to_act(tmp_path):
                 lambda wb: put(wb["改进计划"], "A002", "完成证据", "开发中"))
     out = collect(book, back)  # the column to read by comes back and is no change
     assert out.exit_code == 0, out.details and out.data["files"][0]["applied"][0]["field"] == "evidence"
+
+
+def test_an_action_collected_back_as_done_is_verified_at_once_or_waits_with_its_date(tmp_path):
+    book = master(tmp_path)
+    assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
+    outdir = tmp_path / "out"
+    distribute(book, outdir)
+    tech = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name,
+                lambda wb: (put(wb["改进计划"], "A002", "状态", "已完成"),
+                            put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 8, 20))))
+    service = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name,
+                   lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 9, 10))))
+    out = collect(book, tech, service, accept=["A002"])  # A002 was overdue when sent: confirmed by the team
+    plan = table(book, schema.PLAN).set_index("action_id")
+    # A002: the four weeks after 20 August are in the data: verified in the same run, the sentence on the sheet
+    assert plan.at["A002", "effect_result"].startswith("改进后首次响应SLA达成率由")
+    assert "改进后2026-08-21至2026-09-17" in plan.at["A002", "effect_result"]
+    assert any(line.startswith("措施A002:改进后") for line in out.details)
+    # A003: the data end on 30 September, its after-window on 8 October
+    assert plan.at["A003", "effect_result"] == "待验证:改进后窗口至2026-10-08结束,届时可验证"
+    assert pd.isna(plan.at["A003", "effect_verified"])

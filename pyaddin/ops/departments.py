@@ -153,7 +153,8 @@ def returned_files(paths) -> list[Path]:
 
 
 @action("collect", group="departments", icon="FileOpen",
-        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name),
+        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name, T.TICKETS.name,
+               T.SURVEYS.name, T.INSPECTIONS.name, T.STANDARDS.name),
         writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name))
 def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None, accept=()) -> Outcome:
     """Merge the returned workbooks of a batch (the latest by default) into the worklists, only in the fields
@@ -194,6 +195,11 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     data = {"batch": batch, "files": [r.as_json() for r in reports], "missing_departments": missing}
     details = _report_lines(reports, missing)
     applied = sum(len(r.applied) for r in reports)
+    newly_done = [a["id"] for r in reports for a in r.applied
+                  if a["table"] == "plan" and a["field"] == "status" and a["new"] == "done"]
+    if newly_done and not dry_run:
+        details += verify_returned(book, m.frames, newly_done)
+        m.changed.add("plan")
     if not dry_run:
         if m.changed:
             book.backup()
@@ -257,6 +263,32 @@ def _day(v) -> str:
     import pandas as pd
 
     return "—" if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
+def verify_returned(book, frames, action_ids) -> list[str]:
+    """Actions collected back as done are verified at once when the data cover their after-window; the others
+    are marked 待验证 with the date verification becomes possible (§6).  Writes into ``frames["plan"]``."""
+    from .improve import VERIFY_DAYS, metric_key, p_text, verify_one
+    from .kpi import read_inputs
+
+    inputs, std = read_inputs(book)
+    plan, lines = frames["plan"], []
+    data_end = inputs["tickets"]["created_at"].max() if len(inputs["tickets"]) else None
+    for i in plan.index[plan["action_id"].isin(action_ids)]:
+        a = plan.loc[i]
+        metric = metric_key(a["target_metric"]) if isinstance(a["target_metric"], str) else None
+        if metric is None or a.isna()["start"] or a.isna()["completed_on"]:
+            continue
+        r = verify_one(a, metric, frames["problems"], inputs, std, VERIFY_DAYS, data_end)
+        if r["pending_until"]:
+            plan.loc[i, "effect_result"] = say("effect_pending", date=r["pending_until"])
+            lines.append(say("effect_pending_line", action=a["action_id"], date=r["pending_until"]))
+            continue
+        plan.loc[i, ["effect_before", "effect_after", "effect_p", "effect_verified", "effect_result"]] = [
+            r["before"], r["after"], p_text(r["p_value"]), r["verified"], r["result"]]
+        lines.append(say("effect_line", action=a["action_id"], result=r["result"],
+                         verdict=say("verified_yes" if r["verified"] else "verified_no")))
+    return lines
 
 
 def _mark_returned(sent_all, sent, reports, now):
