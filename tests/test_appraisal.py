@@ -200,6 +200,7 @@ def test_the_appraise_command_and_the_management_workbook(tmp_path, runner, cli)
                                                                                       .value))
                for r in range(5, 5 + len(summary)))
     assert any("郑临时" in str(c.value) for row in cover.iter_rows() for c in row)  # placed by tickets, listed
+    assert "郑临时" in openpyxl.load_workbook(book)["季度考核"]["A3"].value  # on the master's sheet as well
     for x in d["departments"]:
         ws = wb[x["department"]]
         assert "2026Q3" in ws["A1"].value and x["department"] in ws["A1"].value

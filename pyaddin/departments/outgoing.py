@@ -27,6 +27,7 @@ from ..locale import LANGS
 from ..schema import Table
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+QUALITY_TEAM_ONLY = ("effect_before", "effect_after", "effect_p", "effect_verified", "smart_missing", "origin")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 
@@ -98,6 +99,9 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str, served: pd.Ser
         xl = XlTable(displayName=table.name, ref=ref)
         xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
         ws.add_table(xl)
+    for c, f in enumerate(table.fields, start=1):  # the quality team's own workings: kept, not shown or printed
+        if f.key in QUALITY_TEAM_ONLY:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.freeze_panes = "A2"
     a4_landscape(ws, "1:1")
     ws.protection.sheet = True  # locked cells cannot be typed over; the fingerprint catches the rest

@@ -112,7 +112,10 @@ def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = 
         raise QBError("no_tickets_in_period", exit_code=1, start=p.as_json()["start"], end=p.as_json()["end"])
     q = quarter.upper()
     book.write(schema.APPRAISAL, appraisal_rows(result, q, book.lang))
-    book.set_cells(schema.APPRAISAL, {"A1": say("appraisal_title", quarter=q), "A2": rules_sentence(rules)})
+    placed = result["placed_by_tickets"]
+    placed_text = say("appraisal_placed", count=len(placed), names="、".join(placed)) if placed else ""
+    book.set_cells(schema.APPRAISAL, {"A1": say("appraisal_title", quarter=q), "A2": rules_sentence(rules),
+                                      "A3": placed_text})
     if output:
         from ..build.appraisal_book import write_appraisal_book
 
@@ -123,10 +126,7 @@ def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = 
             "departments": [{k: d[k] for k in ("department", "score", "grade", "components")}
                             for d in result["departments"]]}
     graded = [a for a in result["agents"] if a["status"] == "graded"]
-    placed = result["placed_by_tickets"]
     return Outcome("appraisal_done", {"quarter": q, "agents": len(graded),
                                       "short": len(result["agents"]) - len(graded),
-                                      "departments": len(result["departments"]),
-                                      "placed": say("appraisal_placed", count=len(placed), names="、".join(placed))
-                                      if placed else ""}, data=data,
+                                      "departments": len(result["departments"]), "placed": placed_text}, data=data,
                    log_target=book.sheet_name(schema.APPRAISAL), log_detail=q)

@@ -158,7 +158,7 @@ def incident_origin(incident: dict, lang: str) -> str:
     from .alerts import scope_words
 
     return " · ".join((metric_name(incident["indicator"], lang), scope_words(incident["scope"], incident["group"]),
-                       say("direction_" + incident["direction"]), incident["first_week"]))
+                       say("direction_worse") if incident["direction"] == "worse" else say("direction_better"), incident["first_week"]))
 
 
 def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
