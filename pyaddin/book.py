@@ -307,5 +307,13 @@ class FileBook(TableBook):
     def dirty(self) -> bool:
         return self.pkg.dirty
 
+    read_only = False  # a file book that cannot be written is refused by check_writable before any action
+
+    def unsaved_changes(self) -> bool:
+        return False  # the file is what there is
+
+    def save_in_place(self) -> None:
+        """Nothing now: the runner saves the file once the action is done."""
+
     def save(self, *, backup: bool = True):
         return self.pkg.save(backup=backup)

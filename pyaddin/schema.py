@@ -345,6 +345,7 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("value", "目标值", "Value", "number", width=10),  # blank: the default (a text setting keeps its text in note)
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
+    F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
 ), style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
@@ -377,6 +378,23 @@ MONITOR_PLAN = Table("tbl_monitor_plan", "monitor_plan", "监控计划", "Monito
     F("special_from", "专项监控开始", "Special from", "date", width=12),  # a special period (e.g. before a holiday)
     F("special_to", "专项监控结束", "Special to", "date", width=12),
     F("note", "说明", "Note", width=30),
+), style="TableStyleMedium4")
+
+# Who belongs where (DOMAIN.md §9: an agent is appraised in the department of the row covering most of the quarter)
+STAFF = Table("tbl_staff", "staff", "人员名单", "Staff", "config", (
+    F("agent", "人员", "Agent", required=True, width=12, aliases=("处理人", "姓名", "name", "员工")),
+    F("department", "所属部门", "Department", required=True, width=14, aliases=("部门", "责任部门", "team")),
+    F("role", "岗位", "Role", width=12, aliases=("职务", "角色")),
+    F("active_from", "在岗开始", "Active from", "date", width=12, aliases=("开始日期", "入职日期", "from")),
+    F("active_to", "在岗结束", "Active to", "date", width=12, not_before="active_from",
+      aliases=("结束日期", "离岗日期", "to")),
+), style="TableStyleMedium4")
+
+# Which department owns the problems of a category (DOMAIN.md §6: the owner of a Pareto problem)
+RESPONSIBILITY = Table("tbl_responsibility", "responsibility", "责任分工", "Responsibilities", "config", (
+    F("category", "问题类别", "Category", required=True, unique=True, width=16, aliases=("类别", "问题分类")),
+    F("department", "责任部门", "Department", required=True, width=14, aliases=("部门", "负责部门")),
+    F("note", "说明", "Note", width=30, aliases=("备注",)),
 ), style="TableStyleMedium4")
 
 # --------------------------------------------------------------------------- computed and worklists
@@ -461,6 +479,8 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("status", "状态", "Status", "enum", enum=PROBLEM_STATUS, width=10, editable_by_department=True),
     F("created_at", "登记日期", "Logged on", "date", width=12),
     F("category", "问题类别", "Category", width=14),  # the Pareto category it came from, if any
+    F("origin", "来源事件", "Origin", width=24),  # the alert incident it came from: opened once (§7)
+    F("pdca_stage", "PDCA阶段", "PDCA stage", width=10),  # written by 检查计划
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
@@ -492,9 +512,26 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("evidence", "完成证据", "Evidence", width=24, editable_by_department=True),
     # written by 效果验证: the metric before and after, and whether the goal was reached beyond noise
     F("effect_before", "改进前", "Before", "number", width=9), F("effect_after", "改进后", "After", "number", width=9),
-    F("effect_p", "显著性p值", "p-value", "number", width=9),
+    F("effect_p", "显著性", "Significance", width=9),  # p<0.001 or p=0.012, never 0.00
     F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
+    # written by 检查计划 and 效果验证: what a manager reads on the sheet itself
+    F("days_overdue", "逾期天数", "Days overdue", "integer", width=8),
+    F("smart_missing", "SMART缺项", "SMART gaps", width=16),
+    F("effect_result", "验证结论", "Verification result", width=44),
+    # §10: what a department adds on return — a note, and a new deadline it asks for with its reason
+    F("note", "说明", "Note", width=24, editable_by_department=True),
+    F("extension_to", "申请延期至", "Extension to", "date", width=12, editable_by_department=True),
+    F("extension_reason", "延期理由", "Extension reason", width=20, editable_by_department=True),
 ), id_field="action_id")
+
+# 检查计划's summary beside the plan: each department's actions, done, overdue and done on time (§6)
+PLAN_BY_DEPARTMENT = Table("tbl_plan_departments", "plan_departments", "改进计划", "Plan", "computed", (
+    F("department", "责任部门", "Department", width=14), F("actions", "措施数", "Actions", "integer", width=8),
+    F("done", "已完成", "Done", "integer", width=8), F("overdue", "已逾期", "Overdue", "integer", width=8),
+    F("due", "已到期", "Due", "integer", width=8), F("on_time", "按期完成", "On time", "integer", width=8),
+    F("done_on_time_pct", "按期完成率%", "Done on time %", "percent", width=10),
+), style="TableStyleLight9", place=("tbl_plan", 1, len(PLAN.fields) + 1))
+
 
 def _control_fields(key, zh, en, kind, width, short_zh, short_en) -> tuple[Field, ...]:
     """A control chart's four columns: the weekly value, its centre line and lower and upper limits."""
@@ -509,17 +546,26 @@ CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", 
     *_control_fields("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", 11, "时长", "Time"),
     *_control_fields("res_sla", "解决达成率%", "Resolution SLA %", "percent", 10, "解决", "Res."),
     *_control_fields("csat", "满意度%", "CSAT %", "percent", 9, "满意度", "CSAT"),
+    F("partial", "不完整周", "Partial week", "bool", width=8),  # drawn, never tested (§7)
 ), style="TableStyleLight9", top=4)
 SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
     F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),
     F("week", "周(起始日)", "Week of", "date", width=12), F("value", "值", "Value", "number", width=8),
     F("centre", "中心线", "Centre", "number", width=8), F("lcl", "下控制限", "LCL", "number", width=8),
-    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=7),
+    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=14),
+    F("incident", "事件编号", "Incident", "integer", width=8),
 ), style="TableStyleLight10", place=("tbl_control", 4, 19))
 BREACHES = Table("tbl_breaches", "breaches", "异常预警", "Alerts", "computed", (
     F("ticket_id", "工单编号", "Ticket ID", width=16), F("department", "责任部门", "Department", width=12),
-    F("kind", "超时类型", "Kind", width=10), F("late_min", "超时(分钟)", "Late (min)", "number", width=10),
-), style="TableStyleLight11", place=("tbl_control", 4, 28))
+    F("kind", "超时类型", "Kind", width=10), F("late", "超时", "Late", "number", width=8),
+    F("late_unit", "单位", "Unit", width=6),
+), style="TableStyleLight11", place=("tbl_control", 4, 29))
+# Improvements the control charts found (好转, 亮点): listed apart from the alerts, never a problem (§7)
+BETTER = Table("tbl_better", "better", "异常预警", "Alerts", "computed", (
+    F("indicator", "指标", "Indicator", width=18), F("week", "周(起始日)", "Week of", "date", width=12),
+    F("value", "值", "Value", "number", width=8), F("centre", "中心线", "Centre", "number", width=8),
+    F("incident", "事件编号", "Incident", "integer", width=8),
+), style="TableStyleLight12", place=("tbl_control", 4, 35))
 
 AUDIT = Table("tbl_audit", "audit", "抽样质检", "Audit", "worklist", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, width=16),
@@ -565,6 +611,7 @@ DISPATCH = Table("tbl_dispatch", "dispatch", "下发回收", "Distribution", "lo
     F("items", "条目数", "Items", "integer", width=8), F("digest", "校验码", "Fingerprint", width=20),
     F("returned_at", "回收时间", "Returned at", "datetime", width=17), F("result", "回收结果", "Result", width=10),
     F("returned_file", "回收文件", "Returned file", width=30),
+    F("to_confirm", "待确认", "To confirm", width=20),  # rows held for the quality team (§10)
 ), style="TableStyleLight1")
 
 REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
@@ -575,12 +622,13 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
+                             CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
+                             STAFF, RESPONSIBILITY)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility")
 
 
 def table(ref: str) -> Table:
@@ -601,7 +649,8 @@ TARGET_DEFAULTS = (  # metric, direction, target
 WARNING_BAND = 5
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
-    ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
+    ("appraisal_min_tickets", 30), ("appraisal_cap", 100), ("appraisal_raw", 0), ("appraisal_major_points", 5),
+    ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
 )
 # Settings whose value is a text, written in the 说明 (note) column of their row, blank by default: the department of
@@ -611,7 +660,9 @@ CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the tea
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))
 WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
-                   ("rectification_pct", 10))
+                   ("rectification_pct", 10))  # a department's
+AGENT_WEIGHT_PREFIX = "agent_"  # an agent's weight rows: agent_csat_pct …; rectification is the department's alone
+AGENT_WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 30))
 
 
 def dropdown_lists(lang: str) -> dict[str, list[str]]:

@@ -71,8 +71,14 @@ def standards_rows(lang: str) -> list[list]:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
     for key in schema.TEXT_SETTINGS:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, None, None, None])
+    rows.append([kinds.label("setting", lang), "quality_contact", setting_name("quality_contact", lang), None, 1, None,
+                 "质量监控部" if lang == "zh" else "Quality monitoring team"])  # the text is in 说明: who departments ask
+    for metric, weight in schema.AGENT_WEIGHT_DEFAULTS:
+        rows.append([kinds.label("weight", lang), schema.AGENT_WEIGHT_PREFIX + metric,
+                     f"{metric_name(metric, lang)}({setting_name('weight_agent', lang)})", None, weight, None, None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
-        rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None])
+        rows.append([kinds.label("weight", lang), metric,
+                     f"{metric_name(metric, lang)}({setting_name('weight_department', lang)})", None, weight, None, None])
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
                      None, zh if lang == "zh" else en])

@@ -29,10 +29,16 @@ class FileReport:
     rejected: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     logged: list[dict] = field(default_factory=list)  # 操作日志 rows of the applied changes
+    notes: list[str] = field(default_factory=list)  # what a rule adjusted (done at 95 % is done at 100 %)
 
     def as_json(self) -> dict:
         return {"file": self.file, "department": self.department, "status": self.status, "reason": self.reason,
-                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts}
+                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts, "notes": self.notes}
+
+    @property
+    def held(self) -> list[dict]:
+        """Rows held for the quality team to confirm (§10: overdue when sent, back as done on time)."""
+        return [c for c in self.conflicts if c.get("held")]
 
     def refuse(self, reason: str, rows: list[tuple[str, str]] = ()) -> FileReport:
         """The whole file is refused; each row it holds is listed as rejected with the same reason."""
@@ -54,6 +60,12 @@ class Master:
     lang: str
     options: object = None
     changed: set[str] = field(default_factory=set)
+    collected: object = None  # the day of collection: a completion date after it is refused
+    accept: frozenset = frozenset()  # held rows the quality team confirmed (collect --accept A002)
+
+    def sent_on(self, department: str):
+        row = self.sent[self.sent["department"] == department]
+        return pd.Timestamp(row["sent_at"].iloc[0]).date() if len(row) and pd.notna(row["sent_at"].iloc[0]) else None
 
     @cached_property
     def log(self) -> pd.DataFrame:
@@ -227,6 +239,19 @@ def _merge_table(ret, t, hidden: list[list[str]], meta, lang, m: Master, rep: Fi
             reject("return_row_gone")
             continue
         frame = m.frames[t.key]
+        ruling = dispatch.department_rules(t, sent, frame.loc[at_master].to_dict(), row, m.collected or at.date(),
+                                           m.sent_on(rep.department), item in m.accept)
+        if ruling.refuse:
+            reject(ruling.refuse, **ruling.facts)
+            continue
+        if ruling.hold:
+            rep.conflicts.append({"table": t.key, "id": item, "field": "status", "held": True,
+                                  "master": dispatch.plain(frame.at[at_master, "status"], t.field("status")),
+                                  "returned": dispatch.plain(row.get("status"), t.field("status")),
+                                  "reason": say(ruling.hold, id=item, **ruling.facts)})
+            continue
+        row.update(ruling.adjust)
+        rep.notes += [say(k, sheet=t.sheet(lang), row=int(r), id=item) for k in ruling.said]
         for f in editable:
             s_txt, v_txt = dispatch.canon(sent.get(f.key), f), dispatch.canon(row.get(f.key), f)
             m_txt = dispatch.canon(frame.at[at_master, f.key], f)

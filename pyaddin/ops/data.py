@@ -290,6 +290,8 @@ import_inspections = _importer("inspections")
 import_problems = _importer("problems")  # bringing the lists a team already keeps: command line only
 import_rootcause = _importer("rootcause")
 import_plan = _importer("plan")
+import_staff = _importer("staff")
+import_responsibility = _importer("responsibility")
 
 
 WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")
