@@ -94,9 +94,13 @@ def _identity(path: str):
 class Prefetch:
     """Each lane (a list of table names) is read in order by its own thread; another looks for error cells."""
 
-    def __init__(self, path, names: list[str]):
+    def __init__(self, path, names: list[str], copies: bool = True):
         import fastexcel
 
+        self.copies = copies  # look for a current columnar copy first (``colcache``)
+        self._copies: dict[str, object] = {}
+        self._copied: set[str] = set()  # tables taken from their copy, their sheet left unread
+        self._decided = {name: threading.Event() for name in names}
         self._errors: dict[str, list] = {}
         self.path = str(path)
         self.identity = _identity(self.path)
@@ -125,6 +129,10 @@ class Prefetch:
             reader = fastexcel.read_excel(self.path)
             geometry = table_geometry(self.path)
             for name in lane:
+                copied = self.copies and self._read_copy(name)
+                self._decided[name].set()
+                if copied:
+                    continue
                 sheet = self._sheet_of(reader, name)
                 got = read_with_errors(reader, sheet, *geometry[name]) if sheet and name in geometry else None
                 if got is None:
@@ -133,6 +141,38 @@ class Prefetch:
                     self._got[name], self._errors[name] = got
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             pass
+        finally:
+            for name in lane:
+                self._decided[name].set()
+
+    def _read_copy(self, name: str) -> bool:
+        """The table's columnar copy, when the book's parts are still those it was made from: its sheet is then
+        left unread (the book checks the whole key, how it was parsed included, before using it)."""
+        from . import colcache
+
+        if not colcache.still_current(self.path, name):
+            return False
+        arrow = colcache.read_arrow(colcache.path_of(self.path, name))
+        if arrow is not None:
+            self._copies[name] = arrow
+            self._copied.add(name)
+        return arrow is not None
+
+    def reads_sheet(self, name: str) -> bool:
+        """Whether this read-ahead reads the table's sheet (rather than its columnar copy, or not at all)."""
+        if name not in self._threads:
+            return False
+        self._decided[name].wait()
+        return name not in self._copied
+
+    def copy(self, name: str):
+        """The table's columnar copy as read ahead (Arrow), handed over once; or None."""
+        th = self._threads.get(name)
+        if th is None:
+            return None
+        while name not in self._copies and name not in self._got and th.is_alive():
+            th.join(0.05)
+        return self._copies.pop(name, None)
 
     @staticmethod
     def _sheet_of(reader, name: str) -> str | None:
@@ -152,9 +192,6 @@ class Prefetch:
         if self.large:
             for th in set(self._threads.values()):
                 th.join()
-
-    def covers(self, name: str) -> bool:
-        return name in self._threads
 
     def take(self, name: str):
         """The table as a pandas frame once read; None when it could not be (then read it normally)."""

@@ -93,10 +93,16 @@ def xml_text(arr: pa.Array) -> pa.Array:
     return arr
 
 
+def is_arrow_text(dtype) -> bool:
+    """Text held in Arrow: pandas 3's default ``str`` and ``string[pyarrow]`` (both ``StringDtype``) or an
+    ``ArrowDtype``; such a column goes to the XML without a Python object per cell."""
+    return isinstance(dtype, (pd.ArrowDtype, pd.StringDtype))
+
+
 def _arrow(values: pd.Series, numeric: bool) -> pa.Array:
     if numeric:
         return pa.array(values.to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
-    if isinstance(values.dtype, pd.ArrowDtype) or str(values.dtype).startswith("string"):
+    if is_arrow_text(values.dtype):
         arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else pa.array(values, from_pandas=True)
         return arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
     return pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.large_string(),

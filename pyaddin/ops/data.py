@@ -236,7 +236,7 @@ def _importer(key: str):
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
     @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs,
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name) + refs,  # the mappings: with --map/--value
             writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
             ribbon=t.role == "input")
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
@@ -256,7 +256,7 @@ WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")
 
 
 @action("check", group="data", icon="DataValidation",
-        reads=INPUTS + WORKLISTS + (schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name))
+        reads=INPUTS + WORKLISTS + (schema.MAPPING.name, schema.VALUE_MAPPING.name))
 def check(ctx, book) -> Outcome:
     """Every cell of the input tables and worklists, read as the calculations will read it."""
     from ..mapping import mapping_issues

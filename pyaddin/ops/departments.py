@@ -48,7 +48,7 @@ def _kpi_rows(book, department: str):
 
 
 @action("distribute", group="departments", icon="FileSendAsAttachment",
-        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name, T.DISPATCH.name),
+        reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.KPI.name, T.DISPATCH.name, T.LOG.name),
         writes=(T.DISPATCH.name,))
 def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, departments=None) -> Outcome:
     """One workbook per department with open problems or actions, into ``outdir`` (the ribbon asks for it)."""

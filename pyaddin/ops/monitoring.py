@@ -54,8 +54,7 @@ def _f(v):
 
 
 @action("sample", group="data", icon="Refresh",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
-               schema.SCORECARD.name),
+        reads=(schema.TICKETS.name, schema.STANDARDS.name, schema.SCORECARD.name),
         writes=(schema.AUDIT.name,))
 def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None, quarter=None, date_from=None,
            date_to=None) -> Outcome:
@@ -66,7 +65,7 @@ def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None,
     from ..core import kpi
     from ..core.sampling import stratified_sample
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, ("tickets",))
     t = frames["tickets"]
     rate = float(std.settings.get("audit_sample_pct", 10)) / 100 if rate is None else float(rate)
     minimum = int(std.settings.get("audit_min_per_agent", 3)) if min_per_agent is None else int(min_per_agent)
