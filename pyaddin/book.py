@@ -205,6 +205,7 @@ class FileBook(TableBook):
         self._reader = None
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
         self._copying: list[threading.Thread] = []  # columnar copies being written
+        self._stored: dict[str, list[ox.Column]] = {}  # the cells of the input tables written in this run
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS)
         follow_book(self.lang)
@@ -307,8 +308,11 @@ class FileBook(TableBook):
 
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
-        self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
+        columns = to_columns(table, data, self.lang)
+        self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), columns)
         self._pending[table.name] = data
+        if table.role in COPIED_ROLES:
+            self._stored[table.name] = columns
 
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
@@ -340,12 +344,17 @@ class FileBook(TableBook):
 
     def _copy_written(self) -> None:
         """After a save, the columnar copy of each input table this run wrote (an import), keyed on the saved
-        parts: the next action reads it without parsing the sheet again."""
-        written = [t for t in schema.TABLES if t.name in self._pending and t.role in COPIED_ROLES]
-        if not written:
+        parts, so that the next action reads it without parsing the sheet.  It is made from the very cell
+        values the sheet was written with, parsed as a read of the sheet parses them (text trimmed, times to
+        the millisecond Excel keeps): what the frame in memory held may differ from what the sheet now says."""
+        if not self._stored:
             return
         directory = colcache.zip_infos(self.path)
-        for t in written:
-            data = self._pending[t.name].reset_index(drop=True)
-            rows = pd.Series(np.arange(2, 2 + len(data)), index=data.index)
-            self._keep_copy(t, self.mapping(t), Parsed(t, data, rows), directory)
+        for name, columns in list(self._stored.items()):
+            t, loc = schema.table(name), self.locs[name]
+            cells = pd.DataFrame({h: c.values.reset_index(drop=True) for h, c in zip(loc.columns, columns)})
+            raw, rows = raw_of(cells, loc.bounds[1] + 1)
+            mapping = self.mapping(t)
+            parsed = parse_table(t, raw, rows, where=loc.sheet, mapping=mapping, opts=self.options_for(t))
+            self._keep_copy(t, mapping, parsed, directory)
+        self._stored.clear()

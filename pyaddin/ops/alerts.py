@@ -123,7 +123,7 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     worse = [{**w, "from": words[w["from"]], "to": words[w["to"]]}
              for w in alerts.worsened(results[0], results[1], std.targets, kpi.status)]
     data = {"as_of": moment.isoformat(),
-            "breaches": [{"ticket_id": r.ticket_id, "department": r.department, "kind": r.kind, "late_min": r.late_min}
-                         for r in late.itertuples(index=False)],
+            "breaches": late[["ticket_id", "department", "kind", "late_min"]].astype(object).where(late.notna(), None)
+                        .to_dict("records"),
             "signals": found, "worsened": worse}
     return (data, late, charts) if keep_charts else (data, late)
