@@ -23,7 +23,9 @@ from .schema import BOOL_LABELS, Table
 from .validate import Parsed, parse_table
 from .values import ParseOptions
 
-COPIED_ROLES = ("input",)  # the tables kept as a columnar copy beside the book (``colcache``)
+# the tables kept as a columnar copy beside the book (``colcache``): all but the computed ones, which are
+# only ever written; the small ones too, so that an action on an unchanged book parses no sheet at all
+COPIED_ROLES = ("input", "config", "worklist", "log")
 
 
 def detect_lang(headers: list[str], table: Table) -> str:

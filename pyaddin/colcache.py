@@ -104,13 +104,31 @@ def still_current(book: Path, table_name: str) -> bool:
 
 
 def read_arrow(path: Path):
-    """The whole copy as an Arrow table, every page's checksum verified; None when it does not read."""
+    """The whole copy as an Arrow table, every page's checksum verified; None when it does not read.
+
+    Columns of Python objects (enum keys: a few distinct words) come dictionary-encoded, so that each
+    distinct word becomes one Python string, not one per row."""
     try:
         import pyarrow.parquet as pq
 
-        return pq.read_table(path, page_checksum_verification=True)
+        key = stored_key(path) or {}
+        # ParquetFile, not read_table: read_table brings in pyarrow.dataset, slow to import
+        with pq.ParquetFile(path, page_checksum_verification=True, read_dictionary=key.get("objects") or None) as f:
+            return f.read()
     except Exception:  # noqa: BLE001
         return None
+
+
+def _as_objects(col):
+    """A column read dictionary-encoded → Python objects (None where empty), one string object per distinct word."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.astype(object).where(col.notna(), None)
+    words = np.append(np.asarray(col.cat.categories.astype(object)), None)
+    codes = col.cat.codes.to_numpy()
+    return pd.Series(words[np.where(codes < 0, len(words) - 1, codes)], index=col.index, name=col.name, dtype=object)
 
 
 def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
@@ -131,7 +149,7 @@ def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
     frame = table.to_pandas()
     rows = frame.pop(ROW)
     for c in key["objects"]:  # enums and mixed text came as Python objects: give them back as such
-        frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+        frame[c] = _as_objects(frame[c])
     return frame, rows
 
 

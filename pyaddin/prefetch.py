@@ -126,13 +126,14 @@ class Prefetch:
 
     def _read(self, fastexcel, lane: list[str]) -> None:
         try:
-            reader = fastexcel.read_excel(self.path)
-            geometry = table_geometry(self.path)
+            reader = geometry = None  # opened only if a table has no current copy
             for name in lane:
                 copied = self.copies and self._read_copy(name)
                 self._decided[name].set()
                 if copied:
                     continue
+                if reader is None:
+                    reader, geometry = fastexcel.read_excel(self.path), table_geometry(self.path)
                 sheet = self._sheet_of(reader, name)
                 got = read_with_errors(reader, sheet, *geometry[name]) if sheet and name in geometry else None
                 if got is None:

@@ -290,6 +290,8 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     col = frame[dim]
     if dim != "agent" or not col.isna().any():
         return col
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.fillna(UNASSIGNED)  # stays Arrow text: no Python object per ticket
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 

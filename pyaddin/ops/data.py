@@ -82,17 +82,20 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
             return refuse(book, f"import_refused_{_surface(ctx)}", len(parsed.issues),
                           notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused")
     good = parsed.data.drop(index=parsed.bad_rows)
-    merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
-    book.write(table, merged.reset_index(drop=True))
     rejected = len(parsed.bad_rows)
+    refused = rejects(ctx, table, raw, rows, parsed.issues, Path(path).name) if rejected else None
+    issues, n_good = parsed.issues, len(good)
+    merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
+    del src, raw, rows, parsed, good, existing  # the export as read and parsed: freed before the table is written
+    book.write(table, merged.reset_index(drop=True))
     if rejected:
-        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name))
-    out = Outcome("import_done", {"rows": len(good), "sheet": book.sheet_name(table), "total": len(merged)},
+        book.append(schema.REJECTS, refused)
+    out = Outcome("import_done", {"rows": n_good, "sheet": book.sheet_name(table), "total": len(merged)},
                   details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
-                  log_detail=f"{Path(path).name}: +{len(good)} ({'replace' if replace else 'append'}), rejected {rejected}")
+                  log_detail=f"{Path(path).name}: +{n_good} ({'replace' if replace else 'append'}), rejected {rejected}")
     if rejected:
         out.details.append(say("import_rejected", rejected=rejected))
-        out.details += summary_lines(parsed.issues)
+        out.details += summary_lines(issues)
     return out
 
 
