@@ -176,3 +176,51 @@ def test_a_damaged_copy_is_never_used(book, monkeypatch, damage):
     same(read_all(book), expected)
     assert "tbl_tickets" in reads.names
     assert colcache.read_arrow(path) is not None  # written again, whole
+
+
+def test_a_large_export_read_in_slices_gives_what_a_whole_read_gives(tmp_path):
+    import datetime as dt
+    import zipfile
+
+    import fastexcel
+    import openpyxl
+
+    from pyaddin import slices, sources
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "数量", "时间", "备注"])
+    for i in range(40):
+        ws.append([f"T{i:03d}", i if i < 25 else f"x{i}",  # numbers, then text: a mixed column
+                   dt.datetime(2026, 9, 1, 8, i) if i % 7 else "2026/9/3 8:05",
+                   None if 10 <= i < 24 else "备注"])  # empty through whole slices: their range is narrower
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    whole = fastexcel.read_excel(str(path)).load_sheet(0, header_row=0, schema_sample_rows=None).to_arrow()
+    with zipfile.ZipFile(path) as z:
+        part = sources._sheet_part(z, 0)
+    for rows in (7, 13, 100):
+        table, generated = slices.read_in_slices(path, part, 0, 0, rows)
+        assert table.column_names == whole.schema.names and not any(generated)
+        assert table.to_pylist() == whole.to_pylist(), rows
+
+
+def test_an_import_of_a_large_export_in_slices_lands_the_same_rows(tmp_path, monkeypatch):
+    from pyaddin import prefetch, slices
+
+    plain = tmp_path / "plain.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", plain)
+    assert run_file("import_inspections", plain, Context(), path=SAMPLES / "inspections.xlsx").exit_code == 0
+    sliced = tmp_path / "sliced.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", sliced)
+    calls = []
+    real = slices.read_in_slices
+    monkeypatch.setattr(slices, "read_in_slices", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(prefetch, "LARGE_BOOK", 0)  # every export counts as large
+    monkeypatch.setattr(slices, "SLICE_ROWS", 333)
+    assert run_file("import_inspections", sliced, Context(), path=SAMPLES / "inspections.xlsx").exit_code == 0
+    assert calls
+    shutil.rmtree(colcache.folder(plain))
+    shutil.rmtree(colcache.folder(sliced))
+    with FileBook(plain) as a, FileBook(sliced) as b:
+        pd.testing.assert_frame_equal(a.read(schema.INSPECTIONS).data, b.read(schema.INSPECTIONS).data)
