@@ -147,6 +147,7 @@ def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
                "objects": key.get("objects", [])}:
         return None
     frame = table.to_pandas()
+    del table
     rows = frame.pop(ROW)
     for c in key["objects"]:  # enums and mixed text came as Python objects: give them back as such
         frame[c] = _as_objects(frame[c])

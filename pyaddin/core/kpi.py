@@ -266,7 +266,9 @@ def _inspection_frame(scores: pd.DataFrame, keys, pass_mark: float) -> pd.DataFr
 # ----------------------------------------------------------------------------- putting it together
 
 def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
-    return frame[(frame[column] >= p.start) & (frame[column] < p.end)]
+    """The rows of the period; the frame itself when all are (no copy of a million rows)."""
+    keep = (frame[column] >= p.start) & (frame[column] < p.end)
+    return frame if keep.all() else frame[keep]
 
 
 @dataclass
