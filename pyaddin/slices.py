@@ -128,9 +128,11 @@ def read_in_slices(path, part: str, index: int, header_row: int, rows_per_slice:
         slices.append(pa.Table.from_batches([batch]))
     if not slices:
         return None
+    by_column = [[s.column(i) for s in slices] for i in range(len(names))]
+    del slices
     columns = []
     for i in range(len(names)):
-        parts = [s.column(i) for s in slices]
+        parts, by_column[i] = by_column[i], None  # each column made contiguous, its slices freed as it goes
         types = {p.type for p in parts} - {pa.null()}
         if len(types) > 1:  # a column mixing types: text, as a whole read gives it
             parts = [_as_text(p) for p in parts]
@@ -140,7 +142,10 @@ def read_in_slices(path, part: str, index: int, header_row: int, rows_per_slice:
         else:
             kind = next(iter(types)) if types else pa.null()
             parts = [p.cast(kind) for p in parts]
-        columns.append(pa.chunked_array([c for p in parts for c in p.chunks], type=kind))
+        chunks = [c for p in parts for c in p.chunks]
+        del parts
+        columns.append(pa.concat_arrays(chunks) if chunks else pa.array([], kind))
+        del chunks
     return pa.table(columns, names=names), generated
 
 
