@@ -26,6 +26,9 @@ from .values import ParseOptions
 # the tables kept as a columnar copy beside the book (``colcache``): all but the computed ones, which are
 # only ever written; the small ones too, so that an action on an unchanged book parses no sheet at all
 COPIED_ROLES = ("input", "config", "worklist", "log")
+# those whose copy is made again right after this run writes them (an import, the mappings); the worklists and
+# logs, rewritten by most actions and read by few, are copied again when next read
+WRITTEN_COPIED_ROLES = ("input", "config")
 
 
 def detect_lang(headers: list[str], table: Table) -> str:
@@ -313,7 +316,7 @@ class FileBook(TableBook):
         columns = to_columns(table, data, self.lang)
         self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), columns)
         self._pending[table.name] = data
-        if table.role in COPIED_ROLES:
+        if table.role in WRITTEN_COPIED_ROLES:
             self._stored[table.name] = columns
 
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
@@ -351,6 +354,8 @@ class FileBook(TableBook):
         the millisecond Excel keeps): what the frame in memory held may differ from what the sheet now says."""
         if not self._stored:
             return
+        for th in self._copying:  # a copy of what was read before is never written over the new one
+            th.join()
         directory = colcache.zip_infos(self.path)
         for name, columns in list(self._stored.items()):
             t, loc = schema.table(name), self.locs[name]

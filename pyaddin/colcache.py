@@ -177,7 +177,7 @@ def store(book: Path, table_name: str, content: dict, context: str, data, rows) 
         os.replace(tmp, path_of(book, table_name))
         tmp = None
     except Exception as e:  # noqa: BLE001
-        log.warning("columnar copy of %s not written: %s", table_name, e)
+        log.info("columnar copy of %s not written: %s", table_name, e)
     finally:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
