@@ -224,3 +224,19 @@ def test_an_import_of_a_large_export_in_slices_lands_the_same_rows(tmp_path, mon
     shutil.rmtree(colcache.folder(sliced))
     with FileBook(plain) as a, FileBook(sliced) as b:
         pd.testing.assert_frame_equal(a.read(schema.INSPECTIONS).data, b.read(schema.INSPECTIONS).data)
+
+
+def test_duckdb_reads_the_copy_as_it_is(book):
+    import duckdb
+
+    tickets = read_all(book)["tbl_tickets"]
+    path = str(colcache.path_of(book, "tbl_tickets"))
+    n, ids, first = duckdb.execute("select count(*), count(distinct ticket_id), min(created_at) from read_parquet(?)",
+                                   [path]).fetchone()
+    assert (n, ids) == (len(tickets), tickets["ticket_id"].nunique())
+    assert pd.Timestamp(first) == tickets["created_at"].min()
+    by_category = dict(duckdb.execute("select category, count(*) from read_parquet(?) group by category",
+                                      [path]).fetchall())
+    blank = by_category.pop(None, 0)
+    assert blank == tickets["category"].isna().sum() > 0
+    assert by_category == {k: int(v) for k, v in tickets["category"].value_counts().items()}
