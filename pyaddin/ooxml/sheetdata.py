@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,9 @@ def col_letter(i: int) -> str:
     return s
 
 
+@lru_cache(maxsize=4096)
 def col_index(letters) -> int:
+    """Excel letters (str or bytes) → 0-based column index; cached: a large sheet's cells ask for the same few."""
     n = 0
     for ch in letters.decode() if isinstance(letters, bytes) else letters:
         n = n * 26 + ord(ch) - 64
