@@ -6,6 +6,7 @@ cells the workbook stores with ``to_columns`` and read cells back through ``pars
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema, values
+from . import colcache, schema, values
 from .errors import QBError
 from .locale import follow_book
 from .ooxml import tables as ox
@@ -21,6 +22,13 @@ from .ooxml.package import Package, ensure_writable
 from .schema import BOOL_LABELS, Table
 from .validate import Parsed, parse_table
 from .values import ParseOptions
+
+# the tables kept as a columnar copy beside the book (``colcache``): all but the computed ones, which are
+# only ever written; the small ones too, so that an action on an unchanged book parses no sheet at all
+COPIED_ROLES = ("input", "config", "worklist", "log")
+# those whose copy is made again right after this run writes them (an import, the mappings); the worklists and
+# logs, rewritten by most actions and read by few, are copied again when next read
+WRITTEN_COPIED_ROLES = ("input", "config")
 
 
 def detect_lang(headers: list[str], table: Table) -> str:
@@ -211,11 +219,15 @@ class FileBook(TableBook):
             raise QBError("not_qualitybook", path=str(self.path))
         self._reader = None
         self._pending: dict[str, pd.DataFrame] = {}  # written in this run, not saved yet
+        self._copying: list[threading.Thread] = []  # columnar copies being written
+        self._stored: dict[str, list[ox.Column]] = {}  # the cells of the input tables written in this run
         self.date_order = date_order
         self.lang = detect_lang(self.locs["tbl_tickets"].columns, schema.TICKETS)
         follow_book(self.lang)
 
     def close(self):
+        for th in self._copying:  # the copies being written are finished before the process may end
+            th.join()
         self.pkg.close()
 
     def __enter__(self):
@@ -247,42 +259,75 @@ class FileBook(TableBook):
         if table.name in self._pending:  # what this run wrote is what the file will hold
             data = self._pending[table.name]
             return Parsed(table, data, pd.Series(range(2, 2 + len(data)), index=data.index))
-        return super().read(table, mapping)
+        return self._from_copy(table, mapping) or self._keep_copy(table, mapping, super().read(table, mapping))
+
+    # -- the columnar copy of the input tables (``colcache``)
+    def _copy_key(self, table: Table, mapping: dict[str, str] | None, directory=None) -> tuple[dict, str]:
+        loc = self.loc(table)
+        return (colcache.content_key(directory or self.pkg.directory(), loc.sheet_part, loc.table_part),
+                colcache.context_key(mapping, self.options_for(table), self.lang))
+
+    def _from_copy(self, table: Table, mapping: dict[str, str] | None) -> Parsed | None:
+        """The table from its columnar copy when the copy is of this very content, parsed this very way."""
+        if table.role not in COPIED_ROLES or table.name not in self.locs:
+            return None
+        arrow = self.prefetch.copy(table.name) if self.prefetch is not None else None
+        got = colcache.load(self.path, table.name, *self._copy_key(table, mapping), arrow=arrow)
+        return None if got is None else Parsed(table, got[0], got[1])
+
+    def _keep_copy(self, table: Table, mapping: dict[str, str] | None, parsed: Parsed, directory=None) -> Parsed:
+        """Write the copy of a table read cleanly from its sheet (on a thread: the action goes on meanwhile)."""
+        if table.role in COPIED_ROLES and not parsed.issues:
+            key = self._copy_key(table, mapping, directory)
+            th = threading.Thread(target=colcache.store, args=(self.path, table.name, *key, parsed.data, parsed.rows))
+            th.start()
+            self._copying.append(th)
+        return parsed
 
     def raw(self, table: Table, source=None):
         """The table as stored; ``source`` a ``Prefetch`` that may have read it already."""
         source = source or self.prefetch
         got = errors = None
-        if source is not None and source.covers(table.name):
+        if source is not None and source.reads_sheet(table.name):
             got = source.take(table.name)
             errors = source.errors(table.name) if got is not None else None
         return file_table(self.pkg, self._fastexcel() if got is None else None, self.loc(table), got, errors)
 
-    def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
-        """Read and parse the tables, reading ahead (``Prefetch``) while earlier ones are parsed."""
+    def _read_sheets(self, tables: list[Table], mappings: dict) -> dict[str, Parsed]:
+        """Parse tables from their sheets, reading ahead (``Prefetch``) while earlier ones are parsed."""
         from .prefetch import Prefetch
 
-        mappings = {t.key: self.mapping(t) for t in tables}
-        todo = [t for t in tables if t.name not in self._pending]
-        for t in todo:
-            self.loc(t)
         given = self.prefetch
-        missing = [t.name for t in todo if not (given and given.covers(t.name))]
-        local = Prefetch(self.path, missing) if missing else None
+        missing = [t.name for t in tables if not (given and given.reads_sheet(t.name))]
+        local = Prefetch(self.path, missing, copies=False) if missing else None
 
         def one(t: Table) -> Parsed:
-            if t.name in self._pending:
-                return self.read(t)
-            raw, rows, errors = self.raw(t, given if given and given.covers(t.name) else local)
-            return parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
-                               opts=self.options_for(t), cell_errors=errors)
+            raw, rows, errors = self.raw(t, local if t.name in missing else given)
+            parsed = parse_table(t, raw, rows, where=self.sheet_name(t), mapping=mappings[t.key],
+                                 opts=self.options_for(t), cell_errors=errors)
+            return self._keep_copy(t, mappings[t.key], parsed)
         with ThreadPoolExecutor(max_workers=2) as pool:
             return dict(zip((t.key for t in tables), pool.map(one, tables)))
 
+    def read_many(self, tables: list[Table]) -> dict[str, Parsed]:
+        """Read and parse the tables: what this run wrote, then the columnar copies, then the sheets."""
+        mappings = {t.key: self.mapping(t) for t in tables}
+        got: dict[str, Parsed] = {}
+        for t in tables:
+            self.loc(t)
+            parsed = self.read(t) if t.name in self._pending else self._from_copy(t, mappings[t.key])
+            if parsed is not None:
+                got[t.key] = parsed
+        got.update(self._read_sheets([t for t in tables if t.key not in got], mappings))
+        return {t.key: got[t.key] for t in tables}
+
     # -- writing
     def write(self, table: Table, data: pd.DataFrame) -> None:
-        self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), to_columns(table, data, self.lang))
+        columns = to_columns(table, data, self.lang)
+        self.locs[table.name] = ox.write_rows(self.pkg, self.loc(table), columns)
         self._pending[table.name] = data
+        if table.role in WRITTEN_COPIED_ROLES:
+            self._stored[table.name] = columns
 
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
@@ -316,4 +361,25 @@ class FileBook(TableBook):
         """Nothing now: the runner saves the file once the action is done."""
 
     def save(self, *, backup: bool = True):
-        return self.pkg.save(backup=backup)
+        kept = self.pkg.save(backup=backup)
+        self._copy_written()
+        return kept
+
+    def _copy_written(self) -> None:
+        """After a save, the columnar copy of each input table this run wrote (an import), keyed on the saved
+        parts, so that the next action reads it without parsing the sheet.  It is made from the very cell
+        values the sheet was written with, parsed as a read of the sheet parses them (text trimmed, times to
+        the millisecond Excel keeps): what the frame in memory held may differ from what the sheet now says."""
+        if not self._stored:
+            return
+        for th in self._copying:  # a copy of what was read before is never written over the new one
+            th.join()
+        directory = colcache.zip_infos(self.path)
+        for name, columns in list(self._stored.items()):
+            t, loc = schema.table(name), self.locs[name]
+            cells = pd.DataFrame({h: c.values.reset_index(drop=True) for h, c in zip(loc.columns, columns)})
+            raw, rows = raw_of(cells, loc.bounds[1] + 1)
+            mapping = self.mapping(t)
+            parsed = parse_table(t, raw, rows, where=loc.sheet, mapping=mapping, opts=self.options_for(t))
+            self._keep_copy(t, mapping, parsed, directory)
+        self._stored.clear()

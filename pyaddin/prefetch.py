@@ -74,17 +74,17 @@ def read_with_errors(reader, sheet: str, ref: str, columns: list[str]):
     return batch, found
 
 
-def error_cells(errors) -> list[tuple[int, int, str]]:
+def error_cells(errors, header: bool = True) -> list[tuple[int, int, str]]:
     """(data row index, column index, text such as ``#N/A``) of the error cells fastexcel reported while
-    loading a sheet whose header is the first row of its range."""
+    loading a sheet whose header is the first row of its range (``header``), or that has no header row."""
     import re
 
     out = []
     for e in (errors.errors if errors else []):
         row, col = e.position
         kind = re.search(r"Error\((\w+)\)", e.detail)
-        if kind and row >= 1:
-            out.append((row - 1, col, ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
+        if kind and (row >= 1 or not header):
+            out.append((row - 1 if header else row, col, ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
     return out
 
 
@@ -126,9 +126,13 @@ def _identity(path: str):
 class Prefetch:
     """Each lane (a list of table names) is read in order by its own thread; another looks for error cells."""
 
-    def __init__(self, path, names: list[str]):
+    def __init__(self, path, names: list[str], copies: bool = True):
         import fastexcel
 
+        self.copies = copies  # look for a current columnar copy first (``colcache``)
+        self._copies: dict[str, object] = {}
+        self._copied: set[str] = set()  # tables taken from their copy, their sheet left unread
+        self._decided = {name: threading.Event() for name in names}
         self._errors: dict[str, list] = {}
         self.path = str(path)
         self.identity = _identity(self.path)
@@ -153,9 +157,14 @@ class Prefetch:
 
     def _read(self, fastexcel, lane: list[str]) -> None:
         try:
-            reader = fastexcel.read_excel(self.path)
-            geometry = table_geometry(self.path)
+            reader = geometry = None  # opened only if a table has no current copy
             for name in lane:
+                copied = self.copies and self._read_copy(name)
+                self._decided[name].set()
+                if copied:
+                    continue
+                if reader is None:
+                    reader, geometry = fastexcel.read_excel(self.path), table_geometry(self.path)
                 sheet = self._sheet_of(reader, name)
                 got = read_with_errors(reader, sheet, *geometry[name]) if sheet and name in geometry else None
                 if got is None:
@@ -164,6 +173,38 @@ class Prefetch:
                     self._got[name], self._errors[name] = got
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             pass
+        finally:
+            for name in lane:
+                self._decided[name].set()
+
+    def _read_copy(self, name: str) -> bool:
+        """The table's columnar copy, when the book's parts are still those it was made from: its sheet is then
+        left unread (the book checks the whole key, how it was parsed included, before using it)."""
+        from . import colcache
+
+        if not colcache.still_current(self.path, name):
+            return False
+        arrow = colcache.read_arrow(colcache.path_of(self.path, name))
+        if arrow is not None:
+            self._copies[name] = arrow
+            self._copied.add(name)
+        return arrow is not None
+
+    def reads_sheet(self, name: str) -> bool:
+        """Whether this read-ahead reads the table's sheet (rather than its columnar copy, or not at all)."""
+        if name not in self._threads:
+            return False
+        self._decided[name].wait()
+        return name not in self._copied
+
+    def copy(self, name: str):
+        """The table's columnar copy as read ahead (Arrow), handed over once; or None."""
+        th = self._threads.get(name)
+        if th is None:
+            return None
+        while name not in self._copies and name not in self._got and th.is_alive():
+            th.join(0.05)
+        return self._copies.pop(name, None)
 
     @staticmethod
     def _sheet_of(reader, name: str) -> str | None:
@@ -183,9 +224,6 @@ class Prefetch:
         if self.large:
             for th in set(self._threads.values()):
                 th.join()
-
-    def covers(self, name: str) -> bool:
-        return name in self._threads
 
     def take(self, name: str):
         """The table as a pandas frame once read; None when it could not be (then read it normally)."""

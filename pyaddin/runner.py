@@ -26,6 +26,17 @@ def execute(a: Action, ctx: Context, book, **options) -> Outcome:
     return out
 
 
+def read_ahead(a: Action) -> list[str]:
+    """The tables to read before pandas is in: those the action declares, and the settings and value mapping
+    that every data table is parsed with (the header mapping is small and read when needed)."""
+    from . import schema
+
+    names = [t for t in a.reads if t != schema.MAPPING.name]
+    if any(schema.table(t).role != "config" for t in a.reads):
+        names += [t.name for t in (schema.STANDARDS, schema.VALUE_MAPPING) if t.name not in names]
+    return names
+
+
 def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date_order: str | None = None,
              prefetch=None, **options) -> Outcome:
     """Run the action ``name`` on the workbook file at ``path`` (the command line's way in).
@@ -42,7 +53,7 @@ def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date
     if prefetch is None and a.reads:
         from .prefetch import Prefetch
 
-        prefetch = Prefetch(path, [t for t in a.reads if t != "tbl_mapping"])
+        prefetch = Prefetch(path, read_ahead(a))
     from .lock import BookLock
 
     with BookLock(path, name) if a.writes else nullcontext():

@@ -217,7 +217,10 @@ def _read_workbook(path: Path, early=None, known: set[str] | None = None, sheet=
             raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets=listing(names))
         if not 0 <= idx < len(names):
             raise QBError("no_such_sheet", path=path.name, sheet=str(sheet), sheets=listing(names))
-        if early is not None and idx == 0:
+        sliced = _in_slices(path, idx, 0)
+        if sliced is not None:
+            batch, generated, errors = sliced
+        elif early is not None and idx == 0:
             batch, generated, errors = early
         else:
             loaded = reader.load_sheet(idx, header_row=0, schema_sample_rows=None)
@@ -227,8 +230,12 @@ def _read_workbook(path: Path, early=None, known: set[str] | None = None, sheet=
         head = [header0] + [list(r.values()) for r in batch.slice(0, HEAD_ROWS).to_pylist()]
         at = _pick_header(head, known) if known or sum(generated) * 2 > len(generated) else 0
         if at:  # a title above the header: read again from the header
-            batch, found = reader.load_sheet(idx, header_row=at, schema_sample_rows=None).to_arrow_with_errors()
-            errors = error_cells(found)
+            sliced = _in_slices(path, idx, at) if sliced is not None else None
+            if sliced is not None:
+                batch, errors = sliced[0], sliced[2]
+            else:
+                batch, found = reader.load_sheet(idx, header_row=at, schema_sample_rows=None).to_arrow_with_errors()
+                errors = error_cells(found)
         frame = batch.to_pandas()
         del batch
     except QBError:
@@ -246,20 +253,44 @@ def _read_workbook(path: Path, early=None, known: set[str] | None = None, sheet=
 _FIRST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>\s*<c\b')
 
 
+def _in_slices(path: Path, index: int, header_row: int):
+    """A large .xlsx/.xlsm export read in slices of rows (``slices``), or None (small, another format, or a
+    layout the slices cannot follow: then it is read whole)."""
+    import zipfile
+
+    from .prefetch import LARGE_BOOK
+    from .slices import read_in_slices
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or path.stat().st_size <= LARGE_BOOK:
+        return None
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, index)
+        return read_in_slices(path, part, index, header_row)
+    except (zipfile.BadZipFile, IndexError, KeyError, OSError, AttributeError):
+        return None
+
+
+def _sheet_part(z, index: int) -> str:
+    """The zip part of the workbook's sheet ``index`` (0-based), from the workbook and its relationships."""
+    import html
+
+    wb = z.read("xl/workbook.xml").decode("utf-8")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    rids = re.findall(r'<(?:\w+:)?sheet\b[^>]*?r:id="([^"]+)"', wb)
+    target = re.search(r'<Relationship\b[^>]*?Id="' + re.escape(rids[index]) + r'"[^>]*?Target="([^"]+)"', rels) \
+        or re.search(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="' + re.escape(rids[index]) + '"', rels)
+    part = html.unescape(target.group(1))
+    return part.lstrip("/") if part.startswith("/") else "xl/" + part
+
+
 def _first_row(path: Path, index: int = 0) -> int:
     """The sheet row where calamine's range starts (its first non-empty row), read from the sheet XML's head."""
-    import html
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
-            wb = z.read("xl/workbook.xml").decode("utf-8")
-            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-            rids = re.findall(r'<(?:\w+:)?sheet\b[^>]*?r:id="([^"]+)"', wb)
-            target = re.search(r'<Relationship\b[^>]*?Id="' + re.escape(rids[index]) + r'"[^>]*?Target="([^"]+)"', rels) \
-                or re.search(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="' + re.escape(rids[index]) + '"', rels)
-            part = html.unescape(target.group(1))
-            part = part.lstrip("/") if part.startswith("/") else "xl/" + part
+            part = _sheet_part(z, index)
             with z.open(part) as f:
                 m = _FIRST_ROW.search(f.read(1 << 16))
         return int(m.group(1)) if m else 1

@@ -10,6 +10,8 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
+pytestmark = pytest.mark.slow  # a PyInstaller build: minutes; `make test-all` and CI run it, `make test` not
+
 
 @pytest.fixture(scope="module")
 def exe(tmp_path_factory):

@@ -137,6 +137,17 @@ def allowed_parts(book, table_names):
     return out
 
 
+def score_one(book: Path) -> None:
+    """A reviewer's scores for the first sampled ticket, as typed on 抽样质检."""
+    with FileBook(book) as b:
+        audit = b.read(schema.AUDIT).data
+        first = audit["ticket_id"] == audit["ticket_id"].iloc[0]
+        audit.loc[first, "score"] = audit.loc[first, "max_score"]
+        audit.loc[first, "reviewer"] = "李审"
+        b.write(schema.AUDIT, audit)
+        b.save(backup=False)
+
+
 def return_one(sent: Path, returned: Path) -> None:
     """The technical department's file back, its action moved forward."""
     src = next(p for p in sent.iterdir() if p.stem.endswith("_技术部"))
@@ -148,10 +159,54 @@ def return_one(sent: Path, returned: Path) -> None:
     wb.save(returned / src.name)
 
 
-def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, monkeypatch):
+class ReadRecorder:
+    """The tables an action itself asks the book for.  Not the action's: reads made inside another read, the
+    header mapping, settings and value mapping every data table is parsed with (the runner reads those ahead
+    for any action that reads data), and the runner's log row."""
+
+    def __init__(self, monkeypatch):
+        from functools import cached_property
+
+        from pyaddin.book import TableBook
+
+        self.tables: set[str] = set()
+        self.depth = 0
+        for name in ("read", "read_many"):
+            monkeypatch.setattr(FileBook, name, self.wrap(getattr(FileBook, name)))
+        for name in ("log", "mapping"):
+            monkeypatch.setattr(FileBook, name, self.wrap(getattr(FileBook, name), record=False))
+        for name in ("options", "settings"):
+            prop = cached_property(self.wrap(getattr(TableBook, name).func, record=False))
+            prop.__set_name__(FileBook, name)
+            monkeypatch.setattr(FileBook, name, prop)
+
+    def wrap(self, real, record=True):
+        def recorded(book, *args, **k):
+            if record and self.depth == 0:
+                tables = args[0]
+                self.tables |= {t.name for t in (tables if isinstance(tables, list) else [tables])}
+            self.depth += 1
+            try:
+                return real(book, *args, **k)
+            finally:
+                self.depth -= 1
+        return recorded
+
+
+# reads that only some options make (the exercise below runs them with those options)
+CONDITIONAL_READS = {**{f"import_{k}": {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
+                        for k in ("tickets", "surveys", "inspections", "problems", "rootcause", "plan")},
+                     "problems": {"tbl_surveys", "tbl_inspections"}}  # --from-alerts
+CONDITIONAL_RUNS = {"problems": {"from_alerts": True},
+                    "import_tickets": {"path": SAMPLES / "tickets.csv", "replace": True,
+                                       "maps": [("工单编号", "工单编号")], "values": [("渠道", "电话", "phone")]}}
+
+
+def test_every_ready_action_reads_and_changes_nothing_outside_what_it_declares(tmp_path, monkeypatch):
     from pyaddin.ooxml import sheetdata
 
     monkeypatch.setattr(sheetdata, "CHUNK_ROWS", 1000)  # notes fall in several chunks of the streamed writer
+    reads = ReadRecorder(monkeypatch)
     book = user_book(tmp_path)
     ready = list(ACTIONS.values())
     assert set(READY_OPTIONS) == {a.name for a in ready}, "a new action needs its options here"
@@ -160,17 +215,27 @@ def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, m
     for a in sorted(ready, key=lambda a: list(READY_OPTIONS).index(a.name)):
         if a.name == "collect":
             return_one(tmp_path / "sent", tmp_path / "returned")
+        if a.name == "record_audit":
+            score_one(book)
         before = parts(book)
         options = {k: (own if v is None else tmp_path / v if k == "outdir" else [tmp_path / p for p in v]
                        if k == "paths" else v) for k, v in READY_OPTIONS[a.name].items()}
+        reads.tables = set()
         out = run_file(a.name, book, Context(), **options)
         assert out.exit_code == 0, (a.name, out.key, out.details[:3])
+        declared = set(a.reads) - CONDITIONAL_READS.get(a.name, set())
+        assert declared <= reads.tables <= set(a.reads), (a.name, "undeclared:", reads.tables - set(a.reads),
+                                                          "never read:", declared - reads.tables)
         after = parts(book)
         changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
         allowed = allowed_parts(book, a.writes) if a.writes else set()
         assert changed <= allowed, (a.name, changed - allowed)
         if a.writes and out.key not in ("record_none", "no_extension_requests"):  # nothing to record, to approve
             assert changed, a.name
+    for name, options in CONDITIONAL_RUNS.items():  # the reads some options make are declared and made
+        reads.tables = set()
+        assert run_file(name, book, Context(), **options).exit_code == 0, name
+        assert CONDITIONAL_READS[name] <= reads.tables <= set(ACTIONS[name].reads), (name, reads.tables)
     wb = openpyxl.load_workbook(book)
     ws = wb["工单数据"]
     assert ws["P2"].value == "备注:本表由客服中心维护" and ws["P3"].value == 42  # notes to the right stay

@@ -75,16 +75,16 @@ def breaches(tickets: pd.DataFrame, fr_target_min: pd.Series, res_target_h: pd.S
     created = tickets["created_at"]
     open_ = (created <= as_of) & ~(tickets["resolved_at"] <= as_of)
     age_min = (as_of - created).dt.total_seconds() / 60.0
-    rows = []
     unanswered = open_ & ~(tickets["first_response_at"] <= as_of) & (age_min > fr_target_min)
-    for i in tickets.index[unanswered.to_numpy()]:
-        rows.append((tickets.at[i, "ticket_id"], tickets.at[i, "department"], "first_response",
-                     float(age_min[i] - fr_target_min[i])))
     unresolved = open_ & (age_min > res_target_h * 60.0)
-    for i in tickets.index[unresolved.to_numpy()]:
-        rows.append((tickets.at[i, "ticket_id"], tickets.at[i, "department"], "resolution",
-                     float(age_min[i] - res_target_h[i] * 60.0)))
-    out = pd.DataFrame(rows, columns=["ticket_id", "department", "kind", "late_min"])
+
+    def late(mask: pd.Series, kind: str, by: pd.Series) -> pd.DataFrame:
+        m = mask.to_numpy(dtype=bool)
+        return pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy()[m],
+                             "department": tickets["department"].to_numpy()[m], "kind": kind,
+                             "late_min": (age_min - by).to_numpy(dtype=float)[m]})
+    out = pd.concat([late(unanswered, "first_response", fr_target_min),
+                     late(unresolved, "resolution", res_target_h * 60.0)], ignore_index=True)
     return out.sort_values(["department", "late_min"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
 

@@ -319,7 +319,9 @@ def _inspection_frame(scores: pd.DataFrame, keys, pass_mark: float) -> pd.DataFr
 # ----------------------------------------------------------------------------- putting it together
 
 def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
-    return frame[(frame[column] >= p.start) & (frame[column] < p.end)]
+    """The rows of the period; the frame itself when all are (no copy of a million rows)."""
+    keep = (frame[column] >= p.start) & (frame[column] < p.end)
+    return frame if keep.all() else frame[keep]
 
 
 @dataclass
@@ -344,6 +346,8 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     col = frame[dim]
     if dim != "agent" or not col.isna().any():
         return col
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.fillna(UNASSIGNED)  # stays Arrow text: no Python object per ticket
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 

@@ -16,8 +16,8 @@ def pareto(values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
     set.  未分类 is never one of them (it names no problem to act on); the table's pct and cum_pct stay
     shares of all tickets.
     """
-    names = values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), UNCLASSIFIED)
-    names = names.astype(str).str.strip()
+    text = values.astype(pd.StringDtype("pyarrow")).str.strip()  # Arrow kernels: no Python object per ticket
+    names = text.where(text.notna() & (text != ""), UNCLASSIFIED)
     w = pd.Series(1.0, index=values.index) if weights is None else pd.to_numeric(weights, errors="coerce").fillna(0.0)
     counts = w.groupby(names).sum()
     frame = pd.DataFrame({"category": counts.index.astype(str), "count": counts.to_numpy(dtype=float)})

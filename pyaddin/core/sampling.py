@@ -27,13 +27,37 @@ def stratified_sample(tickets: pd.DataFrame, rate: float, minimum: int, seed: in
     sizes = agent.value_counts().sort_index()
     take = allocate(sizes, rate, minimum)
     rng = np.random.default_rng(seed)
+    # every agent's ticket ids in order, from one sort: (agent, id), each agent a slice of it
+    ordered = pd.DataFrame({"agent": agent.to_numpy(), "id": tickets["ticket_id"].astype(str).to_numpy()}
+                           ).sort_values(["agent", "id"], kind="stable")
+    ids_all = ordered["id"].to_numpy()
+    ends = np.cumsum(sizes.to_numpy())
     chosen = []
-    for a in sizes.index:
-        ids = np.sort(tickets.loc[(agent == a).to_numpy(), "ticket_id"].astype(str).to_numpy())
+    for a, end, n in zip(sizes.index, ends, sizes.to_numpy()):  # one draw per agent, in the names' order
         if take[a]:
-            chosen += list(ids[np.sort(rng.choice(len(ids), int(take[a]), replace=False))])
+            ids = ids_all[end - n:end]
+            chosen.append(ids[np.sort(rng.choice(len(ids), int(take[a]), replace=False))])
     by_agent = pd.DataFrame({"tickets": sizes, "sampled": take})
-    return sorted(chosen), by_agent
+    return sorted(np.concatenate(chosen).tolist()) if chosen else [], by_agent
+
+
+AUDIT_TICKET = ["ticket_id", "agent", "department", "channel", "created_at"]
+
+
+def audit_rows(chosen: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
+    """One row per sampled ticket and scorecard item that applies to its channel (items without a channel apply
+    to all), tickets in the order given and items in the scorecard's order: two joins, no loop over tickets."""
+    t = chosen[AUDIT_TICKET].reset_index(drop=True).assign(_t=lambda f: np.arange(len(f)))
+    card = pd.DataFrame({"_channel": scorecard["channel"].to_numpy(), "item": scorecard["item"].to_numpy(),
+                         "max_score": scorecard["max_score"].to_numpy(),
+                         "critical": scorecard["critical"].fillna(False).astype(bool).to_numpy(),
+                         "_c": np.arange(len(scorecard))})
+    general = card[card["_channel"].isna()]
+    specific = card[card["_channel"].notna()]
+    rows = pd.concat([t.merge(general, how="cross"),
+                      t.merge(specific, left_on="channel", right_on="_channel", how="inner")], ignore_index=True)
+    rows = rows.sort_values(["_t", "_c"], kind="stable")
+    return rows[AUDIT_TICKET + ["item", "max_score", "critical"]].reset_index(drop=True)
 
 
 def reviewer_effects(d: pd.DataFrame, rounds: int = 50) -> pd.Series:

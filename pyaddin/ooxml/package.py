@@ -82,6 +82,10 @@ class Package:
             raise KeyError(name)
         return self._zip.read(self._infos[name])
 
+    def directory(self) -> dict[str, zipfile.ZipInfo]:
+        """The zip's central directory as read (each part's CRC-32 and size): what the columnar copies are keyed on."""
+        return self._infos
+
     def find(self, name: str, needle: bytes, chunk: int = 1 << 24) -> bool:
         """Whether a part holds ``needle``, read in chunks: a large sheet is never inflated whole for it."""
         if name in self._changed or name in self._streams:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,9 @@ def col_letter(i: int) -> str:
     return s
 
 
+@lru_cache(maxsize=4096)
 def col_index(letters) -> int:
+    """Excel letters (str or bytes) → 0-based column index; cached: a large sheet's cells ask for the same few."""
     n = 0
     for ch in letters.decode() if isinstance(letters, bytes) else letters:
         n = n * 26 + ord(ch) - 64
@@ -93,10 +96,16 @@ def xml_text(arr: pa.Array) -> pa.Array:
     return arr
 
 
+def is_arrow_text(dtype) -> bool:
+    """Text held in Arrow: pandas 3's default ``str`` and ``string[pyarrow]`` (both ``StringDtype``) or an
+    ``ArrowDtype``; such a column goes to the XML without a Python object per cell."""
+    return isinstance(dtype, (pd.ArrowDtype, pd.StringDtype))
+
+
 def _arrow(values: pd.Series, numeric: bool) -> pa.Array:
     if numeric:
         return pa.array(values.to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
-    if isinstance(values.dtype, pd.ArrowDtype) or str(values.dtype).startswith("string"):
+    if is_arrow_text(values.dtype):
         arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else pa.array(values, from_pandas=True)
         return arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
     return pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.large_string(),

@@ -163,12 +163,13 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     now_p = choose_period(t["created_at"])
     prev_start = now_p.start - pd.offsets.MonthBegin(1)
     prev = kpi.month_period(prev_start.strftime("%Y-%m"))
-    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p)) for p in (prev, now_p)]
+    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p), dims=("channel", "department"))
+               for p in (prev, now_p)]  # what ``worsened`` compares: no breakdown by agent
     words = LANGS["zh"].STATUS
     worse = [{**w, "from": words[w["from"]], "to": words[w["to"]]}
              for w in alerts.worsened(results[0], results[1], std.targets, kpi.status)]
     data = {"as_of": moment.isoformat(),
-            "breaches": [{"ticket_id": r.ticket_id, "department": r.department, "kind": r.kind, "late_min": r.late_min}
-                         for r in late.itertuples(index=False)],
+            "breaches": late[["ticket_id", "department", "kind", "late_min"]].astype(object).where(late.notna(), None)
+                        .to_dict("records"),
             "signals": found, "worsened": worse, "partial_weeks": partial_weeks}
     return (data, late, charts) if keep_charts else (data, late)

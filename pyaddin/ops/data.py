@@ -95,17 +95,20 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
                           notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused",
                           sheet=book.sheet_name(schema.MAPPING))
     good = parsed.data.drop(index=parsed.bad_rows)
-    merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
-    book.write(table, merged.reset_index(drop=True))
     rejected = len(parsed.bad_rows)
+    refused = rejects(ctx, table, raw, rows, parsed.issues, Path(path).name, book.lang) if rejected else None
+    issues, n_good = parsed.issues, len(good)
+    merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
+    del src, raw, rows, parsed, good, existing  # the export as read and parsed: freed before the table is written
+    book.write(table, merged.reset_index(drop=True))
     if rejected:
-        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name, book.lang))
-    out = Outcome("import_done", {"rows": len(good), "sheet": book.sheet_name(table), "total": len(merged)},
+        book.append(schema.REJECTS, refused)
+    out = Outcome("import_done", {"rows": n_good, "sheet": book.sheet_name(table), "total": len(merged)},
                   details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
-                  log_detail=f"{Path(path).name}: +{len(good)} ({'replace' if replace else 'append'}), rejected {rejected}")
+                  log_detail=f"{Path(path).name}: +{n_good} ({'replace' if replace else 'append'}), rejected {rejected}")
     if rejected:
         out.details.append(say("import_rejected", rejected=rejected))
-        out.details += summary_lines(parsed.issues)
+        out.details += summary_lines(issues)
     return out
 
 
@@ -275,7 +278,7 @@ def _importer(key: str):
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
     @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs  # the mappings: with --map/--value
             + ((schema.SCORECARD.name,) if key == "inspections" else ()),
             writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
             ribbon=t.role == "input")
@@ -298,7 +301,7 @@ WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")
 
 
 @action("check", group="data", icon="DataValidation",
-        reads=INPUTS + WORKLISTS + (schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name))
+        reads=INPUTS + WORKLISTS + (schema.MAPPING.name, schema.VALUE_MAPPING.name))
 def check(ctx, book) -> Outcome:
     """Every cell of the input tables and worklists, read as the calculations will read it."""
     from ..mapping import mapping_issues

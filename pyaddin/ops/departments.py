@@ -72,7 +72,7 @@ def quality_contact(book) -> str:
 
 @action("distribute", group="departments", icon="FileSendAsAttachment",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.TICKETS.name, T.SURVEYS.name,
-               T.INSPECTIONS.name, T.STANDARDS.name),
+               T.INSPECTIONS.name, T.STANDARDS.name, T.LOG.name),
         writes=(T.DISPATCH.name,))
 def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, departments=None) -> Outcome:
     """One workbook per department with open problems or actions, into ``outdir`` (the ribbon asks for it)."""

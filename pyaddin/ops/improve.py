@@ -133,7 +133,7 @@ def metric_key(name) -> str | None:
 
 
 @action("verify", group="improvement", icon="ReviewAcceptChange",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name) + WORK,
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.STANDARDS.name) + WORK,
         writes=(schema.PLAN.name, schema.PROBLEMS.name))
 def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_DAYS) -> Outcome:
     """For each done action: its metric over equal windows before its start and after its completion, the
@@ -141,7 +141,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
     closes when the effects of all its actions are verified."""
 
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, ("tickets", "surveys"))
     problems, _, plan = worklists(book)
     done = plan[(plan["status"] == "done") & plan["start"].notna() & plan["completed_on"].notna()]
     if action_id:

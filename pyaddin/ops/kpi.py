@@ -8,8 +8,7 @@ from ..locale import say
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
-KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
-             schema.MAPPING.name)
+KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name)
 
 
 def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
@@ -66,15 +65,26 @@ def data_times(frames):
     return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"]], ignore_index=True)
 
 
-def read_inputs(book):
-    """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
-    from ..core import kpi
+INPUTS = ("tickets", "surveys", "inspections")
 
-    parsed = book.read_many([schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS])
+
+def read_inputs(book, keys=INPUTS):
+    """The typed input tables an action uses (``keys``; the others come as empty tables, none of their
+    rows read) and the standards; any unreadable cell stops the calculation (the numbers would be wrong)."""
+    from ..core import kpi
+    from ..validate import parse_table
+
+    parsed = book.read_many([schema.table(k) for k in keys])
     frames = {key: p.data for key, p in parsed.items()}
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
         raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
+    for key in set(INPUTS) - set(keys):
+        import pandas as pd
+
+        t = schema.table(key)
+        frames[key] = parse_table(t, pd.DataFrame({f.key: pd.Series(dtype=object) for f in t.fields}),
+                                  pd.Series(dtype="int64")).data
     std = kpi.Standards.from_table(book.read(schema.STANDARDS).data)
     return frames, std
 

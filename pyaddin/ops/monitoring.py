@@ -54,19 +54,17 @@ def _f(v):
 
 
 @action("sample", group="data", icon="Refresh",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
-               schema.SCORECARD.name),
+        reads=(schema.TICKETS.name, schema.STANDARDS.name, schema.SCORECARD.name),
         writes=(schema.AUDIT.name,))
 def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None, quarter=None, date_from=None,
            date_to=None) -> Outcome:
     """A reproducible, agent-stratified sample of the period's tickets for audit (default 10 %, at least 3 per
     agent), written as 抽样质检 with the scorecard's items to score."""
-    import pandas as pd
 
     from ..core import kpi
-    from ..core.sampling import stratified_sample
+    from ..core.sampling import audit_rows, stratified_sample
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, ("tickets",))
     t = frames["tickets"]
     rate = float(std.settings.get("audit_sample_pct", 10)) / 100 if rate is None else float(rate)
     minimum = int(std.settings.get("audit_min_per_agent", 3)) if min_per_agent is None else int(min_per_agent)
@@ -77,16 +75,8 @@ def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None,
     ids, by_agent = stratified_sample(pop, rate, minimum, int(seed))
     card = _plain(book, schema.SCORECARD)
     chosen = pop[pop["ticket_id"].isin(ids)].sort_values("ticket_id")
-    rows = []
-    for r in chosen.itertuples(index=False):
-        items = card[card["channel"].isna() | (card["channel"] == r.channel)]
-        for it in items.itertuples(index=False):
-            rows.append({"ticket_id": r.ticket_id, "agent": r.agent, "department": r.department, "channel": r.channel,
-                         "created_at": r.created_at, "item": it.item, "max_score": it.max_score,
-                         "critical": bool(it.critical) if it.critical == it.critical else False})
-    book.write(schema.AUDIT, pd.DataFrame(rows, columns=["ticket_id", "agent", "department", "channel", "created_at",
-                                                         "item", "max_score", "critical"]).reindex(
-        columns=schema.AUDIT.keys))
+    rows = audit_rows(chosen, card)
+    book.write(schema.AUDIT, rows.reindex(columns=schema.AUDIT.keys))
     pj = p.as_json()
     data = {"period": {"start": pj["start"], "end": pj["end"]}, "rate": rate, "seed": int(seed),
             "population": int(len(pop)), "sample": ids,
@@ -112,17 +102,14 @@ def record_audit(ctx, book) -> Outcome:
 
         raise QBError("kpi_refused", exit_code=1, count=len(inspections.issues),
                       details=problem_lines(inspections.issues))
-    have = set(inspections.data["inspection_id"].dropna())
     now = pd.Timestamp(ctx.now())
-    rows = []
-    for r in done.itertuples(index=False):
-        iid = f"AU-{r.ticket_id}-{r.reviewer}" if isinstance(r.reviewer, str) and r.reviewer.strip() else f"AU-{r.ticket_id}"
-        if iid in have:
-            continue
-        rows.append({"inspection_id": iid, "inspected_at": now, "method": "ticket_audit", "department": r.department,
-                     "agent": r.agent, "ticket_id": r.ticket_id, "item": r.item, "score": r.score,
-                     "max_score": r.max_score, "critical": r.critical, "note": r.note, "reviewer": r.reviewer})
-    new = pd.DataFrame(rows)
+    reviewer = done["reviewer"]
+    named = reviewer.notna() & (reviewer.astype(str).str.strip() != "")
+    iid = "AU-" + done["ticket_id"].astype(str) + ("-" + reviewer.astype(str)).where(named, "")
+    fresh = ~iid.isin(set(inspections.data["inspection_id"].dropna()))
+    new = pd.DataFrame({"inspection_id": iid, "inspected_at": now, "method": "ticket_audit",
+                        **{k: done[k] for k in ("department", "agent", "ticket_id", "item", "score", "max_score",
+                                                "critical", "note", "reviewer")}})[fresh].reset_index(drop=True)
     if len(new):
         old = inspections.data
         book.write(schema.INSPECTIONS, pd.concat([old, new], ignore_index=True) if len(old) else new)

@@ -27,7 +27,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
     from ..core import kpi
     from ..core.pareto import pareto
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, ("tickets",))
     t = frames["tickets"]
     p = choose_period(t["created_at"], period, quarter, date_from, date_to, as_of)
     t = kpi.in_period(t, "created_at", p)
@@ -40,7 +40,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
 
 
 @action("pareto", group="analysis", icon="ChartTypeColumnInsertGallery",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name),
+        reads=(schema.TICKETS.name, schema.STANDARDS.name),
         writes=(schema.PARETO.name,))
 def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                as_of=None) -> Outcome:

@@ -42,6 +42,9 @@ def trend_forecast(values: pd.Series, ahead: int) -> dict | None:
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
            plan: pd.DataFrame) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
+    # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
+    weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
+                                                               p.end)))
     v = kpi.view(t, s, i, std, p)
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
@@ -58,8 +61,6 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     good = v.s[(v.s["csat"] == 5) & v.s["comment"].notna()].sort_values("submitted_at").head(3)
     bad_t = v.t[v.t["is_complaint"].fillna(False).astype(bool)].assign(res_h=v.flags["res_h"])
     bad = bad_t.sort_values("res_h", ascending=False, na_position="first").head(3)
-    weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end)))
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     return {"period": p.as_json(), "previous": prev.as_json(),

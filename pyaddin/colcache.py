@@ -1,0 +1,187 @@
+"""A columnar copy of each input table, kept beside the workbook, so that an unchanged table is never parsed twice.
+
+Reading a million-row table means inflating and parsing its sheet XML (most of an action's time);
+the same typed table read from Parquet takes a fraction of a second, and DuckDB reads that Parquet
+as it is.  The copy is only ever a copy: the sheets stay the truth.
+
+Where: a hidden folder beside the book, ``.qualitybook/<book file name>/<table>.parquet``.  Not inside
+the package: Excel rewrites the whole file when it saves and keeps only the parts it knows, so a custom
+part would be dropped (or, worse, kept stale beside the edited sheet); a folder beside the book survives
+Excel's and LibreOffice's saves, is ignored by them, travels with the book when the folder is copied, and a
+book copied alone simply reads its sheets and writes the copy again.
+
+When it is used: the copy carries its key in the Parquet metadata, and is used only when the key equals
+the book's —
+- the content of what decides how the table reads: CRC-32 and size, from the zip's central directory (nothing
+  inflated), of the table's sheet part, its relationships, its table part, the shared strings, the styles
+  (a number format makes a number a date) and the workbook part (the 1904 date system); never a timestamp;
+- how it was parsed: the header mapping, the date order, time zone and value mapping, the language;
+- the format of the copy itself.
+A copy whose key differs (a cell changed in Excel, a copy from another book) or that does not read back
+whole (truncated, a page checksum off) is ignored and written again from the sheets.  Only tables read
+without a problem are kept: a table with bad cells is read from its sheet each time, so every problem is
+reported where it is.
+
+Only the standard library is imported at module level: ``prefetch`` looks at the key before pandas is in.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import zipfile
+from pathlib import Path
+
+FORMAT = "qualitybook-columnar/1"
+META = b"qualitybook"
+ROW = "__sheet_row__"  # each data row's sheet row number, kept beside the data
+SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
+FOLDER = ".qualitybook"
+
+log = logging.getLogger(__name__)
+
+
+def folder(book: Path) -> Path:
+    book = Path(book)
+    return book.parent / FOLDER / book.name
+
+
+def path_of(book: Path, table_name: str) -> Path:
+    return folder(book) / f"{table_name}.parquet"
+
+
+def _rels(part: str) -> str:
+    head, _, name = part.rpartition("/")
+    return f"{head}/_rels/{name}.rels"
+
+
+def content_key(infos: dict[str, zipfile.ZipInfo], sheet_part: str, table_part: str) -> dict:
+    """What the table's cells read as depends on: each part's CRC-32 and size, as the zip directory records them."""
+    parts = (sheet_part, _rels(sheet_part), table_part, *SHARED_PARTS)
+    return {p: [infos[p].CRC, infos[p].file_size] if p in infos else None for p in parts}
+
+
+def zip_infos(book: Path) -> dict[str, zipfile.ZipInfo]:
+    with zipfile.ZipFile(book) as z:
+        return {i.filename: i for i in z.infolist()}
+
+
+def context_key(mapping: dict | None, opts, lang: str) -> str:
+    """How the table was parsed, as one string: the header mapping and the parse options."""
+    return json.dumps({"mapping": sorted((mapping or {}).items()), "day_first": bool(opts.day_first),
+                       "utc_offset_h": float(opts.utc_offset_h), "lang": lang,
+                       "value_map": {k: sorted((str(a), str(b)) for a, b in v.items())
+                                     for k, v in sorted(opts.value_map.items())}},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def stored_key(path: Path) -> dict | None:
+    """The key a copy was written with (its footer only), or None when it has none or does not read."""
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.read_schema(path).metadata or {}
+        key = json.loads(meta[META])
+        return key if key.get("format") == FORMAT else None
+    except Exception:  # noqa: BLE001 — a missing, truncated or foreign file is simply not a copy to use
+        return None
+
+
+def still_current(book: Path, table_name: str) -> bool:
+    """Whether the copy on disk matches the book's parts as they are now (stdlib and the Parquet footer):
+    ``prefetch`` then leaves the table's sheet unread."""
+    key = stored_key(path_of(book, table_name))
+    if key is None:
+        return False
+    try:
+        infos = zip_infos(book)
+    except (OSError, zipfile.BadZipFile):
+        return False
+    content = key.get("content") or {}
+    parts = list(content)
+    return len(parts) >= 3 and content_key(infos, parts[0], parts[2]) == content
+
+
+def read_arrow(path: Path):
+    """The whole copy as an Arrow table, every page's checksum verified; None when it does not read.
+
+    Columns of Python objects (enum keys: a few distinct words) come dictionary-encoded, so that each
+    distinct word becomes one Python string, not one per row."""
+    try:
+        import pyarrow.parquet as pq
+
+        key = stored_key(path) or {}
+        # ParquetFile, not read_table: read_table brings in pyarrow.dataset, slow to import
+        with pq.ParquetFile(path, page_checksum_verification=True, read_dictionary=key.get("objects") or None) as f:
+            return f.read()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _as_objects(col):
+    """A column read dictionary-encoded → Python objects (None where empty), one string object per distinct word."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.astype(object).where(col.notna(), None)
+    words = np.append(np.asarray(col.cat.categories.astype(object)), None)
+    codes = col.cat.codes.to_numpy()
+    return pd.Series(words[np.where(codes < 0, len(words) - 1, codes)], index=col.index, name=col.name, dtype=object)
+
+
+def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
+    """(typed frame, sheet row numbers) from the copy when its key is this one; None otherwise.
+
+    ``arrow``: the copy already read (by ``prefetch``)."""
+    path = path_of(book, table_name)
+    table = arrow if arrow is not None else read_arrow(path)
+    if table is None:
+        return None
+    try:
+        key = json.loads((table.schema.metadata or {})[META])
+    except (KeyError, ValueError):
+        return None
+    if key != {"format": FORMAT, "content": content, "context": context, "rows": table.num_rows,
+               "objects": key.get("objects", [])}:
+        return None
+    frame = table.to_pandas()
+    del table
+    rows = frame.pop(ROW)
+    for c in key["objects"]:  # enums and mixed text came as Python objects: give them back as such
+        frame[c] = _as_objects(frame[c])
+    return frame, rows
+
+
+def store(book: Path, table_name: str, content: dict, context: str, data, rows) -> None:
+    """Write the copy (atomically: a reader sees the old copy or the new one, never half of one).
+    A failure only costs the next read its speed, so it is logged, not raised."""
+    tmp = None
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if ROW in data.columns:
+            return
+        objects = [str(c) for c in data.columns if data[c].dtype == object]
+        frame = data.assign(**{ROW: rows.to_numpy()})
+        table = pa.Table.from_pandas(frame, preserve_index=True)
+        key = {"format": FORMAT, "content": content, "context": context, "rows": table.num_rows, "objects": objects}
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               META: json.dumps(key, ensure_ascii=False).encode()})
+        where = folder(book)
+        where.mkdir(parents=True, exist_ok=True)
+        tmp = where / f".{table_name}-{os.getpid()}-{threading.get_ident()}.tmp"
+        pq.write_table(table, tmp, write_page_checksum=True)
+        os.replace(tmp, path_of(book, table_name))
+        tmp = None
+    except Exception as e:  # noqa: BLE001
+        log.info("columnar copy of %s not written: %s", table_name, e)
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def forget(book: Path, table_name: str) -> None:
+    path_of(book, table_name).unlink(missing_ok=True)

@@ -1,0 +1,247 @@
+"""Reading at the speed of the data: pandas' own text in Arrow, and the columnar copy of the input tables."""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from conftest import ROOT, libreoffice
+from pyaddin import book as bookmod
+from pyaddin import colcache, schema
+from pyaddin.book import FileBook
+from pyaddin.context import Context
+from pyaddin.runner import run_file
+
+SAMPLES = ROOT / "samples"
+INPUTS = (schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS)
+
+
+def test_pandas_default_text_goes_to_the_sheet_xml_as_arrow_without_python_objects():
+    from pyaddin.ooxml.sheetdata import _arrow
+
+    text = pd.Series(["电话", None, "a<b"])  # pandas' default dtype for text
+    assert isinstance(text.dtype, pd.StringDtype) and text.dtype.na_value is not pd.NA
+    arr = _arrow(text, False)
+    source = pa.array(text.array)
+    assert arr.type == pa.large_string() and arr.to_pylist() == ["电话", None, "a<b"]
+    assert arr.buffers()[2].address == source.buffers()[2].address  # the same bytes: no Python str per cell
+
+
+def imported(tmp_path: Path, name="book.xlsm", tickets=SAMPLES / "tickets.csv") -> Path:
+    book = tmp_path / name
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    for key, path in (("tickets", tickets), ("surveys", SAMPLES / "surveys.csv"),
+                      ("inspections", SAMPLES / "inspections.xlsx")):
+        assert run_file(f"import_{key}", book, Context(), path=path).exit_code == 0
+    return book
+
+
+def from_sheets(book: Path) -> dict[str, pd.DataFrame]:
+    """The input tables parsed from their sheets (the copies moved aside, then put back)."""
+    aside = book.parent / "aside"
+    shutil.move(colcache.folder(book), aside)
+    try:
+        with FileBook(book) as b:
+            b._keep_copy = lambda t, m, parsed, d=None: parsed  # leave no copy behind
+            return {t.name: b.read(t).data for t in INPUTS}
+    finally:
+        shutil.rmtree(colcache.folder(book), ignore_errors=True)
+        shutil.move(aside, colcache.folder(book))
+
+
+class SheetReads:
+    """The tables whose sheet is parsed (``book.file_table``): none, when the copies serve."""
+
+    def __init__(self, monkeypatch):
+        self.names: list[str] = []
+        real = bookmod.file_table
+
+        def recorded(pkg, reader, loc, *a):
+            self.names.append(loc.name)
+            return real(pkg, reader, loc, *a)
+        monkeypatch.setattr(bookmod, "file_table", recorded)
+
+    def inputs(self) -> set[str]:
+        """The input tables read from their sheets (the small configuration tables always are)."""
+        return {t.name for t in INPUTS} & set(self.names)
+
+
+def read_all(book: Path) -> dict[str, pd.DataFrame]:
+    with FileBook(book) as b:
+        return {t.name: b.read_many([t])[t.key].data for t in INPUTS}
+
+
+def same(a: dict, b: dict) -> None:
+    assert set(a) == set(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+@pytest.fixture(scope="module")
+def sample_book(tmp_path_factory) -> Path:
+    return imported(tmp_path_factory.mktemp("columnar"))
+
+
+@pytest.fixture
+def book(sample_book, tmp_path) -> Path:
+    """A copy of the imported sample book with its columnar copies."""
+    b = tmp_path / sample_book.name
+    shutil.copy(sample_book, b)
+    shutil.copytree(colcache.folder(sample_book), colcache.folder(b))
+    return b
+
+
+def test_the_import_writes_the_copy_and_the_next_actions_read_no_input_sheet(book, monkeypatch):
+    for t in INPUTS:
+        assert colcache.path_of(book, t.name).exists()
+    sheets = from_sheets(book)
+    reads = SheetReads(monkeypatch)
+    same(read_all(book), sheets)  # the copy written by the import reads as the sheets do
+    for name, options in (("kpi", {}), ("pareto", {"quarter": "2026Q3"}), ("alerts", {}),
+                          ("sample", {"period": "2026-09"})):
+        first = run_file(name, book, Context(), **options)
+        assert first.exit_code == 0, name
+    assert not reads.inputs(), reads.names
+
+
+def test_results_from_the_copy_equal_those_from_the_sheets(book):
+    with_copy = run_file("pareto", book, Context(), quarter="2026Q3").data
+    kpi_copy = run_file("kpi", book, Context(), quarter="2026Q3").data
+    shutil.rmtree(colcache.folder(book))
+    assert run_file("pareto", book, Context(), quarter="2026Q3").data == with_copy
+    assert run_file("kpi", book, Context(), quarter="2026Q3").data == kpi_copy
+    assert colcache.path_of(book, "tbl_tickets").exists()  # read from the sheets, the copy written again
+
+
+def test_a_book_copied_without_its_copies_is_read_from_its_sheets_and_they_are_rebuilt(book, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "moved"
+    elsewhere.mkdir()
+    alone = elsewhere / book.name
+    shutil.copy(book, alone)
+    reads = SheetReads(monkeypatch)
+    same(read_all(alone), read_all(book))
+    assert {t.name for t in INPUTS} <= set(reads.names)
+    for t in INPUTS:
+        assert colcache.stored_key(colcache.path_of(alone, t.name))  # rebuilt beside the copied book
+    reads.names.clear()
+    same(read_all(alone), read_all(book))
+    assert not reads.inputs()
+
+
+def test_a_cell_changed_and_saved_by_libreoffice_is_read_from_the_sheet_and_the_copy_rebuilt(book, tmp_path,
+                                                                                             monkeypatch):
+    saved = tmp_path / "saved.xlsx"
+    facts = libreoffice("fill", book, saved, "工单数据", "D2=技术部")  # 责任部门 of the first ticket
+    assert facts["locked"]
+    shutil.move(saved, book)  # as if the user had saved the book in LibreOffice
+    reads = SheetReads(monkeypatch)
+    after = read_all(book)
+    assert "tbl_tickets" in reads.names
+    assert after["tbl_tickets"]["department"].iloc[0] == "技术部"
+    reads.names.clear()
+    same(read_all(book), after)  # now from the rebuilt copy
+    assert "tbl_tickets" not in reads.names
+    shutil.rmtree(colcache.folder(book))
+    same(read_all(book), after)
+
+
+def test_a_copy_from_another_book_is_never_used(book, tmp_path, monkeypatch):
+    half = tmp_path / "half.csv"
+    lines = (SAMPLES / "tickets.csv").read_text(encoding="utf-8-sig").splitlines()
+    half.write_text("\n".join(lines[:1001]) + "\n", encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    other = imported(tmp_path / "other", tickets=half)
+    shutil.copy(colcache.path_of(book, "tbl_tickets"), colcache.path_of(other, "tbl_tickets"))  # 4 000 tickets
+    reads = SheetReads(monkeypatch)
+    got = read_all(other)
+    assert len(got["tbl_tickets"]) == 1000 and "tbl_tickets" in reads.names
+    reads.names.clear()
+    assert len(read_all(other)["tbl_tickets"]) == 1000 and not reads.inputs()  # the copy is its own again
+
+
+@pytest.mark.parametrize("damage", ["truncated", "a byte flipped", "empty"])
+def test_a_damaged_copy_is_never_used(book, monkeypatch, damage):
+    expected = read_all(book)
+    path = colcache.path_of(book, "tbl_tickets")
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    elif damage == "a byte flipped":
+        data[len(data) // 3] ^= 0xFF  # inside a data page: its checksum no longer matches
+    else:
+        data = b""
+    path.write_bytes(bytes(data))
+    reads = SheetReads(monkeypatch)
+    same(read_all(book), expected)
+    assert "tbl_tickets" in reads.names
+    assert colcache.read_arrow(path) is not None  # written again, whole
+
+
+def test_a_large_export_read_in_slices_gives_what_a_whole_read_gives(tmp_path):
+    import datetime as dt
+    import zipfile
+
+    import fastexcel
+    import openpyxl
+
+    from pyaddin import slices, sources
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "数量", "时间", "备注"])
+    for i in range(40):
+        ws.append([f"T{i:03d}", i if i < 25 else f"x{i}",  # numbers, then text: a mixed column
+                   dt.datetime(2026, 9, 1, 8, i) if i % 7 else "2026/9/3 8:05",
+                   None if 10 <= i < 24 else "#N/A" if i in (8, 30) else "备注"])  # empty through whole slices
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    whole, found = fastexcel.read_excel(str(path)).load_sheet(0, header_row=0, schema_sample_rows=None) \
+        .to_arrow_with_errors()
+    from pyaddin.prefetch import error_cells
+
+    assert [(r, c) for r, c, _ in error_cells(found)] == [(8, 3), (30, 3)]  # error cells, as a whole read finds them
+    with zipfile.ZipFile(path) as z:
+        part = sources._sheet_part(z, 0)
+    for rows in (7, 13, 100):
+        table, generated, errors = slices.read_in_slices(path, part, 0, 0, rows)
+        assert errors == error_cells(found), rows  # the error cells of every slice, by row of the whole sheet
+        assert table.column_names == whole.schema.names and not any(generated)
+        assert table.to_pylist() == whole.to_pylist(), rows
+
+
+def test_an_import_of_a_large_export_in_slices_lands_the_same_rows(tmp_path, monkeypatch):
+    from pyaddin import prefetch, slices
+
+    plain = tmp_path / "plain.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", plain)
+    assert run_file("import_inspections", plain, Context(), path=SAMPLES / "inspections.xlsx").exit_code == 0
+    sliced = tmp_path / "sliced.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", sliced)
+    calls = []
+    real = slices.read_in_slices
+    monkeypatch.setattr(slices, "read_in_slices", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(prefetch, "LARGE_BOOK", 0)  # every export counts as large
+    monkeypatch.setattr(slices, "SLICE_ROWS", 333)
+    assert run_file("import_inspections", sliced, Context(), path=SAMPLES / "inspections.xlsx").exit_code == 0
+    assert calls
+    shutil.rmtree(colcache.folder(plain))
+    shutil.rmtree(colcache.folder(sliced))
+    with FileBook(plain) as a, FileBook(sliced) as b:
+        pd.testing.assert_frame_equal(a.read(schema.INSPECTIONS).data, b.read(schema.INSPECTIONS).data)
+
+
+def test_duckdb_reads_the_copy_as_it_is(book):
+    import duckdb
+
+    tickets = read_all(book)["tbl_tickets"]
+    path = str(colcache.path_of(book, "tbl_tickets"))
+    n, ids, first = duckdb.execute("select count(*), count(distinct ticket_id), min(created_at) from read_parquet(?)",
+                                   [path]).fetchone()
+    assert (n, ids) == (len(tickets), tickets["ticket_id"].nunique())
+    assert pd.Timestamp(first) == tickets["created_at"].min()
+    by_category = dict(duckdb.execute("select category, count(*) from read_parquet(?) group by category",
+                                      [path]).fetchall())
+    blank = by_category.pop(None, 0)
+    assert blank == tickets["category"].isna().sum() > 0
+    assert by_category == {k: int(v) for k, v in tickets["category"].value_counts().items()}
