@@ -194,9 +194,10 @@ class ReadRecorder:
 
 
 # reads that only some options make (the exercise below runs them with those options)
-CONDITIONAL_READS = {**{f"import_{k}": {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
-                        for k in ("tickets", "surveys", "inspections", "problems", "rootcause", "plan")},
-                     "problems": {"tbl_surveys", "tbl_inspections"}}  # --from-alerts
+CONDITIONAL_READS = {**{name: {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
+                        for name in ACTIONS if name.startswith("import_")},
+                     "problems": {"tbl_surveys", "tbl_inspections"},  # --from-alerts
+                     "collect": {"tbl_tickets", "tbl_surveys", "tbl_standards"}}  # an action returned as done
 CONDITIONAL_RUNS = {"problems": {"from_alerts": True},
                     "import_tickets": {"path": SAMPLES / "tickets.csv", "replace": True,
                                        "maps": [("工单编号", "工单编号")], "values": [("渠道", "电话", "phone")]}}

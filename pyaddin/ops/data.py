@@ -278,7 +278,8 @@ def _importer(key: str):
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
     @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs  # the mappings: with --map/--value
+            # the mappings: with --map/--value; the settings (default department) are read ahead (runner.read_ahead)
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name) + refs
             + ((schema.SCORECARD.name,) if key == "inspections" else ()),
             writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
             ribbon=t.role == "input")

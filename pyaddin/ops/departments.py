@@ -160,7 +160,7 @@ def returned_files(paths) -> tuple[list[Path], list[Path]]:
 
 @action("collect", group="departments", icon="FileOpen",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name, T.TICKETS.name,
-               T.SURVEYS.name, T.INSPECTIONS.name, T.STANDARDS.name),
+               T.SURVEYS.name, T.STANDARDS.name),  # the data: only to verify actions returned as done
         writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name))
 def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None, accept=()) -> Outcome:
     """Merge the returned workbooks of a batch (the latest by default) into the worklists, only in the fields
@@ -279,7 +279,7 @@ def verify_returned(book, frames, action_ids) -> list[str]:
     from .improve import VERIFY_DAYS, metric_key, p_text, verify_one
     from .kpi import read_inputs
 
-    inputs, std = read_inputs(book)
+    inputs, std = read_inputs(book, ("tickets", "surveys"))  # what verification reads (as the verify action)
     plan, lines = frames["plan"], []
     data_end = inputs["tickets"]["created_at"].max() if len(inputs["tickets"]) else None
     for i in plan.index[plan["action_id"].isin(action_ids)]:
