@@ -9,14 +9,14 @@ from openpyxl.utils import get_column_letter
 
 from ..locale import LANGS, metric_name
 from ..ooxml.tables import table_column_names
+from ..ooxml.text import escape_book, sheet_title
 
 HEAD = PatternFill("solid", fgColor="1F4E78")
 GRADE_FILLS = {"A": "C6EFCE", "B": "DDEBF7", "C": "FFEB9C", "D": "FFC7CE"}
-FORBIDDEN = str.maketrans({c: "_" for c in '[]:*?/\\'})
 
 
 def _sheet(wb, title: str, header: list[str], rows: list[list], lang: str):
-    ws = wb.create_sheet(title.translate(FORBIDDEN)[:31])
+    ws = wb.create_sheet(sheet_title(title, wb.sheetnames))
     ws.append(header)
     for c in ws[1]:
         c.font, c.fill, c.alignment = Font(bold=True, color="FFFFFF"), HEAD, Alignment(wrap_text=True)
@@ -64,6 +64,7 @@ def write_appraisal_book(path: Path, result: dict, quarter: str, rules, lang: st
                  rules.consequences.get(a["grade"] or "", "")] for a in mine]
         _sheet(wb, d["department"], header, rows, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
+    escape_book(wb)
     wb.save(path)
     return path
 

@@ -10,10 +10,17 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..charts.axes import show_axes
 from ..locale import LANGS
 
-LAST_ROW = 1048576
 
+def body_rows(ws, table) -> tuple[int, int]:
+    """The first and last data row of ``table`` as laid out: conditional formats cover these rows only, and the
+    file layer stretches them as the table grows (``ooxml.tables.fit_formats``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    _, top, _, last = range_boundaries(ws.tables[table.name].ref)
+    return top + 1, last
 
 STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
@@ -23,9 +30,10 @@ def status_header(ws, table, top: int, left: int, lang: str, title: str | None =
     """The sheet's title, and the status column coloured 达标 / 预警 / 未达标."""
     ws.cell(row=1, column=1, value=title or LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
     status_col = get_column_letter(left + table.keys.index("status") + 1)
+    first, last = body_rows(ws, table)
     for status, (bg, fg) in STATUS_FILLS.items():
         ws.conditional_formatting.add(
-            f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
+            f"{status_col}{first}:{status_col}{last}",
             CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
                        fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
 
@@ -50,6 +58,7 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
     target_col = get_column_letter(cards.keys.index("target") + 1)
     band_col = get_column_letter(cards.keys.index("band") + 1)
     directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
+    _, last = body_rows(ws, table)
     for i, metric in enumerate(schema.HEADLINE_KEYS):
         col = get_column_letter(left + table.keys.index(metric) + 1)
         cell, row = f"{col}{top + 1}", cards.top + 1 + i
@@ -60,7 +69,7 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
         for status, test in (("met", met), ("warning", warn), ("missed", "TRUE")):
             bg, fg = STATUS_FILLS[status]
             ws.conditional_formatting.add(
-                f"{col}{top + 1}:{col}{LAST_ROW}",
+                f"{col}{top + 1}:{col}{last}",
                 FormulaRule(formula=[f"AND(ISNUMBER({cell}),ISNUMBER({target}),{test})"],
                             fill=PatternFill("solid", bgColor=bg), font=Font(color=fg), stopIfTrue=True))
 
@@ -89,6 +98,7 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     volume.add_data(Reference(ws, min_col=left + 7, min_row=top, max_row=top + 1), titles_from_data=True)
     volume.set_categories(cats)
     anchor_col = get_column_letter(left + 1)
+    show_axes(rates, volume)
     ws.add_chart(rates, f"{anchor_col}{top + 27}")
     ws.add_chart(volume, f"{get_column_letter(left + 9)}{top + 27}")
 
@@ -128,6 +138,7 @@ def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
     line.y_axis.title = "%"
     line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 100
     line.y_axis.crosses = "max"
+    show_axes(bars, line)
     bars += line
     ws.add_chart(bars, f"{get_column_letter(left + len(keys) + 2)}{top}")
 
@@ -140,7 +151,7 @@ def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:
     last = get_column_letter(left + len(table.keys))
     overdue = LANGS[lang].ACTION_OVERDUE
     ws.conditional_formatting.add(
-        f"{get_column_letter(left + 1)}{top + 1}:{last}{LAST_ROW}",
+        f"{get_column_letter(left + 1)}{top + 1}:{last}{body_rows(ws, table)[1]}",
         FormulaRule(formula=[f'${status}{top + 1}="{overdue}"'], fill=PatternFill("solid", bgColor="FFC7CE"),
                     font=Font(color="9C0006")))
 
@@ -160,4 +171,5 @@ def control_charts(ws, table, top: int, left: int, lang: str) -> None:
         lines(chart, ws, col, top, ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
                                     (f"{prefix}_lcl", "C00000", "dash"), (f"{prefix}_ucl", "C00000", "dash")))
         chart.set_categories(cats)
+        show_axes(chart)
         ws.add_chart(chart, f"{get_column_letter(left + 1 + (n % 2) * 10)}{top + 20 + (n // 2) * 17}")

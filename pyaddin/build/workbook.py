@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from .. import schema
 from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
+from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, ribbon, vba
 from .templates import list_choices
@@ -111,7 +112,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-        choices = list_choices(f, lang) or (f"={LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
+        choices = list_choices(f, lang) or (f"{LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
         if choices:
             dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
                                 errorTitle="QualityBook", error=f"{f.zh} / {f.en}")
@@ -238,6 +239,7 @@ def build_book(target: str | Path, lang: str = "zh",
         customise(wb)
     with tempfile.TemporaryDirectory() as d:
         plain, with_vba = Path(d) / "plain.xlsm", Path(d) / "vba.xlsm"
+        escape_book(wb)
         wb.save(plain)
         vba.write_project(plain, with_vba)
         finish(with_vba, target, macro=True, ribbon_lang=lang)
@@ -263,6 +265,7 @@ def build_template(target: str | Path, table_names: tuple[str, ...], lang: str =
     tpl.example_sheet(wb, tables, lang)
     with tempfile.TemporaryDirectory() as d:
         plain = Path(d) / "plain.xlsx"
+        escape_book(wb)
         wb.save(plain)
         finish(plain, target, macro=False, ribbon_lang=None)
     return target

@@ -24,6 +24,7 @@ from ..book import to_columns
 from ..build.templates import a4_landscape, check_rule, list_choices
 from ..core import dispatch
 from ..locale import LANGS
+from ..ooxml.text import escape_book
 from ..schema import Table
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -168,5 +169,6 @@ def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.D
     ws.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = wb.properties.lastModifiedBy = dispatch.SENDER  # whoever saves it next is named instead
+    escape_book(wb)
     wb.save(path)
     return dispatch.digest(rows)

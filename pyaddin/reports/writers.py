@@ -6,7 +6,9 @@ import html
 import io
 from pathlib import Path
 
+from ..charts.axes import show_axes
 from ..locale import LANGS, metric_name, say
+from ..ooxml.text import escape_book
 
 STATUS_COLOURS = {"met": "C6EFCE", "warning": "FFEB9C", "missed": "FFC7CE"}
 
@@ -198,6 +200,7 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     line.add_data(Reference(ws, min_col=2, max_col=1 + len(cols), min_row=trend_top, max_row=row - 1),
                   titles_from_data=True)
     line.set_categories(Reference(ws, min_col=1, min_row=trend_top + 1, max_row=row - 1))
+    show_axes(line)
     ws.add_chart(line, f"H{trend_top}")
     row = max(row + 1, trend_top + 16)
     section(f"3. {w['problems']}")
@@ -210,6 +213,7 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     bars.title, bars.height, bars.width = w["pareto_chart"], 7, 16
     bars.add_data(Reference(ws, min_col=2, min_row=par_top, max_row=row - 1), titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=1, min_row=par_top + 1, max_row=row - 1))
+    show_axes(bars)
     ws.add_chart(bars, f"H{par_top}")
     row = max(row + 1, par_top + 16)
     lines(f"{p.problem_id} {p.description}" for p in r["problems"].head(8).itertuples(index=False))
@@ -231,5 +235,6 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     ws.oddHeader.center.text = w["title"]
     ws.oddFooter.center.text = "&P / &N"
     path.parent.mkdir(parents=True, exist_ok=True)
+    escape_book(wb)
     wb.save(path)
     return path
