@@ -86,7 +86,7 @@ MESSAGES = {
     "unexpected": "发生了意外错误:{error}。工作簿未被修改。请把日志文件发给技术支持。",
     "created": "已创建工作簿“{path}”。",
     "choose_file": "请选择要导入的文件",
-    "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3 或 2026-09-01 这样的格式。",
+    "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3、2026-W38、2026 或 2026-09-01 这样的格式。",
     "kpi_refused": "数据中有{count}处无法识别的值,KPI未计算,工作簿保持原样。请先运行“校验数据”并修正。",
     "kpi_done": "已计算{start}至{end}的KPI:工单{tickets}件,首响达成率{fr}%,满意度{csat}%,质检得分{qa}%。结果已写入“KPI总览”和“KPI看板”。",
     "not_qualitybook": "“{path}”不是 QualityBook 工作簿(其中没有“工单数据”表)。请检查参数顺序:qualitybook import 工作簿.xlsm 导出文件.csv --into tickets。",
@@ -188,7 +188,6 @@ MESSAGES = {
     "problems_none_alerts": "没有新的预警可加入问题清单(已有的预警问题仍在处理中)。",
     "control_header": "截止时点:{as_of}    控制限取自前8周数据;规则1:超出3σ。",
     "report_overview": "本期工单{tickets}张,满意度问卷{surveys}份,质检{inspections}次。",
-    "rec_indicator": "{metric}为{value},未达到目标{target};{dept}最低({dept_value}),建议优先在该部门排查原因并改进。",
     "rec_pareto_new": "“{category}”占问题的{pct}%,居关键少数({n}类)之首,尚未列入问题清单:建议立项并做根因分析。",
     "rec_pareto_known": "“{category}”占问题的{pct}%,居关键少数之首,已在问题清单中:建议跟进改进进度。",
     "rec_overdue": "措施{action}“{measure}”已过期限{deadline}({dept}):建议督办并确认新的完成时间。",
@@ -315,7 +314,29 @@ APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果",
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(p图)", "xmr_chart": "首次响应时长中位数(XmR图)", "res_chart": "解决SLA达成率%(p图)", "csat_chart": "满意度%(p图)"}
 
-REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "好评", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做最小二乘直线拟合,预测下期各周的平均值;括号内为95%预测区间(±2个标准误)。", "recommendations": "改进建议", "unresolved": "未解决"}
+REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "亮点(好评)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
+          "none": "无", "events": "本期发生了什么", "signals": "异常信号(控制图,变差的方向)", "breaches": "SLA超时", "effects": "改进效果验证", "progress": "整改进度",
+          "signal_line": "{week}当周 {metric}为{value},越过控制限({lcl}–{ucl},中心线{centre})",
+          "breach_line": "{kind}超时{n}张(应达标工单{of}张中的{pct}%),{dept}最多({dept_n}张)",
+          "kind_first_response": "首次响应", "kind_resolution": "解决",
+          "effect_line": "措施{action}“{measure}”:{metric}由{before}变为{after},目标{goal},{met};{sig}",
+          "goal_met": "达到目标", "goal_missed": "未达到目标", "sig_yes": "变化显著,非随机波动(p={p})", "sig_no": "变化不显著,可能是随机波动(p={p})", "sig_na": "未做显著性检验",
+          "progress_line": "改进措施共{total}项:已完成{done},进行中{in_progress},未开始{planned},已逾期{overdue},已取消{cancelled}。",
+          "action": "措施", "measure": "内容", "owner": "负责人", "department": "部门", "deadline": "完成期限", "days_late": "逾期天数",
+          "groups": "部门与渠道", "by_department": "按部门", "by_channel": "按渠道", "channel": "渠道", "tickets": "工单数", "surveys": "问卷数", "small": "样本不足",
+          "small_note": "工单或问卷少于{n}份的比率显示为“样本不足”。",
+          "date": "日期", "ticket": "工单", "agent": "处理人", "what": "经过", "score": "评分", "comment": "客户评价",
+          "what_resolved": "{category},{hours}小时解决", "what_open": "{category},未解决",
+          "problem_line": "{id} {category}:本期{count}件,占{pct}%;状态“{status}”,责任部门{dept}",
+          "problem_other": "{id} {metric}(来源:{source});状态“{status}”,责任部门{dept}",
+          "forecast_line": "{metric}:预计{value}(95%区间{low}–{high});近12周在{seen_low}–{seen_high}之间",
+          "forecast_uncertain": "{metric}:近12周在{seen_low}–{seen_high}之间,预测区间({low}–{high})比这还宽,太不确定,不作预测",
+          "rec_indicator": "{metric}为{value},目标{target},差{gap}{unit}",
+          "rec_scope": ";{dept}最差({dept_value},{n}张工单)", "rec_scope_surveys": ";{dept}最差({dept_value},{n}份)",
+          "rec_hours": "。下一步:查{start}:00–{end}:00时段的排班与接单,该时段{metric}仅{value}({n}张)",
+          "rec_category": "。下一步:复盘“{category}”类工单的处理流程,该类{metric}为{value}({n}张)",
+          "rec_plain": "。下一步:在该部门抽查本期工单,找出原因",
+          "points": "个百分点", "units": ""}
 
 DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "cover": "填写说明", "kpi": "KPI快照", "title": "{department} · 整改情况反馈表",

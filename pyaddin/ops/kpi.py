@@ -11,8 +11,9 @@ KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, 
              schema.MAPPING.name)
 
 
-def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
-    """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last calendar month that holds tickets."""
+def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None, week=None, year=None):
+    """--period YYYY-MM | --quarter YYYYQn | --week YYYY-Wnn | --year YYYY | --from/--to; default: the last
+    calendar month that holds tickets."""
     import pandas as pd
 
     from ..core import kpi
@@ -29,6 +30,10 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
             return kpi.month_period(period, as_of)
         if quarter:
             return kpi.quarter_period(quarter.upper(), as_of)
+        if week:
+            return kpi.week_period(week, as_of)
+        if year:
+            return kpi.year_period(str(year), as_of)
         if date_from or date_to:
             start, last = pd.Timestamp(date_from or created.min()), pd.Timestamp(date_to or created.max())
             if pd.isna(start) or pd.isna(last):
@@ -37,7 +42,8 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
                 raise QBError("period_reversed", start=str(date_from), end=str(date_to))
             return kpi.period(start, last, as_of)
     except (ValueError, TypeError) as e:
-        raise QBError("bad_period", value=str(period or quarter or f"{date_from}..{date_to}"), reason=str(e)) from None
+        raise QBError("bad_period", value=str(period or quarter or week or year or f"{date_from}..{date_to}"),
+                      reason=str(e)) from None
     p = kpi.last_month_with_tickets(created, as_of)
     if p is None:
         raise DataProblems("no_tickets")
