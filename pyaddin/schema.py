@@ -353,6 +353,7 @@ _METRIC_FIELDS = {f.key: f for f in (
     F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
     F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
     F("nps", "NPS", "NPS", "percent", width=8),
+    F("record_completeness_pct", "记录完整率%", "Record completeness %", "percent", width=11),
 )}
 
 
@@ -365,7 +366,7 @@ _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
 WEEKDAY_KEYS = tuple(k for k, _, _ in _WEEKDAYS)  # Monday first, as pandas' day_of_week counts
 KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "computed", (
-    F("week", "周(起始日)", "Week of", "date", width=12),
+    F("week", "周(起始日)", "Week of", "date", width=20),  # column A, under the cards' indicator names
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
@@ -373,7 +374,7 @@ KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
     *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
-), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 8))
+), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 33))  # right of the department matrix's columns
 
 # The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
 # period, the change), two matrices coloured against the cards' targets (build/dashboard.matrix_colours), and below
@@ -381,19 +382,25 @@ KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview
 # down as that one grows, so the cards (7 indicators) and the channel matrix (every channel) have a fixed size,
 # prefilled when the workbook is built, and the department matrix, whose length varies, stands alone on the right.
 KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "computed", (
-    F("name", "指标", "Indicator", width=14), F("value", "本期", "This period", "percent", width=9),
+    F("name", "指标", "Indicator", width=20), F("value", "本期", "This period", "percent", width=9),
     F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
     F("previous", "上期", "Previous", "percent", width=9), F("change", "变化", "Change", "percent", width=8),
     F("status", "状态", "Status", width=8),
 ), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
-                 "qa_score_pct")  # the headline indicators, in the cards' row order: the matrices' colours rely on it
+                 "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
+# the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
+# is greyed as 样本不足 (DOMAIN.md §4), by the tickets, the surveys (csat, nps) or the inspections (qa) behind it.
+MIN_SAMPLE = 20
+SAMPLE_FIELDS = (F("tickets", "工单数", "Tickets", "integer", width=7), F("surveys", "问卷数", "Surveys", "integer", width=7))
+SAMPLE_OF = {"csat_pct": "surveys", "nps": "surveys", "qa_score_pct": "inspections"}  # else tickets
 KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
-    F("group", "渠道", "Channel", width=10), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))
+    F("group", "渠道", "Channel", width=10), *SAMPLE_FIELDS, *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))  # inspections carry no channel
 KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "KPI overview", "computed", (
-    F("group", "责任部门", "Department", width=14), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 25))
+    F("group", "责任部门", "Department", width=12), *SAMPLE_FIELDS, F("inspections", "质检数", "Inspections", "integer",
+                                                                   width=7), *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 20))  # beside the channel matrix, nothing below it
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),

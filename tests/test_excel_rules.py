@@ -93,12 +93,12 @@ def test_conditional_formats_cover_only_the_table_rows_they_colour(demo_files):
                     (ws.title, ref, touching)
                 checked += 1
     assert checked >= 15
-    ov = wb["KPI总览"]  # the channel matrix's colours stop at its last channel, above the heat map
-    heat = split_ref(ov.tables["tbl_kpi_heatmap"].ref)
+    ov = wb["KPI总览"]  # the channel matrix's colours stop at its last channel
+    channel = split_ref(ov.tables["tbl_kpi_channel"].ref)
     dept = split_ref(ov.tables["tbl_kpi_department"].ref)
     rules = [split_ref(r) for cf in ov.conditional_formatting for r in str(cf.sqref).split()]
-    assert max(r[3] for r in rules if r[0] == 9 and r[2] == 9) < heat[1]
-    assert any(r[0] == dept[0] + 1 and r[3] == dept[3] > dept[1] + 1 for r in rules)  # stretched to the departments
+    assert max(r[3] for r in rules if channel[0] < r[0] <= channel[2]) == channel[3]
+    assert any(dept[0] < r[0] <= dept[2] and r[3] == dept[3] > dept[1] + 1 for r in rules)  # stretched to the departments
 
 
 def test_sheet_names_are_ones_excel_accepts(demo_files):

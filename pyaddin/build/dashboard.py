@@ -6,8 +6,10 @@ ranges to the weeks it wrote (``ooxml.tables.retarget_charts``).
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, Rule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 
 from ..charts.axes import show_axes
@@ -22,6 +24,8 @@ def body_rows(ws, table) -> tuple[int, int]:
     _, top, _, last = range_boundaries(ws.tables[table.name].ref)
     return top + 1, last
 
+GREY, BETTER, WORSE = "808080", "00B050", "C00000"
+SMALL_FORMAT_ID, ARROW_FORMAT_ID = 300, 301  # number formats of conditional styles (custom ids start at 164)
 STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
@@ -38,12 +42,47 @@ def status_header(ws, table, top: int, left: int, lang: str, title: str | None =
                        fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
 
 
+def change_arrows(ws, table, top: int, left: int) -> None:
+    """The change against the previous period as ▲/▼, green when better and red when worse by the indicator's
+    direction (DOMAIN.md §4), not as a bare signed number."""
+    from .. import schema
+
+    col = get_column_letter(left + table.keys.index("change") + 1)
+    directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
+    for i, metric in enumerate(schema.HEADLINE_KEYS):
+        cell = f"{col}{top + 1 + i}"
+        up, down = (BETTER, WORSE) if directions.get(metric, "ge") == "ge" else (WORSE, BETTER)
+        for test, colour, fmt_id, fmt in ((">0", up, ARROW_FORMAT_ID, '"▲ "0.0'),
+                                          ("<0", down, ARROW_FORMAT_ID + 1, '"▼ "0.0;"▼ "0.0')):
+            ws.conditional_formatting.add(cell, Rule(type="expression", formula=[f"AND(ISNUMBER({cell}),{cell}{test})"],
+                                                     dxf=DifferentialStyle(font=Font(color=colour),
+                                                                           numFmt=NumberFormat(fmt_id, fmt))))
+
+
 def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
-    """The overview's title and coloured status; printed on one A4 landscape page."""
+    """The overview's title, coloured status and change arrows; printed on A4 landscape."""
     status_header(ws, table, top, left, lang, LANGS[lang].OVERVIEW_TITLE)
+    change_arrows(ws, table, top, left)
+    print_in_pages(ws)
+
+
+PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper
+
+
+def print_in_pages(ws) -> None:
+    """A4 landscape at a readable scale, split into pages a manager can hold: the cards, the channel matrix and
+    the trend; the department matrix; the hour × weekday heat map (DOMAIN.md §2's dashboard, printed)."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    from .. import schema
+
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.scale = PRINT_SCALE
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP):  # a page starts at each
+        ws.col_breaks.append(Break(id=table.place[2] - 1))
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "&A  &P / &N"
 
 
 def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
@@ -62,6 +101,13 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
     for i, metric in enumerate(schema.HEADLINE_KEYS):
         col = get_column_letter(left + table.keys.index(metric) + 1)
         cell, row = f"{col}{top + 1}", cards.top + 1 + i
+        sample = schema.SAMPLE_OF.get(metric, "tickets")
+        if sample in table.keys:  # too few behind it: greyed as 样本不足, never coloured met or missed
+            n = f"${get_column_letter(left + table.keys.index(sample) + 1)}{top + 1}"
+            ws.conditional_formatting.add(f"{col}{top + 1}:{col}{last}", Rule(
+                type="expression", stopIfTrue=True, formula=[f"AND(ISNUMBER({cell}),{n}<{schema.MIN_SAMPLE})"],
+                dxf=DifferentialStyle(font=Font(color=GREY, italic=True),
+                                      numFmt=NumberFormat(SMALL_FORMAT_ID, f'"{LANGS[lang].DASHBOARD["small"]}"'))))
         target, band = f"${target_col}${row}", f"${band_col}${row}"
         ge = directions.get(metric, "ge") == "ge"
         met = f"{cell}>={target}" if ge else f"{cell}<={target}"
@@ -89,18 +135,20 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     words = LANGS[lang].DASHBOARD
     cats = Reference(ws, min_col=left + 1, min_row=top + 1, max_row=top + 1)
     rates = LineChart()
-    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 8, 18
+    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 8, 14
     rates.add_data(Reference(ws, min_col=left + 2, max_col=left + 6, min_row=top, max_row=top + 1),
                    titles_from_data=True)
     rates.set_categories(cats)
     volume = LineChart()
-    volume.title, volume.height, volume.width = words["trend_volume"], 8, 18
+    volume.title, volume.height, volume.width = words["trend_volume"], 8, 14
     volume.add_data(Reference(ws, min_col=left + 7, min_row=top, max_row=top + 1), titles_from_data=True)
     volume.set_categories(cats)
+    for s in rates.series + volume.series:
+        s.smooth = False  # straight lines: a smoothed curve shows values that were never measured
     anchor_col = get_column_letter(left + 1)
     show_axes(rates, volume)
     ws.add_chart(rates, f"{anchor_col}{top + 27}")
-    ws.add_chart(volume, f"{get_column_letter(left + 9)}{top + 27}")
+    ws.add_chart(volume, f"{anchor_col}{top + 45}")  # below the first: both print on the cards' page width
 
 
 def lines(chart, ws, col: dict, top: int, specs) -> None:

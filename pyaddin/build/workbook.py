@@ -177,7 +177,7 @@ def card_rows(lang: str) -> list[list]:
 
 
 def channel_rows(lang: str) -> list[list]:
-    return [[label] + [None] * len(schema.HEADLINE_KEYS) for label in schema.CHANNEL.labels(lang)]
+    return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
 
 PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,

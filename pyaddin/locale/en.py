@@ -260,7 +260,7 @@ DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
-    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent",
+    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
 }
 
 FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… {n} more", "legend": "✓ verified cause    • to be verified"}

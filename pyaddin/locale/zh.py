@@ -260,7 +260,7 @@ DASHBOARD_TITLE = "服务质量KPI看板"
 DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
-    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人",
+    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "small": "样本不足",
 }
 
 FISHBONE = {"title": "鱼骨图(6M 根因分析)", "why": "根因:", "more": "……另有{n}条", "legend": "✓ 已验证的原因    • 待验证"}

@@ -86,8 +86,16 @@ def kpi_rows(result: dict, std, lang: str):
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
-def overview_rows(now: dict, before: dict, std, lang: str):
-    """The cards (one row per headline indicator) and the channel and department matrices."""
+def sample_sizes(v, dim: str) -> dict:
+    """Per group of ``dim``: the tickets, surveys and inspections its rates are over (DOMAIN.md §4)."""
+    i = v.i.drop_duplicates("inspection_id") if len(v.i) else v.i
+    return {"tickets": v.t[dim].value_counts(), "surveys": v.s[dim].value_counts(),
+            "inspections": i[dim].value_counts() if dim in i else None}
+
+
+def overview_rows(now: dict, before: dict, std, lang: str, v=None):
+    """The cards (one row per headline indicator) and the channel and department matrices, each group with its
+    sample sizes."""
     import pandas as pd
 
     from ..core import kpi
@@ -101,14 +109,20 @@ def overview_rows(now: dict, before: dict, std, lang: str):
     cards = pd.DataFrame([{**r, "name": metric_name(r["metric"], lang), "status": shown(r)}
                           for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
 
-    def matrix(groups: dict, table, label=lambda g: g):
-        return pd.DataFrame([{"group": label(g), **{m: v[m] for m in schema.HEADLINE_KEYS}} for g, v in groups.items()],
-                            columns=table.keys)
+    def matrix(groups: dict, table, dim: str, label=lambda g: g):
+        sizes = sample_sizes(v, dim) if v is not None else {}
+        rows = []
+        for g, values in groups.items():
+            n = {k: int(c.get(g, 0)) for k, c in sizes.items() if c is not None and k in table.keys}
+            rows.append({"group": label(g), **({} if values["tickets"] is None else n),
+                         **{m: values[m] for m in schema.HEADLINE_KEYS}})
+        return pd.DataFrame(rows, columns=table.keys)
 
     # every channel, in the list's order, blank where it had no tickets: the matrix keeps its size (schema.KPI_CARDS)
-    channels = {k: now["by_channel"].get(k, dict.fromkeys(schema.HEADLINE_KEYS)) for k in schema.CHANNEL.keys()}
-    return (cards, matrix(channels, schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
-            matrix(now["by_department"], schema.KPI_BY_DEPARTMENT))
+    blank = dict.fromkeys(("tickets", *schema.HEADLINE_KEYS))
+    channels = {k: now["by_channel"].get(k, blank) for k in schema.CHANNEL.keys()}
+    return (cards, matrix(channels, schema.KPI_BY_CHANNEL, "channel", lambda g: schema.CHANNEL.label(g, lang)),
+            matrix(now["by_department"], schema.KPI_BY_DEPARTMENT, "department"))
 
 
 def heatmap_rows(vol, sla):
@@ -144,7 +158,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
-                           overview_rows(result, before, std, book.lang)):
+                           overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(

@@ -17,15 +17,13 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
-from ..schema import HEADLINE_KEYS
+from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
 FORECAST_WEEKS = 12
-MIN_SAMPLE = 20  # DOMAIN.md §4: a rate over fewer is shown as 样本不足
 GROUP_METRICS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct")
 HOUR_BAND = 2  # hours per band when looking for the worst time of day
 CASES = 3
-SAMPLE_OF = {"csat_pct": "surveys", "nps": "surveys", "qa_score_pct": "inspections"}  # else tickets
 
 
 def trend_forecast(values: pd.Series, ahead: int) -> dict | None:

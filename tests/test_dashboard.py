@@ -1,0 +1,85 @@
+"""The KPI总览 a manager reads (issue 20): sample sizes beside every group, too-small samples greyed as 样本不足,
+changes as ▲/▼ coloured by the indicator's direction, counts as integers, the department matrix beside the
+channel matrix, and a print at a readable size."""
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, libreoffice
+from pyaddin import schema
+
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from pyaddin.cli.main import cli
+
+    book = tmp_path_factory.mktemp("dash") / "book.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    r = CliRunner()
+    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
+        assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
+    assert r.invoke(cli, ["kpi", str(book), "--period", "2026-09"]).exit_code == 0
+    return book
+
+
+@pytest.fixture(scope="module")
+def printed(overview, tmp_path_factory):
+    """The overview sheet alone, printed to PDF by LibreOffice and read back as text, page by page."""
+    d = tmp_path_factory.mktemp("print")
+    wb = openpyxl.load_workbook(overview)
+    for name in wb.sheetnames:
+        if name != schema.KPI_CARDS.sheet("zh"):
+            del wb[name]
+    wb.save(d / "overview.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(d), str(d / "overview.xlsx")],
+                   capture_output=True, timeout=180, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(d / "overview.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+def test_every_group_shows_its_sample_and_too_few_are_greyed_not_coloured(overview, printed):
+    sheet = schema.KPI_CARDS.sheet("zh")
+    ws = openpyxl.load_workbook(overview)[sheet]
+    channel = libreoffice("cells", overview, sheet, "I4:S12")
+    head = channel[0]
+    assert head[:3] == ["渠道", "工单数", "问卷数"]
+    rows = {r[0]: r for r in channel[1:]}
+    assert rows["社交媒体"][2] == 16 and rows["电话"][2] == 126  # surveys behind each channel's CSAT
+    social = next(line for page in printed for line in page.splitlines() if line.strip().startswith("社交媒体"))
+    assert social.count("样本不足") == 2  # its CSAT and NPS, over 16 surveys, are not judged
+    phone = next(line for page in printed for line in page.splitlines() if line.strip().startswith("电话"))
+    assert "样本不足" not in phone
+    dept = libreoffice("cells", overview, sheet, "U4:AF9")
+    assert dept[0][:4] == ["责任部门", "工单数", "问卷数", "质检数"] and len(dept[1:]) == 5
+    hours = next(line for page in printed for line in page.splitlines() if line.strip().startswith("10 "))
+    assert ".0" not in hours.split()[1]  # the heat map's volumes print as integers, not "4.0"
+    rules = next(cf.rules for cf in ws.conditional_formatting if str(cf.sqref).startswith("O5:"))  # 满意度%
+    assert rules[0].stopIfTrue and "$K5<20" in rules[0].formula[0] and rules[0].dxf.font.color.rgb.endswith("808080")
+
+
+def test_changes_read_as_arrows_coloured_by_direction(overview, printed):
+    sheet = schema.KPI_CARDS.sheet("zh")
+    lines = {line.split()[0]: line for line in printed[0].splitlines() if line.strip()}
+    assert "▼ 5.4" in lines["首次响应SLA达成率%"] and "▲ 4.1" in lines["NPS净推荐值"]
+    assert "▼ 0.5" in lines["投诉率%"]  # 3.1 → 2.6
+    ws = openpyxl.load_workbook(overview)[sheet]
+    colours = {str(cf.sqref): {r.formula[0].split(",")[1][-3:-1]: r.dxf.font.color.rgb[-6:] for r in cf.rules}
+               for cf in ws.conditional_formatting if str(cf.sqref) in ("F5", "F10")}
+    assert colours["F5"] == {">0": "00B050", "<0": "C00000"}  # first-response SLA: higher is better
+    assert colours["F10"] == {">0": "C00000", "<0": "00B050"}  # complaint rate: lower is better
+
+
+def test_the_overview_prints_on_a4_landscape_with_no_text_below_8_points(overview):
+    ws = openpyxl.load_workbook(overview)[schema.KPI_CARDS.sheet("zh")]
+    setup = ws.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == ws.PAPERSIZE_A4
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and setup.scale
+    sizes = {c.font.sz or 11 for row in ws.iter_rows() for c in row if c.value is not None}
+    assert min(sizes) * setup.scale / 100 >= 8  # the smallest text as printed
+    breaks = sorted(b.id for b in ws.col_breaks.brk)  # a page for the cards, each matrix and the heat map
+    assert breaks == [t.place[2] - 1 for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP)]
