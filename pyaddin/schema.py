@@ -72,6 +72,7 @@ class Field:
     derives: tuple[str, float] | None = None  # a duration standing in for a timestamp: (field, seconds per unit)
     choices: str | None = None  # a dropdown from one of the workbook's lists (see ``dropdown_lists``)
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
+    hidden: bool = False  # a column the code reads (an internal key) or a chart draws, not for the eye (§2)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -295,7 +296,7 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
 
 STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
     F("kind", "类型", "Kind", "enum", enum=STANDARD_KIND, required=True, width=16),
-    F("key", "键", "Key", required=True, width=26),
+    F("key", "键", "Key", required=True, width=26, hidden=True),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
     F("value", "目标值", "Value", "number", required=True, width=10),
@@ -339,7 +340,7 @@ MONITOR_PLAN = Table("tbl_monitor_plan", "monitor_plan", "监控计划", "Monito
 
 KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("scope", "维度", "Scope", width=10), F("group", "分组", "Group", width=14),
-    F("metric", "指标", "Metric", width=26), F("name", "指标名称", "Indicator", width=18),
+    F("metric", "指标", "Metric", width=26, hidden=True), F("name", "指标名称", "Indicator", width=18),
     F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
     F("status", "状态", "Status", width=9),
 ), style="TableStyleMedium9", top=4)
@@ -403,13 +404,13 @@ KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 20))  # beside the channel matrix, nothing below it
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
-    F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
+    F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "integer", width=9),
     F("pct", "占比%", "Share %", "percent", width=9), F("cum_pct", "累计占比%", "Cumulative %", "percent", width=11),
     F("vital_few", "关键少数", "Vital few", "bool", width=9),
     # what the chart draws: the vital few's bars apart from the others', and the 80 % line
-    F("vital_count", "关键少数数量", "Vital few count", "number", width=11),
-    F("other_count", "其他数量", "Other count", "number", width=9),
-    F("line_80", "80%参考线", "80% line", "percent", width=9),
+    F("vital_count", "关键少数数量", "Vital few count", "integer", width=11, hidden=True),
+    F("other_count", "其他数量", "Other count", "integer", width=9, hidden=True),
+    F("line_80", "80%参考线", "80% line", "percent", width=9, hidden=True),
 ), style="TableStyleMedium9", top=4)
 
 PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "worklist", (

@@ -188,7 +188,11 @@ def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
     line.y_axis.crosses = "max"
     show_axes(bars, line)
     bars += line
+    bars.visible_cells_only = False  # it draws from the hidden helper columns (schema: hidden fields)
     ws.add_chart(bars, f"{get_column_letter(left + len(keys) + 2)}{top}")
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # the table and the chart beside it, one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:

@@ -106,6 +106,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         letter = get_column_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = f.width
+        dim.hidden = f.hidden
         if f.number_format:
             dim.number_format = f.number_format
         cell = ws.cell(row=top, column=i, value=f.label(lang))
@@ -134,27 +135,81 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         furnish(ws, table, top, left, lang)
 
 
+# The sheets in the order of the loop (DOMAIN.md §1–2), each stage with its tab colour
+STAGES = (
+    ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard")),
+    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_audit", "tbl_mapping", "tbl_rejects")),
+    ("analyse", "548235", ("tbl_kpi_cards", "tbl_kpi", "tbl_pareto", "tbl_control")),
+    ("improve", "C55A11", ("tbl_problems", "tbl_rootcause", "tbl_plan")),
+    ("check", "BF8F00", ("tbl_dispatch",)),
+    ("appraise", "C00000", ("tbl_appraisal",)),
+    ("record", "7F7F7F", ("tbl_log",)),
+)
+
+
+def sheet_link(ws, row: int, col: int, sheet: str) -> None:
+    """A cell that jumps to ``sheet`` (a location inside this workbook, quoted as Excel quotes sheet names)."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    cell = ws.cell(row=row, column=col, value=sheet)
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.replace(chr(39), chr(39) * 2)}'!A1")
+    cell.style = "Hyperlink"
+
+
+def order_by_stage(wb: openpyxl.Workbook, lang: str) -> None:
+    """Sheets in the loop's order after the guide, tab colours per stage; sheets of no stage keep their place
+    at the end (the hidden lists, the xlwings configuration)."""
+    rank = {}
+    for _, colour, names in STAGES:
+        for name in names:
+            if name in schema.BY_NAME:
+                title = schema.BY_NAME[name].sheet(lang)
+                if title in wb.sheetnames and title not in rank:
+                    rank[title] = len(rank)
+                    wb[title].sheet_properties.tabColor = colour
+    first = wb.worksheets[0]
+    wb._sheets.sort(key=lambda ws: (ws is not first, rank.get(ws.title, len(rank))))
+
+
 def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
+    """The first sheet: what the loop is, what to do first with the ribbon's exact button names, a link to each
+    sheet by stage, and every button with its tip."""
+    from ..locale import LANGS, action_text, group_label
+    from ..registry import ACTIONS
+
+    more = LANGS[lang].GUIDE_MORE
     ws = wb.active
     ws.title = "使用说明" if lang == "zh" else "Guide"
+    ws.sheet_properties.tabColor = "1F4E78"
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 110
     rows = guide(lang)
     ws.cell(row=1, column=1, value=rows[0][0]).font = TITLE_FONT
-    r = 3
+    button = {a.name: f"{group_label(a.group, lang)} › {action_text(a.name, lang)[0]}" for a in ACTIONS.values()}
+    ws.cell(row=3, column=1, value=more["first"]).font = Font(bold=True, color="C00000")
+    first = ws.cell(row=3, column=2, value=more["first_steps"].format(**{k: f"“{v}”" for k, v in button.items()}))
+    first.alignment = Alignment(wrap_text=True, vertical="top")
+    r = 5
     for title, body in rows[1:]:
         ws.cell(row=r, column=1, value=title).font = Font(bold=True)
         c = ws.cell(row=r, column=2, value=body)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
     r += 1
-    ws.cell(row=r, column=1, value="按钮 / Buttons" if lang == "zh" else "Buttons").font = Font(bold=True)
-    from ..locale import action_text, group_label
-    from ..registry import ACTIONS
+    ws.cell(row=r, column=1, value=more["sheets"]).font = Font(bold=True)
+    for stage, colour, names in STAGES:
+        for name in names:
+            title = schema.BY_NAME[name].sheet(lang)
+            if title in wb.sheetnames:
+                r += 1
+                ws.cell(row=r, column=1, value=more["stages"][stage]).font = Font(bold=True, color=colour)
+                sheet_link(ws, r, 2, title)
+    r += 2
+    ws.cell(row=r, column=1, value=more["buttons"].format(tab=LANGS[lang].TAB)).font = Font(bold=True)
     for a in ACTIONS.values():
         r += 1
         label, tip = action_text(a.name, lang)
-        ws.cell(row=r, column=1, value=f"{group_label(a.group, lang)} › {label}")
+        ws.cell(row=r, column=1, value=button[a.name])
         ws.cell(row=r, column=2, value=tip).alignment = Alignment(wrap_text=True)
 
 
@@ -201,7 +256,7 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
            config_sheet: bool = True) -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
     if guide_sheet:
-        add_guide(wb, lang)
+        wb.active.title = "使用说明" if lang == "zh" else "Guide"  # written last, when every sheet is there
     else:
         wb.remove(wb.active)
     for t in tables:
@@ -210,6 +265,9 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
         add_lists_sheet(wb, lang)
     if config_sheet:
         add_config_sheet(wb)
+    if guide_sheet:
+        order_by_stage(wb, lang)
+        add_guide(wb, lang)
     return wb
 
 

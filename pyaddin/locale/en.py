@@ -61,7 +61,10 @@ MESSAGES = {
     "file_not_found": "File not found: {path}. Check the path.",
     "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
-    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook. Restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
+    "vba_exe_missing": "The packaged program set in the “QualityBook Executable” row of the “_xlwings.conf” sheet does not exist. Enter the full path of qualitybook.exe (or its folder), or clear the cell to use a local Python.",
+    "vba_failed": "The button could not start Python. Put qualitybook.exe beside the workbook, or install Python and run pip install qualitybook (see “Python setup” on the guide sheet).",
+    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook; it may have been renamed or deleted. Name it “{table}” again (Formulas › Name Manager), or restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
+    "cloud_path": "The workbook is on OneDrive/SharePoint ({url}) and its place in the local synced folder was not found{reason}. On the xlwings.conf sheet (rename “_xlwings.conf” to activate it) set ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN to the local synced folder, or save the workbook to a local folder and try again.",
     "unknown_source": "Cannot read “{path}”: only CSV, XLSX, XLSM and XLS files are supported.",
     "encoding_failed": "Cannot tell the text encoding of “{path}”. Save it from Excel as “CSV UTF-8” and try again.",
     "no_header": "No recognisable header row in “{path}”. The first row must hold column names (such as “Ticket ID”, “Created at”).",
@@ -254,6 +257,13 @@ GUIDE = [
     ("Safety", "Every write keeps a backup (.bak) and leaves the workbook untouched if it fails. Every action is logged."),
     ("Python setup", "Buttons call Python through xlwings: qualitybook.exe beside the workbook is used when present; otherwise set Interpreter_Win on the xlwings.conf sheet."),
 ]
+
+GUIDE_MORE = {  # the guide's sections built from the sheets and the ribbon (build/workbook.add_guide)
+    "first": "What to do first", "sheets": "Sheets (click to go)", "buttons": "Buttons of the “{tab}” ribbon tab",
+    "first_steps": "{import_tickets} → {check} → {kpi} → {pareto} → {problems}: import and check the data, compute the KPIs, find the vital few and put them on the problem list.",
+    "stages": {"plan": "1. Plan", "collect": "2. Collect", "analyse": "3. Analyse", "improve": "4. Improve", "check": "5. Check",
+               "appraise": "6. Appraise & report", "record": "Record"},
+}
 
 OVERVIEW_TITLE = "Service quality KPI overview"
 DASHBOARD_TITLE = "Service quality KPI dashboard"

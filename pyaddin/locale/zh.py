@@ -61,7 +61,10 @@ MESSAGES = {
     "file_not_found": "找不到文件:{path}。请检查路径是否正确。",
     "file_locked": "文件“{path}”正被其他程序(如Excel)打开或为只读,未做任何修改。请关闭该文件或取消只读后重试。",
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
-    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”)。请从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
+    "vba_exe_missing": "在“_xlwings.conf”表“QualityBook Executable”一行填写的打包程序不存在。请填写 qualitybook.exe 的完整路径(或它所在的文件夹),或清空该格改用本机 Python。",
+    "vba_failed": "按钮未能启动 Python。请确认工作簿旁有 qualitybook.exe,或已安装 Python 并执行过 pip install qualitybook(见“使用说明”的“Python 设置”)。",
+    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”),它可能被改名或删除。请在“公式 › 名称管理器”中把表名改回“{table}”,或从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
+    "cloud_path": "工作簿保存在 OneDrive/SharePoint 上({url}),找不到它在本机同步文件夹中的位置{reason}。请在“xlwings.conf”表(把“_xlwings.conf”改名即启用)中填写 ONEDRIVE_CONSUMER_WIN、ONEDRIVE_COMMERCIAL_WIN 或 SHAREPOINT_WIN 为本机同步文件夹的路径,或把工作簿另存到本机文件夹后再试。",
     "unknown_source": "无法读取“{path}”:只支持CSV、XLSX、XLSM和XLS文件。",
     "encoding_failed": "无法识别“{path}”的文字编码。请在Excel中另存为“CSV UTF-8”后重试。",
     "no_header": "“{path}”中没有找到可识别的表头。请确认第一行是列名(如“工单编号”“创建时间”)。",
@@ -244,16 +247,23 @@ GUIDE = [
     ("QualityBook 使用说明", ""),
     ("监控闭环", "计划 → 采集 → 分析 → 改进 → 跟踪 → 考核与报告(六步接力)。本工作簿的每张表对应其中一步。"),
     ("1. 计划", "在“监控标准”表设置指标目标、预警幅度、各优先级SLA和考核权重。修改后重新计算即生效。"),
-    ("2. 采集", "把工单、满意度调查、质检记录的导出数据粘贴到对应表的下方,或用“导入”按钮从CSV/Excel文件导入。表头可用中文、英文或Zendesk/Freshdesk等系统的原始列名;其他列名可在“字段映射”表中指定。"),
+    ("2. 采集", "把工单、满意度调查、质检记录的导出数据粘贴到对应表的下方,或用“导入工单”“导入满意度”“导入质检”按钮从CSV/Excel文件导入。表头可用中文、英文或Zendesk/Freshdesk等系统的原始列名;其他列名可在“字段映射”表中指定。"),
     ("3. 分析", "“计算KPI”按渠道、部门、处理人计算各项指标并与目标比较;“帕累托分析”找出关键少数问题。"),
     ("4. 改进", "在“问题清单”登记问题,在“根因分析”按6M(人机料法环测)和5Why找根因并验证,在“改进计划”制定SMART措施。"),
-    ("5. 跟踪", "“跟踪整改”检查措施进度、标出逾期,并对完成的措施做改进前后效果验证。"),
-    ("6. 部门协同", "“下发部门”为每个责任部门生成工作簿,“回收合并”把交回的进度合并到总表,每处变更记入“操作日志”。"),
-    ("7. 考核与报告", "“季度考核”按规则给团队和人员打分定级;“监控报告”生成周/月/季度报告。"),
+    ("5. 跟踪", "“检查计划”检查措施进度、标出逾期;“效果验证”对完成的措施做改进前后对比。"),
+    ("6. 部门协同", "“下发部门”为每个责任部门生成工作簿,“回收汇总”把交回的进度合并到总表,每处变更记入“操作日志”。"),
+    ("7. 考核与报告", "“季度考核”按规则给团队和人员打分定级;“生成报告”生成周、月、季、年报告。"),
     ("数据规则", "日期可为Excel日期、2026-09-03、2026/9/3 8:05、2026年9月3日 08:05等;是/否可写是/否、Y/N、1/0。无法识别的值会被列出(行、列、原因),不会被悄悄留空。"),
     ("安全", "每次写入都先保存备份(.bak),失败时工作簿保持原样。所有操作记录在“操作日志”。"),
     ("Python 设置", "按钮通过 xlwings 调用 Python。若工作簿旁有 qualitybook.exe(打包程序),直接使用它;否则在“xlwings.conf”表的 Interpreter_Win 填写Python路径。"),
 ]
+
+GUIDE_MORE = {  # the guide's sections built from the sheets and the ribbon (build/workbook.add_guide)
+    "first": "先做什么", "sheets": "工作表(点击跳转)", "buttons": "功能区“{tab}”选项卡的按钮",
+    "first_steps": "{import_tickets} → {check} → {kpi} → {pareto} → {problems}:先导入数据并校验,再计算KPI、找关键少数,把它们加入问题清单。",
+    "stages": {"plan": "1. 计划", "collect": "2. 采集", "analyse": "3. 分析", "improve": "4. 改进", "check": "5. 跟踪",
+               "appraise": "6. 考核与报告", "record": "记录"},
+}
 
 OVERVIEW_TITLE = "服务质量KPI总览"
 DASHBOARD_TITLE = "服务质量KPI看板"

@@ -31,7 +31,7 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
         raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])
     lang = current()
     if output is None:
-        where = getattr(book, "path", None) or Path(getattr(book.book, "fullname", "report"))
+        where = book.path  # the file, or for a book open in Excel its local copy (xlbook.local_path)
         stem = Path(where).with_name(f"{Path(where).stem}_report_{r['period']['start'][:7]}")
         targets = [stem.with_suffix(".xlsx"), stem.with_suffix(".html")]
     else:
