@@ -1,29 +1,18 @@
 """The KPI总览 a manager reads (issue 20): sample sizes beside every group, too-small samples greyed as 样本不足,
 changes as ▲/▼ coloured by the indicator's direction, counts as integers, the department matrix beside the
 channel matrix, and a print at a readable size."""
-import shutil
 import subprocess
 
 import openpyxl
 import pytest
 
-from conftest import ROOT, libreoffice
+from conftest import libreoffice, sample_book
 from pyaddin import schema
 
 
 @pytest.fixture(scope="module")
 def overview(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from pyaddin.cli.main import cli
-
-    book = tmp_path_factory.mktemp("dash") / "book.xlsm"
-    shutil.copy(ROOT / "qualitybook.xlsm", book)
-    r = CliRunner()
-    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
-        assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
-    assert r.invoke(cli, ["kpi", str(book), "--period", "2026-09"]).exit_code == 0
-    return book
+    return sample_book(tmp_path_factory.mktemp("dash") / "book.xlsm", ["kpi", "--period", "2026-09"])
 
 
 @pytest.fixture(scope="module")

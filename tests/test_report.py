@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from conftest import ROOT, libreoffice
+from conftest import ROOT, libreoffice, sample_book
 from pyaddin.context import Context
 from pyaddin.reports.content import trend_forecast
 from pyaddin.runner import run_file
@@ -13,18 +13,8 @@ from pyaddin.runner import run_file
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from pyaddin.cli.main import cli
-
-    book = tmp_path_factory.mktemp("report") / "book.xlsm"
-    shutil.copy(ROOT / "qualitybook.xlsm", book)
-    r = CliRunner()
-    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
-        assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
-    assert r.invoke(cli, ["problems", str(book), "--quarter", "2026Q3"]).exit_code == 0
-    assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / "plan.csv"), "--into", "plan"]).exit_code == 0
-    return book
+    return sample_book(tmp_path_factory.mktemp("report") / "book.xlsm", ["problems", "--quarter", "2026Q3"],
+                       ["import", str(ROOT / "samples" / "plan.csv"), "--into", "plan"])
 
 
 class Page(HTMLParser):

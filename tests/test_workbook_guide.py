@@ -2,12 +2,11 @@
 sheet that links to every sheet and names the ribbon's buttons exactly, and a Chinese book that shows no
 internal key or English word to its user; the Pareto sheet counts in whole numbers with its helpers hidden."""
 import re
-import shutil
 
 import openpyxl
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, sample_book
 from pyaddin import schema
 from pyaddin.build.workbook import STAGES
 from pyaddin.locale import action_text, group_label
@@ -21,20 +20,9 @@ ALLOWED = {"SLA", "NPS", "KPI", "APP", "QA", "CSV", "Excel", "Python", "xlwings"
 
 @pytest.fixture(scope="module")
 def worked(tmp_path_factory):
-    """The Chinese book after a team's first steps: import, KPIs, Pareto, the problem list, early warning."""
-    from click.testing import CliRunner
-
-    from pyaddin.cli.main import cli
-
-    book = tmp_path_factory.mktemp("guide") / "book.xlsm"
-    shutil.copy(ROOT / "qualitybook.xlsm", book)
-    r = CliRunner()
-    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
-        assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
-    for args in (["kpi"], ["pareto", "--quarter", "2026Q3"], ["problems", "--quarter", "2026Q3"]):
-        res = r.invoke(cli, [args[0], str(book), *args[1:]])
-        assert res.exit_code == 0, res.output
-    return book
+    """The Chinese book after a team's first steps: import, KPIs, Pareto, the problem list."""
+    return sample_book(tmp_path_factory.mktemp("guide") / "book.xlsm", ["kpi"], ["pareto", "--quarter", "2026Q3"],
+                       ["problems", "--quarter", "2026Q3"])
 
 
 def test_sheets_follow_the_loop_with_a_tab_colour_per_stage():
