@@ -370,6 +370,7 @@ KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "co
     F("week", "周(起始日)", "Week of", "date", width=20),  # column A, under the cards' indicator names
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
+    F("partial", "部分周", "Partial week", "bool", width=8),  # a week cut by the period's start or end
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),

@@ -56,6 +56,9 @@ def test_changes_read_as_arrows_coloured_by_direction(overview, printed):
     lines = {line.split()[0]: line for line in printed[0].splitlines() if line.strip()}
     assert "▼ 5.4" in lines["首次响应SLA达成率%"] and "▲ 4.1" in lines["NPS净推荐值"]
     assert "▼ 0.5" in lines["投诉率%"]  # 3.1 → 2.6
+    # the target says its direction and the warning band on which side of it it lies
+    assert "≥ 90.0" in lines["首次响应SLA达成率%"] and "− 5.0" in lines["首次响应SLA达成率%"]
+    assert "≤ 5.0" in lines["投诉率%"] and "+ 5.0" in lines["投诉率%"]
     ws = openpyxl.load_workbook(overview)[sheet]
     colours = {str(cf.sqref): {r.formula[0].split(",")[1][-3:-1]: r.dxf.font.color.rgb[-6:] for r in cf.rules}
                for cf in ws.conditional_formatting if str(cf.sqref) in ("F5", "F10")}
@@ -71,4 +74,14 @@ def test_the_overview_prints_on_a4_landscape_with_no_text_below_8_points(overvie
     sizes = {c.font.sz or 11 for row in ws.iter_rows() for c in row if c.value is not None}
     assert min(sizes) * setup.scale / 100 >= 8  # the smallest text as printed
     breaks = sorted(b.id for b in ws.col_breaks.brk)  # a page for the cards, each matrix and the heat map
-    assert breaks == [t.place[2] - 1 for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP)]
+    assert breaks == [t.place[2] for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP)]
+
+
+def test_partial_weeks_are_marked(overview):
+    from pyaddin.book import FileBook
+
+    with FileBook(overview) as b:
+        trend = b.read(schema.KPI_TREND).data
+    marks = dict(zip(trend["week"].dt.strftime("%m-%d"), trend["partial"]))
+    # September 2026 starts on a Tuesday and ends on a Wednesday: its first and last weeks are cut
+    assert marks == {"08-31": True, "09-07": False, "09-14": False, "09-21": False, "09-28": True}

@@ -25,7 +25,7 @@ def body_rows(ws, table) -> tuple[int, int]:
     return top + 1, last
 
 GREY, BETTER, WORSE = "808080", "00B050", "C00000"
-SMALL_FORMAT_ID, ARROW_FORMAT_ID = 300, 301  # number formats of conditional styles (custom ids start at 164)
+SMALL_FORMAT_ID, ARROW_FORMAT_ID, DIRECTION_FORMAT_ID = 300, 301, 303  # number formats of conditional styles (custom ids start at 164)
 STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
@@ -48,10 +48,19 @@ def change_arrows(ws, table, top: int, left: int) -> None:
     from .. import schema
 
     col = get_column_letter(left + table.keys.index("change") + 1)
+    target = get_column_letter(left + table.keys.index("target") + 1)
+    band = get_column_letter(left + table.keys.index("band") + 1)
     directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
     for i, metric in enumerate(schema.HEADLINE_KEYS):
         cell = f"{col}{top + 1 + i}"
-        up, down = (BETTER, WORSE) if directions.get(metric, "ge") == "ge" else (WORSE, BETTER)
+        ge = directions.get(metric, "ge") == "ge"
+        up, down = (BETTER, WORSE) if ge else (WORSE, BETTER)
+        for ref, fmt_id, fmt in ((f"{target}{top + 1 + i}", DIRECTION_FORMAT_ID + (0 if ge else 1),
+                                  '"≥ "0.0' if ge else '"≤ "0.0'),
+                                 (f"{band}{top + 1 + i}", DIRECTION_FORMAT_ID + (2 if ge else 3),
+                                  '"− "0.0' if ge else '"+ "0.0')):  # the target and on which side it warns
+            ws.conditional_formatting.add(ref, Rule(type="expression", formula=[f"ISNUMBER({ref})"],
+                                                    dxf=DifferentialStyle(numFmt=NumberFormat(fmt_id, fmt))))
         for test, colour, fmt_id, fmt in ((">0", up, ARROW_FORMAT_ID, '"▲ "0.0'),
                                           ("<0", down, ARROW_FORMAT_ID + 1, '"▼ "0.0;"▼ "0.0')):
             ws.conditional_formatting.add(cell, Rule(type="expression", formula=[f"AND(ISNUMBER({cell}),{cell}{test})"],
@@ -80,7 +89,7 @@ def print_in_pages(ws) -> None:
     ws.page_setup.scale = PRINT_SCALE
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP):  # a page starts at each
-        ws.col_breaks.append(Break(id=table.place[2] - 1))
+        ws.col_breaks.append(Break(id=table.place[2]))  # before the table's first column
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A  &P / &N"
 

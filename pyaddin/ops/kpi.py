@@ -140,6 +140,8 @@ def heatmap_rows(vol, sla):
         writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
                 schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
+    import pandas as pd
+
     from ..core import kpi
     from ..locale import LANGS
 
@@ -155,6 +157,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
+    # a week the period cuts (it starts before the period or ends after it) holds only some of its days
+    trend["partial"] = (trend["week"] < p.start) | (trend["week"] + pd.Timedelta(days=7) > p.end)
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
