@@ -403,6 +403,12 @@ KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "
     F("group", "责任部门", "Department", width=12), *SAMPLE_FIELDS, F("inspections", "质检数", "Inspections", "integer",
                                                                    width=7), *metric_fields(*HEADLINE_KEYS),
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 20))  # beside the channel matrix, nothing below it
+TOP_AGENTS = 5  # the best and the worst agents of the overview, by first-response SLA, among those with enough tickets
+KPI_AGENTS = Table("tbl_kpi_agents", "kpi_agents", "KPI总览", "KPI overview", "computed", (
+    F("rank", "排名", "Rank", width=8), F("agent", "处理人", "Agent", width=10),
+    F("department", "责任部门", "Department", width=12), *SAMPLE_FIELDS,
+    *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct"),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 49))  # right of the heat map, always 2 × TOP_AGENTS rows
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "integer", width=9),
@@ -540,7 +546,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
                              CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

@@ -74,7 +74,8 @@ def test_the_overview_prints_on_a4_landscape_with_no_text_below_8_points(overvie
     sizes = {c.font.sz or 11 for row in ws.iter_rows() for c in row if c.value is not None}
     assert min(sizes) * setup.scale / 100 >= 8  # the smallest text as printed
     breaks = sorted(b.id for b in ws.col_breaks.brk)  # a page for the cards, each matrix and the heat map
-    assert breaks == [t.place[2] for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP)]
+    assert breaks == [t.place[2] for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP,
+                                            schema.KPI_AGENTS)]
 
 
 def test_partial_weeks_are_marked(overview):
@@ -85,3 +86,17 @@ def test_partial_weeks_are_marked(overview):
     marks = dict(zip(trend["week"].dt.strftime("%m-%d"), trend["partial"]))
     # September 2026 starts on a Tuesday and ends on a Wednesday: its first and last weeks are cut
     assert marks == {"08-31": True, "09-07": False, "09-14": False, "09-21": False, "09-28": True}
+
+
+def test_the_best_and_the_worst_agents_stand_beside_the_matrices(overview):
+    from pyaddin.book import FileBook
+
+    with FileBook(overview) as b:
+        agents = b.read(schema.KPI_AGENTS).data
+    assert len(agents) == 2 * schema.TOP_AGENTS  # a fixed block: nothing below it is ever pushed
+    filled = agents.dropna(subset=["agent"])
+    sla = list(filled["first_response_sla_pct"])
+    best, worst = sla[:len(sla) // 2], sla[len(sla) // 2:]
+    assert best == sorted(best, reverse=True) and worst == sorted(worst) and min(best) > max(worst)
+    assert (filled["tickets"] >= schema.MIN_SAMPLE).all() and "未分配" not in set(filled["agent"])
+    assert filled["rank"].iloc[0] == "最佳 1" and filled["rank"].iloc[-1].startswith("待改进")

@@ -88,7 +88,7 @@ def print_in_pages(ws) -> None:
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.scale = PRINT_SCALE
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP):  # a page starts at each
+    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP, schema.KPI_AGENTS):  # a page each
         ws.col_breaks.append(Break(id=table.place[2]))  # before the table's first column
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A  &P / &N"
@@ -108,6 +108,8 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
     directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
     _, last = body_rows(ws, table)
     for i, metric in enumerate(schema.HEADLINE_KEYS):
+        if metric not in table.keys:  # the agents' table shows some of them
+            continue
         col = get_column_letter(left + table.keys.index(metric) + 1)
         cell, row = f"{col}{top + 1}", cards.top + 1 + i
         sample = schema.SAMPLE_OF.get(metric, "tickets")

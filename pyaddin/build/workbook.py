@@ -43,6 +43,7 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.KPI_CARDS.name: dashboard.overview_cards,
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
+    schema.KPI_AGENTS.name: dashboard.matrix_colours,
     schema.KPI.name: dashboard.status_header,
     schema.KPI_TREND.name: dashboard.trend_charts,
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
@@ -235,8 +236,13 @@ def channel_rows(lang: str) -> list[list]:
     return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
 
+def agent_rows(lang: str) -> list[list]:
+    """The best and worst agents' fixed rows (the KPI action fills them, blank when fewer agents qualify)."""
+    return [[None] * len(schema.KPI_AGENTS.fields) for _ in range(2 * schema.TOP_AGENTS)]
+
+
 PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
-             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows}
+             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}

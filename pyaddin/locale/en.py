@@ -270,6 +270,7 @@ DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
+    "best": "Best", "worst": "Needs help",
     "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
 }
 

@@ -125,6 +125,30 @@ def overview_rows(now: dict, before: dict, std, lang: str, v=None):
             matrix(now["by_department"], schema.KPI_BY_DEPARTMENT, "department"))
 
 
+def agent_rows(result: dict, v, lang: str):
+    """The best and the worst agents by first-response SLA, each over at least MIN_SAMPLE tickets (never 未分配),
+    with their samples and main rates: who to learn from and who to coach."""
+    import pandas as pd
+
+    from ..core.kpi import UNASSIGNED
+    from ..locale import LANGS
+
+    words = LANGS[lang].DASHBOARD
+    sizes = sample_sizes(v, "agent")
+    dept = v.t.groupby("agent")["department"].agg(lambda d: d.mode().iloc[0] if d.notna().any() else None)
+    ranked = sorted(((a, m) for a, m in result["by_agent"].items()
+                     if a != UNASSIGNED and m["tickets"] >= schema.MIN_SAMPLE and m["first_response_sla_pct"] is not None),
+                    key=lambda am: (-am[1]["first_response_sla_pct"], am[0]))
+    k = min(schema.TOP_AGENTS, len(ranked) // 2)
+    picked = [(f"{words['best']} {i + 1}", a, m) for i, (a, m) in enumerate(ranked[:k])]
+    picked += [(f"{words['worst']} {i + 1}", a, m) for i, (a, m) in enumerate(reversed(ranked[len(ranked) - k:]))]
+    return pd.DataFrame([{"rank": r, "agent": a, "department": dept.get(a), "tickets": int(sizes["tickets"].get(a, 0)),
+                          "surveys": int(sizes["surveys"].get(a, 0)),
+                          **{f: m[f] for f in schema.KPI_AGENTS.keys if f in m and f != "tickets"}}
+                         for r, a, m in picked], columns=schema.KPI_AGENTS.keys).reindex(range(2 * schema.TOP_AGENTS))
+    # always the same number of rows (blank ones when fewer agents qualify), as the build laid it out
+
+
 def heatmap_rows(vol, sla):
     import pandas as pd
 
@@ -138,7 +162,7 @@ def heatmap_rows(vol, sla):
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
         writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
-                schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
+                schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     import pandas as pd
 
@@ -161,6 +185,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     trend["partial"] = (trend["week"] < p.start) | (trend["week"] + pd.Timedelta(days=7) > p.end)
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
+    book.write(schema.KPI_AGENTS, agent_rows(result, v, book.lang))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
                            overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
