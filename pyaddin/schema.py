@@ -409,6 +409,14 @@ KPI_AGENTS = Table("tbl_kpi_agents", "kpi_agents", "KPI总览", "KPI overview", 
     F("department", "责任部门", "Department", width=12), *SAMPLE_FIELDS,
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct"),
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 49))  # right of the heat map, always 2 × TOP_AGENTS rows
+MONTHS = 13  # the monthly trend: this month and the twelve before it, a year-on-year view
+MONTHLY_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct")
+KPI_MONTHLY = Table("tbl_kpi_monthly", "kpi_monthly", "KPI总览", "KPI overview", "computed", (
+    F("month", "月份", "Month", width=9), *metric_fields(*MONTHLY_KEYS), F("tickets", "工单量", "Tickets", "integer", width=8),
+    # each indicator's target, drawn as a dashed line beside it
+    *(F(f"target_{k}", f"{f.zh}目标", f"{f.en} target", "percent", width=8, hidden=True)
+      for k, f in zip(MONTHLY_KEYS, metric_fields(*MONTHLY_KEYS))),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 60))  # always MONTHS rows, a page of its own
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "integer", width=9),
@@ -546,7 +554,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
                              CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}

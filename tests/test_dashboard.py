@@ -75,7 +75,7 @@ def test_the_overview_prints_on_a4_landscape_with_no_text_below_8_points(overvie
     assert min(sizes) * setup.scale / 100 >= 8  # the smallest text as printed
     breaks = sorted(b.id for b in ws.col_breaks.brk)  # a page for the cards, each matrix and the heat map
     assert breaks == [t.place[2] for t in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP,
-                                            schema.KPI_AGENTS)]
+                                            schema.KPI_AGENTS, schema.KPI_MONTHLY)]
 
 
 def test_partial_weeks_are_marked(overview):
@@ -100,3 +100,23 @@ def test_the_best_and_the_worst_agents_stand_beside_the_matrices(overview):
     assert best == sorted(best, reverse=True) and worst == sorted(worst) and min(best) > max(worst)
     assert (filled["tickets"] >= schema.MIN_SAMPLE).all() and "未分配" not in set(filled["agent"])
     assert filled["rank"].iloc[0] == "最佳 1" and filled["rank"].iloc[-1].startswith("待改进")
+
+
+def test_a_thirteen_month_trend_with_each_target_as_a_dashed_line(overview):
+    from pyaddin.book import FileBook
+
+    with FileBook(overview) as b:
+        months = b.read(schema.KPI_MONTHLY).data
+    assert list(months["month"]) == [f"{y}-{m:02d}" for y, m in [(2025, 9 + i) if i < 4 else (2026, i - 3)
+                                                                  for i in range(13)]]
+    before = months[months["month"] < "2026-07"]
+    assert before["first_response_sla_pct"].isna().all()  # no data: blank, never 0 %
+    sept = months.set_index("month").loc["2026-09"]
+    assert sept["first_response_sla_pct"] == pytest.approx(75.9, abs=0.05) and sept["target_first_response_sla_pct"] == 90
+    ws = openpyxl.load_workbook(overview)[schema.KPI_CARDS.sheet("zh")]
+    letters = {k: openpyxl.utils.get_column_letter(schema.KPI_MONTHLY.place[2] + i + 1)
+               for i, k in enumerate(schema.KPI_MONTHLY.keys)}
+    assert all(ws.column_dimensions[letters[f"target_{k}"]].hidden for k in schema.MONTHLY_KEYS)
+    chart = next(c for c in ws._charts if len(c.series) == 2 * len(schema.MONTHLY_KEYS))
+    dashed = [s.graphicalProperties.line.prstDash for s in chart.series]
+    assert dashed.count("dash") == len(schema.MONTHLY_KEYS) and not any(s.smooth for s in chart.series)

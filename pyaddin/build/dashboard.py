@@ -88,7 +88,8 @@ def print_in_pages(ws) -> None:
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.scale = PRINT_SCALE
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP, schema.KPI_AGENTS):  # a page each
+    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP, schema.KPI_AGENTS,
+                  schema.KPI_MONTHLY):  # a page starts at each
         ws.col_breaks.append(Break(id=table.place[2]))  # before the table's first column
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A  &P / &N"
@@ -160,6 +161,34 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     show_axes(rates, volume)
     ws.add_chart(rates, f"{anchor_col}{top + 27}")
     ws.add_chart(volume, f"{anchor_col}{top + 45}")  # below the first: both print on the cards' page width
+
+
+MONTH_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0")
+
+
+def monthly_chart(ws, table, top: int, left: int, lang: str) -> None:
+    """The last 13 months: each headline rate as a straight line, its target as a dashed line of the same
+    colour (drawn from the table's hidden target columns), below the monthly table."""
+    from .. import schema
+
+    col = {k: left + table.keys.index(k) + 1 for k in table.keys}
+    chart = LineChart()
+    chart.title, chart.y_axis.title, chart.height, chart.width = LANGS[lang].DASHBOARD["trend_monthly"], "%", 8, 16
+    specs = []
+    for key, colour in zip(schema.MONTHLY_KEYS, MONTH_COLOURS):
+        specs += [(key, colour, None), (f"target_{key}", colour, "dash")]
+    last = top + schema.MONTHS
+    for key, colour, dash in specs:
+        chart.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=last), titles_from_data=True)
+        s = chart.series[-1]
+        s.graphicalProperties.line.solidFill = colour
+        s.smooth = False
+        if dash:
+            s.graphicalProperties.line.dashStyle = dash
+    chart.set_categories(Reference(ws, min_col=col["month"], min_row=top + 1, max_row=last))
+    chart.visible_cells_only = False  # the targets sit in hidden columns
+    show_axes(chart)
+    ws.add_chart(chart, f"{get_column_letter(col['month'])}{last + 3}")
 
 
 def lines(chart, ws, col: dict, top: int, specs) -> None:

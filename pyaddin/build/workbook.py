@@ -44,6 +44,7 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI_AGENTS.name: dashboard.matrix_colours,
+    schema.KPI_MONTHLY.name: dashboard.monthly_chart,
     schema.KPI.name: dashboard.status_header,
     schema.KPI_TREND.name: dashboard.trend_charts,
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
@@ -241,7 +242,11 @@ def agent_rows(lang: str) -> list[list]:
     return [[None] * len(schema.KPI_AGENTS.fields) for _ in range(2 * schema.TOP_AGENTS)]
 
 
-PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
+def month_rows(lang: str) -> list[list]:
+    return [[None] * len(schema.KPI_MONTHLY.fields) for _ in range(schema.MONTHS)]
+
+
+PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
              "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

@@ -271,6 +271,7 @@ DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
     "best": "Best", "worst": "Needs help",
+    "trend_monthly": "Last 13 months (dashed: target)",
     "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
 }
 

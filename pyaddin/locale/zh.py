@@ -271,6 +271,7 @@ DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
     "best": "最佳", "worst": "待改进",
+    "trend_monthly": "近13个月趋势(虚线为目标)",
     "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "small": "样本不足",
 }
 

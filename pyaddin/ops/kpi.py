@@ -149,6 +149,24 @@ def agent_rows(result: dict, v, lang: str):
     # always the same number of rows (blank ones when fewer agents qualify), as the build laid it out
 
 
+def monthly_rows(frames: dict, std, p):
+    """The headline rates month by month, the period's last month and the twelve before it, each beside its
+    target; a month without tickets stays blank."""
+    import pandas as pd
+
+    from ..core import kpi
+
+    last = (p.end - pd.Timedelta(days=1)).to_period("M")
+    rows = []
+    for m in pd.period_range(last - (schema.MONTHS - 1), last, freq="M"):
+        o = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
+                                kpi.month_period(str(m), p.as_of)), dims=())["overall"]
+        rows.append({"month": str(m), "tickets": o["tickets"] or None,
+                     **{k: o[k] for k in schema.MONTHLY_KEYS},
+                     **{f"target_{k}": std.targets[k][1] if k in std.targets else None for k in schema.MONTHLY_KEYS}})
+    return pd.DataFrame(rows, columns=schema.KPI_MONTHLY.keys)
+
+
 def heatmap_rows(vol, sla):
     import pandas as pd
 
@@ -162,7 +180,7 @@ def heatmap_rows(vol, sla):
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
         writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
-                schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name))
+                schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name, schema.KPI_MONTHLY.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     import pandas as pd
 
@@ -186,6 +204,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
     book.write(schema.KPI_AGENTS, agent_rows(result, v, book.lang))
+    book.write(schema.KPI_MONTHLY, monthly_rows(frames, std, p))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
                            overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
