@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-DEMO   := out/qualitybook_demo.xlsm
+OUT    ?= out
+DEMO   := $(OUT)/qualitybook_demo.xlsm
 
 .PHONY: setup demo test test-all build samples benchmark exe clean
 
@@ -15,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup           ## the main job on the bundled sample data (see README)
-	rm -rf out && mkdir -p out
+	rm -rf $(OUT) && mkdir -p $(OUT)
 	$(BIN)/qualitybook new $(DEMO)
 	$(BIN)/qualitybook import $(DEMO) samples/tickets.csv --into tickets
 	$(BIN)/qualitybook import $(DEMO) samples/surveys.csv --into surveys
@@ -24,32 +25,32 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook import $(DEMO) samples/responsibility.csv --into responsibility
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
-	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json
+	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > $(OUT)/kpi_2026Q3.json
 	$(BIN)/qualitybook alerts $(DEMO)
-	$(BIN)/qualitybook alerts $(DEMO) --json > out/alerts.json
+	$(BIN)/qualitybook alerts $(DEMO) --json > $(OUT)/alerts.json
 	$(BIN)/qualitybook due $(DEMO) --as-of 2026-09-25
-	$(BIN)/qualitybook sample $(DEMO) --period 2026-09 --seed 1 --json > out/sample_2026-09.json
+	$(BIN)/qualitybook sample $(DEMO) --period 2026-09 --seed 1 --json > $(OUT)/sample_2026-09.json
 	$(BIN)/qualitybook calibrate $(DEMO)
 	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3
-	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3 --json > out/pareto_2026Q3.json
+	$(BIN)/qualitybook pareto $(DEMO) --quarter 2026Q3 --json > $(OUT)/pareto_2026Q3.json
 	$(BIN)/qualitybook problems $(DEMO) --quarter 2026Q3
 	$(BIN)/qualitybook import $(DEMO) samples/rootcause.csv --into rootcause
 	$(BIN)/qualitybook import $(DEMO) samples/plan.csv --into plan
 	$(BIN)/qualitybook problems $(DEMO) --from-alerts
-	$(BIN)/qualitybook fishbone $(DEMO) --problem P001 -o out/fishbone_P001.png
+	$(BIN)/qualitybook fishbone $(DEMO) --problem P001 -o $(OUT)/fishbone_P001.png
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01
-	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > out/plan.json
+	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > $(OUT)/plan.json
 	$(BIN)/qualitybook verify $(DEMO)
-	$(BIN)/qualitybook verify $(DEMO) --json > out/verify.json
-	$(BIN)/qualitybook distribute $(DEMO) out/下发
-	$(BIN)/python scripts/demo_returns.py out/下发 out/回收
+	$(BIN)/qualitybook verify $(DEMO) --json > $(OUT)/verify.json
+	$(BIN)/qualitybook distribute $(DEMO) $(OUT)/下发
+	$(BIN)/python scripts/demo_returns.py $(OUT)/下发 $(OUT)/回收
 	# exit 1 = a row was sent back, as planted; 2 would be a real error
-	$(BIN)/qualitybook collect $(DEMO) out/回收 --dry-run --json > out/collect.json || test $$? -eq 1
-	$(BIN)/qualitybook collect $(DEMO) out/回收 || test $$? -eq 1
-	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 -o out/考核_2026Q3.xlsx
-	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 --json > out/appraisal_2026Q3.json
-	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o out/report_2026-09.xlsx
-	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o out/report_2026-09.html
+	$(BIN)/qualitybook collect $(DEMO) $(OUT)/回收 --dry-run --json > $(OUT)/collect.json || test $$? -eq 1
+	$(BIN)/qualitybook collect $(DEMO) $(OUT)/回收 || test $$? -eq 1
+	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 -o $(OUT)/考核_2026Q3.xlsx
+	$(BIN)/qualitybook appraise $(DEMO) --quarter 2026Q3 --json > $(OUT)/appraisal_2026Q3.json
+	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o $(OUT)/report_2026-09.xlsx
+	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o $(OUT)/report_2026-09.html
 	@echo "Demo workbook: $(DEMO)"
 
 test: setup           ## everything but the slow builds (the packaged executable): a few minutes

@@ -61,11 +61,15 @@ def excel_context(app):
 
 
 def run_in_book(name: str, book, ctx, alert) -> int:
-    """Run one action on a gateway; report through ``alert(message, title)``. Returns the action's exit code."""
+    """Run one action on a gateway; report through ``alert(message, title)``. Returns the action's exit code.
+    ``book`` may be a function that opens the gateway: it is called inside the error handling, so a missing or
+    renamed table ends in the project's own message box too."""
     from .registry import get
     from .runner import execute
 
     try:
+        if callable(book):
+            book = book()
         outcome = execute(get(name), ctx, book)
         log().info("%s: %s", name, outcome.key)
         alert(outcome_text(outcome), "QualityBook")
@@ -87,4 +91,4 @@ def run_action(name: str) -> int:
     def alert(message, title):
         book.app.alert(message, title=title)
 
-    return run_in_book(name, XlBook(book), excel_context(book.app), alert)
+    return run_in_book(name, lambda: XlBook(book), excel_context(book.app), alert)

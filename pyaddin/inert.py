@@ -43,12 +43,16 @@ def neutralise(wb) -> int:
 
 
 def save_workbook(wb, path: str | Path) -> Path:
-    """The one way our openpyxl workbooks are saved: text from the data is text, our formulas are formulas;
+    """The one way our openpyxl workbooks are saved: text from the data is text (and shown as typed), our formulas
+    are formulas;
     written under a temporary name and renamed, so a full disk never leaves a truncated file behind."""
     import os
 
+    from .ooxml.text import escape_book
+
     path = Path(path)
     neutralise(wb)
+    escape_book(wb)  # text that looks like _x0020_ shown as typed (ECMA-376 ST_Xstring)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # created by openpyxl, with the usual permissions
     try:
         wb.save(tmp)

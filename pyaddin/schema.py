@@ -72,6 +72,7 @@ class Field:
     derives: tuple[str, float] | None = None  # a duration standing in for a timestamp: (field, seconds per unit)
     choices: str | None = None  # a dropdown from one of the workbook's lists (see ``dropdown_lists``)
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
+    hidden: bool = False  # a column the code reads (an internal key) or a chart draws, not for the eye (§2)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -339,7 +340,7 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
 
 STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
     F("kind", "类型", "Kind", "enum", enum=STANDARD_KIND, required=True, width=16),
-    F("key", "键", "Key", required=True, width=26),
+    F("key", "键", "Key", required=True, width=26, hidden=True),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
     F("value", "目标值", "Value", "number", width=10),  # blank: the default (a text setting keeps its text in note)
@@ -401,7 +402,7 @@ RESPONSIBILITY = Table("tbl_responsibility", "responsibility", "责任分工", "
 
 KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("scope", "维度", "Scope", width=10), F("group", "分组", "Group", width=14),
-    F("metric", "指标", "Metric", width=26), F("name", "指标名称", "Indicator", width=18),
+    F("metric", "指标", "Metric", width=26, hidden=True), F("name", "指标名称", "Indicator", width=18),
     F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
     F("status", "状态", "Status", width=9),
 ), style="TableStyleMedium9", top=4)
@@ -415,6 +416,7 @@ _METRIC_FIELDS = {f.key: f for f in (
     F("qa_score_pct", "质检得分%", "QA score %", "percent", width=10),
     F("rectification_pct", "整改完成率%", "Rectification %", "percent", width=11),
     F("nps", "NPS", "NPS", "percent", width=8),
+    F("record_completeness_pct", "记录完整率%", "Record completeness %", "percent", width=11),
 )}
 
 
@@ -427,15 +429,16 @@ _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
 WEEKDAY_KEYS = tuple(k for k, _, _ in _WEEKDAYS)  # Monday first, as pandas' day_of_week counts
 KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "computed", (
-    F("week", "周(起始日)", "Week of", "date", width=12),
+    F("week", "周(起始日)", "Week of", "date", width=20),  # column A, under the cards' indicator names
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
+    F("partial", "部分周", "Partial week", "bool", width=8),  # a week cut by the period's start or end
 ), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
     *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
-), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 8))
+), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 33))  # right of the department matrix's columns
 
 # The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
 # period, the change), two matrices coloured against the cards' targets (build/dashboard.matrix_colours), and below
@@ -443,28 +446,48 @@ KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview
 # down as that one grows, so the cards (7 indicators) and the channel matrix (every channel) have a fixed size,
 # prefilled when the workbook is built, and the department matrix, whose length varies, stands alone on the right.
 KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "computed", (
-    F("name", "指标", "Indicator", width=14), F("value", "本期", "This period", "percent", width=9),
+    F("name", "指标", "Indicator", width=20), F("value", "本期", "This period", "percent", width=9),
     F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
     F("previous", "上期", "Previous", "percent", width=9), F("change", "变化", "Change", "percent", width=8),
     F("status", "状态", "Status", width=8),
 ), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
-                 "qa_score_pct")  # the headline indicators, in the cards' row order: the matrices' colours rely on it
+                 "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
+# the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
+# is greyed as 样本不足 (DOMAIN.md §4), by the tickets, the surveys (csat, nps) or the inspections (qa) behind it.
+MIN_SAMPLE = 20
+SAMPLE_FIELDS = (F("tickets", "工单数", "Tickets", "integer", width=7), F("surveys", "问卷数", "Surveys", "integer", width=7))
+SAMPLE_OF = {"csat_pct": "surveys", "nps": "surveys", "qa_score_pct": "inspections"}  # else tickets
 KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
-    F("group", "渠道", "Channel", width=10), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))
+    F("group", "渠道", "Channel", width=10), *SAMPLE_FIELDS, *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))  # inspections carry no channel
 KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "KPI overview", "computed", (
-    F("group", "责任部门", "Department", width=14), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 25))
+    F("group", "责任部门", "Department", width=12), *SAMPLE_FIELDS, F("inspections", "质检数", "Inspections", "integer",
+                                                                   width=7), *metric_fields(*HEADLINE_KEYS),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 20))  # beside the channel matrix, nothing below it
+TOP_AGENTS = 5  # the best and the worst agents of the overview, by first-response SLA, among those with enough tickets
+KPI_AGENTS = Table("tbl_kpi_agents", "kpi_agents", "KPI总览", "KPI overview", "computed", (
+    F("rank", "排名", "Rank", width=8), F("agent", "处理人", "Agent", width=10),
+    F("department", "责任部门", "Department", width=12), *SAMPLE_FIELDS,
+    *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct"),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 49))  # right of the heat map, always 2 × TOP_AGENTS rows
+MONTHS = 13  # the monthly trend: this month and the twelve before it, a year-on-year view
+MONTHLY_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct")
+KPI_MONTHLY = Table("tbl_kpi_monthly", "kpi_monthly", "KPI总览", "KPI overview", "computed", (
+    F("month", "月份", "Month", width=9), *metric_fields(*MONTHLY_KEYS), F("tickets", "工单量", "Tickets", "integer", width=8),
+    # each indicator's target, drawn as a dashed line beside it
+    *(F(f"target_{k}", f"{f.zh}目标", f"{f.en} target", "percent", width=8, hidden=True)
+      for k, f in zip(MONTHLY_KEYS, metric_fields(*MONTHLY_KEYS))),
+), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 60))  # always MONTHS rows, a page of its own
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
-    F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "number", width=9),
+    F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "integer", width=9),
     F("pct", "占比%", "Share %", "percent", width=9), F("cum_pct", "累计占比%", "Cumulative %", "percent", width=11),
     F("vital_few", "关键少数", "Vital few", "bool", width=9),
     # what the chart draws: the vital few's bars apart from the others', and the 80 % line
-    F("vital_count", "关键少数数量", "Vital few count", "number", width=11),
-    F("other_count", "其他数量", "Other count", "number", width=9),
-    F("line_80", "80%参考线", "80% line", "percent", width=9),
+    F("vital_count", "关键少数数量", "Vital few count", "integer", width=11, hidden=True),
+    F("other_count", "其他数量", "Other count", "integer", width=9, hidden=True),
+    F("line_80", "80%参考线", "80% line", "percent", width=9, hidden=True),
 ), style="TableStyleMedium9", top=4)
 
 PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "worklist", (
@@ -622,7 +645,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
                              STAFF, RESPONSIBILITY)
 BY_NAME = {t.name: t for t in TABLES}

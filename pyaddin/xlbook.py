@@ -32,6 +32,21 @@ def as_typed_text(value):
     return value
 
 
+def local_path(book) -> Path:
+    """The book's file on this computer.  A book on OneDrive or SharePoint has an https ``FullName``; xlwings'
+    ``Book.fullname`` maps it to the synced folder (its own search, or the ONEDRIVE_CONSUMER_WIN,
+    ONEDRIVE_COMMERCIAL_WIN and SHAREPOINT_WIN settings of the xlwings.conf sheet); when it cannot, the
+    message says which setting to fill rather than showing xlwings' error."""
+    try:
+        name = str(book.fullname)
+    except Exception as exc:  # noqa: BLE001 — xlwings raises its own error when the URL cannot be mapped
+        url = str(getattr(getattr(book, "api", None), "FullName", "") or "")
+        raise QBError("cloud_path", url=url or "?", reason=f" ({exc})") from None
+    if "://" in name:
+        raise QBError("cloud_path", url=name, reason="")
+    return Path(name)
+
+
 class XlBook(TableBook):
     def __init__(self, book, *, date_order: str | None = None):
         self.book = book  # an xlwings Book (xw.Book.caller())
@@ -48,6 +63,11 @@ class XlBook(TableBook):
             raise QBError("table_missing", table=table.name, sheet=table.sheet(self.lang))
         return self._tables[table.name]
 
+    @property
+    def path(self) -> Path:
+        """Where the book is on this computer (files the actions write go beside it)."""
+        return local_path(self.book)
+
     def has_table(self, table: Table) -> bool:
         return table.name in self._tables
 
@@ -59,9 +79,9 @@ class XlBook(TableBook):
         """The file on disk when it holds exactly what Excel shows (no unsaved changes), else None."""
         try:
             saved = bool(self.book.api.Saved)
-            path = Path(self.book.fullname)
-        except Exception:  # noqa: BLE001 — a book never saved, or an API that cannot say: read through Excel
-            return None
+            path = local_path(self.book)
+        except Exception:  # noqa: BLE001 — a book never saved, on an unmapped cloud folder, or an API that
+            return None  # cannot say: read through Excel
         return path if saved and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() else None
 
     def raw(self, table: Table):
@@ -188,7 +208,7 @@ class XlBook(TableBook):
     def backup(self) -> Path | None:
         """Before a merge writes into the open book: a copy of it as it stands, unsaved changes included
         (Excel's ``SaveCopyAs``), beside it as ``NAME.bak``; the open book stays as it is."""
-        target = Path(self.book.fullname + ".bak")
+        target = Path(str(local_path(self.book)) + ".bak")
         if not target.parent.is_dir() or not target.parent.name:  # a book never saved has no folder
             return None
         self.book.api.SaveCopyAs(str(target))

@@ -53,6 +53,22 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
     return path
 
 
+def sample_book(target: Path, *commands: list[str]) -> Path:
+    """The committed workbook at ``target`` with the bundled sample exports imported, then ``commands`` run on it
+    (each a command and its options, the book's path put after the command)."""
+    from pyaddin.cli.main import cli
+
+    shutil.copy(ROOT / "qualitybook.xlsm", target)
+    r = CliRunner()
+    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
+        res = r.invoke(cli, ["import", str(target), str(ROOT / "samples" / name), "--into", into])
+        assert res.exit_code == 0, res.output
+    for command, *options in commands:
+        res = r.invoke(cli, [command, str(target), *options])
+        assert res.exit_code == 0, res.output
+    return target
+
+
 def libreoffice(*args: str, timeout: int = 240):
     """Run tests/lo_driver.py under the system python (UNO); fail loudly when LibreOffice is absent."""
     probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)

@@ -90,8 +90,8 @@ def test_the_mapping_tables_offer_dropdowns_of_fields_and_values():
     wb = openpyxl.load_workbook(ROOT / "qualitybook.xlsm", keep_vba=True)
     ws = wb["字段映射"]
     rules = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert rules["A2"] == "=_lists!$A$2:$A$200" and rules["C2"] == "=_lists!$B$2:$B$200"
-    assert rules["E2"] == "=_lists!$C$2:$C$200" and rules["G2"] == "=_lists!$D$2:$D$200"
+    assert rules["A2"] == "_lists!$A$2:$A$200" and rules["C2"] == "_lists!$B$2:$B$200"
+    assert rules["E2"] == "_lists!$C$2:$C$200" and rules["G2"] == "_lists!$D$2:$D$200"
     lists = wb["_lists"]
     assert lists.sheet_state == "hidden"
     column = {lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, 60) if lists.cell(r, c).value]

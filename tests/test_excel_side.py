@@ -205,3 +205,62 @@ def test_distributing_from_excel_saves_the_batch_record_and_refuses_a_read_only_
     assert [p.name.split("_", 1)[1] for p in out.iterdir()] == ["客服中心.xlsx"]
     assert xl.api.saves == 1  # the batch record is saved by the action itself
     assert any(isinstance(v, str) and v.startswith("B2") for v in xl.sheet("下发回收").cells.values())
+
+
+def test_a_renamed_table_ends_in_the_projects_own_message_box(book, monkeypatch):
+    """The gateway is opened inside the error handling: no xlwings error window, no traceback."""
+    from pyaddin.excel import run_action
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb["工单数据"]
+    t = ws.tables.pop("tbl_tickets")
+    t.name = t.displayName = "表1"  # what a user's rename in Excel leaves
+    ws.add_table(t)
+    wb.save(book)
+    xl = ribbon(book, monkeypatch)
+    assert run_action("kpi") != 0
+    title, message = xl.app.alerts[-1]
+    assert title == "QualityBook 出错" and "Traceback" not in message
+    assert "tbl_tickets" in message and "改名" in message and "名称管理器" in message
+
+
+class CloudBook(Book):
+    """A book on OneDrive: Excel's FullName is an https address; xlwings' Book.fullname maps it to the synced
+    folder, or raises its own error when it cannot find one."""
+
+    local: str | None = None
+
+    @property
+    def fullname(self):
+        if self.local is None:
+            raise RuntimeError("Couldn't find your local OneDrive folder")
+        return self.local
+
+    @fullname.setter
+    def fullname(self, value):
+        pass
+
+
+def _cloud(book_path, monkeypatch, local):
+    import xlwings as xw
+
+    xl = CloudBook.from_file(book_path)
+    xl.__class__ = CloudBook
+    xl.local = local
+    xl.api.FullName = "https://d.docs.live.net/1a2b3c/Documents/质量/book.xlsm"
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: xl))
+    return xl
+
+
+def test_a_book_on_onedrive_writes_beside_its_synced_copy_or_says_what_to_set(book, monkeypatch, runner, cli):
+    from pyaddin.excel import run_action
+
+    assert runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "tickets.csv"), "--into", "tickets"]).exit_code == 0
+    xl = _cloud(book, monkeypatch, local=str(book))  # xlwings found the synced folder
+    assert run_action("report") == 0, xl.app.alerts[-1]
+    assert list(book.parent.glob(f"{book.stem}_report_*.html"))
+    xl = _cloud(book, monkeypatch, local=None)  # it did not: the message says which setting to fill
+    assert run_action("report") != 0
+    title, message = xl.app.alerts[-1]
+    assert title == "QualityBook 出错" and "d.docs.live.net" in message
+    assert "ONEDRIVE_CONSUMER_WIN" in message and "SHAREPOINT_WIN" in message and "Traceback" not in message

@@ -230,7 +230,8 @@ def test_overview_cards_set_this_period_against_target_and_the_previous_month(bo
         now["by_channel"]["phone"]["first_response_sla_pct"])
 
     ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
-    card_row = {ws.cell(row=r, column=1).value: r for r in range(schema.KPI_CARDS.top + 1, schema.KPI_CARDS.top + 8)}
+    card_row = {ws.cell(row=r, column=1).value: r
+                for r in range(schema.KPI_CARDS.top + 1, schema.KPI_CARDS.top + 1 + len(schema.HEADLINE_KEYS))}
     rules = {str(cf.sqref): [r.formula[0] for r in cf.rules if r.formula] for cf in ws.conditional_formatting}
     for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT):
         _, top, left = table.place
@@ -238,6 +239,11 @@ def test_overview_cards_set_this_period_against_target_and_the_previous_month(bo
             col = get_column_letter(left + table.keys.index(m) + 1)
             formulas = next(f for rng, f in rules.items() if rng.startswith(f"{col}{top + 1}:"))
             row = card_row[metric_name(m, "zh")]  # coloured against this indicator's own target and band
+            sample = schema.SAMPLE_OF.get(m, "tickets")
+            if sample in table.keys:  # first: too few behind it, greyed as 样本不足 and not coloured
+                n = get_column_letter(left + table.keys.index(sample) + 1)
+                assert formulas[0].endswith(f"${n}{top + 1}<{schema.MIN_SAMPLE})")
+                formulas = formulas[1:]
             assert len(formulas) == 3 and all(f"$C${row}" in f for f in formulas)
             assert all(f"$D${row}" in f for f in formulas[1:2])
             assert (">=" if m != "complaint_rate_pct" else "<=") in formulas[0]
@@ -255,9 +261,10 @@ def test_overview_layout_holds_whatever_the_period(book, runner, cli, tmp_path):
         assert runner.invoke(cli, ["kpi", str(book), *args]).exit_code == 0
         ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
         refs = dict(ws.tables.items())
-        assert refs["tbl_kpi_cards"] == "A4:G11" and refs["tbl_kpi_channel"] == f"I4:P{4 + len(schema.CHANNEL.keys())}"
-        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "I16:W40"
-        assert ws["A16"].value == "周(起始日)" and ws["I16"].value == "时段"
+        assert refs["tbl_kpi_cards"] == "A4:G12" and refs["tbl_kpi_channel"] == f"I4:S{4 + len(schema.CHANNEL.keys())}"
+        assert refs["tbl_kpi_department"].startswith("U4:AF")  # beside the channel matrix, nothing below it
+        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "AH16:AV40"
+        assert ws["A16"].value == "周(起始日)" and ws["AH16"].value == "时段"
     with FileBook(book) as b:
         channels = b.read(schema.KPI_BY_CHANNEL).data
     assert list(channels["group"]) == schema.CHANNEL.labels("zh")

@@ -66,3 +66,31 @@ def test_imported_data_reads_back_in_libreoffice(tmp_path, runner, cli):
     assert rows[0] == ["问卷编号", "工单编号", "提交时间"]
     assert rows[1][0] == "S0000001" and rows[1][1].startswith("T2026")
     assert abs(float(rows[1][2]) - 46205.669) < 0.01  # 2026年7月2日 16:03 as an Excel serial
+
+
+def test_a_program_path_pasted_with_quotes_or_as_its_folder_still_finds_the_program(tmp_path):
+    """Explorer's "Copy as path" gives the path in quotes; a folder means the qualitybook.exe inside it."""
+    stubbed = tmp_path / "stubbed.xlsm"
+    stub_xlwings(stubbed)
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    (folder / "qualitybook.exe").write_bytes(b"MZ")
+    kind, command = libreoffice("frozen", stubbed, f'"{folder}"', "pareto")
+    assert kind == "RunFrozenPython" and command == f"{folder / 'qualitybook.exe'}|run pareto"
+
+
+def test_the_vba_messages_come_from_the_locale_in_both_languages():
+    """What the buttons say before Python runs (a missing program, Python not starting) is the locale's text,
+    built as ChrW() so the module stays ASCII; decoding it gives back the Chinese and the English."""
+    import re
+
+    from pyaddin.build.vba import own_modules
+    from pyaddin.locale import text
+
+    code = own_modules()["QualityBook"]
+    assert code.isascii()
+    for key in ("vba_exe_missing", "vba_failed"):
+        arm = code.split(f'Case "{key}"')[1].split("Case ")[0].split("End Select")[0]
+        parts = re.findall(r'ChrW\((\d+)\)|"((?:[^"]|"")*)"|(vbLf)', arm)
+        decoded = "".join(chr(int(c)) if c else ("\n" if lf else q.replace('""', '"')) for c, q, lf in parts)
+        assert decoded == text(key, "zh") + "\n" + text(key, "en")

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from conftest import ROOT, libreoffice
+from conftest import ROOT, libreoffice, sample_book
 from pyaddin.context import Context
 from pyaddin.reports.content import trend_forecast
 from pyaddin.runner import run_file
@@ -13,18 +13,8 @@ from pyaddin.runner import run_file
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from pyaddin.cli.main import cli
-
-    book = tmp_path_factory.mktemp("report") / "book.xlsm"
-    shutil.copy(ROOT / "qualitybook.xlsm", book)
-    r = CliRunner()
-    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
-        assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
-    assert r.invoke(cli, ["problems", str(book), "--quarter", "2026Q3"]).exit_code == 0
-    assert r.invoke(cli, ["import", str(book), str(ROOT / "samples" / "plan.csv"), "--into", "plan"]).exit_code == 0
-    return book
+    return sample_book(tmp_path_factory.mktemp("report") / "book.xlsm", ["problems", "--quarter", "2026Q3"],
+                       ["import", str(ROOT / "samples" / "plan.csv"), "--into", "plan"])
 
 
 class Page(HTMLParser):
@@ -60,10 +50,12 @@ def test_the_html_report_is_one_file_with_every_image_embedded(demo, runner, cli
     assert len(page.images) == 2 and all(src.startswith("data:image/png;base64,") for src in page.images)
     assert page.links == [] and "http" not in out.read_text(encoding="utf-8").split("<body>")[1]
     text = "".join(page.text)
-    for section in ("数据概览", "指标与目标", "主要问题", "典型案例", "逾期整改措施", "下期预测", "改进建议"):
+    for section in ("数据概览", "指标与目标", "本期发生了什么", "主要问题", "部门与渠道", "典型案例", "下期预测",
+                    "改进建议"):
         assert any(section in h for h in page.headings), section
-    assert "好评" in text and "投诉" in text and "A002" in text  # good and bad cases; the overdue action
-    assert "售后服务部最低" in text  # a recommendation drawn from the data, naming the department
+    assert "亮点" in text and "投诉" in text  # good and bad cases
+    # a recommendation names the indicator, the gap, the worst department with its sample, and a next step
+    assert "首次响应SLA达成率%为" in text and "个百分点;售后服务部最差(" in text and "下一步:查" in text
 
 
 def test_the_xlsx_report_opens_in_libreoffice_without_errors(demo, runner, cli, tmp_path):
@@ -73,6 +65,7 @@ def test_the_xlsx_report_opens_in_libreoffice_without_errors(demo, runner, cli, 
     wb = openpyxl.load_workbook(out)
     ws = wb["监控报告"]
     assert len(ws._charts) == 2 and ws.page_setup.orientation == "landscape" and ws.oddFooter.center.text
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.oddHeader.center.text.startswith("服务质量监控报告")
     cells = libreoffice("cells", out, "监控报告", "A1:F60")
     flat = [str(c) for row in cells for c in row]
     assert flat[0].startswith("服务质量监控报告") and not any(c.startswith("#") or "Err:" in c for c in flat)
@@ -124,3 +117,92 @@ def test_the_forecast_is_a_line_with_an_interval():
     noisy = trend_forecast(pd.Series([80.0, 83.0, 81.0, 84.0, 82.0, 85.0]), 4)
     assert noisy["low"] < noisy["value"] < noisy["high"]
     assert trend_forecast(pd.Series([80.0, 81.0]), 4) is None
+
+
+def _numbers_in(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", text)
+
+
+def test_every_number_of_the_report_is_formatted_and_empty_sections_say_so(demo, runner, cli, tmp_path):
+    """Counts whole, rates and times to one decimal, in both files; a header wraps rather than being cut off; a
+    section with nothing to say reads 无; one period throughout (the problems quote this month, not the quarter)."""
+    import re
+
+    xlsx, page = tmp_path / "r.xlsx", tmp_path / "r.html"
+    for out in (xlsx, page):
+        r = runner.invoke(cli, ["report", str(demo), "--period", "2026-09", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(xlsx)["监控报告"]
+    numbers = headers = 0
+    for row in ws.iter_rows(max_col=8):
+        for c in row:
+            if isinstance(c.value, float):
+                numbers += 1
+                assert c.number_format in ("0", "0.0"), (c.coordinate, c.value, c.number_format)
+            if isinstance(c.value, int) and not isinstance(c.value, bool):
+                assert c.number_format in ("0", "0.0"), (c.coordinate, c.value, c.number_format)
+            if c.fill.fgColor.rgb == "001F4E78":
+                headers += 1
+                assert c.alignment.wrap_text, c.coordinate
+    assert numbers > 50 and headers > 30
+    shown = libreoffice("cells", xlsx, "监控报告", "A1:H200")
+    assert not [x for row in shown for x in row if isinstance(x, str) and re.fullmatch(r"-?\d+\.\d{2,}", x)]
+    body = page.read_text(encoding="utf-8").split("<body>")[1]
+    text = re.sub(r"<[^>]+>", " ", re.sub(r'src="[^"]*"', "", body))
+    assert not [n for n in _numbers_in(text) if len(n.split(".")[1]) > 1 and not n.startswith("0.0")]
+    assert "<h3>改进效果验证</h3><p>无</p>" in body  # no action verified yet in this book
+    assert [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)].count("无") >= 1
+    assert "P001 物流延迟:本期381件,占28.1%" in text and "本季度" not in text
+
+
+def test_the_report_names_what_happened_and_its_cases(demo, runner, cli, tmp_path):
+    page = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(demo), "--period", "2026-09", "-o", str(page)]).exit_code == 0
+    html_text = page.read_text(encoding="utf-8")
+    assert "首次响应超时327张" in html_text  # the period's breaches as an event, with the department that had most
+    assert "改进措施共4项:已完成1,进行中1,未开始1,已逾期1" in html_text  # the plan's progress
+    late = html_text.split("<h3>逾期整改措施</h3>")[1].split("</table>")[0]
+    assert "<th>负责人</th>" in late and "<th>逾期天数</th>" in late  # overdue with owner, deadline and days late
+    assert "<td>A002</td>" in late and "<td>张工</td>" in late and "<td>2026-09-05</td>" in late and ">26<" in late
+    cases = html_text.split("典型案例")[1].split("下期预测")[0]
+    for header in ("日期", "渠道", "部门", "处理人", "经过", "评分", "客户评价"):
+        assert f"<th>{header}</th>" in cases
+    assert "2026-09-" in cases and "服务很耐心" in cases  # dated, with the customer's own words
+    groups = html_text.split("部门与渠道")[1].split("典型案例")[0]
+    assert "<th>工单数</th><th>问卷数</th>" in groups and "样本不足" in groups  # sample sizes; too few greyed
+    assert "95%的可能落在区间内" in html_text  # what the forecast's interval means
+
+
+@pytest.mark.parametrize("args, start, end", [(["--week", "2026-W38"], "2026-09-14", "2026-09-20"),
+                                               (["--year", "2026"], "2026-01-01", "2026-12-31")])
+def test_weekly_and_annual_reports(demo, runner, cli, tmp_path, args, start, end):
+    out = tmp_path / "r.html"
+    r = runner.invoke(cli, ["report", str(demo), *args, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"{start} – {end}" in out.read_text(encoding="utf-8")
+
+
+def test_the_xlsx_pareto_chart_has_its_cumulative_line_on_a_0_to_100_axis(demo, runner, cli, tmp_path):
+    import zipfile
+
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(cli, ["report", str(demo), "--period", "2026-09", "-o", str(out)]).exit_code == 0
+    from lxml import etree
+
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    with zipfile.ZipFile(out) as z:
+        charts = [etree.fromstring(z.read(n)) for n in z.namelist() if n.startswith("xl/charts/chart")]
+    pareto = next(x for x in charts if x.find(f".//{c}barChart") is not None)
+    assert pareto.find(f".//{c}lineChart") is not None and pareto.find(f".//{c}title") is not None
+    assert [m.get("val") for m in pareto.iter(f"{c}max")] == ["100"]  # the cumulative share's 0–100 % axis
+    assert all(x.find(f".//{c}plotVisOnly").get("val") == "0" for x in charts)  # drawn from hidden helper columns
+
+
+def test_a_forecast_wider_than_the_weeks_own_range_is_too_uncertain():
+    import pandas as pd
+
+    steady = trend_forecast(pd.Series([80.0, 81.0, 82.0, 83.0, 84.0, 85.0]), 4)
+    wild = trend_forecast(pd.Series([60.0, 90.0, 62.0, 88.0, 61.0, 89.0]), 4)
+    assert not steady["uncertain"] and wild["uncertain"] and wild["seen_high"] - wild["seen_low"] == 30

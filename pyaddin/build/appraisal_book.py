@@ -2,7 +2,6 @@
 titled sheet per department, printable on A4 landscape."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import openpyxl
@@ -12,27 +11,19 @@ from openpyxl.utils import get_column_letter
 from ..inert import save_workbook
 from ..locale import LANGS, metric_name
 from ..ooxml.tables import table_column_names
+from ..ooxml.text import sheet_title
 
 HEAD = PatternFill("solid", fgColor="1F4E78")
 GRADE_FILLS = {"A": "C6EFCE", "B": "DDEBF7", "C": "FFEB9C", "D": "FFC7CE"}
-FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 COMPS = ("csat_pct", "first_response_sla_pct", "fcr_pct", "qa_score_pct", "rectification_pct", "complaint_rate_pct")
 
 
 def safe_sheet_names(names: list[str], taken: tuple[str, ...] = ()) -> dict[str, str]:
-    """Each name as Excel accepts it for a sheet: none of []:*?/\\, no leading or trailing apostrophe, at most
-    31 characters, not blank, and unique (case-insensitively, as Excel compares) — a clash gets ~2, ~3 …"""
-    used = {t.casefold() for t in taken}
-    out = {}
+    """Each department's sheet name as Excel accepts it (``ooxml.text.sheet_title``), unique among the others."""
+    used, out = list(taken), {}
     for name in names:
-        base = FORBIDDEN.sub("_", str(name)).strip().strip("'").strip() or "_"
-        candidate, n = base[:31].rstrip("'"), 1
-        while candidate.casefold() in used or not candidate:
-            n += 1
-            tail = f"~{n}"
-            candidate = base[:31 - len(tail)].rstrip("'") + tail
-        used.add(candidate.casefold())
-        out[name] = candidate
+        out[name] = sheet_title(name, used)
+        used.append(out[name])
     return out
 
 

@@ -6,15 +6,26 @@ ranges to the weeks it wrote (``ooxml.tables.retarget_charts``).
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, Rule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 
+from ..charts.axes import show_axes
 from ..locale import LANGS
 
-LAST_ROW = 1048576
 
+def body_rows(ws, table) -> tuple[int, int]:
+    """The first and last data row of ``table`` as laid out: conditional formats cover these rows only, and the
+    file layer stretches them as the table grows (``ooxml.tables.fit_formats``)."""
+    from openpyxl.utils.cell import range_boundaries
 
+    _, top, _, last = range_boundaries(ws.tables[table.name].ref)
+    return top + 1, last
+
+GREY, BETTER, WORSE = "808080", "00B050", "C00000"
+SMALL_FORMAT_ID, ARROW_FORMAT_ID, DIRECTION_FORMAT_ID = 300, 301, 303  # number formats of conditional styles (custom ids start at 164)
 STATUS_FILLS = {"met": ("C6EFCE", "006100"), "warning": ("FFEB9C", "9C5700"), "missed": ("FFC7CE", "9C0006")}
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
@@ -23,19 +34,65 @@ def status_header(ws, table, top: int, left: int, lang: str, title: str | None =
     """The sheet's title, and the status column coloured 达标 / 预警 / 未达标."""
     ws.cell(row=1, column=1, value=title or LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
     status_col = get_column_letter(left + table.keys.index("status") + 1)
+    first, last = body_rows(ws, table)
     for status, (bg, fg) in STATUS_FILLS.items():
         ws.conditional_formatting.add(
-            f"{status_col}{top + 1}:{status_col}{LAST_ROW}",
+            f"{status_col}{first}:{status_col}{last}",
             CellIsRule(operator="equal", formula=[f'"{LANGS[lang].STATUS[status]}"'],
                        fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
 
 
+def change_arrows(ws, table, top: int, left: int) -> None:
+    """The change against the previous period as ▲/▼, green when better and red when worse by the indicator's
+    direction (DOMAIN.md §4), not as a bare signed number."""
+    from .. import schema
+
+    col = get_column_letter(left + table.keys.index("change") + 1)
+    target = get_column_letter(left + table.keys.index("target") + 1)
+    band = get_column_letter(left + table.keys.index("band") + 1)
+    directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
+    for i, metric in enumerate(schema.HEADLINE_KEYS):
+        cell = f"{col}{top + 1 + i}"
+        ge = directions.get(metric, "ge") == "ge"
+        up, down = (BETTER, WORSE) if ge else (WORSE, BETTER)
+        for ref, fmt_id, fmt in ((f"{target}{top + 1 + i}", DIRECTION_FORMAT_ID + (0 if ge else 1),
+                                  '"≥ "0.0' if ge else '"≤ "0.0'),
+                                 (f"{band}{top + 1 + i}", DIRECTION_FORMAT_ID + (2 if ge else 3),
+                                  '"− "0.0' if ge else '"+ "0.0')):  # the target and on which side it warns
+            ws.conditional_formatting.add(ref, Rule(type="expression", formula=[f"ISNUMBER({ref})"],
+                                                    dxf=DifferentialStyle(numFmt=NumberFormat(fmt_id, fmt))))
+        for test, colour, fmt_id, fmt in ((">0", up, ARROW_FORMAT_ID, '"▲ "0.0'),
+                                          ("<0", down, ARROW_FORMAT_ID + 1, '"▼ "0.0;"▼ "0.0')):
+            ws.conditional_formatting.add(cell, Rule(type="expression", formula=[f"AND(ISNUMBER({cell}),{cell}{test})"],
+                                                     dxf=DifferentialStyle(font=Font(color=colour),
+                                                                           numFmt=NumberFormat(fmt_id, fmt))))
+
+
 def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
-    """The overview's title and coloured status; printed on one A4 landscape page."""
+    """The overview's title, coloured status and change arrows; printed on A4 landscape."""
     status_header(ws, table, top, left, lang, LANGS[lang].OVERVIEW_TITLE)
+    change_arrows(ws, table, top, left)
+    print_in_pages(ws)
+
+
+PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper
+
+
+def print_in_pages(ws) -> None:
+    """A4 landscape at a readable scale, split into pages a manager can hold: the cards, the channel matrix and
+    the trend; the department matrix; the hour × weekday heat map (DOMAIN.md §2's dashboard, printed)."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    from .. import schema
+
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.scale = PRINT_SCALE
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP, schema.KPI_AGENTS,
+                  schema.KPI_MONTHLY):  # a page starts at each
+        ws.col_breaks.append(Break(id=table.place[2]))  # before the table's first column
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "&A  &P / &N"
 
 
 def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
@@ -50,9 +107,19 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
     target_col = get_column_letter(cards.keys.index("target") + 1)
     band_col = get_column_letter(cards.keys.index("band") + 1)
     directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
+    _, last = body_rows(ws, table)
     for i, metric in enumerate(schema.HEADLINE_KEYS):
+        if metric not in table.keys:  # the agents' table shows some of them
+            continue
         col = get_column_letter(left + table.keys.index(metric) + 1)
         cell, row = f"{col}{top + 1}", cards.top + 1 + i
+        sample = schema.SAMPLE_OF.get(metric, "tickets")
+        if sample in table.keys:  # too few behind it: greyed as 样本不足, never coloured met or missed
+            n = f"${get_column_letter(left + table.keys.index(sample) + 1)}{top + 1}"
+            ws.conditional_formatting.add(f"{col}{top + 1}:{col}{last}", Rule(
+                type="expression", stopIfTrue=True, formula=[f"AND(ISNUMBER({cell}),{n}<{schema.MIN_SAMPLE})"],
+                dxf=DifferentialStyle(font=Font(color=GREY, italic=True),
+                                      numFmt=NumberFormat(SMALL_FORMAT_ID, f'"{LANGS[lang].DASHBOARD["small"]}"'))))
         target, band = f"${target_col}${row}", f"${band_col}${row}"
         ge = directions.get(metric, "ge") == "ge"
         met = f"{cell}>={target}" if ge else f"{cell}<={target}"
@@ -60,7 +127,7 @@ def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
         for status, test in (("met", met), ("warning", warn), ("missed", "TRUE")):
             bg, fg = STATUS_FILLS[status]
             ws.conditional_formatting.add(
-                f"{col}{top + 1}:{col}{LAST_ROW}",
+                f"{col}{top + 1}:{col}{last}",
                 FormulaRule(formula=[f"AND(ISNUMBER({cell}),ISNUMBER({target}),{test})"],
                             fill=PatternFill("solid", bgColor=bg), font=Font(color=fg), stopIfTrue=True))
 
@@ -80,17 +147,48 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     words = LANGS[lang].DASHBOARD
     cats = Reference(ws, min_col=left + 1, min_row=top + 1, max_row=top + 1)
     rates = LineChart()
-    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 8, 18
+    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 8, 14
     rates.add_data(Reference(ws, min_col=left + 2, max_col=left + 6, min_row=top, max_row=top + 1),
                    titles_from_data=True)
     rates.set_categories(cats)
     volume = LineChart()
-    volume.title, volume.height, volume.width = words["trend_volume"], 8, 18
+    volume.title, volume.height, volume.width = words["trend_volume"], 8, 14
     volume.add_data(Reference(ws, min_col=left + 7, min_row=top, max_row=top + 1), titles_from_data=True)
     volume.set_categories(cats)
+    for s in rates.series + volume.series:
+        s.smooth = False  # straight lines: a smoothed curve shows values that were never measured
     anchor_col = get_column_letter(left + 1)
+    show_axes(rates, volume)
     ws.add_chart(rates, f"{anchor_col}{top + 27}")
-    ws.add_chart(volume, f"{get_column_letter(left + 9)}{top + 27}")
+    ws.add_chart(volume, f"{anchor_col}{top + 45}")  # below the first: both print on the cards' page width
+
+
+MONTH_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0")
+
+
+def monthly_chart(ws, table, top: int, left: int, lang: str) -> None:
+    """The last 13 months: each headline rate as a straight line, its target as a dashed line of the same
+    colour (drawn from the table's hidden target columns), below the monthly table."""
+    from .. import schema
+
+    col = {k: left + table.keys.index(k) + 1 for k in table.keys}
+    chart = LineChart()
+    chart.title, chart.y_axis.title, chart.height, chart.width = LANGS[lang].DASHBOARD["trend_monthly"], "%", 8, 16
+    specs = []
+    for key, colour in zip(schema.MONTHLY_KEYS, MONTH_COLOURS):
+        specs += [(key, colour, None), (f"target_{key}", colour, "dash")]
+    last = top + schema.MONTHS
+    for key, colour, dash in specs:
+        chart.add_data(Reference(ws, min_col=col[key], min_row=top, max_row=last), titles_from_data=True)
+        s = chart.series[-1]
+        s.graphicalProperties.line.solidFill = colour
+        s.smooth = False
+        if dash:
+            s.graphicalProperties.line.dashStyle = dash
+    chart.set_categories(Reference(ws, min_col=col["month"], min_row=top + 1, max_row=last))
+    chart.visible_cells_only = False  # the targets sit in hidden columns
+    show_axes(chart)
+    ws.add_chart(chart, f"{get_column_letter(col['month'])}{last + 3}")
 
 
 def lines(chart, ws, col: dict, top: int, specs) -> None:
@@ -128,8 +226,13 @@ def pareto_chart(ws, table, top: int, left: int, lang: str) -> None:
     line.y_axis.title = "%"
     line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 100
     line.y_axis.crosses = "max"
+    show_axes(bars, line)
     bars += line
+    bars.visible_cells_only = False  # it draws from the hidden helper columns (schema: hidden fields)
     ws.add_chart(bars, f"{get_column_letter(left + len(keys) + 2)}{top}")
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # the table and the chart beside it, one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:
@@ -140,7 +243,7 @@ def overdue_rows(ws, table, top: int, left: int, lang: str) -> None:
     last = get_column_letter(left + len(table.keys))
     overdue = LANGS[lang].ACTION_OVERDUE
     ws.conditional_formatting.add(
-        f"{get_column_letter(left + 1)}{top + 1}:{last}{LAST_ROW}",
+        f"{get_column_letter(left + 1)}{top + 1}:{last}{body_rows(ws, table)[1]}",
         FormulaRule(formula=[f'${status}{top + 1}="{overdue}"'], fill=PatternFill("solid", bgColor="FFC7CE"),
                     font=Font(color="9C0006")))
 
@@ -160,4 +263,5 @@ def control_charts(ws, table, top: int, left: int, lang: str) -> None:
         lines(chart, ws, col, top, ((prefix, "1F4E78", None), (f"{prefix}_centre", "548235", None),
                                     (f"{prefix}_lcl", "C00000", "dash"), (f"{prefix}_ucl", "C00000", "dash")))
         chart.set_categories(cats)
+        show_axes(chart)
         ws.add_chart(chart, f"{get_column_letter(left + 1 + (n % 2) * 10)}{top + 20 + (n // 2) * 17}")

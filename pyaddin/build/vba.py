@@ -30,9 +30,37 @@ def xlwings_modules() -> dict[str, str]:
         return {name: crlf(x.get_module(name)) for name, _ in XLWINGS_MODULES}
 
 
+VBA_TEXTS = ("vba_exe_missing", "vba_failed")  # what QualityBook.bas says before Python runs
+TEXTS_MARK = "'@QB_TEXTS"
+
+
+def vba_string(text: str, per_line: int = 16) -> list[str]:
+    """VBA statements building ``text`` in ``s``: ASCII as quoted text, other characters as ChrW(n), so the
+    module's source stays ASCII whatever the code page of the VBA project (MS-OVBA 2.3.4.2)."""
+    import re
+
+    parts = []
+    for run in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]", text):
+        parts.append('"' + run.replace('"', '""') + '"' if run[0].isascii() and run != "\n" else
+                     ("vbLf" if run == "\n" else f"ChrW({ord(run)})"))
+    return [f"        s = s & {' & '.join(parts[i:i + per_line])}" for i in range(0, len(parts), per_line)]
+
+
+def vba_texts() -> str:
+    """The ``Case`` arms of QB_Text: each message in Chinese, then English (the box is read by either)."""
+    from ..locale import text
+
+    lines = []
+    for key in VBA_TEXTS:
+        lines.append(f'    Case "{key}"')
+        lines += vba_string(text(key, "zh") + "\n" + text(key, "en"))
+    return "\n".join(lines)
+
+
 def own_modules() -> dict[str, str]:
-    """Our VBA, kept as text in the repo."""
-    return {p.stem: crlf(p.read_text(encoding="utf-8")) for p in sorted(VBA_DIR.glob("*.bas"))}
+    """Our VBA, kept as text in the repo, with its messages filled in from the locale."""
+    return {p.stem: crlf(p.read_text(encoding="utf-8").replace(TEXTS_MARK, vba_texts()))
+            for p in sorted(VBA_DIR.glob("*.bas"))}
 
 
 def without_cache(project_bin: bytes) -> bytes:

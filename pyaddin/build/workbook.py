@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from .. import schema
 from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
+from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, ribbon, vba
 from .templates import list_choices
@@ -42,6 +43,8 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.KPI_CARDS.name: dashboard.overview_cards,
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
+    schema.KPI_AGENTS.name: dashboard.matrix_colours,
+    schema.KPI_MONTHLY.name: dashboard.monthly_chart,
     schema.KPI.name: dashboard.status_header,
     schema.KPI_TREND.name: dashboard.trend_charts,
     schema.KPI_HEATMAP.name: dashboard.heatmap_colours,
@@ -113,13 +116,14 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         letter = get_column_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = f.width
+        dim.hidden = f.hidden
         if f.number_format:
             dim.number_format = f.number_format
         cell = ws.cell(row=top, column=i, value=f.label(lang))
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-        choices = list_choices(f, lang) or (f"={LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
+        choices = list_choices(f, lang) or (f"{LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
         if choices:
             dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
                                 errorTitle="QualityBook", error=f"{f.zh} / {f.en}")
@@ -141,27 +145,81 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         furnish(ws, table, top, left, lang)
 
 
+# The sheets in the order of the loop (DOMAIN.md §1–2), each stage with its tab colour
+STAGES = (
+    ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard")),
+    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_audit", "tbl_mapping", "tbl_rejects")),
+    ("analyse", "548235", ("tbl_kpi_cards", "tbl_kpi", "tbl_pareto", "tbl_control")),
+    ("improve", "C55A11", ("tbl_problems", "tbl_rootcause", "tbl_plan")),
+    ("check", "BF8F00", ("tbl_dispatch",)),
+    ("appraise", "C00000", ("tbl_appraisal",)),
+    ("record", "7F7F7F", ("tbl_log",)),
+)
+
+
+def sheet_link(ws, row: int, col: int, sheet: str) -> None:
+    """A cell that jumps to ``sheet`` (a location inside this workbook, quoted as Excel quotes sheet names)."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    cell = ws.cell(row=row, column=col, value=sheet)
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.replace(chr(39), chr(39) * 2)}'!A1")
+    cell.style = "Hyperlink"
+
+
+def order_by_stage(wb: openpyxl.Workbook, lang: str) -> None:
+    """Sheets in the loop's order after the guide, tab colours per stage; sheets of no stage keep their place
+    at the end (the hidden lists, the xlwings configuration)."""
+    rank = {}
+    for _, colour, names in STAGES:
+        for name in names:
+            if name in schema.BY_NAME:
+                title = schema.BY_NAME[name].sheet(lang)
+                if title in wb.sheetnames and title not in rank:
+                    rank[title] = len(rank)
+                    wb[title].sheet_properties.tabColor = colour
+    first = wb.worksheets[0]
+    wb._sheets.sort(key=lambda ws: (ws is not first, rank.get(ws.title, len(rank))))
+
+
 def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
+    """The first sheet: what the loop is, what to do first with the ribbon's exact button names, a link to each
+    sheet by stage, and every button with its tip."""
+    from ..locale import LANGS, action_text, group_label
+    from ..registry import ACTIONS
+
+    more = LANGS[lang].GUIDE_MORE
     ws = wb.active
     ws.title = "使用说明" if lang == "zh" else "Guide"
+    ws.sheet_properties.tabColor = "1F4E78"
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 110
     rows = guide(lang)
     ws.cell(row=1, column=1, value=rows[0][0]).font = TITLE_FONT
-    r = 3
+    button = {a.name: f"{group_label(a.group, lang)} › {action_text(a.name, lang)[0]}" for a in ACTIONS.values()}
+    ws.cell(row=3, column=1, value=more["first"]).font = Font(bold=True, color="C00000")
+    first = ws.cell(row=3, column=2, value=more["first_steps"].format(**{k: f"“{v}”" for k, v in button.items()}))
+    first.alignment = Alignment(wrap_text=True, vertical="top")
+    r = 5
     for title, body in rows[1:]:
         ws.cell(row=r, column=1, value=title).font = Font(bold=True)
         c = ws.cell(row=r, column=2, value=body)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
     r += 1
-    ws.cell(row=r, column=1, value="按钮 / Buttons" if lang == "zh" else "Buttons").font = Font(bold=True)
-    from ..locale import action_text, group_label
-    from ..registry import ACTIONS
+    ws.cell(row=r, column=1, value=more["sheets"]).font = Font(bold=True)
+    for stage, colour, names in STAGES:
+        for name in names:
+            title = schema.BY_NAME[name].sheet(lang)
+            if title in wb.sheetnames:
+                r += 1
+                ws.cell(row=r, column=1, value=more["stages"][stage]).font = Font(bold=True, color=colour)
+                sheet_link(ws, r, 2, title)
+    r += 2
+    ws.cell(row=r, column=1, value=more["buttons"].format(tab=LANGS[lang].TAB)).font = Font(bold=True)
     for a in ACTIONS.values():
         r += 1
         label, tip = action_text(a.name, lang)
-        ws.cell(row=r, column=1, value=f"{group_label(a.group, lang)} › {label}")
+        ws.cell(row=r, column=1, value=button[a.name])
         ws.cell(row=r, column=2, value=tip).alignment = Alignment(wrap_text=True)
 
 
@@ -184,11 +242,20 @@ def card_rows(lang: str) -> list[list]:
 
 
 def channel_rows(lang: str) -> list[list]:
-    return [[label] + [None] * len(schema.HEADLINE_KEYS) for label in schema.CHANNEL.labels(lang)]
+    return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
 
-PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
-             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows}
+def agent_rows(lang: str) -> list[list]:
+    """The best and worst agents' fixed rows (the KPI action fills them, blank when fewer agents qualify)."""
+    return [[None] * len(schema.KPI_AGENTS.fields) for _ in range(2 * schema.TOP_AGENTS)]
+
+
+def month_rows(lang: str) -> list[list]:
+    return [[None] * len(schema.KPI_MONTHLY.fields) for _ in range(schema.MONTHS)]
+
+
+PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
+             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}
@@ -208,7 +275,7 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
            config_sheet: bool = True) -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
     if guide_sheet:
-        add_guide(wb, lang)
+        wb.active.title = "使用说明" if lang == "zh" else "Guide"  # written last, when every sheet is there
     else:
         wb.remove(wb.active)
     for t in tables:
@@ -217,6 +284,9 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
         add_lists_sheet(wb, lang)
     if config_sheet:
         add_config_sheet(wb)
+    if guide_sheet:
+        order_by_stage(wb, lang)
+        add_guide(wb, lang)
     return wb
 
 
@@ -246,6 +316,7 @@ def build_book(target: str | Path, lang: str = "zh",
         customise(wb)
     with tempfile.TemporaryDirectory() as d:
         plain, with_vba = Path(d) / "plain.xlsm", Path(d) / "vba.xlsm"
+        escape_book(wb)
         wb.save(plain)
         vba.write_project(plain, with_vba)
         finish(with_vba, target, macro=True, ribbon_lang=lang)
@@ -271,6 +342,7 @@ def build_template(target: str | Path, table_names: tuple[str, ...], lang: str =
     tpl.example_sheet(wb, tables, lang)
     with tempfile.TemporaryDirectory() as d:
         plain = Path(d) / "plain.xlsx"
+        escape_book(wb)
         wb.save(plain)
         finish(plain, target, macro=False, ribbon_lang=None)
     return target

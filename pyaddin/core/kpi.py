@@ -94,6 +94,18 @@ def quarter_period(q: str, as_of=None) -> Period:
     return period(s, s + pd.offsets.QuarterEnd(0), as_of)
 
 
+def week_period(w: str, as_of=None) -> Period:
+    """An ISO week, ``2026-W38``: Monday to Sunday."""
+    year, n = w.upper().split("-W")
+    s = pd.Timestamp.fromisocalendar(int(year), int(n), 1)
+    return period(s, s + pd.Timedelta(days=6), as_of)
+
+
+def year_period(y: str, as_of=None) -> Period:
+    s = pd.Timestamp(year=int(y), month=1, day=1)
+    return period(s, s + pd.offsets.YearEnd(0), as_of)
+
+
 def previous_period(p: Period) -> Period:
     """The period to compare with: the months before when the period is whole calendar months (September →
     August, Q3 → Q2), else as many days just before."""
@@ -257,9 +269,9 @@ def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
     return out
 
 
-def ticket_metrics(flags: pd.DataFrame) -> pd.DataFrame:
-    """The ticket metrics of a set of tickets, one row."""
-    return _ticket_frame(flags, None)
+def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
+    """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category)."""
+    return _ticket_frame(flags, keys)
 
 
 def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,

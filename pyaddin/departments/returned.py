@@ -34,6 +34,7 @@ from ..core import dispatch
 from ..errors import QBError
 from ..ooxml.sheetdata import col_index
 from ..ooxml.tables import rels_part, resolve
+from ..ooxml.text import shown_text
 
 MAX_FILE = 10 * 1024 * 1024  # a department's workbook is a few dozen kB
 MAX_ENTRIES = 500
@@ -240,7 +241,7 @@ def _text(node) -> str:
             parts.append(child.text or "")
         elif child.tag == MAIN + "r":
             parts.append(child.findtext(MAIN + "t") or "")
-    return "".join(parts)
+    return shown_text("".join(parts))
 
 
 def read_return(path: str | Path) -> Returned:

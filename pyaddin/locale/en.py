@@ -68,7 +68,10 @@ MESSAGES = {
     "file_not_found": "File not found: {path}. Check the path.",
     "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
-    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook. Restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
+    "vba_exe_missing": "The packaged program set in the “QualityBook Executable” row of the “_xlwings.conf” sheet does not exist. Enter the full path of qualitybook.exe (or its folder), or clear the cell to use a local Python.",
+    "vba_failed": "The button could not start Python. Put qualitybook.exe beside the workbook, or install Python and run pip install qualitybook (see “Python setup” on the guide sheet).",
+    "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook; it may have been renamed or deleted. Name it “{table}” again (Formulas › Name Manager), or restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
+    "cloud_path": "The workbook is on OneDrive/SharePoint ({url}) and its place in the local synced folder was not found{reason}. On the xlwings.conf sheet (rename “_xlwings.conf” to activate it) set ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN to the local synced folder, or save the workbook to a local folder and try again.",
     "unknown_source": "Cannot read “{path}”: only CSV, XLSX, XLSM and XLS files are supported.",
     "encoding_failed": "Cannot tell the text encoding of “{path}”. Save it from Excel as “CSV UTF-8” and try again.",
     "no_header": "No recognisable header row in “{path}”. The first row must hold column names (such as “Ticket ID”, “Created at”).",
@@ -94,7 +97,7 @@ MESSAGES = {
     "unexpected": "Unexpected error: {error}. The workbook was not changed. Please send the log file to support.",
     "created": "Created workbook “{path}”.",
     "choose_file": "Choose the file to import",
-    "bad_period": "Cannot read the period “{value}”: {reason}. Use a form like 2026-09, 2026Q3 or 2026-09-01.",
+    "bad_period": "Cannot read the period “{value}”: {reason}. Use a form like 2026-09, 2026Q3, 2026-W38, 2026 or 2026-09-01.",
     "kpi_refused": "{count} value(s) in the data cannot be read; no KPI was computed and the workbook is unchanged. Run Check data and fix them first.",
     "kpi_done": "KPIs for {start} to {end}: {tickets} tickets, first-response SLA {fr}%, CSAT {csat}%, QA score {qa}%. Written to the KPI overview and KPI sheets.",
     "not_qualitybook": "“{path}” is not a QualityBook workbook (it has no Tickets table). Check the order of the arguments: qualitybook import BOOK.xlsm EXPORT.csv --into tickets.",
@@ -235,7 +238,6 @@ MESSAGES = {
     "problems_none_alerts": "No new alert to add to the problem list (those already there are still open).",
     "control_header": "As of {as_of}    The last 26 weeks of data; limits from the first 8 complete weeks; an incomplete first or last week is drawn, never tested; rule: beyond 3σ. Worse signals on the left, improvements (highlights) on the far right.",
     "report_overview": "This period: {tickets} tickets, {surveys} survey responses, {inspections} inspections.",
-    "rec_indicator": "{metric} is {value}, short of its target {target}; {dept} is lowest ({dept_value}): look for the causes there first.",
     "rec_pareto_new": "“{category}” makes {pct}% of problems, first of the vital few ({n} categories), and is not on the problem list: open it as a problem and analyse its root causes.",
     "rec_pareto_known": "“{category}” makes {pct}% of problems, first of the vital few, and is on the problem list: follow its improvement up.",
     "rec_overdue": "Action {action} “{measure}” is past its deadline {deadline} ({dept}): chase it and agree a new date.",
@@ -337,12 +339,21 @@ GUIDE = [
     ("Python setup", "Buttons call Python through xlwings: qualitybook.exe beside the workbook is used when present; otherwise set Interpreter_Win on the xlwings.conf sheet."),
 ]
 
+GUIDE_MORE = {  # the guide's sections built from the sheets and the ribbon (build/workbook.add_guide)
+    "first": "What to do first", "sheets": "Sheets (click to go)", "buttons": "Buttons of the “{tab}” ribbon tab",
+    "first_steps": "{import_tickets} → {check} → {kpi} → {pareto} → {problems}: import and check the data, compute the KPIs, find the vital few and put them on the problem list.",
+    "stages": {"plan": "1. Plan", "collect": "2. Collect", "analyse": "3. Analyse", "improve": "4. Improve", "check": "5. Check",
+               "appraise": "6. Appraise & report", "record": "Record"},
+}
+
 OVERVIEW_TITLE = "Service quality KPI overview"
 DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
-    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent",
+    "best": "Best", "worst": "Needs help",
+    "trend_monthly": "Last 13 months (dashed: target)",
+    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
 }
 
 FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… {n} more", "legend": "✓ verified cause    • to be verified"}
@@ -396,7 +407,29 @@ APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal",
 
 CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)", "p": "Rate chart", "xmr": "Values chart", "rule_1": "Beyond the limits", "rule_2of3": "2 of 3 beyond 2σ", "rule_4of5": "4 of 5 beyond 1σ", "rule_8run": "8 in a row on one side", "kind_first_response": "First response late", "kind_resolution": "Resolution late", "unit_h": "hours", "unit_d": "days"}
 
-REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Pareto of problem categories", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Praise", "bad": "Complaint", "overdue": "Overdue actions", "forecast": "Forecast for the next period", "forecast_method": "Method: a least-squares line through the last 12 weekly values, its mean over the next period's weeks; in brackets the 95% prediction interval (±2 standard errors).", "recommendations": "Recommendations", "unresolved": "unresolved"}
+REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "previous_period": "Compared with", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Problem categories (Pareto)", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Highlights (praise)", "bad": "Complaints", "overdue": "Overdue actions", "forecast": "Forecast for next period", "forecast_method": "Method: a straight line through the last 12 weeks predicts next period's average. What the interval means: if recent behaviour holds, next period's value falls inside it with 95 % probability; when it is wider than the range the indicator itself spanned over those 12 weeks, the data are too unsteady and no forecast is given.", "recommendations": "Recommendations", "unresolved": "unresolved",
+          "none": "None", "events": "What happened", "signals": "Signals (control charts, for the worse)", "breaches": "SLA breaches", "effects": "Verified effects", "progress": "Plan progress",
+          "signal_line": "Week of {week}: {metric} at {value}, beyond its control limits ({lcl}–{ucl}, centre {centre})",
+          "breach_line": "{kind}: {n} tickets late ({pct}% of the {of} due), most in {dept} ({dept_n})",
+          "kind_first_response": "First response", "kind_resolution": "Resolution",
+          "effect_line": "Action {action} “{measure}”: {metric} went from {before} to {after}, goal {goal}, {met}; {sig}",
+          "goal_met": "goal reached", "goal_missed": "goal not reached", "sig_yes": "a real change, not noise (p={p})", "sig_no": "may be noise (p={p})", "sig_na": "not tested",
+          "progress_line": "{total} actions: {done} done, {in_progress} in progress, {planned} not started, {overdue} overdue, {cancelled} cancelled.",
+          "action": "Action", "measure": "Measure", "owner": "Owner", "department": "Department", "deadline": "Deadline", "days_late": "Days late",
+          "groups": "Departments and channels", "by_department": "By department", "by_channel": "By channel", "channel": "Channel", "tickets": "Tickets", "surveys": "Surveys", "small": "too few",
+          "small_note": "Rates over fewer than {n} tickets or surveys show as “too few”.",
+          "date": "Date", "ticket": "Ticket", "agent": "Agent", "what": "What happened", "score": "Score", "comment": "Customer's words",
+          "what_resolved": "{category}, resolved in {hours} h", "what_open": "{category}, unresolved",
+          "problem_line": "{id} {category}: {count} tickets this period, {pct}%; status “{status}”, owner {dept}",
+          "problem_other": "{id} {metric} ({source}); status “{status}”, owner {dept}",
+          "forecast_line": "{metric}: expected {value} (95% interval {low}–{high}); the last 12 weeks ranged {seen_low}–{seen_high}",
+          "forecast_uncertain": "{metric}: the last 12 weeks ranged {seen_low}–{seen_high} and the interval ({low}–{high}) is wider still: too uncertain to forecast",
+          "rec_indicator": "{metric} is {value} against a target of {target}, {gap}{unit} short",
+          "rec_scope": "; {dept} is worst ({dept_value}, {n} tickets)", "rec_scope_surveys": "; {dept} is worst ({dept_value}, {n} responses)",
+          "rec_hours": ". Next: check staffing and intake between {start}:00 and {end}:00, where {metric} is only {value} ({n} tickets)",
+          "rec_category": ". Next: review how “{category}” tickets are handled; {metric} there is {value} ({n} tickets)",
+          "rec_plain": ". Next: sample this period's tickets of that department to find the causes",
+          "points": " points", "units": ""}
 
 DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "cover": "Instructions", "kpi": "KPI snapshot", "title": "{department} · progress report",

@@ -68,7 +68,10 @@ MESSAGES = {
     "file_not_found": "找不到文件:{path}。请检查路径是否正确。",
     "file_locked": "文件“{path}”正被其他程序(如Excel)打开或为只读,未做任何修改。请关闭该文件或取消只读后重试。",
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
-    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”)。请从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
+    "vba_exe_missing": "在“_xlwings.conf”表“QualityBook Executable”一行填写的打包程序不存在。请填写 qualitybook.exe 的完整路径(或它所在的文件夹),或清空该格改用本机 Python。",
+    "vba_failed": "按钮未能启动 Python。请确认工作簿旁有 qualitybook.exe,或已安装 Python 并执行过 pip install qualitybook(见“使用说明”的“Python 设置”)。",
+    "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”),它可能被改名或删除。请在“公式 › 名称管理器”中把表名改回“{table}”,或从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
+    "cloud_path": "工作簿保存在 OneDrive/SharePoint 上({url}),找不到它在本机同步文件夹中的位置{reason}。请在“xlwings.conf”表(把“_xlwings.conf”改名即启用)中填写 ONEDRIVE_CONSUMER_WIN、ONEDRIVE_COMMERCIAL_WIN 或 SHAREPOINT_WIN 为本机同步文件夹的路径,或把工作簿另存到本机文件夹后再试。",
     "unknown_source": "无法读取“{path}”:只支持CSV、XLSX、XLSM和XLS文件。",
     "encoding_failed": "无法识别“{path}”的文字编码。请在Excel中另存为“CSV UTF-8”后重试。",
     "no_header": "“{path}”中没有找到可识别的表头。请确认第一行是列名(如“工单编号”“创建时间”)。",
@@ -94,7 +97,7 @@ MESSAGES = {
     "unexpected": "发生了意外错误:{error}。工作簿未被修改。请把日志文件发给技术支持。",
     "created": "已创建工作簿“{path}”。",
     "choose_file": "请选择要导入的文件",
-    "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3 或 2026-09-01 这样的格式。",
+    "bad_period": "无法识别统计周期“{value}”:{reason}。请用 2026-09、2026Q3、2026-W38、2026 或 2026-09-01 这样的格式。",
     "kpi_refused": "数据中有{count}处无法识别的值,KPI未计算,工作簿保持原样。请先运行“校验数据”并修正。",
     "kpi_done": "已计算{start}至{end}的KPI:工单{tickets}件,首响达成率{fr}%,满意度{csat}%,质检得分{qa}%。结果已写入“KPI总览”和“KPI看板”。",
     "not_qualitybook": "“{path}”不是 QualityBook 工作簿(其中没有“工单数据”表)。请检查参数顺序:qualitybook import 工作簿.xlsm 导出文件.csv --into tickets。",
@@ -233,7 +236,6 @@ MESSAGES = {
     "problems_none_alerts": "没有新的预警可加入问题清单(已有的预警问题仍在处理中)。",
     "control_header": "截止时点:{as_of}    图表为最近26周数据,控制限取自前8个完整周;首尾不完整的周只画出、不判异常;判异规则:超出3σ控制限。恶化信号在左表,好转(亮点)在最右表。",
     "report_overview": "本期工单{tickets}张,满意度问卷{surveys}份,质检{inspections}次。",
-    "rec_indicator": "{metric}为{value},未达到目标{target};{dept}最低({dept_value}),建议优先在该部门排查原因并改进。",
     "rec_pareto_new": "“{category}”占问题的{pct}%,居关键少数({n}类)之首,尚未列入问题清单:建议立项并做根因分析。",
     "rec_pareto_known": "“{category}”占问题的{pct}%,居关键少数之首,已在问题清单中:建议跟进改进进度。",
     "rec_overdue": "措施{action}“{measure}”已过期限{deadline}({dept}):建议督办并确认新的完成时间。",
@@ -324,23 +326,32 @@ GUIDE = [
     ("QualityBook 使用说明", ""),
     ("监控闭环", "计划 → 采集 → 分析 → 改进 → 跟踪 → 考核与报告(六步接力)。本工作簿的每张表对应其中一步。"),
     ("1. 计划", "在“监控标准”表设置指标目标、预警幅度、各优先级SLA和考核权重。修改后重新计算即生效。"),
-    ("2. 采集", "把工单、满意度调查、质检记录的导出数据粘贴到对应表的下方,或用“导入”按钮从CSV/Excel文件导入。表头可用中文、英文或Zendesk/Freshdesk等系统的原始列名;其他列名可在“字段映射”表中指定。"),
+    ("2. 采集", "把工单、满意度调查、质检记录的导出数据粘贴到对应表的下方,或用“导入工单”“导入满意度”“导入质检”按钮从CSV/Excel文件导入。表头可用中文、英文或Zendesk/Freshdesk等系统的原始列名;其他列名可在“字段映射”表中指定。"),
     ("3. 分析", "“计算KPI”按渠道、部门、处理人计算各项指标并与目标比较;“帕累托分析”找出关键少数问题。"),
     ("4. 改进", "在“问题清单”登记问题,在“根因分析”按6M(人机料法环测)和5Why找根因并验证,在“改进计划”制定SMART措施。"),
-    ("5. 跟踪", "“跟踪整改”检查措施进度、标出逾期,并对完成的措施做改进前后效果验证。"),
-    ("6. 部门协同", "“下发部门”为每个责任部门生成工作簿,“回收合并”把交回的进度合并到总表,每处变更记入“操作日志”。"),
-    ("7. 考核与报告", "“季度考核”按规则给团队和人员打分定级;“监控报告”生成周/月/季度报告。"),
+    ("5. 跟踪", "“检查计划”检查措施进度、标出逾期;“效果验证”对完成的措施做改进前后对比。"),
+    ("6. 部门协同", "“下发部门”为每个责任部门生成工作簿,“回收汇总”把交回的进度合并到总表,每处变更记入“操作日志”。"),
+    ("7. 考核与报告", "“季度考核”按规则给团队和人员打分定级;“生成报告”生成周、月、季、年报告。"),
     ("数据规则", "日期可为Excel日期、2026-09-03、2026/9/3 8:05、2026年9月3日 08:05等;是/否可写是/否、Y/N、1/0。无法识别的值会被列出(行、列、原因),不会被悄悄留空。"),
     ("安全", "每次写入都先保存备份(.bak),失败时工作簿保持原样。所有操作记录在“操作日志”。"),
     ("Python 设置", "按钮通过 xlwings 调用 Python。若工作簿旁有 qualitybook.exe(打包程序),直接使用它;否则在“xlwings.conf”表的 Interpreter_Win 填写Python路径。"),
 ]
+
+GUIDE_MORE = {  # the guide's sections built from the sheets and the ribbon (build/workbook.add_guide)
+    "first": "先做什么", "sheets": "工作表(点击跳转)", "buttons": "功能区“{tab}”选项卡的按钮",
+    "first_steps": "{import_tickets} → {check} → {kpi} → {pareto} → {problems}:先导入数据并校验,再计算KPI、找关键少数,把它们加入问题清单。",
+    "stages": {"plan": "1. 计划", "collect": "2. 采集", "analyse": "3. 分析", "improve": "4. 改进", "check": "5. 跟踪",
+               "appraise": "6. 考核与报告", "record": "记录"},
+}
 
 OVERVIEW_TITLE = "服务质量KPI总览"
 DASHBOARD_TITLE = "服务质量KPI看板"
 DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
-    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人",
+    "best": "最佳", "worst": "待改进",
+    "trend_monthly": "近13个月趋势(虚线为目标)",
+    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "small": "样本不足",
 }
 
 FISHBONE = {"title": "鱼骨图(6M 根因分析)", "why": "根因:", "more": "……另有{n}条", "legend": "✓ 已验证的原因    • 待验证"}
@@ -394,7 +405,29 @@ APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果",
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(比率图)", "xmr_chart": "首次响应时长中位数(单值图)", "res_chart": "解决SLA达成率%(比率图)", "csat_chart": "满意度%(比率图)", "p": "比率图", "xmr": "单值图", "rule_1": "超出控制限", "rule_2of3": "3点中2点超出2σ", "rule_4of5": "5点中4点超出1σ", "rule_8run": "连续8点在中心线同侧", "kind_first_response": "首响超时", "kind_resolution": "解决超时", "unit_h": "小时", "unit_d": "天"}
 
-REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "好评", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做最小二乘直线拟合,预测下期各周的平均值;括号内为95%预测区间(±2个标准误)。", "recommendations": "改进建议", "unresolved": "未解决"}
+REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "亮点(好评)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
+          "none": "无", "events": "本期发生了什么", "signals": "异常信号(控制图,变差的方向)", "breaches": "SLA超时", "effects": "改进效果验证", "progress": "整改进度",
+          "signal_line": "{week}当周 {metric}为{value},越过控制限({lcl}–{ucl},中心线{centre})",
+          "breach_line": "{kind}超时{n}张(应达标工单{of}张中的{pct}%),{dept}最多({dept_n}张)",
+          "kind_first_response": "首次响应", "kind_resolution": "解决",
+          "effect_line": "措施{action}“{measure}”:{metric}由{before}变为{after},目标{goal},{met};{sig}",
+          "goal_met": "达到目标", "goal_missed": "未达到目标", "sig_yes": "变化显著,非随机波动(p={p})", "sig_no": "变化不显著,可能是随机波动(p={p})", "sig_na": "未做显著性检验",
+          "progress_line": "改进措施共{total}项:已完成{done},进行中{in_progress},未开始{planned},已逾期{overdue},已取消{cancelled}。",
+          "action": "措施", "measure": "内容", "owner": "负责人", "department": "部门", "deadline": "完成期限", "days_late": "逾期天数",
+          "groups": "部门与渠道", "by_department": "按部门", "by_channel": "按渠道", "channel": "渠道", "tickets": "工单数", "surveys": "问卷数", "small": "样本不足",
+          "small_note": "工单或问卷少于{n}份的比率显示为“样本不足”。",
+          "date": "日期", "ticket": "工单", "agent": "处理人", "what": "经过", "score": "评分", "comment": "客户评价",
+          "what_resolved": "{category},{hours}小时解决", "what_open": "{category},未解决",
+          "problem_line": "{id} {category}:本期{count}件,占{pct}%;状态“{status}”,责任部门{dept}",
+          "problem_other": "{id} {metric}(来源:{source});状态“{status}”,责任部门{dept}",
+          "forecast_line": "{metric}:预计{value}(95%区间{low}–{high});近12周在{seen_low}–{seen_high}之间",
+          "forecast_uncertain": "{metric}:近12周在{seen_low}–{seen_high}之间,预测区间({low}–{high})比这还宽,太不确定,不作预测",
+          "rec_indicator": "{metric}为{value},目标{target},差{gap}{unit}",
+          "rec_scope": ";{dept}最差({dept_value},{n}张工单)", "rec_scope_surveys": ";{dept}最差({dept_value},{n}份)",
+          "rec_hours": "。下一步:查{start}:00–{end}:00时段的排班与接单,该时段{metric}仅{value}({n}张)",
+          "rec_category": "。下一步:复盘“{category}”类工单的处理流程,该类{metric}为{value}({n}张)",
+          "rec_plain": "。下一步:在该部门抽查本期工单,找出原因",
+          "points": "个百分点", "units": ""}
 
 DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "cover": "填写说明", "kpi": "KPI快照", "title": "{department} · 整改情况反馈表",

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import QBError
+from .text import ESCAPE_LIKE, excel_text
 
 MAX_ROW = 1_048_576  # Excel's last row
 CHUNK_ROWS = 65_536
@@ -83,14 +84,16 @@ class Column:
     numeric: bool
 
 
-_NEEDS_WORK_RE2 = r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+_NEEDS_WORK_RE2 = r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|" + ESCAPE_LIKE
 
 
 def xml_text(arr: pa.Array) -> pa.Array:
-    """Text escaped for an XML text node, without characters XML 1.0 forbids (one scan when none is there)."""
+    """Text escaped for an XML text node, without characters XML 1.0 forbids, ``_x0020_`` kept as typed
+    (``text.excel_text``); one scan when none is there."""
     if not pc.any(pc.match_substring_regex(arr, _NEEDS_WORK_RE2)).as_py():
         return arr
     arr = pc.replace_substring_regex(arr, _BAD_XML_RE2, "")
+    arr = pc.replace_substring_regex(arr, ESCAPE_LIKE, r"_x005F_\1")
     for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         arr = pc.replace_substring(arr, a, b)
     return arr
@@ -255,5 +258,5 @@ class SheetWrite:
 
 
 def _escape(t: str) -> str:
-    t = re.sub(_BAD_XML, "", t)
+    t = excel_text(re.sub(_BAD_XML, "", t))
     return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -16,6 +16,7 @@ from lxml import etree
 
 from .package import Package
 from .sheetdata import Column, SheetWrite, col_index, col_letter, sheet_data_span, split_ref
+from .text import excel_text
 
 __all__ = ["Column", "col_letter", "split_ref"]
 
@@ -149,11 +150,32 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
     c1, top, c2_old, bottom_old = loc.bounds
     plan = SheetWrite(xml, (c1, top, c2_old, bottom_old), columns, _header_style(xml, c1, top),
                       column_styles(xml), loc.sheet)
+    plan.suffix = fit_formats(plan.suffix, (c1, top + 1, max(c2_old, plan.c2), bottom_old), plan.bottom)
     pkg.write_stream(loc.sheet_part, plan.chunks)
     ref = plan.ref()
     pkg.write(loc.table_part, _table_xml(pkg.read(loc.table_part), ref, headers))
     drop_calc_chain(pkg)
     return TableLoc(loc.name, loc.sheet, loc.sheet_part, loc.table_part, ref, headers)
+
+
+_SQREF = re.compile(rb'(<conditionalFormatting\b[^>]*?\bsqref=")([^"]*)(")')
+
+
+def fit_formats(xml: bytes, body: tuple[int, int, int, int], new_last: int) -> bytes:
+    """Conditional formats over a table's rows follow the table, as in Excel: a range within the table's
+    columns that runs from its first data row to its old last row ends at ``new_last``.  Formats are laid
+    over the rows they colour only (a range to row 1 048 576 would also colour what lies below)."""
+    c1, first, c2, old_last = body
+
+    def fit(m):
+        out = []
+        for ref in m.group(2).decode().split():
+            a, r1, b, r2 = split_ref(ref)
+            if c1 <= a <= b <= c2 and r1 == first and r2 == old_last:
+                ref = f"{col_letter(a)}{r1}:{col_letter(b)}{new_last}"
+            out.append(ref)
+        return m.group(1) + " ".join(out).encode() + m.group(3)
+    return _SQREF.sub(fit, xml)
 
 
 def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> None:
@@ -167,7 +189,7 @@ def write_cells(pkg: Package, sheet_part: str, values: dict[str, object]) -> Non
         if isinstance(value, (int, float)):
             cell = f'<c r="{ref}"><v>{value!r}</v></c>'.encode()
         else:
-            t = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            t = excel_text(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             cell = f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_CONTROL.sub("", t)}</t></is></c>'.encode()
         row = rows.get(r, f'<row r="{r}"></row>'.encode())
         if row.endswith(b"/>"):

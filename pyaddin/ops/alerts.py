@@ -118,14 +118,16 @@ def breach_rows(late, lang: str):
                         columns=schema.BREACHES.keys)
 
 
-def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False):
-    """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts)."""
+def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False,
+               inputs=None):
+    """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts); ``inputs`` are the
+    (frames, standards) already read, when the caller has them."""
     import pandas as pd
 
     from ..core import alerts, incidents, kpi
     from .kpi import choose_period
 
-    frames, std = read_inputs(book)
+    frames, std = inputs or read_inputs(book)
     t, s = frames["tickets"], frames["surveys"]
     if t.empty:
         raise QBError("no_tickets", exit_code=1)

@@ -11,8 +11,9 @@ SCOPES = ("overall", "channel", "department", "agent")
 KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name)
 
 
-def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
-    """--period YYYY-MM | --quarter YYYYQn | --from/--to; default: the last calendar month that holds tickets."""
+def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None, week=None, year=None):
+    """--period YYYY-MM | --quarter YYYYQn | --week YYYY-Wnn | --year YYYY | --from/--to; default: the last
+    calendar month that holds tickets."""
     import pandas as pd
 
     from ..core import kpi
@@ -29,6 +30,10 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
             return kpi.month_period(period, as_of)
         if quarter:
             return kpi.quarter_period(quarter.upper(), as_of)
+        if week:
+            return kpi.week_period(week, as_of)
+        if year:
+            return kpi.year_period(str(year), as_of)
         if date_from or date_to:
             start, last = pd.Timestamp(date_from or created.min()), pd.Timestamp(date_to or created.max())
             if pd.isna(start) or pd.isna(last):
@@ -37,7 +42,8 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
                 raise QBError("period_reversed", start=str(date_from), end=str(date_to))
             return kpi.period(start, last, as_of)
     except (ValueError, TypeError) as e:
-        raise QBError("bad_period", value=str(period or quarter or f"{date_from}..{date_to}"), reason=str(e)) from None
+        raise QBError("bad_period", value=str(period or quarter or week or year or f"{date_from}..{date_to}"),
+                      reason=str(e)) from None
     p = kpi.last_month_with_tickets(created, as_of)
     if p is None:
         raise DataProblems("no_tickets")
@@ -112,8 +118,16 @@ def kpi_rows(result: dict, std, lang: str):
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
-def overview_rows(now: dict, before: dict, std, lang: str):
-    """The cards (one row per headline indicator) and the channel and department matrices."""
+def sample_sizes(v, dim: str) -> dict:
+    """Per group of ``dim``: the tickets, surveys and inspections its rates are over (DOMAIN.md §4)."""
+    i = v.i.drop_duplicates("inspection_id") if len(v.i) else v.i
+    return {"tickets": v.t[dim].value_counts(), "surveys": v.s[dim].value_counts(),
+            "inspections": i[dim].value_counts() if dim in i else None}
+
+
+def overview_rows(now: dict, before: dict, std, lang: str, v=None):
+    """The cards (one row per headline indicator) and the channel and department matrices, each group with its
+    sample sizes."""
     import pandas as pd
 
     from ..core import kpi
@@ -127,14 +141,62 @@ def overview_rows(now: dict, before: dict, std, lang: str):
     cards = pd.DataFrame([{**r, "name": metric_name(r["metric"], lang), "status": shown(r)}
                           for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
 
-    def matrix(groups: dict, table, label=lambda g: g):
-        return pd.DataFrame([{"group": label(g), **{m: v[m] for m in schema.HEADLINE_KEYS}} for g, v in groups.items()],
-                            columns=table.keys)
+    def matrix(groups: dict, table, dim: str, label=lambda g: g):
+        sizes = sample_sizes(v, dim) if v is not None else {}
+        rows = []
+        for g, values in groups.items():
+            n = {k: int(c.get(g, 0)) for k, c in sizes.items() if c is not None and k in table.keys}
+            rows.append({"group": label(g), **({} if values["tickets"] is None else n),
+                         **{m: values[m] for m in schema.HEADLINE_KEYS}})
+        return pd.DataFrame(rows, columns=table.keys)
 
     # every channel, in the list's order, blank where it had no tickets: the matrix keeps its size (schema.KPI_CARDS)
-    channels = {k: now["by_channel"].get(k, dict.fromkeys(schema.HEADLINE_KEYS)) for k in schema.CHANNEL.keys()}
-    return (cards, matrix(channels, schema.KPI_BY_CHANNEL, lambda g: schema.CHANNEL.label(g, lang)),
-            matrix(now["by_department"], schema.KPI_BY_DEPARTMENT))
+    blank = dict.fromkeys(("tickets", *schema.HEADLINE_KEYS))
+    channels = {k: now["by_channel"].get(k, blank) for k in schema.CHANNEL.keys()}
+    return (cards, matrix(channels, schema.KPI_BY_CHANNEL, "channel", lambda g: schema.CHANNEL.label(g, lang)),
+            matrix(now["by_department"], schema.KPI_BY_DEPARTMENT, "department"))
+
+
+def agent_rows(result: dict, v, lang: str):
+    """The best and the worst agents by first-response SLA, each over at least MIN_SAMPLE tickets (never 未分配),
+    with their samples and main rates: who to learn from and who to coach."""
+    import pandas as pd
+
+    from ..core.kpi import UNASSIGNED
+    from ..locale import LANGS
+
+    words = LANGS[lang].DASHBOARD
+    sizes = sample_sizes(v, "agent")
+    dept = v.t.groupby("agent")["department"].agg(lambda d: d.mode().iloc[0] if d.notna().any() else None)
+    ranked = sorted(((a, m) for a, m in result["by_agent"].items()
+                     if a != UNASSIGNED and m["tickets"] >= schema.MIN_SAMPLE and m["first_response_sla_pct"] is not None),
+                    key=lambda am: (-am[1]["first_response_sla_pct"], am[0]))
+    k = min(schema.TOP_AGENTS, len(ranked) // 2)
+    picked = [(f"{words['best']} {i + 1}", a, m) for i, (a, m) in enumerate(ranked[:k])]
+    picked += [(f"{words['worst']} {i + 1}", a, m) for i, (a, m) in enumerate(reversed(ranked[len(ranked) - k:]))]
+    return pd.DataFrame([{"rank": r, "agent": a, "department": dept.get(a), "tickets": int(sizes["tickets"].get(a, 0)),
+                          "surveys": int(sizes["surveys"].get(a, 0)),
+                          **{f: m[f] for f in schema.KPI_AGENTS.keys if f in m and f != "tickets"}}
+                         for r, a, m in picked], columns=schema.KPI_AGENTS.keys).reindex(range(2 * schema.TOP_AGENTS))
+    # always the same number of rows (blank ones when fewer agents qualify), as the build laid it out
+
+
+def monthly_rows(frames: dict, std, p):
+    """The headline rates month by month, the period's last month and the twelve before it, each beside its
+    target; a month without tickets stays blank."""
+    import pandas as pd
+
+    from ..core import kpi
+
+    last = (p.end - pd.Timedelta(days=1)).to_period("M")
+    rows = []
+    for m in pd.period_range(last - (schema.MONTHS - 1), last, freq="M"):
+        o = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
+                                kpi.month_period(str(m), p.as_of)), dims=())["overall"]
+        rows.append({"month": str(m), "tickets": o["tickets"] or None,
+                     **{k: o[k] for k in schema.MONTHLY_KEYS},
+                     **{f"target_{k}": std.targets[k][1] if k in std.targets else None for k in schema.MONTHLY_KEYS}})
+    return pd.DataFrame(rows, columns=schema.KPI_MONTHLY.keys)
 
 
 def heatmap_rows(vol, sla):
@@ -150,8 +212,10 @@ def heatmap_rows(vol, sla):
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
         writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
-                schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
+                schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name, schema.KPI_MONTHLY.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
+    import pandas as pd
+
     from ..core import kpi
     from ..locale import LANGS
 
@@ -167,10 +231,14 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
+    # a week the period cuts (it starts before the period or ends after it) holds only some of its days
+    trend["partial"] = (trend["week"] < p.start) | (trend["week"] + pd.Timedelta(days=7) > p.end)
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
+    book.write(schema.KPI_AGENTS, agent_rows(result, v, book.lang))
+    book.write(schema.KPI_MONTHLY, monthly_rows(frames, std, p))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
-                           overview_rows(result, before, std, book.lang)):
+                           overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(

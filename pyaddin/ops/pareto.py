@@ -22,6 +22,14 @@ def _column(table, frame, by: str) -> str:
     raise QBError("unknown_column", column=by, table=table.sheet(current()))
 
 
+def _label(column: str) -> str:
+    """A ticket column as the workbook names it (问题类别, not ``category``)."""
+    from ..mapping import resolve_field
+
+    key = resolve_field(schema.TICKETS, column)
+    return next((f.label(current()) for f in schema.TICKETS.fields if f.key == key), column)
+
+
 def pareto_frame(book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                  as_of=None):
     from ..core import kpi
@@ -51,7 +59,8 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
     book.write(schema.PARETO, frame)
     pj = p.as_json()
     book.set_cells(schema.PARETO, {"A1": say("pareto_title"), "A2": say(
-        "pareto_header", by=col, weight=weight or say("count_word"), start=pj["start"], end=pj["end"])})
+        "pareto_header", by=_label(col), weight=_label(weight) if weight else say("count_word"),
+        start=pj["start"], end=pj["end"])})
     book.fit_charts(schema.PARETO)
     vital = frame[frame["vital_few"]]
     first = say("pareto_unclassified", pct=f"{unclassified_pct(frame):.1f}", by=col) if unclassified_alarm(frame) else ""

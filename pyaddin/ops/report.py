@@ -13,22 +13,25 @@ from .kpi import choose_period, read_inputs
 @action("report", group="reports", icon="FileSaveAsPdfOrXps",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
                schema.PROBLEMS.name, schema.PLAN.name))
-def make_report(ctx, book, output=None, period=None, quarter=None) -> Outcome:
-    """Writes the report to ``output`` (.xlsx or .html); from the ribbon, both, beside the workbook."""
+def make_report(ctx, book, output=None, period=None, quarter=None, week=None, year=None) -> Outcome:
+    """Writes the report of a week, month, quarter or year to ``output`` (.xlsx or .html); from the ribbon, both,
+    beside the workbook."""
     from ..core import kpi
     from ..reports.content import report
     from ..reports.writers import write_html, write_xlsx
+    from .alerts import alert_data
 
     frames, std = read_inputs(book)
-    p = choose_period(frames["tickets"]["created_at"], period, quarter)
+    p = choose_period(frames["tickets"]["created_at"], period, quarter, week=week, year=year)
     prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
-    r = report(frames, std, p, prev, problems, plan)
+    signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(frames["tickets"]) else []
+    r = report(frames, std, p, prev, problems, plan, signals)
     if r["overview"]["tickets"] == 0:
         raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])
     lang = current()
     if output is None:
-        where = getattr(book, "path", None) or Path(getattr(book.book, "fullname", "report"))
+        where = book.path  # the file, or for a book open in Excel its local copy (xlbook.local_path)
         stem = Path(where).with_name(f"{Path(where).stem}_report_{r['period']['start'][:7]}")
         targets = [stem.with_suffix(".xlsx"), stem.with_suffix(".html")]
     else:

@@ -1,9 +1,12 @@
 """What a monitoring report says, computed from the workbook's tables (pandas only, no files).
 
-Overview, KPIs against targets with the previous period beside them, the main problems (the Pareto's
-vital few and the open problems), typical cases good and bad, overdue actions, a forecast of the main
-indicators for the next period (a linear trend over the recent weeks with a 95 % interval), and
-recommendations that follow from these numbers.
+Everything is of the report's one period (a week, a month, a quarter or a year): the KPIs against targets with
+the previous period beside them; what happened (the worse control-chart signals and SLA breaches of the period,
+the verified effects of completed actions, the plan's progress with what is overdue); the main problems (the
+period's Pareto, and the open problems with the period's figures); the departments and channels with their
+sample sizes; typical cases good and bad; a forecast of the main indicators (a linear trend over the last 12
+weeks with a 95 % interval, withheld when it is wider than what those weeks themselves spanned); and
+recommendations drawn from these numbers (the indicator, the scope, the gap, where to look next).
 """
 from __future__ import annotations
 
@@ -14,15 +17,19 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
-from ..schema import HEADLINE_KEYS
+from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
 FORECAST_WEEKS = 12
+GROUP_METRICS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct")
+HOUR_BAND = 2  # hours per band when looking for the worst time of day
+CASES = 3
 
 
 def trend_forecast(values: pd.Series, ahead: int) -> dict | None:
     """The mean of the next ``ahead`` weeks on a least-squares line through the recent weekly values, with a
-    95 % prediction interval (± t·s·√(1 + 1/n + (x̄ₐ − x̄)²/Sxx), t ≈ 2)."""
+    95 % prediction interval (± t·s·√(1 + 1/n + (x̄ₐ − x̄)²/Sxx), t ≈ 2), and the range the weeks spanned: an
+    interval wider than that range says more about noise than about next period."""
     y = values.dropna().astype(float)
     n = len(y)
     if n < 4:
@@ -35,12 +42,129 @@ def trend_forecast(values: pd.Series, ahead: int) -> dict | None:
     sxx = ((x - x.mean()) ** 2).sum()
     half = 2.0 * s * math.sqrt(1 / ahead + 1 / n + (xa - x.mean()) ** 2 / sxx)
     mid = intercept + slope * xa
+    seen = float(y.max() - y.min())
     return {"value": float(mid), "low": float(mid - half), "high": float(mid + half), "slope": float(slope),
-            "weeks": n}
+            "weeks": n, "seen_low": float(y.min()), "seen_high": float(y.max()), "uncertain": 2 * half > seen}
+
+
+def direction(metric: str, std: kpi.Standards) -> str:
+    """'ge' when higher is better, 'le' when lower is (DOMAIN.md §4)."""
+    t = std.targets.get(metric)
+    return t[0] if t else ("le" if metric in kpi.LOWER_IS_BETTER else "ge")
+
+
+def group_table(v: kpi.View, result: dict, dim: str) -> pd.DataFrame:
+    """One row per channel or department: its sample sizes (tickets, surveys) beside its rates."""
+    rows = []
+    surveys = v.s[dim].value_counts() if dim in v.s else pd.Series(dtype=int)
+    for g, m in sorted(result[f"by_{dim}"].items(), key=lambda gm: -gm[1]["tickets"]):
+        rows.append({"group": g, "tickets": int(m["tickets"]), "surveys": int(surveys.get(g, 0)),
+                     **{k: m[k] for k in GROUP_METRICS}})
+    return pd.DataFrame(rows, columns=["group", "tickets", "surveys", *GROUP_METRICS])
+
+
+def worse_signals(signals, std: kpi.Standards, p: kpi.Period) -> list[dict]:
+    """The period's control-chart signals on the wrong side of their limits (the better ones are no alert)."""
+    out = []
+    for s in signals or ():
+        week = pd.Timestamp(s["week"])
+        if not (p.start <= week < p.end):
+            continue
+        worse = s.get("direction") == "worse" if "direction" in s else (
+            s["value"] < s["centre"] if direction(s["indicator"], std) == "ge" else s["value"] > s["centre"])
+        if worse:
+            out.append({**s, "scope": s.get("scope")})
+    return out
+
+
+def breach_summary(v: kpi.View) -> list[dict]:
+    """The period's SLA breaches by kind: how many of how many, and the department with most."""
+    out = []
+    for kind, met, breached in (("first_response", "fr_met", "fr_breached"), ("resolution", "res_met", "res_breached")):
+        f = v.flags
+        n_b, n = int(f[breached].sum()), int(f[met].sum() + f[breached].sum())
+        if not n_b:
+            continue
+        by = v.t.loc[f[breached].to_numpy(), "department"].value_counts()
+        out.append({"kind": kind, "breached": n_b, "of": n, "department": by.index[0] if len(by) else None,
+                    "department_n": int(by.iloc[0]) if len(by) else 0})
+    return out
+
+
+def plan_progress(plan: pd.DataFrame, end: pd.Timestamp) -> dict:
+    """Counts by status, the verified effects of done actions, and the overdue actions with days late."""
+    if plan.empty:
+        return {"counts": {}, "effects": plan, "overdue": plan}
+    late = pdca.overdue(plan, end)
+    status = plan["status"].fillna("planned").where(~late, "overdue")
+    overdue = plan[late].assign(days_late=pdca.days_overdue(plan, end)[late]).sort_values("days_late", ascending=False)
+    effects = plan[(plan["status"] == "done") & plan["effect_before"].notna() & plan["effect_after"].notna()]
+    return {"counts": status.value_counts().to_dict(), "effects": effects, "overdue": overdue}
+
+
+def worst_hour_band(v: kpi.View, metric: str) -> dict | None:
+    """The time of day (2-hour band) with the lowest value of a ticket rate, among bands with enough tickets."""
+    if metric not in ("first_response_sla_pct", "resolution_sla_pct") or v.t.empty:
+        return None
+    band = (v.t["created_at"].dt.hour // HOUR_BAND) * HOUR_BAND
+    m = kpi.ticket_metrics(v.flags, band)
+    m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]
+    if m.empty:
+        return None
+    h = int(m[metric].idxmin())
+    return {"from": h, "to": h + HOUR_BAND, "value": float(m.at[h, metric]), "n": int(m.at[h, "tickets"])}
+
+
+def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
+    """The problem category where a ticket indicator is worst, among categories with enough tickets."""
+    if v.t.empty:
+        return None
+    cat = v.t["category"].astype(object).where(v.t["category"].notna(), UNCLASSIFIED)
+    if metric == "csat_pct":
+        s = v.s.assign(category=v.s["ticket_id"].map(dict(zip(v.t["ticket_id"], cat))))
+        g = s.dropna(subset=["csat", "category"]).groupby("category")["csat"]
+        m = pd.DataFrame({"tickets": g.size(), metric: 100.0 * g.apply(lambda c: (c >= 4).mean())})
+    else:
+        m = kpi.ticket_metrics(v.flags, cat)
+    if metric not in m:
+        return None
+    m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]
+    if m.empty:
+        return None
+    c = m[metric].idxmin() if direction(metric, std) == "ge" else m[metric].idxmax()
+    return {"category": c, "value": float(m.at[c, metric]), "n": int(m.at[c, "tickets"])}
+
+
+def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typical cases: the period's best-rated tickets with a comment (亮点) and its complaints that took longest,
+    each with date, channel, department, agent, what happened and the customer's score and words."""
+    t = v.t.assign(res_h=v.flags["res_h"])
+    said = v.s.dropna(subset=["comment"]).drop_duplicates("ticket_id", keep="last").set_index("ticket_id")
+    cols = ["date", "ticket_id", "channel", "department", "agent", "category", "res_h", "csat", "comment"]
+
+    def frame(rows: pd.DataFrame) -> pd.DataFrame:
+        ids = rows["ticket_id"]
+        return pd.DataFrame({"date": rows["created_at"].dt.date, "ticket_id": ids, "channel": rows["channel"],
+                             "department": rows["department"], "agent": rows["agent"], "category": rows["category"],
+                             "res_h": rows["res_h"], "csat": ids.map(said["csat"]) if len(said) else None,
+                             "comment": ids.map(said["comment"]) if len(said) else None}, columns=cols)
+    good_ids = v.s[(v.s["csat"] == 5) & v.s["comment"].notna()].sort_values("submitted_at")["ticket_id"]
+    good = frame(t[t["ticket_id"].isin(good_ids)]).head(CASES)
+    bad = t[t["is_complaint"].fillna(False).astype(bool)].sort_values("res_h", ascending=False, na_position="first")
+    return good, frame(bad).head(CASES)
+
+
+def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFrame:
+    """The open problems with the period's own figures for their category (not the figures they were opened with)."""
+    open_ = problems[problems["status"].fillna("open") != "closed"].sort_values(
+        ["priority", "problem_id"], ascending=[False, True])
+    counts = par.set_index("category") if len(par) else pd.DataFrame(columns=["count", "pct"])
+    return open_.assign(period_count=open_["category"].map(counts["count"]),
+                        period_pct=open_["category"].map(counts["pct"]))
 
 
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
-           plan: pd.DataFrame) -> dict:
+           plan: pd.DataFrame, signals=()) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
     # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
@@ -49,22 +173,30 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
+    sizes = {"tickets": v.t["department"].value_counts(), "surveys": v.s["department"].value_counts(),
+             "inspections": v.i.drop_duplicates("inspection_id")["department"].value_counts() if len(v.i) else
+             pd.Series(dtype=int)}
     for m in HEADLINE_KEYS:
         target = std.targets.get(m)
-        groups = [(g, r[m]) for g, r in now["by_department"].items() if r[m] is not None]
+        n = sizes[SAMPLE_OF.get(m, "tickets")]
+        groups = [(g, r[m], int(n.get(g, 0))) for g, r in now["by_department"].items()
+                  if r[m] is not None and n.get(g, 0) >= MIN_SAMPLE]
         if target and groups:
             worst[m] = (min if target[0] == "ge" else max)(groups, key=lambda gv: gv[1])
-    par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "vital_few"])
-    open_problems = problems[problems["status"].fillna("open") != "closed"].sort_values(
-        ["priority", "problem_id"], ascending=[False, True])
-    late = plan[pdca.overdue(plan, p.end)] if len(plan) else plan
-    good = v.s[(v.s["csat"] == 5) & v.s["comment"].notna()].sort_values("submitted_at").head(3)
-    bad_t = v.t[v.t["is_complaint"].fillna(False).astype(bool)].assign(res_h=v.flags["res_h"])
-    bad = bad_t.sort_values("res_h", ascending=False, na_position="first").head(3)
+    par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "cum_pct",
+                                                                          "vital_few"])
+    weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
+                                                               p.end)))
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
+    good, bad = cases(v)
+    progress = plan_progress(plan, p.end)
+    next_steps = {m: {"hours": worst_hour_band(v, m), "category": worst_category(v, m, std)} for m in HEADLINE_KEYS}
     return {"period": p.as_json(), "previous": prev.as_json(),
             "overview": {"tickets": int(len(v.t)), "surveys": int(len(v.s)),
                          "inspections": int(v.i["inspection_id"].nunique()) if len(v.i) else 0},
-            "kpis": rows, "worst": worst, "pareto": par, "problems": open_problems, "overdue": late,
-            "good": good, "bad": bad, "forecast": forecast, "weeks": weeks, "unclassified": UNCLASSIFIED}
+            "kpis": rows, "worst": worst, "pareto": par, "problems": problems_of_period(problems, par),
+            "overdue": progress["overdue"], "progress": progress, "signals": worse_signals(signals, std, p),
+            "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
+            "channels": group_table(v, now, "channel"), "good": good, "bad": bad, "forecast": forecast,
+            "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED}

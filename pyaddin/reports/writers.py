@@ -1,26 +1,94 @@
-"""The report as an .xlsx (native charts, A4, headers and footers) and as one self-contained .html file."""
+"""The report as an .xlsx (native charts, A4 landscape, titles, headers and footers) and as one self-contained
+.html file.  Both render the same sections (``sections``): texts and tables whose columns say how their numbers
+read (counts as integers, rates and times to one decimal), so the two files always agree."""
 from __future__ import annotations
 
 import base64
 import html
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
+from .. import schema
+from ..charts.axes import show_axes
 from ..inert import save_workbook
 from ..locale import LANGS, metric_name, say
+from .content import MIN_SAMPLE, SAMPLE_OF
 
 STATUS_COLOURS = {"met": "C6EFCE", "warning": "FFEB9C", "missed": "FFC7CE"}
+BETTER, WORSE, GREY = "006100", "C00000", "808080"
+TREND = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct")
+FORMATS = {"int": "0", "num": "0.0", "date": "yyyy-mm-dd", "text": "@"}
+WIDTHS = (24, 14, 12, 12, 12, 20, 10, 30)  # columns A–H: the printed width
+HELPER = 20  # the first hidden column holding what the .xlsx charts draw (weeks, the 80 % line)
+
+
+@dataclass
+class Change:
+    """A change against the previous period, read by the indicator's direction (▲/▼, green when better)."""
+    value: float | None
+    direction: str | None
+
+
+@dataclass
+class Small:
+    """A rate over fewer than the minimum sample: shown greyed as 样本不足, never as a number to act on."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    kinds: list[str]  # per column: text, int, num, date, status, change
+    rows: list[list]
+
+
+def _empty(v) -> bool:
+    """No value: None, NaN, pandas' NA or NaT."""
+    import pandas as pd
+
+    return v is None or (not isinstance(v, (str, list, Change, Small)) and bool(pd.isna(v)))
+
+
+def _text(v) -> str:
+    return v if isinstance(v, str) and v else "-"
+
+
+def _width(text: str) -> int:
+    """Printed width in Excel's column units: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _n(v, digits=1) -> str:
+    return "—" if _empty(v) else f"{v:.{digits}f}"
 
 
 def recommendations(r: dict, lang: str) -> list[str]:
-    """What the numbers suggest: each missed or warned indicator with its worst department, the biggest problem
-    category, overdue actions, and a forecast that crosses its target."""
+    """What the numbers suggest, each naming the indicator, its scope, the size of the gap and where to look
+    next (the worst time of day or category the data show); then the Pareto's first category, overdue
+    actions, and a forecast that crosses its target."""
+    w = LANGS[lang].REPORT
     out = []
     for row in r["kpis"]:
-        if row["status"] in ("missed", "warning") and row["metric"] in r["worst"]:
-            dept, value = r["worst"][row["metric"]]
-            out.append(say("rec_indicator", metric=metric_name(row["metric"], lang), value=f"{row['value']:.1f}",
-                           target=f"{row['target']:g}", dept=dept, dept_value=f"{value:.1f}"))
+        if row["status"] not in ("missed", "warning"):
+            continue
+        m = row["metric"]
+        name = metric_name(m, lang)
+        unit = w["points"] if m.endswith("_pct") else w["units"]
+        text = w["rec_indicator"].format(metric=name, value=_n(row["value"]), target=f"{row['target']:g}",
+                                         gap=_n(abs(row["target"] - row["value"])), unit=unit)
+        if m in r["worst"]:
+            dept, value, n = r["worst"][m]
+            text += w["rec_scope" if SAMPLE_OF.get(m, "tickets") == "tickets" else "rec_scope_surveys"].format(dept=dept, dept_value=_n(value), n=n)
+        steps = r["next_steps"].get(m, {})
+        if steps.get("hours"):
+            h = steps["hours"]
+            text += w["rec_hours"].format(start=h["from"], end=h["to"], metric=name, value=_n(h["value"]), n=h["n"])
+        elif steps.get("category"):
+            c = steps["category"]
+            text += w["rec_category"].format(category=c["category"], metric=name, value=_n(c["value"]), n=c["n"])
+        else:
+            text += w["rec_plain"]
+        out.append(text + ("。" if lang == "zh" else "."))
     vital = r["pareto"][r["pareto"]["vital_few"]] if len(r["pareto"]) else r["pareto"]
     if len(vital):
         top = vital.iloc[0]
@@ -33,13 +101,144 @@ def recommendations(r: dict, lang: str) -> list[str]:
     targets = {row["metric"]: row for row in r["kpis"]}
     for m, f in r["forecast"].items():
         t = targets.get(m)
-        if not f or not t or t["target"] is None:
+        if not f or f["uncertain"] or not t or t["target"] is None:
             continue
         crosses = f["value"] < t["target"] if t["direction"] == "ge" else f["value"] > t["target"]
         if crosses:
-            out.append(say("rec_forecast", metric=metric_name(m, lang), value=f"{f['value']:.1f}",
+            out.append(say("rec_forecast", metric=metric_name(m, lang), value=_n(f["value"]),
                            target=f"{t['target']:g}"))
     return out or [say("rec_none")]
+
+
+def _events(r: dict, lang: str) -> list:
+    w = LANGS[lang].REPORT
+    signals = [w["signal_line"].format(week=s["week"], metric=metric_name(s["indicator"], lang), value=_n(s["value"]),
+                                       lcl=_n(s["lcl"]), ucl=_n(s["ucl"]), centre=_n(s["centre"])) for s in r["signals"]]
+    breaches = [w["breach_line"].format(kind=w["kind_" + b["kind"]], n=b["breached"], of=b["of"],
+                                        pct=_n(100.0 * b["breached"] / b["of"]), dept=b["department"] or "-",
+                                        dept_n=b["department_n"]) for b in r["breaches"]]
+    effects = []
+    for a in r["progress"]["effects"].itertuples(index=False):
+        p = a.effect_p
+        sig = w["sig_na"] if _empty(p) else (w["sig_yes"] if bool(a.effect_verified) else w["sig_no"]).format(
+            p=f"{p:.3g}")
+        met = w["goal_met"] if bool(a.effect_verified) or (not _empty(a.goal) and _goal_met(a, r)) else w["goal_missed"]
+        effects.append(w["effect_line"].format(action=a.action_id, measure=a.measure, metric=a.target_metric or "-",
+                                               before=_n(a.effect_before), after=_n(a.effect_after),
+                                               goal=_n(a.goal), met=met, sig=sig))
+    c = r["progress"]["counts"]
+    progress = [w["progress_line"].format(total=sum(c.values()), **{k: c.get(k, 0) for k in (
+        "done", "in_progress", "planned", "overdue", "cancelled")})] if c else []
+    late = Table([w["action"], w["measure"], w["owner"], w["department"], w["deadline"], w["days_late"]],
+                 ["text", "text", "text", "text", "date", "int"],
+                 [[a.action_id, a.measure, a.owner, a.department, a.deadline, a.days_late]
+                  for a in r["overdue"].itertuples(index=False)])
+    return [(w["signals"], signals), (w["breaches"], breaches), (w["effects"], effects), (w["progress"], progress),
+            (w["overdue"], late)]
+
+
+def _goal_met(a, r) -> bool:
+    """Whether the after value reached the action's goal, by the direction of its indicator."""
+    ge = next((k["direction"] != "le" for k in r["kpis"] if metric_name(k["metric"]) == a.target_metric), True)
+    return a.effect_after >= a.goal if ge else a.effect_after <= a.goal
+
+
+def _group_table(frame, first: str, lang: str) -> Table:
+    w = LANGS[lang].REPORT
+    rows = []
+    for g in frame.itertuples(index=False):
+        row = [g.group, g.tickets, g.surveys]
+        for m in ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"):
+            n = g.surveys if m == "csat_pct" else g.tickets
+            v = getattr(g, m)
+            row.append(Small() if (not _empty(v) and n < MIN_SAMPLE) else v)
+        rows.append(row)
+    return Table([first, w["tickets"], w["surveys"], *(metric_name(m, lang) for m in (
+        "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"))],
+        ["text", "int", "int", "num", "num", "num", "num", "num"], rows)
+
+
+def _cases(frame, lang: str) -> Table:
+    w = LANGS[lang].REPORT
+    rows = []
+    for c in frame.itertuples(index=False):
+        cat = c.category if isinstance(c.category, str) else "-"
+        what = w["what_open"].format(category=cat) if _empty(c.res_h) else w["what_resolved"].format(
+            category=cat, hours=_n(c.res_h))
+        rows.append([c.date, c.ticket_id, schema.CHANNEL.label(c.channel, lang) if isinstance(c.channel, str) else None,
+                     c.department, c.agent, what, None if _empty(c.csat) else c.csat,
+                     c.comment if isinstance(c.comment, str) else None])
+    return Table([w["date"], w["ticket"], w["channel"], w["department"], w["agent"], w["what"], w["score"],
+                  w["comment"]], ["date", "text", "text", "text", "text", "text", "int", "text"], rows)
+
+
+def sections(r: dict, lang: str) -> list[tuple[str, list]]:
+    """The report's sections in order: (title, blocks); a block is a list of sentences, a ``Table``, a chart
+    name, or a (subtitle, block) pair.  An empty block reads 无."""
+    w, status = LANGS[lang].REPORT, LANGS[lang].STATUS
+    kpis = Table([w["metric"], w["value"], w["target"], w["status"], w["previous"], w["change"]],
+                 ["text", "num", "num", "status", "num", "change"],
+                 [[metric_name(k["metric"], lang), k["value"], k["target"], k["status"] or "no_data", k["previous"],
+                   Change(k["change"], k["direction"])] for k in r["kpis"]])
+    par = Table([w["category"], w["count"], w["share"], w["cum"], w["vital"]], ["text", "int", "num", "num", "text"],
+                [[p.category, int(p.count), p.pct, p.cum_pct, "✓" if p.vital_few else ""]
+                 for p in r["pareto"].head(10).itertuples(index=False)])
+    problems = []
+    for p in r["problems"].head(8).itertuples(index=False):
+        st = schema.PROBLEM_STATUS.label(p.status or "open", lang)
+        if isinstance(p.category, str) and not _empty(p.period_count):
+            problems.append(w["problem_line"].format(id=p.problem_id, category=p.category, count=int(p.period_count),
+                                                     pct=_n(p.period_pct), status=st, dept=_text(p.owner_department)))
+        elif not isinstance(p.category, str):
+            problems.append(w["problem_other"].format(  # its own description quotes the week it was opened in
+                id=p.problem_id, metric=p.metric or p.description, status=st, dept=_text(p.owner_department),
+                source=schema.PROBLEM_SOURCE.label(p.source, lang) if isinstance(p.source, str) else "-"))
+    forecast = [w["forecast_method"]]
+    for m, f in r["forecast"].items():
+        if f:
+            key = "forecast_uncertain" if f["uncertain"] else "forecast_line"
+            forecast.append(w[key].format(metric=metric_name(m, lang), value=_n(f["value"]), low=_n(f["low"]),
+                                          high=_n(f["high"]), seen_low=_n(f["seen_low"]), seen_high=_n(f["seen_high"])))
+    del status
+    return [
+        (w["overview"], [[say("report_overview", **r["overview"]),
+                          f"{w['previous_period']}: {r['previous']['start']} – {r['previous']['end']}"]]),
+        (w["kpis"], [kpis, "trend"]),
+        (w["events"], _events(r, lang)),
+        (w["problems"], [par, "pareto", (w["problems"], problems)]),
+        (w["groups"], [[w["small_note"].format(n=MIN_SAMPLE)],
+                       (w["by_department"], _group_table(r["departments"], w["department"], lang)),
+                       (w["by_channel"], _group_table(r["channels"].assign(group=r["channels"]["group"].map(
+                           lambda c: schema.CHANNEL.label(c, lang))), w["channel"], lang))]),
+        (w["cases"], [(w["good"], _cases(r["good"], lang)), (w["bad"], _cases(r["bad"], lang))]),
+        (w["forecast"], [forecast]),
+        (w["recommendations"], [[f"{i}. {x}" for i, x in enumerate(recommendations(r, lang), start=1)]]),
+    ]
+
+
+def _shown(v, kind: str, lang: str) -> tuple[str, str]:
+    """(text, css class) of one cell."""
+    w, status = LANGS[lang].REPORT, LANGS[lang].STATUS
+    if isinstance(v, Small):
+        return w["small"], "small"
+    if kind == "status":
+        return status.get(v, status["no_data"]), v or ""
+    if kind == "change":
+        if _empty(v.value):
+            return "—", ""
+        c = round(float(v.value), 1)
+        better = (c > 0) == (v.direction != "le")
+        arrow = "▲" if c > 0 else "▼" if c < 0 else "±"
+        return f"{arrow} {abs(c):.1f}", ("" if c == 0 or v.direction is None else "better" if better else "worse")
+    if _empty(v):
+        return "—", ""
+    if kind == "int":
+        return f"{int(v)}", ""
+    if kind == "num":
+        return f"{v:.1f}", ""
+    if kind == "date":
+        return str(getattr(v, "date", lambda: v)()), ""
+    return str(v), ""
 
 
 def _png(fig) -> bytes:
@@ -65,7 +264,7 @@ def charts(r: dict, lang: str) -> dict[str, bytes]:
     with plt.rc_context({"font.family": [font] if font else ["sans-serif"], "axes.unicode_minus": False}):
         fig, ax = plt.subplots(figsize=(8, 3.2))
         w = r["weeks"]
-        for m in ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct"):
+        for m in TREND:
             if m in w:
                 ax.plot(w["week"], w[m], marker="o", label=metric_name(m, lang))
         ax.set_title(LANGS[lang].REPORT["trend_chart"])
@@ -86,66 +285,57 @@ def charts(r: dict, lang: str) -> dict[str, bytes]:
     return out
 
 
-def _hours(v, w) -> str:
-    return w["unresolved"] if v is None or v != v else f"{v:.1f} h"
-
-
-def _fmt(v, digits=1):
-    return "—" if v is None or v != v else f"{v:.{digits}f}"
-
-
 def write_html(path: Path, r: dict, lang: str) -> Path:
     """One file, no external resource: the charts are embedded as data URIs."""
     w = LANGS[lang].REPORT
-    status = LANGS[lang].STATUS
     pics = charts(r, lang)
     e = html.escape
     parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
              f"<title>{e(w['title'])} {r['period']['start']}–{r['period']['end']}</title>",
-             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:960px;margin:auto;"
-             "color:#222}h1,h2{color:#1F4E78}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;"
-             "padding:4px 8px}th{background:#1F4E78;color:#fff}.met{background:#C6EFCE}.warning{background:#FFEB9C}"
-             ".missed{background:#FFC7CE}</style></head><body>",
-             f"<h1>{e(w['title'])}</h1><p>{e(w['period'])}: {r['period']['start']} – {r['period']['end']}</p>",
-             f"<h2>1. {e(w['overview'])}</h2><p>{e(say('report_overview', **r['overview']))}</p>",
-             f"<h2>2. {e(w['kpis'])}</h2><table><tr><th>{e(w['metric'])}</th><th>{e(w['value'])}</th>"
-             f"<th>{e(w['target'])}</th><th>{e(w['status'])}</th><th>{e(w['previous'])}</th><th>{e(w['change'])}</th></tr>"]
-    for row in r["kpis"]:
-        cls = row["status"] or ""
-        parts.append(f"<tr class='{cls}'><td>{e(metric_name(row['metric'], lang))}</td><td>{_fmt(row['value'])}</td>"
-                     f"<td>{_fmt(row['target'], 0)}</td><td>{e(status.get(row['status'], status['no_data']))}</td>"
-                     f"<td>{_fmt(row['previous'])}</td><td>{_fmt(row['change'])}</td></tr>")
-    parts.append("</table>")
-    parts.append(f'<img alt="{e(w["trend_chart"])}" src="data:image/png;base64,{base64.b64encode(pics["trend"]).decode()}">')
-    parts.append(f"<h2>3. {e(w['problems'])}</h2>")
-    parts.append(f'<img alt="{e(w["pareto_chart"])}" src="data:image/png;base64,{base64.b64encode(pics["pareto"]).decode()}">')
-    parts.append("<ul>" + "".join(f"<li>{e(str(p.problem_id))} {e(str(p.description))}</li>"
-                                  for p in r["problems"].head(8).itertuples(index=False)) + "</ul>")
-    parts.append(f"<h2>4. {e(w['cases'])}</h2><h3>{e(w['good'])}</h3><ul>" + "".join(
-        f"<li>{e(str(c.ticket_id))} {e(str(c.agent or ''))}:{e(str(c.comment))}</li>" for c in r["good"].itertuples(index=False))
-        + f"</ul><h3>{e(w['bad'])}</h3><ul>" + "".join(
-        f"<li>{e(str(c.ticket_id))} {e(str(c.category or ''))} {e(str(c.department))}:{e(_hours(c.res_h, w))}</li>"
-        for c in r["bad"].itertuples(index=False)) + "</ul>")
-    parts.append(f"<h2>5. {e(w['overdue'])}</h2><ul>" + "".join(
-        f"<li>{e(str(a.action_id))} {e(str(a.measure))}({e(str(a.department or '-'))})</li>"
-        for a in r["overdue"].itertuples(index=False)) + "</ul>")
-    parts.append(f"<h2>6. {e(w['forecast'])}</h2><p>{e(w['forecast_method'])}</p><ul>" + "".join(
-        f"<li>{e(metric_name(m, lang))}: {_fmt(f['value'])}({_fmt(f['low'])} – {_fmt(f['high'])})</li>"
-        for m, f in r["forecast"].items() if f) + "</ul>")
-    parts.append(f"<h2>7. {e(w['recommendations'])}</h2><ol>" + "".join(
-        f"<li>{e(x)}</li>" for x in recommendations(r, lang)) + "</ol></body></html>")
+             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1000px;margin:auto;"
+             "color:#222}h1,h2,h3{color:#1F4E78}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;"
+             "padding:4px 8px}td.n{text-align:right}th{background:#1F4E78;color:#fff}.met{background:#C6EFCE}"
+             ".warning{background:#FFEB9C}.missed{background:#FFC7CE}.better{color:#006100}.worse{color:#C00000}"
+             ".small{color:#808080}@page{size:A4 landscape}</style></head><body>",
+             f"<h1>{e(w['title'])}</h1><p>{e(w['period'])}: {r['period']['start']} – {r['period']['end']}</p>"]
+
+    def block(b, level=3):
+        if isinstance(b, str):
+            return f'<img alt="{e(w[b + "_chart"])}" src="data:image/png;base64,{base64.b64encode(pics[b]).decode()}">'
+        if isinstance(b, tuple):
+            return f"<h{level}>{e(b[0])}</h{level}>" + block(b[1], level + 1)
+        if isinstance(b, Table):
+            if not b.rows:
+                return f"<p>{e(w['none'])}</p>"
+            out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr>"]
+            for row in b.rows:
+                cells = []
+                for v, kind in zip(row, b.kinds):
+                    text, cls = _shown(v, kind, lang)
+                    cls = " ".join(x for x in (cls, "n" if kind in ("int", "num", "change") else "") if x)
+                    cells.append(f"<td class='{cls}'>{e(text)}</td>" if cls else f"<td>{e(text)}</td>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            return "".join(out) + "</table>"
+        return "".join(f"<p>{e(x)}</p>" for x in b) if b else f"<p>{e(w['none'])}</p>"
+
+    for n, (title, blocks) in enumerate(sections(r, lang), start=1):
+        parts.append(f"<h2>{n}. {e(title)}</h2>" + "".join(block(b) for b in blocks))
+    parts.append("</body></html>")
     path.write_text("".join(parts), encoding="utf-8")
     return path
 
 
 def write_xlsx(path: Path, r: dict, lang: str) -> Path:
-    """Sections as cells and tables, native charts (trend lines, Pareto columns), A4 landscape, header/footer."""
+    """The same sections as cells with number formats (counts whole, rates and times to one decimal), native
+    charts (the weekly trend; the Pareto's counts with the cumulative line on a 0–100 % axis) beside their
+    tables, A4 landscape one page wide with the title repeated in the header."""
     import openpyxl
     from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     w = LANGS[lang].REPORT
-    status = LANGS[lang].STATUS
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = w["sheet"]
@@ -153,83 +343,126 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     ws["A1"] = f"{w['title']}  {r['period']['start']} – {r['period']['end']}"
     ws["A1"].font = Font(bold=True, size=15, color="1F4E78")
     row = 3
+    tables: dict[str, tuple[int, int]] = {}  # the rows of the tables a chart draws from
 
-    def section(title):
+    def put(b, title=None):
         nonlocal row
-        ws.cell(row, 1, title).font = bold
-        row += 1
-
-    def lines(texts):
-        """One text a row, then a blank row."""
-        nonlocal row
-        for t in texts:
-            ws.cell(row, 1, t)
+        if title:
+            ws.cell(row, 1, title).font = Font(bold=True, color="1F4E78")
             row += 1
-        row += 1
+        if isinstance(b, tuple):
+            put(b[1], b[0])
+        elif isinstance(b, str):
+            chart(b)
+        elif isinstance(b, Table):
+            table(b)
+        else:
+            for t in b or [w["none"]]:
+                ws.cell(row, 1, t).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
+                ws.row_dimensions[row].height = 15 * -(-_width(t) // int(sum(WIDTHS) * 1.15))
+                row += 1
+            row += 1
 
-    def header(cells):
+    def table(t: Table):
         nonlocal row
-        for c, v in enumerate(cells, start=1):
-            x = ws.cell(row, c, v)
-            x.font, x.fill = Font(bold=True, color="FFFFFF"), head
-        row += 1
+        if not t.rows:
+            ws.cell(row, 1, w["none"])
+            row += 2
+            return
+        for c, h in enumerate(t.headers, start=1):
+            x = ws.cell(row, c, h)
+            x.font, x.fill, x.alignment = Font(bold=True, color="FFFFFF"), head, Alignment(wrap_text=True,
+                                                                                         vertical="center")
+        ws.row_dimensions[row].height = 30
+        top = row
+        for values in t.rows:
+            row += 1
+            for c, (v, kind) in enumerate(zip(values, t.kinds), start=1):
+                cell = ws.cell(row, c)
+                if isinstance(v, Small) or kind in ("status", "change"):
+                    text, cls = _shown(v, kind, lang)
+                    cell.value = text
+                    if cls in STATUS_COLOURS:
+                        cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[cls])
+                    colour = {"better": BETTER, "worse": WORSE, "small": GREY}.get(cls)
+                    if colour:
+                        cell.font = Font(color=colour)
+                    if kind == "change":
+                        cell.alignment = Alignment(horizontal="right")
+                elif not _empty(v):
+                    cell.value = v
+                    cell.number_format = FORMATS.get(kind, "General")
+                if kind == "text":
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        tables[t.headers[0]] = (top, row)
+        row += 2
 
-    section(f"1. {w['overview']}")
-    ws.cell(row, 1, say("report_overview", **r["overview"]))
-    row += 2
-    section(f"2. {w['kpis']}")
-    header([w["metric"], w["value"], w["target"], w["status"], w["previous"], w["change"]])
-    for k in r["kpis"]:
-        ws.append([metric_name(k["metric"], lang), k["value"], k["target"], status.get(k["status"], status["no_data"]),
-                   k["previous"], k["change"]])
-        if k["status"] in STATUS_COLOURS:
-            ws.cell(row, 4).fill = PatternFill("solid", fgColor=STATUS_COLOURS[k["status"]])
+    def chart(name: str):
+        """A native chart below its table; what it draws that no table shows sits in hidden columns."""
+        nonlocal row
+        top, last = tables[w["metric"] if name == "trend" else w["category"]]
+        if name == "trend":
+            weeks = r["weeks"]
+            cols = [c for c in TREND if c in weeks]
+            ws.cell(top, HELPER, w["week"])
+            for j, c in enumerate(cols, start=1):
+                ws.cell(top, HELPER + j, metric_name(c, lang))
+            for k, rec in enumerate(weeks.itertuples(index=False), start=1):
+                ws.cell(top + k, HELPER, rec.week.date()).number_format = FORMATS["date"]
+                for j, c in enumerate(cols, start=1):
+                    if not _empty(v := getattr(rec, c)):
+                        ws.cell(top + k, HELPER + j, v).number_format = FORMATS["num"]
+            made = LineChart()
+            made.add_data(Reference(ws, min_col=HELPER + 1, max_col=HELPER + len(cols), min_row=top,
+                                    max_row=top + len(weeks)), titles_from_data=True)
+            made.set_categories(Reference(ws, min_col=HELPER, min_row=top + 1, max_row=top + len(weeks)))
+            made.y_axis.title = "%"
+            for s in made.series:
+                s.smooth = False
+            show_axes(made)
+        else:
+            ws.cell(top, HELPER, "80%")
+            for k in range(top + 1, last + 1):
+                ws.cell(k, HELPER, 80)
+            made = BarChart()
+            made.type, made.gapWidth = "col", 40
+            made.y_axis.title = w["count"]
+            made.add_data(Reference(ws, min_col=2, min_row=top, max_row=last), titles_from_data=True)
+            made.series[0].graphicalProperties = GraphicalProperties(solidFill="C00000")
+            made.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+            cum = LineChart()
+            for col, colour, dash in ((4, "1F4E78", None), (HELPER, "FF0000", "dash")):
+                cum.add_data(Reference(ws, min_col=col, min_row=top, max_row=last), titles_from_data=True)
+                s = cum.series[-1]
+                s.graphicalProperties.line.solidFill = colour
+                s.smooth = False
+                if dash:
+                    s.graphicalProperties.line.dashStyle = dash
+            cum.y_axis.axId, cum.y_axis.title = 200, "%"
+            cum.y_axis.scaling.min, cum.y_axis.scaling.max = 0, 100
+            cum.y_axis.crosses = "max"
+            show_axes(made, cum)
+            made += cum
+        made.title, made.height, made.width = w[name + "_chart"], 7.5, 17
+        made.visible_cells_only = False  # it draws from hidden columns
+        ws.add_chart(made, f"A{row}")
+        row += 16
+
+    for n, (title, blocks) in enumerate(sections(r, lang), start=1):
+        ws.cell(row, 1, f"{n}. {title}").font = bold
         row += 1
-    row += 1
-    section(w["trend_chart"])
-    trend_top = row
-    weeks = r["weeks"]
-    cols = [c for c in ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct") if c in weeks]
-    header([w["week"], *[metric_name(c, lang) for c in cols]])
-    for rec in weeks.itertuples(index=False):
-        ws.append([rec.week.date(), *[None if getattr(rec, c) != getattr(rec, c) else getattr(rec, c) for c in cols]])
-        row += 1
-    line = LineChart()
-    line.title, line.height, line.width = w["trend_chart"], 7, 16
-    line.add_data(Reference(ws, min_col=2, max_col=1 + len(cols), min_row=trend_top, max_row=row - 1),
-                  titles_from_data=True)
-    line.set_categories(Reference(ws, min_col=1, min_row=trend_top + 1, max_row=row - 1))
-    ws.add_chart(line, f"H{trend_top}")
-    row = max(row + 1, trend_top + 16)
-    section(f"3. {w['problems']}")
-    par_top = row
-    header([w["category"], w["count"], w["share"], w["cum"], w["vital"]])
-    for p in r["pareto"].head(10).itertuples(index=False):
-        ws.append([p.category, p.count, p.pct, p.cum_pct, "✓" if p.vital_few else ""])
-        row += 1
-    bars = BarChart()
-    bars.title, bars.height, bars.width = w["pareto_chart"], 7, 16
-    bars.add_data(Reference(ws, min_col=2, min_row=par_top, max_row=row - 1), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=1, min_row=par_top + 1, max_row=row - 1))
-    ws.add_chart(bars, f"H{par_top}")
-    row = max(row + 1, par_top + 16)
-    lines(f"{p.problem_id} {p.description}" for p in r["problems"].head(8).itertuples(index=False))
-    section(f"4. {w['cases']}")
-    lines([*(f"{w['good']}: {c.ticket_id} {c.agent or ''} {c.comment}" for c in r["good"].itertuples(index=False)),
-           *(f"{w['bad']}: {c.ticket_id} {c.category or ''} {c.department} {_hours(c.res_h, w)}"
-             for c in r["bad"].itertuples(index=False))])
-    section(f"5. {w['overdue']}")
-    lines(f"{a.action_id} {a.measure} ({a.department or '-'})" for a in r["overdue"].itertuples(index=False))
-    section(f"6. {w['forecast']}")
-    lines([w["forecast_method"], *(f"{metric_name(m, lang)}: {_fmt(f['value'])} ({_fmt(f['low'])} – {_fmt(f['high'])})"
-                                   for m, f in r["forecast"].items() if f)])
-    section(f"7. {w['recommendations']}")
-    lines(f"{i}. {x}" for i, x in enumerate(recommendations(r, lang), start=1))
-    ws.column_dimensions["A"].width = 26
+        for b in blocks:
+            put(b)
+    for col, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.oddHeader.center.text = w["title"]
+    for col in range(HELPER, HELPER + len(TREND) + 1):
+        ws.column_dimensions[get_column_letter(col)].hidden = True
+    ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{row}"
+    ws.oddHeader.center.text = f"{w['title']} {r['period']['start']} – {r['period']['end']}"
     ws.oddFooter.center.text = "&P / &N"
     path.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(wb, path)
