@@ -218,6 +218,12 @@ IGNORE_LABELS = {"zh": "忽略", "en": "Ignore"}
 # Text dates with the year last (09/03/2026): ymd and mdy read month/day/year, dmy day/month/year.
 DATE_ORDERS = ("ymd", "mdy", "dmy")
 
+COMPLAINT_LEVEL = Enum(  # DOMAIN.md §3: a major complaint (media exposure, high compensation, repeated escalation)
+    "complaint_level", (("minor", "一般", "Minor"), ("major", "重大", "Major")),
+    aliases={"普通": "minor", "一般投诉": "minor", "轻微": "minor", "low": "minor", "normal": "minor",
+             "重大投诉": "major", "严重": "major", "特大": "major", "critical": "major", "severe": "major",
+             "high": "major", "escalated": "major"})
+
 PROBLEM_SOURCE = Enum("problem_source", (
     ("pareto", "帕累托", "Pareto"), ("alert", "预警", "Alert"), ("inspection", "质检", "Inspection"),
     ("complaint", "投诉", "Complaint"), ("manual", "手工", "Manual")))
@@ -275,6 +281,8 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("reopens", "reopen", "重开", "二次开启", "是否二次处理")),
     F("is_complaint", "是否投诉", "Complaint", "bool", default=False, width=9,
       aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
+    F("complaint_level", "投诉等级", "Complaint level", "enum", enum=COMPLAINT_LEVEL, width=9,
+      aliases=("投诉级别", "投诉严重程度", "complaint severity")),  # filled ⇒ a complaint (DOMAIN.md §3)
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
     F("status", "状态", "Status", "enum", enum=STATUS, width=10,

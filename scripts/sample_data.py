@@ -124,6 +124,11 @@ def tickets(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 7) ->
     frame.loc[frame["resolved_at"].isna(), "resolution_note"] = None
     frame = frame.sort_values("created_at", kind="stable").reset_index(drop=True)
     frame["ticket_id"] = [f"T{start[:4]}{i:07d}" for i in range(1, n + 1)]
+    # complaint levels (§3): every complaint 一般, except a few 重大 in September (media exposure, escalations)
+    levels = np.random.default_rng(seed + 200)
+    frame["complaint_level"] = np.where(frame["is_complaint"], "minor", None).astype(object)
+    september = np.flatnonzero(frame["is_complaint"].to_numpy() & (frame["created_at"] >= "2026-09-01").to_numpy())
+    frame.loc[levels.choice(september, min(3, len(september)), replace=False), "complaint_level"] = "major"
     return frame
 
 

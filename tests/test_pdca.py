@@ -143,8 +143,10 @@ def test_pareto_command_json_and_chart(demo, runner, cli):
 def test_problems_are_added_once_with_stable_ids(demo, runner, cli):
     with FileBook(demo) as b:
         p = b.read(PROBLEMS).data
-    assert list(p["problem_id"]) == ["P001", "P002", "P003", "P004", "P005"] and p["category"][0] == "物流延迟"
-    assert p["source"].eq("pareto").all() and (p["priority"] == p["frequency"] * p["impact"]).all()
+    ids = [f"P{i:03d}" for i in range(1, 9)]  # the vital few, then the quarter's three major complaints (专项改进)
+    assert list(p["problem_id"]) == ids and p["category"][0] == "物流延迟"
+    assert list(p["source"]) == ["pareto"] * 5 + ["complaint"] * 3
+    assert (p["priority"] == p["frequency"] * p["impact"]).all()
     assert p["metric"].notna().all() and p["owner_department"].notna().all()
     r = runner.invoke(cli, ["problems", str(demo), "--quarter", "2026Q3"])
     assert r.exit_code == 0 and "未新增" in r.output
@@ -155,11 +157,11 @@ def test_problems_are_added_once_with_stable_ids(demo, runner, cli):
     ws.cell(2, status).value = "已关闭"
     wb.save(demo)
     r = runner.invoke(cli, ["problems", str(demo), "--quarter", "2026Q3"])
-    assert r.exit_code == 0 and "P006" in r.output
+    assert r.exit_code == 0 and "P009" in r.output
     with FileBook(demo) as b:
         p = b.read(PROBLEMS).data
-    assert list(p["problem_id"]) == ["P001", "P002", "P003", "P004", "P005", "P006"]
-    assert p.set_index("problem_id").at["P006", "category"] == "物流延迟"
+    assert list(p["problem_id"]) == ids + ["P009"]
+    assert p.set_index("problem_id").at["P009", "category"] == "物流延迟"
 
 
 def test_the_root_cause_gate(demo, runner, cli):

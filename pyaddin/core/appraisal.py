@@ -167,9 +167,7 @@ def with_ticket_owner(frame: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFram
 
 def major_complaints(t: pd.DataFrame, by: str) -> pd.Series:
     """Major complaints (重大投诉) per group; none while the tickets carry no complaint level."""
-    if "complaint_level" not in t:
-        return pd.Series(dtype=int)
-    return (t["complaint_level"] == "major").groupby(t[by]).sum().astype(int)
+    return kpi.major_complaint(t).groupby(t[by]).sum().astype(int)
 
 
 def appraise(tickets, surveys, inspections, plan, std: kpi.Standards, p: kpi.Period, rules: Rules,

@@ -136,6 +136,17 @@ def last_month_with_tickets(created: pd.Series, as_of=None) -> Period | None:
     return month_period(latest.strftime("%Y-%m"), as_of)
 
 
+def is_major_or_minor(t: pd.DataFrame) -> pd.Series:
+    """A filled complaint level makes the ticket a complaint, whatever its complaint flag says (DOMAIN.md §3)."""
+    return t["complaint_level"].notna() if "complaint_level" in t else pd.Series(False, index=t.index)
+
+
+def major_complaint(t: pd.DataFrame) -> pd.Series:
+    """重大投诉: the complaints whose level is major; each opens a problem of its own and costs points (§6, §9)."""
+    return (t["complaint_level"] == "major").fillna(False).astype(bool) if "complaint_level" in t \
+        else pd.Series(False, index=t.index)
+
+
 UNASSIGNED = "未分配"  # the by-agent group of rows without an agent; never appraised
 
 # metric → (table, the columns it needs): a metric is empty when its table supplied none of them; a tuple inside
@@ -149,7 +160,7 @@ NEEDS = {
     "median_resolution_h": ("tickets", ("resolved_at",)),
     "fcr_pct": ("tickets", (RESOLUTION, "contacts")),
     "reopen_rate_pct": ("tickets", (RESOLUTION, "reopened")),
-    "complaint_rate_pct": ("tickets", ("is_complaint",)),
+    "complaint_rate_pct": ("tickets", (("is_complaint", "complaint_level"),)),
     "record_completeness_pct": ("tickets", ("agent", "category", "resolution_note")),
     "backlog": ("tickets", (RESOLUTION,)),
     "csat_pct": ("surveys", ("csat",)),
@@ -239,7 +250,7 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
         "reopened": reopened,
-        "complaint": t["is_complaint"].fillna(False).astype(bool) & keep,
+        "complaint": (t["is_complaint"].fillna(False).astype(bool) | is_major_or_minor(t)) & keep,
         "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note) & keep,
         "counted": keep,  # a cancelled ticket is in no rate's denominator
     }, index=t.index)

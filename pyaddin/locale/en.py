@@ -232,6 +232,8 @@ MESSAGES = {
     "reviewer_lenient": "Reviewer {reviewer} scores consistently more leniently (mean deviation {dev}%)",
     "item_spread": "{item}: mean spread {spread}%, full agreement {agree}%",
     "calibrate_done": "Calibration: {tickets} ticket(s) scored by more than one reviewer, {reviewers} reviewer(s).",
+    "major_complaint_origin": "Major complaint · {ticket}",
+    "problem_major_complaint": "Major complaint: ticket {ticket} ({date}, {channel}, {department}, {category}) needs a dedicated improvement: find the cause and fix it",
     "problem_from_alert": "{indicator} worsened to {value} in the week of {week} (centre {centre}, limits [{lcl}, {ucl}]), {weeks} week(s) out of control",
     "direction_worse": "worse", "direction_better": "better", "quality_team": "Quality monitoring team",
     "scope_overall": "Overall",

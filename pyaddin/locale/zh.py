@@ -230,6 +230,8 @@ MESSAGES = {
     "reviewer_lenient": "质检员{reviewer}评分一贯偏松(平均偏差{dev}%)",
     "item_spread": "{item}:平均分差{spread}%,完全一致{agree}%",
     "calibrate_done": "校准:{tickets}张工单被多位质检员评分,涉及质检员{reviewers}人。",
+    "major_complaint_origin": "重大投诉 · {ticket}",
+    "problem_major_complaint": "重大投诉:工单{ticket}({date},{channel},{department},{category}),需专项改进:查明原因并整改",
     "problem_from_alert": "{indicator}在{week}当周恶化至{value}(中心线{centre},控制限[{lcl}, {ucl}]),连续{weeks}周异常",
     "direction_worse": "恶化", "direction_better": "好转", "quality_team": "质量监控部",
     "scope_overall": "总体",

@@ -199,6 +199,28 @@ def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
     return rows
 
 
+def complaint_problems(tickets, existing, today, lang: str) -> list[dict]:
+    """A problem of its own (专项改进) for each major complaint of the period, opened once: its origin names the
+    ticket, so running the action again opens nothing new.  The owner is the ticket's department."""
+    from ..core.kpi import major_complaint
+
+    taken = set(existing["origin"].dropna()) if "origin" in existing else set()
+    rows = []
+    for r in tickets[major_complaint(tickets).to_numpy()].sort_values("created_at").itertuples(index=False):
+        origin = say("major_complaint_origin", ticket=r.ticket_id)
+        if origin in taken:
+            continue
+        category = r.category if isinstance(r.category, str) else say("unclassified")
+        rows.append({"description": say("problem_major_complaint", ticket=r.ticket_id, date=f"{r.created_at:%Y-%m-%d}",
+                                        department=r.department, category=category,
+                                        channel=schema.CHANNEL.label(r.channel, lang) if isinstance(r.channel, str)
+                                        else "-"),
+                     "source": "complaint", "metric": metric_name("complaint_rate_pct", lang), "scope": r.department,
+                     "frequency": 1, "impact": 5, "priority": 5, "owner_department": r.department,
+                     "status": "open", "created_at": today, "category": r.category, "origin": origin})
+    return rows
+
+
 @action("problems", group="improvement", icon="TableInsert",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
                schema.PROBLEMS.name, schema.RESPONSIBILITY.name),
@@ -225,11 +247,12 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
                                              as_of or ctx.as_of)
     existing = book.read(schema.PROBLEMS).data
     open_ = existing[existing["status"].fillna("open") != "closed"]
-    taken = set(open_["category"].dropna())
-    today = ctx.now().date()
+    taken = set(open_.loc[open_["source"] != "complaint", "category"].dropna())  # a major complaint's own problem
+    today = ctx.now().date()                                                      # does not stand for its category
     candidates = [r for r in problem_rows(frame, tickets, std, pd.Timestamp(today), book.lang,
                                           responsibilities(book), period_words(p))
                   if r["category"] not in taken]
+    candidates += complaint_problems(tickets, existing, pd.Timestamp(today), book.lang)  # 重大投诉: 专项改进
     if not candidates:
         return Outcome("problems_none", {"n": int(frame["vital_few"].sum())})
     ids = new_ids(existing["problem_id"], len(candidates))
