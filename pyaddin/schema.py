@@ -298,10 +298,11 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("key", "键", "Key", required=True, width=26),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
-    F("value", "目标值", "Value", "number", required=True, width=10),
+    F("value", "目标值", "Value", "number", width=10),
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
-), style="TableStyleMedium4")
+    F("text", "取值", "Setting", width=16),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五
+), needs_one_of=("value", "text"), style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
     F("table", "表", "Table", required=True, width=14, choices="tables"),
@@ -559,7 +560,10 @@ SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
-)
+    # DOMAIN.md §4: short abandons, the service-level target, complaint targets, the on-site visit's grace
+    ("short_abandon_s", 0), ("service_level_s", 30), ("complaint_first_response_min", 120),
+    ("complaint_resolution_days", 3), ("visit_grace_min", 15),
+)  # settings that are not numbers (SLA clock, working hours and days) are declared in pyaddin/settings.py
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))

@@ -58,7 +58,9 @@ TEMPLATES = {  # the stand-alone templates of the design card: file stem → tab
 
 
 def standards_rows(lang: str) -> list[list]:
-    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA) and §9 (weights, rules)."""
+    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA, settings) and §9 (weights, rules)."""
+    from .. import settings
+
     kinds = schema.STANDARD_KIND
     rows = []
     for metric, direction, target in schema.TARGET_DEFAULTS:
@@ -74,6 +76,10 @@ def standards_rows(lang: str) -> list[list]:
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
                      None, zh if lang == "zh" else en])
+    rows = [r + [None] for r in rows]  # the 取值 column: only settings that are not numbers fill it
+    for s in settings.TEXT_DEFAULTS:
+        rows.append([kinds.label("setting", lang), s.key, setting_name(s.key, lang), None, None, None, None,
+                     settings.default_shown(s, lang)])
     return rows
 
 

@@ -28,6 +28,13 @@ class Standards:
     resolution_h: dict[str, float] = field(default_factory=lambda: {p: v[1] for p, v in SLA_DEFAULTS.items()})
     targets: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # metric → (ge|le, target, band)
     settings: dict[str, float] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # settings that are not numbers (the 取值 column)
+
+    def setting(self, key: str):
+        """A setting's typed value (pyaddin.settings), its default when missing."""
+        from ..settings import typed
+
+        return typed(self.settings, self.texts)[key]
 
     @property
     def qa_pass_mark(self) -> float:
@@ -40,6 +47,8 @@ class Standards:
             settings={k: float(v) for k, v in SETTING_DEFAULTS},
         )
         for r in rows.itertuples(index=False):
+            if r.kind == "setting" and isinstance(getattr(r, "text", None), str):
+                std.texts[r.key] = r.text
             if pd.isna(r.value):
                 continue
             if r.kind == "sla_first_response":

@@ -30,6 +30,9 @@ ACTIONS = {
     "sample": ("Sample", "Draw a reproducible 10% sample of tickets, at least 3 per agent, as a scoring sheet."),
     "record_audit": ("Record audit", "Record the scores on the Audit sheet in Inspections."),
     "calibrate": ("Calibrate", "Compare reviewers who scored the same tickets; flag the stricter and the more lenient."),
+    "import_calls": ("Import calls", "Pick a call-centre export (ACD/CDR call log, CSV/Excel), validate it and import it into Calls."),
+    "import_calendar": ("Import calendar", "Import holidays and make-up working days (CSV/Excel)."),
+    "config": ("Settings", "Set settings on the Standards sheet (SLA clock, working hours…), each checked by its type."),
 }
 
 METRICS = {
@@ -39,6 +42,9 @@ METRICS = {
     "reopen_rate_pct": "Reopen rate %", "complaint_rate_pct": "Complaint rate %",
     "record_completeness_pct": "Record completeness %", "backlog": "Backlog", "csat_pct": "CSAT %", "nps": "NPS",
     "qa_score_pct": "QA score %", "qa_fail_rate_pct": "QA fail rate %", "rectification_pct": "Rectification %",
+    "calls_offered": "Calls offered", "answer_rate_pct": "Answer rate %", "abandon_rate_pct": "Abandon rate %",
+    "service_level_pct": "Service level %", "asa_s": "Average speed of answer (s)", "aht_s": "Average handling time (s)",
+    "transfer_rate_pct": "Transfer rate %", "complaint_first_response_sla_pct": "Complaint first-response SLA %",
 }
 
 SETTINGS = {
@@ -53,6 +59,14 @@ SETTINGS = {
     "grade_C": "Grade C",
     "grade_D": "Grade D",
     "urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low",
+    "sla_clock": "SLA clock (calendar/working time)", "working_hours": "Working hours", "working_days": "Working days",
+    **{f"service_hours_{k}": f"{en} service hours (blank: working hours)" for k, en in (
+        ("phone", "Phone"), ("chat", "Chat"), ("email", "Email"), ("app", "App"), ("store", "Store"),
+        ("social", "Social media"), ("onsite", "On-site"), ("other", "Other"))},
+    "short_abandon_s": "Short abandon (hang-up within s not counted)", "service_level_s": "Service-level answer target (s)",
+    "complaint_first_response_min": "Complaint first-response target (min)",
+    "complaint_resolution_days": "Complaint resolution target (working days)",
+    "visit_grace_min": "On-site visit grace (min)",
 }
 
 STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed", "no_data": "No data"}
@@ -239,6 +253,14 @@ MESSAGES = {
     "collect_missing": "Not returned yet: {departments}",
     "collect_done": "Batch {batch}: {n} files read, {applied} changes merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
     "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
+    "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",
+    "no_settings": "Write the settings to set, such as sla_clock=working. Settings you can set: {keys}.",
+    "setting_line": "{setting} ({name}): {old} → {new}",
+    "config_done": "Set {n} setting(s) on “{sheet}”.",
+    "setting_bad_weekdays": "not a set of weekdays (such as mon-fri, Mon, Wed, 周一至周五, 1-5)",
+    "setting_bad_hours": "not opening hours (such as 09:00-18:00, 08:00-22:00 mon-sun, 24x7)",
+    "setting_bad_choice": "not one of the allowed values ({allowed})",
 }
 
 GUIDE = [

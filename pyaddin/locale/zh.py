@@ -30,6 +30,9 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "sample": ("抽样", "按处理人分层随机抽取约10%的工单,每人至少3张,生成带检查项的评分表。"),
     "record_audit": ("记入质检", "把“抽样质检”中已评分的结果记入“质检记录”。"),
     "calibrate": ("质检校准", "同一工单由多位质检员评分时,比较评分差异,找出偏严或偏松的质检员。"),
+    "import_calls": ("导入通话记录", "选择呼叫中心导出的通话记录(ACD/CDR,CSV/Excel),校验后导入通话记录表。"),
+    "import_calendar": ("导入工作日历", "导入节假日与调休上班日(CSV/Excel)。"),
+    "config": ("设置参数", "在监控标准中设置参数(如 SLA 计时方式、工作时间),按参数类型校验。"),
 }
 
 METRICS = {
@@ -39,6 +42,9 @@ METRICS = {
     "complaint_rate_pct": "投诉率%", "record_completeness_pct": "记录完整率%", "backlog": "积压工单",
     "csat_pct": "满意度%", "nps": "NPS净推荐值", "qa_score_pct": "质检得分%", "qa_fail_rate_pct": "质检不合格率%",
     "rectification_pct": "整改完成率%",
+    "calls_offered": "来电量", "answer_rate_pct": "接通率%", "abandon_rate_pct": "放弃率%",
+    "service_level_pct": "服务水平%", "asa_s": "平均应答速度(秒)", "aht_s": "平均处理时长(秒)",
+    "transfer_rate_pct": "转接率%", "complaint_first_response_sla_pct": "投诉首响达成率%",
 }
 
 SETTINGS = {
@@ -53,6 +59,13 @@ SETTINGS = {
     "grade_C": "C级",
     "grade_D": "D级",
     "urgent": "紧急", "high": "高", "normal": "普通", "low": "低",
+    "sla_clock": "SLA计时方式(日历时间/工作时间)", "working_hours": "工作时间段", "working_days": "工作日",
+    **{f"service_hours_{k}": f"{zh}渠道服务时间(空=工作时间)" for k, zh in (
+        ("phone", "电话"), ("chat", "在线"), ("email", "邮件"), ("app", "APP"), ("store", "门店"),
+        ("social", "社交媒体"), ("onsite", "上门"), ("other", "其他"))},
+    "short_abandon_s": "短时放弃(秒内挂断不计)", "service_level_s": "服务水平接通目标(秒)",
+    "complaint_first_response_min": "投诉首次响应目标(分钟)", "complaint_resolution_days": "投诉解决目标(工作日)",
+    "visit_grace_min": "上门准时宽限(分钟)",
 }
 
 STATUS = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
@@ -239,6 +252,14 @@ MESSAGES = {
     "collect_missing": "尚未交回的部门:{departments}",
     "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
     "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
+    "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",
+    "no_settings": "请写出要设置的参数,如 sla_clock=working。可设置的参数:{keys}。",
+    "setting_line": "{setting}({name}):{old} → {new}",
+    "config_done": "已在“{sheet}”中设置 {n} 个参数。",
+    "setting_bad_weekdays": "不是工作日的写法(如 周一至周五、mon-fri、周一、周三、1-5)",
+    "setting_bad_hours": "不是时间段的写法(如 09:00-18:00、08:00-22:00 周一至周日、7×24小时)",
+    "setting_bad_choice": "不是可选的取值(可选:{allowed})",
 }
 
 GUIDE = [
