@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent"]
+FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent", "seconds"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Field:
     derives: tuple[str, float] | None = None  # a duration standing in for a timestamp: (field, seconds per unit)
     choices: str | None = None  # a dropdown from one of the workbook's lists (see ``dropdown_lists``)
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
+    negates: str | None = None  # a yes/no read from exports that is the negation of this field ("Abandoned")
+    implied_by: str | None = None  # a blank yes/no is yes when this number field is above 0, else a cell error
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -84,6 +86,7 @@ class Field:
             "integer": "0",
             "number": "0.00",
             "percent": "0.0",
+            "seconds": "0",
         }.get(self.type)
 
 
@@ -101,6 +104,8 @@ class Table:
     place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
     derived: tuple[Field, ...] = ()  # read from exports, never stored: durations that give a timestamp
     top: int = 1  # header row on a sheet of its own (the dashboard keeps rows above for its title)
+    # a field exports write in two columns (a call log's Date and Time): (field, date headers, time headers)
+    joins: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def sheet(self, lang: str) -> str:
         return self.sheet_zh if lang == "zh" else self.sheet_en
@@ -211,6 +216,10 @@ FREQUENCY = Enum("frequency", (("daily", "每日", "Daily"), ("weekly", "每周"
 MONITOR_METHOD = Enum("monitor_method", (
     ("system", "系统数据", "System data"), ("ticket_audit", "工单抽查", "Ticket audit"), ("onsite", "明察", "On-site check"),
     ("mystery", "暗访", "Mystery shopper"), ("survey", "问卷", "Survey")))
+CALENDAR_KIND = Enum("calendar_kind", (("holiday", "节假日", "Holiday"), ("workday", "调休上班", "Make-up workday")),
+                     aliases={"假日": "holiday", "休息": "holiday", "放假": "holiday", "public holiday": "holiday",
+                              "调休": "workday", "补班": "workday", "上班": "workday", "working day": "workday",
+                              "workday": "workday", "make-up working day": "workday"})
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -291,6 +300,41 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
     F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人")),
 ))
 
+
+# One row per call offered to the phone line (DOMAIN.md §3 Calls): an ACD/CDR export goes in like a ticket export.
+# The shape of a common call-centre report ("Call Id, Agent, Date, Time, Topic, Answered (Y/N), Resolved, Speed of
+# answer in seconds, AvgTalkDuration, Satisfaction rating") and the headers of Chinese ACD exports are recognised.
+CALLS = Table("tbl_calls", "calls", "通话记录", "Calls", "input", (
+    F("call_id", "通话编号", "Call ID", required=True, unique=True, width=16,
+      aliases=("call id", "id", "callid", "call no", "呼叫编号", "通话id", "话单编号", "通话流水号", "流水号", "录音编号")),
+    F("started_at", "来电时间", "Started at", "datetime", required=True, width=18,
+      aliases=("start time", "call start", "call time", "start", "呼入时间", "开始时间", "呼叫时间", "进线时间")),
+    F("queue", "队列", "Queue", width=12, aliases=("queue name", "skill", "skill group", "技能组", "队列名称", "热线队列")),
+    F("department", "责任部门", "Department", width=14, aliases=("group", "team", "部门", "所属部门")),
+    F("agent", "坐席", "Agent", width=12,
+      aliases=("agent name", "agent id", "处理人", "坐席工号", "坐席姓名", "工号", "客服", "接听坐席", "接听人")),
+    F("category", "来电类型", "Call type", width=16,
+      aliases=("topic", "call type", "reason", "来电原因", "业务类型", "咨询类型", "问题类别")),
+    F("answered", "是否接通", "Answered", "bool", width=9, implied_by="talk_s",
+      aliases=("answered (y/n)", "answered y/n", "接通", "是否应答", "应答", "接通状态")),
+    F("wait_s", "等待时长(秒)", "Wait (s)", "seconds", minimum=0, width=10,
+      aliases=("speed of answer in seconds", "speed of answer", "wait time", "queue time", "wait", "排队时长",
+               "等待时长", "排队时长(秒)", "应答时长")),
+    F("talk_s", "通话时长(秒)", "Talk (s)", "seconds", minimum=0, width=10,
+      aliases=("avgtalkduration", "talk duration", "talk time", "talk", "通话时长", "通话时长(秒)")),
+    F("hold_s", "保持时长(秒)", "Hold (s)", "seconds", minimum=0, width=10, aliases=("hold time", "hold", "保持时长")),
+    F("after_call_s", "话后处理时长(秒)", "After-call work (s)", "seconds", minimum=0, width=12,
+      aliases=("acw", "after call work", "after-call work", "wrap up time", "wrap-up time", "话后处理时长", "话后时长",
+               "整理时长")),
+    F("transferred", "是否转接", "Transferred", "bool", width=9, aliases=("transfer", "转接", "是否转出")),
+    F("resolved", "是否解决", "Resolved", "bool", width=9, aliases=("问题是否解决", "解决", "已解决")),
+    F("csat", "满意度评分", "CSAT", "integer", minimum=1, maximum=5, width=10,
+      aliases=("satisfaction rating", "satisfaction", "rating", "满意度", "评价", "满意度得分")),
+), id_field="call_id", derived=(
+    F("abandoned", "是否放弃", "Abandoned", "bool", negates="answered",
+      aliases=("abandon", "放弃", "呼损", "是否呼损", "未接通")),
+), joins=(("started_at", ("date", "call date", "日期", "来电日期"), ("time", "时间", "来电时刻")),))
+
 # --------------------------------------------------------------------------- configuration
 
 STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
@@ -303,6 +347,13 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("note", "说明", "Note", width=40),
     F("text", "取值", "Setting", width=16),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五
 ), needs_one_of=("value", "text"), style="TableStyleMedium4")
+
+# Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.
+CALENDAR = Table("tbl_calendar", "calendar", "工作日历", "Calendar", "config", (
+    F("date", "日期", "Date", "date", required=True, unique=True, width=12, aliases=("day", "日期(公历)")),
+    F("kind", "类型", "Kind", "enum", enum=CALENDAR_KIND, required=True, width=11, aliases=("type", "类别")),
+    F("note", "说明", "Note", width=36, aliases=("name", "holiday", "节日", "备注", "description")),
+), id_field="date", style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
     F("table", "表", "Table", required=True, width=14, choices="tables"),
@@ -531,13 +582,13 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN)
+                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN, CALENDAR)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "calendar")
 
 
 def table(ref: str) -> Table:

@@ -78,6 +78,7 @@ def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[st
 
     out = {norm(s) for f in (*table.fields, *table.derived) for s in (f.key, f.zh, f.en, *f.aliases)}
     out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.signature)}
+    out |= {norm(s) for _, dates, times in table.joins for s in (*dates, *times)}
     return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
 
 
@@ -127,9 +128,11 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
 
     fmt = detect(table.key, [str(c) for c in raw.columns])
     headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
+    raw = _joined(table, raw, headers, extra, opts)
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
+    derived |= _negations(table, raw, rows, headers, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
     for f in table.fields:
         src = headers.get(f.key)
@@ -154,6 +157,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_length(raw[e], rows, e, issues, where)
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
+        if f.implied_by and (f.key in headers or f.key in derived):
+            _implied(f, out, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     _check_one_of(table, out, rows, issues, where)
@@ -170,7 +175,7 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     created = None
     for f in table.derived:
         src = headers.get(f.key)
-        if src is None:
+        if src is None or f.derives is None:
             continue
         if created is None:
             created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
@@ -184,6 +189,64 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     return out
 
 
+def _joined(table, raw, headers, extra, opts) -> pd.DataFrame:
+    """A field written in two columns (a call log's ``Date`` and ``Time``) read as one: ``Date+Time``.
+
+    Only when no column fills the field by itself; both columns are then used, not kept as extras.  A row whose
+    date or time cannot be read keeps both texts, so that the cell error shows what was there."""
+    for key, dates, times in table.joins:
+        if key in headers:
+            continue
+        d = next((h for h in extra if norm(h) in {norm(x) for x in dates}), None)
+        t = next((h for h in extra if norm(h) in {norm(x) for x in times}), None)
+        if d is None or t is None:
+            continue
+        name = f"{d}+{t}"
+        raw = raw.assign(**{name: combine_date_time(raw[d], raw[t], opts, key)})
+        headers[key] = name
+        extra[:] = [h for h in extra if h not in (d, t)]
+    return raw
+
+
+def combine_date_time(date: pd.Series, time: pd.Series, opts=None, key: str = "") -> pd.Series:
+    """One datetime from a date column and a time-of-day column (text ``9:12:58``, an Excel time cell or its
+    fraction of a day); a blank time is midnight.  Unreadable halves are kept as text, to be reported."""
+    day, bad_day = values.parse_datetime(date, opts, key)
+    secs, bad_time = values.parse_seconds(time, day_fraction=True)
+    bad_time |= secs.ge(86400).fillna(False)
+    stamp = day.dt.normalize() + pd.to_timedelta(secs.fillna(0), unit="s")
+    out = stamp.astype(object).where(stamp.notna(), None)
+    wrong = (bad_day | bad_time).to_numpy(dtype=bool)
+    if wrong.any():
+        out[wrong] = (date[wrong].astype(str) + " " + time[wrong].astype(str)).to_numpy()
+    return out
+
+
+def _negations(table, raw, rows, headers, issues, where) -> dict[str, pd.Series]:
+    """A yes/no column that says the opposite of a field (a call log's ``Abandoned`` for answered)."""
+    out: dict[str, pd.Series] = {}
+    for f in table.derived:
+        src = headers.get(f.key)
+        if f.negates is None or src is None:
+            continue
+        parsed, bad = values.parse(raw[src], "bool")
+        for i in raw.index[bad.to_numpy()]:
+            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_bool", (), where))
+        out[f.negates] = ~parsed
+    return out
+
+
+def _implied(f, out, rows, headers, issues, where) -> None:
+    """A blank yes/no is yes when the number it implies is above 0 (answered: talk time); else it is unknown."""
+    blank = out[f.key].isna()
+    other = pd.to_numeric(out[f.implied_by], errors="coerce")
+    out.loc[blank & other.gt(0).fillna(False), f.key] = True
+    header = headers.get(f.key) or f.label("zh")
+    for i in out.index[_mask(out[f.key].isna())]:
+        issues.append(Issue(int(rows[i]), header, None, "blank_implied",
+                            (("zh", f.zh), ("en", f.en), ("other_zh", headers.get(f.implied_by, f.implied_by))), where))
+
+
 def _type_reason(f) -> tuple[str, tuple]:
     if f.type in ("datetime", "date"):
         return "bad_datetime", ()
@@ -193,6 +256,8 @@ def _type_reason(f) -> tuple[str, tuple]:
         return "bad_integer", ()
     if f.type in ("number", "percent"):
         return "bad_number", ()
+    if f.type == "seconds":
+        return "bad_duration", ()
     if f.type == "enum":
         return "bad_enum", (("allowed", "/".join(f.enum.labels("zh") + f.enum.keys())),)
     return "bad_number", ()
@@ -206,7 +271,7 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
     if f.required:
         for i in parsed.index[(parsed.isna() & ~bad).to_numpy()]:
             issues.append(Issue(int(rows[i]), header, None, "required", (), where))
-    if f.type in ("integer", "number", "percent"):
+    if f.type in ("integer", "number", "percent", "seconds"):
         for limit, test, reason, arg in ((f.minimum, parsed.lt, "below_min", "minimum"),
                                          (f.maximum, parsed.gt, "above_max", "maximum"),
                                          (f.above, parsed.le, "not_above", "minimum")):

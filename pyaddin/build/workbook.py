@@ -23,7 +23,7 @@ from .. import schema
 from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
 from ..schema import BOOL_LABELS, Table
-from . import dashboard, ribbon, vba
+from . import dashboard, examples, ribbon, vba
 from .templates import list_choices
 
 LAST_ROW = 1048576
@@ -185,7 +185,13 @@ def channel_rows(lang: str) -> list[list]:
     return [[label] + [None] * len(schema.HEADLINE_KEYS) for label in schema.CHANNEL.labels(lang)]
 
 
-PREFILLED = {"tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
+def calendar_rows(lang: str) -> list[list]:
+    """工作日历 prefilled with the coming year's national holidays and 调休 days, as an example the team edits."""
+    kind = schema.CALENDAR_KIND
+    return [[day, kind.label(k, lang), zh if lang == "zh" else en] for day, k, zh, en in examples.calendar_days()]
+
+
+PREFILLED = {"tbl_standards": standards_rows, "tbl_calendar": calendar_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
              "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

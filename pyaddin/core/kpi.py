@@ -302,7 +302,14 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 
-def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period) -> View:
+def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period,
+         calls: pd.DataFrame | None = None) -> View:
+    if calls is not None and len(calls):  # satisfaction given on a call counts like a survey answer (§4)
+        from .calls import survey_answers
+
+        answers = survey_answers(calls)
+        surveys = pd.concat([surveys, answers.astype({"csat": surveys["csat"].dtype})], ignore_index=True) \
+            if len(surveys) else answers
     missing = unsupplied({"tickets": tickets, "surveys": surveys})
     t = in_period(tickets, "created_at", p)
     return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),

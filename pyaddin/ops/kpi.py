@@ -7,8 +7,8 @@ from ..errors import DataProblems, QBError
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
-KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
-             schema.MAPPING.name)
+KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.CALLS.name,
+             schema.STANDARDS.name, schema.MAPPING.name)
 
 
 def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
@@ -48,7 +48,8 @@ def read_inputs(book):
     """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
     from ..core import kpi
 
-    parsed = book.read_many([schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS])
+    parsed = book.read_many([schema.TICKETS, schema.SURVEYS, schema.INSPECTIONS]
+                            + ([schema.CALLS] if book.has_table(schema.CALLS) else []))
     frames = {key: p.data for key, p in parsed.items()}
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
@@ -125,13 +126,14 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
 
     frames, std = read_inputs(book)
     p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of or ctx.as_of)
-    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
+    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p, frames.get("calls"))
     if v.t.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = kpi.result(v)
+    result["calls"] = phone_line(frames.get("calls"), std, p)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                 kpi.previous_period(p)), dims=())
+                                 kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
@@ -151,6 +153,15 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
                                 "qa": _fmt(o["qa_score_pct"])}, data=result,
                    log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
+
+
+def phone_line(calls, std, p) -> dict | None:
+    """The calls indicators of the period (None for a book without a call table)."""
+    from ..core import calls as phone
+
+    if calls is None:
+        return None
+    return phone.result(calls, p, std.setting("short_abandon_s"), std.setting("service_level_s"))
 
 
 def _fmt(v):
