@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+from .clock import sla_times
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
-           "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct")
+           "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct",
+           "complaint_first_response_sla_pct")
 DIMENSIONS = ("channel", "department", "agent")
 
 
@@ -28,6 +30,7 @@ class Standards:
     resolution_h: dict[str, float] = field(default_factory=lambda: {p: v[1] for p, v in SLA_DEFAULTS.items()})
     targets: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # metric → (ge|le, target, band)
     settings: dict[str, float] = field(default_factory=dict)
+    calendar: pd.DataFrame | None = None  # 工作日历 (date, kind): the working-time clock's holidays and 调休 days
     texts: dict[str, str] = field(default_factory=dict)  # settings that are not numbers (the 取值 column)
 
     def setting(self, key: str):
@@ -144,6 +147,7 @@ NEEDS = {
     "fcr_pct": ("tickets", ("resolved_at", "contacts")),
     "reopen_rate_pct": ("tickets", ("resolved_at", "reopened")),
     "complaint_rate_pct": ("tickets", ("is_complaint",)),
+    "complaint_first_response_sla_pct": ("tickets", ("first_response_at", "is_complaint")),
     "record_completeness_pct": ("tickets", ("agent", "category", "resolution_note")),
     "csat_pct": ("surveys", ("csat",)),
     "nps": ("surveys", ("nps",)),
@@ -171,13 +175,13 @@ def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
 
 def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     """One row per ticket with the numbers every ticket metric is a sum or a quantile of."""
-    created = t["created_at"]
     prio = t["priority"].fillna("normal")
     fr_target = prio.map(std.first_response_min).astype(float)
     res_target = prio.map(std.resolution_h).astype(float)
-    fr_min = (t["first_response_at"] - created).dt.total_seconds() / 60.0
-    res_h = (t["resolved_at"] - created).dt.total_seconds() / 3600.0
-    age_min = (as_of - created).dt.total_seconds() / 60.0
+    times = sla_times(t, std, as_of, fr_target, res_target)  # the SLA clock; complaints held to the stricter target
+    fr_min, res_h, age_min, fr_target, res_target = (times.fr_min, times.res_h, times.age_min, times.fr_target,
+                                                     times.res_target)
+    complaint = t["is_complaint"].fillna(False).astype(bool)
     resolved = t["resolved_at"].notna()
     contacts = t["contacts"].fillna(1)
     reopened = t["reopened"].fillna(False).astype(bool)
@@ -192,12 +196,16 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.Dat
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
         "reopened": reopened,
-        "complaint": t["is_complaint"].fillna(False).astype(bool),
+        "complaint": complaint,
+        "cfr_met": complaint & (fr_min <= times.complaint_fr_target),  # complaints against their own target alone
+        "cfr_breached": complaint & ((fr_min > times.complaint_fr_target)
+                                     | (fr_min.isna() & (age_min > times.complaint_fr_target))),
         "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note),
     }, index=t.index)
 
 
-_SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete")
+_SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete",
+         "cfr_met", "cfr_breached")
 
 
 def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
@@ -217,6 +225,7 @@ def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
     out["reopen_rate_pct"] = _pct(s["reopened"], s["resolved"])
     out["complaint_rate_pct"] = _pct(s["complaint"], s["tickets"])
     out["record_completeness_pct"] = _pct(s["complete"], s["tickets"])
+    out["complaint_first_response_sla_pct"] = _pct(s["cfr_met"], s["cfr_met"] + s["cfr_breached"])
     return out
 
 
@@ -396,6 +405,7 @@ RATE_PARTS = {
     "complaint_rate_pct": ("tickets", "complaint", None),
     "record_completeness_pct": ("tickets", "complete", None),
     "csat_pct": ("surveys", "csat_ok", ("csat_n",)),
+    "complaint_first_response_sla_pct": ("tickets", "cfr_met", ("cfr_met", "cfr_breached")),
 }
 LOWER_IS_BETTER = {"complaint_rate_pct", "reopen_rate_pct", "median_first_response_min", "p90_first_response_min",
                    "median_resolution_h", "backlog", "qa_fail_rate_pct"}

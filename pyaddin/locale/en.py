@@ -72,6 +72,7 @@ SETTINGS = {
 STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed", "no_data": "No data"}
 
 MESSAGES = {
+    "no_holidays_listed": "No holidays listed on “{sheet}” for {years}: working time in those years counts the working weekdays only. Add the holidays and make-up days on “{sheet}”.",
     "bad_duration": "not a duration that can be read (seconds, or hh:mm:ss such as 00:02:23)",
     "blank_implied": "“{en}” is blank and “{other_zh}” is not above 0, so it cannot be told. Fill in yes or no",
     "file_not_found": "File not found: {path}. Check the path.",

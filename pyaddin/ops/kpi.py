@@ -4,11 +4,12 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
+from ..locale import listing, say
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
 KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.CALLS.name,
-             schema.STANDARDS.name, schema.MAPPING.name)
+             schema.STANDARDS.name, schema.CALENDAR.name, schema.MAPPING.name)
 
 
 def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None):
@@ -55,7 +56,17 @@ def read_inputs(book):
     if issues:
         raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
     std = kpi.Standards.from_table(book.read(schema.STANDARDS).data)
+    if book.has_table(schema.CALENDAR):
+        std.calendar = _config(book, schema.CALENDAR)
     return frames, std
+
+
+def _config(book, table):
+    """A configuration table the calculation needs read cleanly (a holiday that is no date would move SLAs)."""
+    parsed = book.read(table)
+    if parsed.issues:
+        raise DataProblems("kpi_refused", count=len(parsed.issues), details=problem_lines(parsed.issues))
+    return parsed.data
 
 
 def kpi_rows(result: dict, std, lang: str):
@@ -132,6 +143,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = kpi.result(v)
     result["calls"] = phone_line(frames.get("calls"), std, p)
+    result["sla_clock"] = sla_clock(std, p)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
@@ -149,10 +161,23 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.set_cells(schema.KPI_CARDS, {"A2": header})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
+    gaps = result["sla_clock"]["years_without_calendar"]
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
                                 "qa": _fmt(o["qa_score_pct"])}, data=result,
+                   details=[say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
+                   if gaps else [],
                    log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
+
+
+def sla_clock(std, p) -> dict:
+    """Which clock the SLA figures use; with working time, the years the calendar lists no holiday for (computed
+    with the working weekdays alone, and said)."""
+    from ..core.clock import years_without_calendar
+
+    clock = std.setting("sla_clock")
+    gaps = years_without_calendar(std.calendar, p.start, p.end) if clock == "working" else []
+    return {"clock": clock, "years_without_calendar": gaps}
 
 
 def phone_line(calls, std, p) -> dict | None:
