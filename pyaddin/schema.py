@@ -605,8 +605,16 @@ TARGET_DEFAULTS = (  # metric, direction, target
     ("first_response_sla_pct", "ge", 90), ("resolution_sla_pct", "ge", 90), ("fcr_pct", "ge", 75),
     ("csat_pct", "ge", 85), ("nps", "ge", 30), ("complaint_rate_pct", "le", 5),
     ("record_completeness_pct", "ge", 95), ("qa_score_pct", "ge", 85),
+    # DOMAIN.md §4: complaints and the phone line
+    ("complaint_first_response_sla_pct", "ge", 95), ("answer_rate_pct", "ge", 95), ("service_level_pct", "ge", 80),
+    ("abandon_rate_pct", "le", 5), ("asa_s", "le", 30),
 )
 WARNING_BAND = 5
+
+
+def warning_band(metric: str, target: float) -> float:
+    """5 points for a percentage (and NPS); 10 % of the target for times and counts (DOMAIN.md §4)."""
+    return float(WARNING_BAND) if metric.endswith("_pct") or metric == "nps" else round(0.1 * float(target), 2)
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
     ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),

@@ -65,7 +65,7 @@ def standards_rows(lang: str) -> list[list]:
     rows = []
     for metric, direction, target in schema.TARGET_DEFAULTS:
         rows.append([kinds.label("target", lang), metric, metric_name(metric, lang),
-                     schema.DIRECTION.label(direction, lang), target, schema.WARNING_BAND, None])
+                     schema.DIRECTION.label(direction, lang), target, schema.warning_band(metric, target), None])
     for i, kind in enumerate(("sla_first_response", "sla_resolution")):
         for prio, targets in schema.SLA_DEFAULTS.items():
             rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
+from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, warning_band
 from .clock import sla_times
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
@@ -46,7 +46,7 @@ class Standards:
     @classmethod
     def from_table(cls, rows: pd.DataFrame) -> Standards:
         std = cls(
-            targets={m: (d, float(t), float(WARNING_BAND)) for m, d, t in TARGET_DEFAULTS},
+            targets={m: (d, float(t), warning_band(m, t)) for m, d, t in TARGET_DEFAULTS},
             settings={k: float(v) for k, v in SETTING_DEFAULTS},
         )
         for r in rows.itertuples(index=False):
@@ -59,7 +59,7 @@ class Standards:
             elif r.kind == "sla_resolution":
                 std.resolution_h[r.key] = float(r.value)
             elif r.kind == "target":
-                band = float(r.warning_band) if not pd.isna(r.warning_band) else float(WARNING_BAND)
+                band = float(r.warning_band) if not pd.isna(r.warning_band) else warning_band(r.key, r.value)
                 std.targets[r.key] = (r.direction or "ge", float(r.value), band)
             elif r.kind in ("setting", "weight"):
                 std.settings[r.key] = float(r.value)
