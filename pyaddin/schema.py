@@ -343,9 +343,9 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
     F("value", "目标值", "Value", "number", width=10),
+    F("text", "取值", "Setting", width=14),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
-    F("text", "取值", "Setting", width=16),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五
 ), needs_one_of=("value", "text"), style="TableStyleMedium4")
 
 # Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.

@@ -58,28 +58,29 @@ TEMPLATES = {  # the stand-alone templates of the design card: file stem → tab
 
 
 def standards_rows(lang: str) -> list[list]:
-    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA, settings) and §9 (weights, rules)."""
+    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA, settings) and §9 (weights, rules).
+
+    Columns: kind, key, name, direction, value, 取值 (a setting that is not a number), warning band, note."""
     from .. import settings
 
     kinds = schema.STANDARD_KIND
     rows = []
     for metric, direction, target in schema.TARGET_DEFAULTS:
         rows.append([kinds.label("target", lang), metric, metric_name(metric, lang),
-                     schema.DIRECTION.label(direction, lang), target, schema.warning_band(metric, target), None])
+                     schema.DIRECTION.label(direction, lang), target, None, schema.warning_band(metric, target), None])
     for i, kind in enumerate(("sla_first_response", "sla_resolution")):
         for prio, targets in schema.SLA_DEFAULTS.items():
-            rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])
+            rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None, None])
     for key, value in schema.SETTING_DEFAULTS:
-        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
+        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None, None])
+    for s in settings.TEXT_DEFAULTS:
+        rows.append([kinds.label("setting", lang), s.key, setting_name(s.key, lang), None, None,
+                     settings.default_shown(s, lang), None, None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
-        rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None])
+        rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None, None])
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
-                     None, zh if lang == "zh" else en])
-    rows = [r + [None] for r in rows]  # the 取值 column: only settings that are not numbers fill it
-    for s in settings.TEXT_DEFAULTS:
-        rows.append([kinds.label("setting", lang), s.key, setting_name(s.key, lang), None, None, None, None,
-                     settings.default_shown(s, lang)])
+                     None, None, zh if lang == "zh" else en])
     return rows
 
 
