@@ -255,6 +255,15 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("is complaint", "complaint flag", "投诉", "投诉标记", "是否投诉单")),
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
+    # on-site visits (DOMAIN.md §3): a ticket with an appointment or an arrival is a visit
+    F("appointment_at", "预约时间", "Appointment at", "datetime", width=18,
+      aliases=("appointment", "appointment time", "scheduled at", "scheduled time", "预约上门时间", "预约日期")),
+    F("arrived_at", "到达时间", "Arrived at", "datetime", width=18,
+      aliases=("arrival time", "arrived", "actual arrival", "上门时间", "实际到达时间", "签到时间")),
+    F("visit_end_at", "离开时间", "Visit ended at", "datetime", width=18, not_before="arrived_at",
+      aliases=("departure time", "left at", "visit end", "完工时间", "离场时间", "离开日期")),
+    F("fixed_first_visit", "一次上门解决", "Fixed on first visit", "bool", width=10,
+      aliases=("first time fix", "first-time fix", "fixed first visit", "首次上门解决", "是否一次上门解决")),
 ), id_field="ticket_id", derived=(
     F("first_response_min", "首次响应时长(分钟)", "First response (min)", "number", minimum=0,
       derives=("first_response_at", 60), aliases=("first reply time in minutes", "first reply time (min)",

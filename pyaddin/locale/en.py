@@ -45,6 +45,8 @@ METRICS = {
     "calls_offered": "Calls offered", "answer_rate_pct": "Answer rate %", "abandon_rate_pct": "Abandon rate %",
     "service_level_pct": "Service level %", "asa_s": "Average speed of answer (s)", "aht_s": "Average handling time (s)",
     "transfer_rate_pct": "Transfer rate %", "complaint_first_response_sla_pct": "Complaint first-response SLA %",
+    "visits": "On-site visits", "on_time_visit_pct": "On-time visit %", "median_visit_min": "Median visit (min)",
+    "first_visit_fix_pct": "First-visit fix %",
 }
 
 SETTINGS = {

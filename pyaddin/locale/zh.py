@@ -45,6 +45,8 @@ METRICS = {
     "calls_offered": "来电量", "answer_rate_pct": "接通率%", "abandon_rate_pct": "放弃率%",
     "service_level_pct": "服务水平%", "asa_s": "平均应答速度(秒)", "aht_s": "平均处理时长(秒)",
     "transfer_rate_pct": "转接率%", "complaint_first_response_sla_pct": "投诉首响达成率%",
+    "visits": "上门次数", "on_time_visit_pct": "上门准时率%", "median_visit_min": "上门时长中位数(分钟)",
+    "first_visit_fix_pct": "一次上门解决率%",
 }
 
 SETTINGS = {

@@ -132,7 +132,7 @@ def heatmap_rows(vol, sla):
         writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
                 schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
-    from ..core import kpi
+    from ..core import kpi, visits
     from ..locale import LANGS
 
     frames, std = read_inputs(book)
@@ -144,6 +144,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     result = kpi.result(v)
     result["calls"] = phone_line(frames.get("calls"), std, p)
     result["sla_clock"] = sla_clock(std, p)
+    result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
