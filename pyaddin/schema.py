@@ -104,6 +104,9 @@ class Table:
     place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
     derived: tuple[Field, ...] = ()  # read from exports, never stored: durations that give a timestamp
     top: int = 1  # header row on a sheet of its own (the dashboard keeps rows above for its title)
+    # a row with this field filled and every one of those blank is an invitation not answered: it needs neither
+    # the required fields among those nor one of ``needs_one_of`` (a survey sent, not answered)
+    invitation: tuple[str, tuple[str, ...]] | None = None
     # a field exports write in two columns (a call log's Date and Time): (field, date headers, time headers)
     joins: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
@@ -291,7 +294,9 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
     F("nps", "推荐意愿", "NPS", "integer", minimum=0, maximum=10, width=10,
       aliases=("nps score", "likelihood to recommend", "推荐度", "推荐意愿评分", "nps评分")),
     F("comment", "评价内容", "Comment", width=30, aliases=("comments", "feedback", "评价", "意见", "客户意见")),
-), id_field="survey_id", needs_one_of=("csat", "nps"))
+    F("sent_at", "发送时间", "Sent at", "datetime", width=18,
+      aliases=("sent", "invited at", "invitation sent", "survey sent", "邀请时间", "发送日期", "推送时间")),
+), id_field="survey_id", needs_one_of=("csat", "nps"), invitation=("sent_at", ("csat", "nps", "submitted_at")))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
     F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id")),
@@ -616,7 +621,8 @@ TARGET_DEFAULTS = (  # metric, direction, target
     ("record_completeness_pct", "ge", 95), ("qa_score_pct", "ge", 85),
     # DOMAIN.md §4: complaints and the phone line
     ("complaint_first_response_sla_pct", "ge", 95), ("answer_rate_pct", "ge", 95), ("service_level_pct", "ge", 80),
-    ("abandon_rate_pct", "le", 5), ("asa_s", "le", 30),
+    ("abandon_rate_pct", "le", 5), ("asa_s", "le", 30), ("on_time_visit_pct", "ge", 95), ("first_visit_fix_pct", "ge", 85),
+    ("survey_response_pct", "ge", 20),
 )
 WARNING_BAND = 5
 

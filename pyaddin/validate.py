@@ -137,7 +137,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     for f in table.fields:
         src = headers.get(f.key)
         if src is None:
-            if f.required and f.key not in derived:
+            invited = table.invitation is not None and f.key in table.invitation[1] and table.invitation[0] in headers
+            if f.required and f.key not in derived and not invited:  # an invitations export has no answers yet
                 issues.append(Issue(None, f.key, None, "missing_column",
                                     (("zh", f.zh), ("en", f.en), ("found", found), ("row", header_row or 1),
                                      ("where", where)), where))
@@ -161,7 +162,8 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
             _implied(f, out, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
-    _check_one_of(table, out, rows, issues, where)
+    waiting = _invitations(table, out, rows, headers, issues)
+    _check_one_of(table, out[~waiting], rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
@@ -344,6 +346,20 @@ def _isin(values: pd.Series, known) -> np.ndarray:
         known = pa.array(pd.Series(known).astype("str").array)
         return pc.fill_null(pc.is_in(pa.array(values.array), value_set=known), False).to_numpy(zero_copy_only=False)
     return values.isin(known).to_numpy(dtype=bool)
+
+
+def _invitations(table, out, rows, headers, issues) -> pd.Series:
+    """Rows that are invitations not answered (a survey sent: sent_at filled, no answer, no submission time); the
+    required-field problems of the fields they leave blank are dropped.  Returns the mask of those rows."""
+    if table.invitation is None:
+        return pd.Series(False, index=out.index)
+    key, blank = table.invitation
+    waiting = out[key].notna() & out[list(blank)].isna().all(axis=1)
+    if waiting.any():
+        excused = set(rows[waiting].astype(int))
+        columns = {headers.get(k, table.field(k).label("zh")) for k in blank}
+        issues[:] = [i for i in issues if not (i.reason == "required" and i.row in excused and i.column in columns)]
+    return waiting
 
 
 def _check_one_of(table, out, rows, issues, where):

@@ -78,7 +78,7 @@ def test_overall_metrics_match_the_hand_computation(book, runner, cli, tmp_path)
     assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
     assert r["overall"] == approx(OVERALL)
     assert set(r) == {"period", "overall", "by_channel", "by_department", "by_agent", "calls", "sla_clock",
-                      "visits"}
+                      "visits", "surveys"}
 
 
 def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):

@@ -47,6 +47,7 @@ METRICS = {
     "transfer_rate_pct": "Transfer rate %", "complaint_first_response_sla_pct": "Complaint first-response SLA %",
     "visits": "On-site visits", "on_time_visit_pct": "On-time visit %", "median_visit_min": "Median visit (min)",
     "first_visit_fix_pct": "First-visit fix %",
+    "survey_response_pct": "Survey response %", "surveys_sent": "Surveys sent",
 }
 
 SETTINGS = {

@@ -47,6 +47,7 @@ METRICS = {
     "transfer_rate_pct": "转接率%", "complaint_first_response_sla_pct": "投诉首响达成率%",
     "visits": "上门次数", "on_time_visit_pct": "上门准时率%", "median_visit_min": "上门时长中位数(分钟)",
     "first_visit_fix_pct": "一次上门解决率%",
+    "survey_response_pct": "调查参与率%", "surveys_sent": "发送问卷数",
 }
 
 SETTINGS = {

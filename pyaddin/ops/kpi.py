@@ -133,6 +133,7 @@ def heatmap_rows(vol, sla):
                 schema.KPI_TREND.name, schema.KPI_HEATMAP.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     from ..core import kpi, visits
+    from ..core import surveys as participation
     from ..locale import LANGS
 
     frames, std = read_inputs(book)
@@ -145,6 +146,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     result["calls"] = phone_line(frames.get("calls"), std, p)
     result["sla_clock"] = sla_clock(std, p)
     result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
+    result["surveys"] = participation.response(frames["surveys"], p)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
