@@ -220,6 +220,8 @@ def _labels(frame: pd.DataFrame, table) -> pd.DataFrame:
     """Canonical keys → Chinese headers and Chinese labels, as a Chinese ticket system exports."""
     out = frame.copy()
     for f in table.fields:
+        if f.key not in out:  # a field the sample does not generate (on-site visits, invitations)
+            continue
         if f.enum is not None:
             out[f.key] = out[f.key].map(f.enum.label_map("zh"), na_action="ignore")
         elif f.type == "bool":
