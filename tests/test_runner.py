@@ -8,8 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
-from conftest import ROOT, parts, user_book
+from conftest import NOTE_COLUMN, ROOT, parts, user_book
 from pyaddin import schema
 from pyaddin.book import FileBook
 from pyaddin.build.workbook import build_book
@@ -173,17 +174,18 @@ def test_every_ready_action_changes_nothing_outside_what_it_declares(tmp_path, m
             assert changed, a.name
     wb = openpyxl.load_workbook(book)
     ws = wb["工单数据"]
-    assert ws["P2"].value == "备注:本表由客服中心维护" and ws["P3"].value == 42  # notes to the right stay
+    assert ws[f"{NOTE_COLUMN}2"].value == "备注:本表由客服中心维护" and ws[f"{NOTE_COLUMN}3"].value == 42  # notes stay
     assert ws["A4002"].value == "合计" and ws["B4002"].value == "=SUBTOTAL(103,tbl_tickets[工单编号])"  # moved down
-    assert ws.tables["tbl_tickets"].ref == "A1:M4001"
+    assert ws.tables["tbl_tickets"].ref == f"A1:{get_column_letter(len(schema.TICKETS.fields))}4001"
 
 
 def test_a_note_where_the_table_would_grow_is_not_overwritten(tmp_path):
-    book = build_book(tmp_path / "b.xlsm", "zh", lambda wb: wb["工单数据"].__setitem__("N1", "我的列"))
+    beside = get_column_letter(len(schema.TICKETS.fields) + 1)  # just right of the table
+    book = build_book(tmp_path / "b.xlsm", "zh", lambda wb: wb["工单数据"].__setitem__(f"{beside}1", "我的列"))
     before = book.read_bytes()
     csv = tmp_path / "extra.csv"
     csv.write_text("工单编号,创建时间,责任部门,外部编号\nT1,2026-09-01 08:00,客服中心,X1\n", encoding="utf-8")
     with pytest.raises(QBError) as e:
         run_file("import_tickets", book, Context(), path=csv)
-    assert e.value.key == "cell_in_the_way" and "N1" in e.value.say()
+    assert e.value.key == "cell_in_the_way" and f"{beside}1" in e.value.say()
     assert book.read_bytes() == before

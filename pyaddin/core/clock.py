@@ -129,7 +129,7 @@ def sla_times(t: pd.DataFrame, std, as_of: pd.Timestamp, fr_target: pd.Series, r
         else np.zeros(len(t), dtype=bool)
     c_fr = float(std.setting("complaint_first_response_min"))
     c_days = float(std.setting("complaint_resolution_days"))
-    calendar = Calendar.from_table(getattr(std, "calendar", None))
+    calendar = Calendar.from_table(std.calendar)
     default, own = clocks(std, calendar)
     now = pd.Series(as_of, index=t.index, dtype="datetime64[ns]")
     if std.setting("sla_clock") == "working":

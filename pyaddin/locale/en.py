@@ -63,9 +63,7 @@ SETTINGS = {
     "grade_D": "Grade D",
     "urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low",
     "sla_clock": "SLA clock (calendar/working time)", "working_hours": "Working hours", "working_days": "Working days",
-    **{f"service_hours_{k}": f"{en} service hours (blank: working hours)" for k, en in (
-        ("phone", "Phone"), ("chat", "Chat"), ("email", "Email"), ("app", "App"), ("store", "Store"),
-        ("social", "Social media"), ("onsite", "On-site"), ("other", "Other"))},
+    "service_hours": "{channel} service hours (blank: working hours)",
     "short_abandon_s": "Short abandon (hang-up within s not counted)", "service_level_s": "Service-level answer target (s)",
     "complaint_first_response_min": "Complaint first-response target (min)",
     "complaint_resolution_days": "Complaint resolution target (working days)",

@@ -63,9 +63,7 @@ SETTINGS = {
     "grade_D": "D级",
     "urgent": "紧急", "high": "高", "normal": "普通", "low": "低",
     "sla_clock": "SLA计时方式(日历时间/工作时间)", "working_hours": "工作时间段", "working_days": "工作日",
-    **{f"service_hours_{k}": f"{zh}渠道服务时间(空=工作时间)" for k, zh in (
-        ("phone", "电话"), ("chat", "在线"), ("email", "邮件"), ("app", "APP"), ("store", "门店"),
-        ("social", "社交媒体"), ("onsite", "上门"), ("other", "其他"))},
+    "service_hours": "{channel}渠道服务时间(空=工作时间)",
     "short_abandon_s": "短时放弃(秒内挂断不计)", "service_level_s": "服务水平接通目标(秒)",
     "complaint_first_response_min": "投诉首次响应目标(分钟)", "complaint_resolution_days": "投诉解决目标(工作日)",
     "visit_grace_min": "上门准时宽限(分钟)",
