@@ -100,3 +100,13 @@ def test_a_year_without_calendar_rows_is_computed_and_said(runner, cli, book, tm
     out = json.loads(_kpi(runner, cli, book, "--json").stdout)
     assert out["sla_clock"]["years_without_calendar"] == [2026]
     assert out["overall"]["first_response_sla_pct"] is not None
+
+
+def test_overdue_tickets_are_late_by_working_minutes(runner, cli, book, tmp_path):
+    open_ticket = write_csv(tmp_path / "o.csv", "工单编号,创建时间,渠道,责任部门,优先级\nO1,2026-09-25 17:00,邮件,A部,普通\n")
+    assert runner.invoke(cli, ["import", str(book), str(open_ticket), "--into", "tickets"]).exit_code == 0
+    assert runner.invoke(cli, ["config", str(book), "sla_clock=working"]).exit_code == 0
+    r = runner.invoke(cli, ["alerts", str(book), "--as-of", "2026-09-28 09:30", "--json"])
+    assert r.exit_code == 0, r.output
+    late = {b["kind"]: b["late_min"] for b in json.loads(r.stdout)["breaches"]}
+    assert late == {"first_response": 90 - 10}  # Fri 17–18 and Mon 9–9:30 against 10 min; 48 h not yet reached
