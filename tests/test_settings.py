@@ -51,3 +51,18 @@ def test_an_unknown_key_or_a_bad_value_changes_nothing_and_says_what_is_allowed(
         r = runner.invoke(cli, ["config", str(book), bad])
         assert r.exit_code == 2 and bad.split("=")[0] in r.output, (bad, r.output)
     assert book.read_bytes() == before
+
+
+def test_the_english_book_writes_its_settings_and_calendar_in_english():
+    from conftest import ROOT
+
+    path = ROOT / "templates" / "qualitybook_en.xlsm"
+    with FileBook(path) as b:
+        d = b.raw(schema.STANDARDS)[0]
+        cal = b.raw(schema.CALENDAR)[0]
+    texts = dict(zip(d["Key"], d["Setting"]))
+    assert (texts["sla_clock"], texts["working_hours"], texts["working_days"]) == ("Calendar time", "09:00-18:00",
+                                                                                   "Mon-Fri")
+    assert set(cal["Kind"]) == {"Holiday", "Make-up workday"} and cal["Note"].str.contains("example").all()
+    std = _std(path)
+    assert std.setting("working_days") == frozenset(range(5)) and std.setting("sla_clock") == "calendar"
