@@ -246,7 +246,7 @@ def _implied(f, out, rows, headers, issues, where) -> None:
     header = headers.get(f.key) or f.label("zh")
     for i in out.index[_mask(out[f.key].isna())]:
         issues.append(Issue(int(rows[i]), header, None, "blank_implied",
-                            (("zh", f.zh), ("en", f.en), ("other_zh", headers.get(f.implied_by, f.implied_by))), where))
+                            (("zh", f.zh), ("en", f.en), ("other", headers.get(f.implied_by, f.implied_by))), where))
 
 
 def _type_reason(f) -> tuple[str, tuple]:

@@ -75,7 +75,7 @@ STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed", "no_data": "No
 MESSAGES = {
     "no_holidays_listed": "No holidays listed on “{sheet}” for {years}: working time in those years counts the working weekdays only. Add the holidays and make-up days on “{sheet}”.",
     "bad_duration": "not a duration that can be read (seconds, or hh:mm:ss such as 00:02:23)",
-    "blank_implied": "“{en}” is blank and “{other_zh}” is not above 0, so it cannot be told. Fill in yes or no",
+    "blank_implied": "“{en}” is blank and “{other}” is not above 0, so it cannot be told. Fill in yes or no",
     "file_not_found": "File not found: {path}. Check the path.",
     "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",

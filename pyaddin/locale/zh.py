@@ -74,7 +74,7 @@ STATUS = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data"
 MESSAGES = {
     "no_holidays_listed": "“{sheet}”中没有{years}年的节假日:这些年份的工作时间只按工作日计算。请在“{sheet}”中补上节假日与调休。",
     "bad_duration": "不是可读的时长(秒数,或 时:分:秒 如 00:02:23)",
-    "blank_implied": "“{zh}”为空且没有大于0的“{other_zh}”,无法判断。请填写 是/否",
+    "blank_implied": "“{zh}”为空且没有大于0的“{other}”,无法判断。请填写 是/否",
     "file_not_found": "找不到文件:{path}。请检查路径是否正确。",
     "file_locked": "文件“{path}”正被其他程序(如Excel)打开或为只读,未做任何修改。请关闭该文件或取消只读后重试。",
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
