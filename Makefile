@@ -22,6 +22,8 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook import $(DEMO) samples/inspections.xlsx --into inspections
 	$(BIN)/qualitybook import $(DEMO) samples/calls.csv --into calls
 	$(BIN)/qualitybook import $(DEMO) samples/calendar.csv --into calendar
+	$(BIN)/qualitybook import $(DEMO) samples/staff.csv --into staff
+	$(BIN)/qualitybook import $(DEMO) samples/responsibility.csv --into responsibility
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > out/kpi_2026Q3.json

@@ -19,6 +19,7 @@ from .locale import follow_book
 from .ooxml import tables as ox
 from .ooxml.package import Package, ensure_writable
 from .schema import BOOL_LABELS, Table
+from .settings import FIELD_DEFAULTS
 from .validate import Parsed, parse_table
 from .values import ParseOptions
 
@@ -101,7 +102,9 @@ class TableBook:
         settings = self.settings
         day_first = {"dmy": True, "mdy": False, "ymd": False}.get(self.date_order or "",
                                                                   bool(settings.get("date_day_first", 0)))
-        return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps())
+        return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps(),
+                            defaults={k.removeprefix("default_"): v for k, v in self.text_settings.items()
+                                      if k in FIELD_DEFAULTS})
 
     @cached_property
     def settings(self) -> dict[str, float]:
@@ -113,9 +116,18 @@ class TableBook:
             out.update(zip(rows["key"], rows["value"].astype(float)))
         return out
 
+    @cached_property
+    def text_settings(self) -> dict[str, str]:
+        """The settings of 监控标准 that are not numbers (``pyaddin.settings``) and are filled: their 取值 column."""
+        if not self.has_table(schema.STANDARDS):
+            return {}
+        d = self.read(schema.STANDARDS).data
+        rows = d[(d["kind"] == "setting") & d["text"].notna()]
+        return {k: str(v).strip() for k, v in zip(rows["key"], rows["text"]) if str(v).strip()}
+
     def forget_settings(self) -> None:
         """After the mapping tables or settings change within a run: read them again when next needed."""
-        for name in ("_mappings", "options", "settings"):
+        for name in ("_mappings", "options", "settings", "text_settings"):
             self.__dict__.pop(name, None)
 
     def value_maps(self) -> dict[str, dict[str, object]]:
@@ -296,6 +308,14 @@ class FileBook(TableBook):
     @property
     def dirty(self) -> bool:
         return self.pkg.dirty
+
+    read_only = False  # a file book that cannot be written is refused by check_writable before any action
+
+    def unsaved_changes(self) -> bool:
+        return False  # the file is what there is
+
+    def save_in_place(self) -> None:
+        """Nothing now: the runner saves the file once the action is done."""
 
     def save(self, *, backup: bool = True):
         return self.pkg.save(backup=backup)

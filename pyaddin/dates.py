@@ -24,13 +24,18 @@ _TIME = (r"(?:(?:\s*[T\s]\s*|\s+)(?P<ap1>上午|下午|[AaPp]\.?[Mm]\.?)?\s*(?P<
 PATTERNS = {
     "year_first": r"^\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<a>\d{1,2})\s*[-/.月]\s*(?P<b>\d{1,2})\s*[日号]?" + _TIME,
     "year_last": r"^\s*(?P<a>\d{1,2})\s*(?P<sep>[-/.])\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})" + _TIME,
-    "month_first": r"^\s*(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<b>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME,
-    "day_month": r"^\s*(?P<b>\d{1,2})[\s/-](?P<mon>[A-Za-z]{3,9})\.?[\s/-](?P<y>\d{4}|\d{2})" + _TIME,
+    "month_first": r"^\s*(?P<mon>\pL{3,9})\.?\s+(?P<b>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME,
+    "day_month": r"^\s*(?P<b>\d{1,2})[\s/-](?P<mon>\pL{3,9})\.?[\s/-](?P<y>\d{4}|\d{2})" + _TIME,
 }
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december")), start=1) for m in names}
+# the abbreviations localised exports write (a Jira in Portuguese: 05/set/23 9:50 AM), DOMAIN.md §3
+MONTHS.update({m: i for i, names in enumerate((
+    ("janv", "ene"), ("fev", "févr", "fevr"), ("mars", "mär", "maer"), ("abr", "avr"), ("mai",), ("juin",),
+    ("juil",), ("ago", "août", "aout"), ("set", "sept"), ("out", "okt"), (), ("dez", "dic", "déc")), start=1)
+    for m in names})
 
 
 @dataclass
@@ -90,7 +95,9 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         f = f[matched]
         idx = np.flatnonzero(left)[matched]
         year = _numbers(f, "y")
-        year = year.where(year >= 100, year + 2000)
+        if kind != "year_first":  # a two-digit year (24/Oct/24); 0001-01-01 is a placeholder, not 2001
+            year = year.where(year >= 100, year + 2000)
+        year = year.clip(1800, 2200)  # 0001-01-01, 9999-12-31: placeholders, not overflows
         if kind == "year_first":
             month, day = _numbers(f, "a"), _numbers(f, "b")
         elif kind == "year_last":

@@ -1,7 +1,11 @@
 """Errors meant for a person: a message key from ``locale`` and its arguments, shown in both languages."""
 from __future__ import annotations
 
+import errno
+
 from .locale import current, text
+
+DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))  # no space left, or over the quota
 
 
 class QBError(Exception):
@@ -20,6 +24,15 @@ class QBError(Exception):
 
     def say(self) -> str:
         return text(self.key, current(), **self.kw)
+
+
+def as_known(exc: BaseException) -> QBError | None:
+    """The person's words for an error of the machine they can act on (a full disk), else None."""
+    if isinstance(exc, QBError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        return QBError("disk_full")
+    return None
 
 
 class DataProblems(QBError):

@@ -5,30 +5,13 @@ never a raw traceback; the traceback goes to a log file whose path the box shows
 """
 from __future__ import annotations
 
-import logging
-import tempfile
-import traceback
 from pathlib import Path
 
-from .errors import QBError
+from .errors import QBError, as_known
 from .locale import current, say, text
+from .logfile import LOG_FILE, log, log_failure
 
-LOG_FILE = Path(tempfile.gettempdir()) / "qualitybook.log"
 BOX_LINES = 15
-
-
-def _log() -> logging.Logger:
-    log = logging.getLogger("qualitybook")
-    if not log.handlers:
-        h = logging.FileHandler(LOG_FILE, encoding="utf-8")
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(h)
-        log.setLevel(logging.INFO)
-    return log
-
-
-def log_failure(name: str, exc: BaseException) -> None:
-    _log().error("%s failed\n%s", name, "".join(traceback.format_exception(exc)))
 
 
 def outcome_text(outcome) -> str:
@@ -37,6 +20,7 @@ def outcome_text(outcome) -> str:
 
 def error_text(exc: BaseException) -> str:
     """What a person reads for an error: the user's words for known ones, a pointer to the log otherwise."""
+    exc = as_known(exc) or exc
     if isinstance(exc, QBError):
         msg = exc.say() + ("\n" + "\n".join(exc.details[:BOX_LINES]) if exc.details else "")
     else:
@@ -83,7 +67,7 @@ def run_in_book(name: str, book, ctx, alert) -> int:
 
     try:
         outcome = execute(get(name), ctx, book)
-        _log().info("%s: %s", name, outcome.key)
+        log().info("%s: %s", name, outcome.key)
         alert(outcome_text(outcome), "QualityBook")
         return outcome.exit_code
     except Exception as exc:  # the one place where any error becomes a message for a person

@@ -55,3 +55,11 @@ class Gateway(Protocol):
         """Whether anything was written in this run."""
 
     def save(self): ...
+
+    read_only: bool  # opened read-only in Excel: nothing may be written that the book must record
+
+    def unsaved_changes(self) -> bool:
+        """The user's changes not yet saved (Excel); never for a file."""
+
+    def save_in_place(self) -> None:
+        """Save now, inside the action (Excel); a file is saved by the runner."""

@@ -9,6 +9,7 @@ next run that takes the lock removes.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import getpass
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import QBError
+from .errors import DISK_FULL, QBError
 
 WAIT_SECONDS = float(os.environ.get("QUALITYBOOK_LOCK_WAIT", "10"))
 
@@ -45,16 +46,25 @@ class BookLock:
         self._lock = FileLock(str(lock_path(self.book)), timeout=self.wait)
 
     def __enter__(self):
+        lock = lock_path(self.book)
+        if lock.is_symlink() or (lock.exists() and not lock.is_file()):  # never follow it, never wait on it
+            raise QBError("lock_path_bad", path=str(lock))
         try:
             self._lock.acquire()
         except Timeout:
             raise QBError("book_busy", path=str(self.book), who=self._holder()) from None
-        except OSError:  # a folder we cannot write in: the writability check says it in the user's words
+        except OSError as e:
+            if e.errno in DISK_FULL:
+                raise QBError("disk_full") from None
+            if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or not os.access(self.book.parent, os.W_OK):
+                raise QBError("folder_read_only", folder=str(self.book.parent.resolve())) from None
             raise QBError("file_locked", path=str(self.book)) from None
         note = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(), "action": self.action,
                 "since": dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")}
+        holder = holder_path(self.book)
         try:
-            holder_path(self.book).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+            if not holder.is_symlink():  # never write through a link planted beside the book
+                holder.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
         except OSError:
             pass
         self._clean_temporaries()

@@ -32,6 +32,11 @@ def resolve_field(table: Table, name) -> str | None:
     return None
 
 
+def set_aside(name) -> bool:
+    """Whether a mapping row's field says to set the column aside (忽略 / Ignore)."""
+    return isinstance(name, str) and norm(name) in {norm(s) for s in (schema.IGNORE, *schema.IGNORE_LABELS.values())}
+
+
 def table_of(name) -> Table | None:
     n = norm(name)
     for t in schema.TABLES:
@@ -45,7 +50,7 @@ def header_maps(frame: pd.DataFrame, table: Table) -> dict[str, str]:
     out = {}
     for t, src, fld in zip(frame["table"], frame["source_header"], frame["field"]):
         if table_of(t) is table:
-            key = resolve_field(table, fld)
+            key = schema.IGNORE if set_aside(fld) else resolve_field(table, fld)
             if key and isinstance(src, str) and src.strip():
                 out[src.strip()] = key
     return out
@@ -82,22 +87,25 @@ def value_maps(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
 
 def mapping_issues(headers: pd.DataFrame, values: pd.DataFrame | None, rows_h, rows_v):
     """What ``check`` says of the mapping tables: fields that name nothing, a source header mapped twice."""
+    from .locale import current
     from .validate import Issue
 
+    lang = current()  # the columns and sheets named as the reader's workbook names them
     issues = []
     seen: dict[tuple, int] = {}
     for i, (t, src, fld) in enumerate(zip(headers["table"], headers["source_header"], headers["field"])):
         row = int(rows_h.iloc[i])
         table = table_of(t) if t else None
         if table is None:
-            issues.append(Issue(row, schema.MAPPING.field("table").zh, t, "unknown_table", (), schema.MAPPING.sheet_zh))
+            issues.append(Issue(row, schema.MAPPING.field("table").label(lang), t, "unknown_table", (), schema.MAPPING.sheet(lang)))
             continue
-        if fld is not None and not (isinstance(fld, float) and pd.isna(fld)) and resolve_field(table, fld) is None:
-            issues.append(Issue(row, schema.MAPPING.field("field").zh, fld, "unknown_field", (), schema.MAPPING.sheet_zh))
+        if fld is not None and not (isinstance(fld, float) and pd.isna(fld)) and resolve_field(table, fld) is None \
+                and not set_aside(fld):
+            issues.append(Issue(row, schema.MAPPING.field("field").label(lang), fld, "unknown_field", (), schema.MAPPING.sheet(lang)))
         k = (table.key, norm(src))
         if k in seen:
-            issues.append(Issue(row, schema.MAPPING.field("source_header").zh, src, "duplicate",
-                                (("other", seen[k]),), schema.MAPPING.sheet_zh))
+            issues.append(Issue(row, schema.MAPPING.field("source_header").label(lang), src, "duplicate",
+                                (("other", seen[k]),), schema.MAPPING.sheet(lang)))
         seen.setdefault(k, row)
     if values is not None:
         for i, (fld, val) in enumerate(zip(values["field"], values["value"])):
@@ -105,9 +113,9 @@ def mapping_issues(headers: pd.DataFrame, values: pd.DataFrame | None, rows_h, r
             fields = [t.field(k) for t in (schema.table(x) for x in schema.INPUT_TABLES)
                       if (k := resolve_field(t, fld))]
             if not fields:
-                issues.append(Issue(row, schema.VALUE_MAPPING.field("field").zh, fld, "unknown_field", (),
-                                    schema.VALUE_MAPPING.sheet_zh))
+                issues.append(Issue(row, schema.VALUE_MAPPING.field("field").label(lang), fld, "unknown_field", (),
+                                    schema.VALUE_MAPPING.sheet(lang)))
             elif val is not None and not (isinstance(val, float) and pd.isna(val)) and _canonical(fields[0], val) is None:
-                issues.append(Issue(row, schema.VALUE_MAPPING.field("value").zh, val, "unknown_value", (),
-                                    schema.VALUE_MAPPING.sheet_zh))
+                issues.append(Issue(row, schema.VALUE_MAPPING.field("value").label(lang), val, "unknown_value", (),
+                                    schema.VALUE_MAPPING.sheet(lang)))
     return issues

@@ -8,6 +8,7 @@ table is most of the memory budget). Only the standard library is imported at mo
 """
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import os
@@ -17,6 +18,23 @@ import threading
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 LARGE_BOOK = 40 * 2**20  # bytes on disk above which tables are read one after another
+_READERS: list[threading.Thread] = []  # every read-ahead thread, awaited at exit (see _await_readers)
+
+
+def _reader(target, *args) -> threading.Thread:
+    th = threading.Thread(target=target, args=args, daemon=True)
+    _READERS.append(th)
+    th.start()
+    return th
+
+
+@atexit.register
+def _await_readers() -> None:
+    """A run that fails early (the book busy, its folder read-only) exits while a read-ahead may still be
+    inside calamine or Arrow; killing a thread there aborts the process ("FATAL: exception not rethrown",
+    exit 134) after the message was shown. So the exit waits for them."""
+    for th in _READERS:
+        th.join()
 
 
 ERROR_TEXT = {"NA": "#N/A", "Value": "#VALUE!", "Ref": "#REF!", "Div0": "#DIV/0!", "Num": "#NUM!", "Name": "#NAME?",
@@ -54,6 +72,20 @@ def read_with_errors(reader, sheet: str, ref: str, columns: list[str]):
         if kind and col in by_index:
             found.append((top + row, by_index[col], ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
     return batch, found
+
+
+def error_cells(errors) -> list[tuple[int, int, str]]:
+    """(data row index, column index, text such as ``#N/A``) of the error cells fastexcel reported while
+    loading a sheet whose header is the first row of its range."""
+    import re
+
+    out = []
+    for e in (errors.errors if errors else []):
+        row, col = e.position
+        kind = re.search(r"Error\((\w+)\)", e.detail)
+        if kind and row >= 1:
+            out.append((row - 1, col, ERROR_TEXT.get(kind.group(1), "#" + kind.group(1))))
+    return out
 
 
 def _col(letters: str) -> int:
@@ -106,10 +138,9 @@ class Prefetch:
         lanes = [names] if big else [names[:1], names[1:]]
         self.large = big
         for lane in filter(None, lanes):
-            th = threading.Thread(target=self._read, args=(fastexcel, lane), daemon=True)
+            th = _reader(self._read, fastexcel, lane)
             for name in lane:
                 self._threads[name] = th
-            th.start()
 
 
     def errors(self, name: str):
@@ -181,8 +212,7 @@ class EarlySource:
         self._thread = None
         if (self.path.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")) and os.path.isfile(self.path)
                 and os.path.getsize(self.path) <= LARGE_BOOK):
-            self._thread = threading.Thread(target=self._read, daemon=True)
-            self._thread.start()
+            self._thread = _reader(self._read)
 
     def _read(self) -> None:
         try:
@@ -190,12 +220,13 @@ class EarlySource:
 
             sheet = fastexcel.read_excel(self.path).load_sheet(0, header_row=0, schema_sample_rows=None)
             generated = [c.column_name_from == "generated" for c in sheet.available_columns()]
-            self._got = (sheet.to_arrow(), generated)
+            batch, errors = sheet.to_arrow_with_errors()
+            self._got = (batch, generated, error_cells(errors))
         except Exception:  # noqa: BLE001 — the normal read reports the error in the user's words
             self._got = None
 
     def take(self):
-        """(Arrow batch, which column names were generated), or None."""
+        """(Arrow batch, which column names were generated, its error cells), or None."""
         if self._thread is None:
             return None
         self._thread.join()

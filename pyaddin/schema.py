@@ -173,8 +173,34 @@ PRIORITY = Enum(
              "1-critical": "urgent", "高优先级": "high", "p2": "high", "2 - high": "high", "中": "normal",
              "一般": "normal", "medium": "normal", "moderate": "normal", "p3": "normal", "3 - moderate": "normal",
              "低优先级": "low", "lowest": "low", "p4": "low", "4 - low": "low", "5 - planning": "low",
-             "1 - high": "high", "2 - medium": "normal", "3 - low": "low"},  # ServiceNow's urgency and impact
+             "1 - high": "high", "2 - medium": "normal", "3 - low": "low",  # ServiceNow's urgency and impact
+             "非常紧急": "urgent", "urgent": "urgent", "较急": "high", "急": "high", "normal": "normal"},
     default="normal",
+)
+
+# A ticket's state when the export was made (DOMAIN.md §3): a solved/closed/cancelled ticket without a resolution
+# time is resolved at an unknown time; one with a resolution time and an open state was reopened.
+STATUS = Enum(
+    "status",
+    (("new", "新建", "New"), ("open", "处理中", "Open"), ("pending", "挂起", "Pending"), ("solved", "已解决", "Solved"),
+     ("closed", "已关闭", "Closed"), ("cancelled", "已取消", "Cancelled")),
+    aliases={"新": "new", "待处理": "new", "未处理": "new", "novo": "new", "nuevo": "new",
+             "in progress": "open", "work in progress": "open", "assigned": "open", "to do": "open",
+             "working": "open", "escalated": "open", "active": "open", "em andamento": "open", "aberto": "open",
+             "em atendimento": "open", "reopened": "open", "处理中": "open", "已分派": "open", "已受理": "open",
+             "on hold": "pending", "hold": "pending", "waiting for customer": "pending",
+             "waiting on customer": "pending", "waiting for support": "pending", "waiting on third party": "pending",
+             "awaiting user info": "pending", "awaiting customer": "pending", "awaiting problem": "pending",
+             "awaiting change": "pending", "awaiting vendor": "pending", "awaiting evidence": "pending",
+             "pendente": "pending", "aguardando cliente": "pending", "待回复": "pending", "暂停": "pending",
+             "resolved": "solved", "done": "solved", "已处理": "solved", "待关闭": "solved", "solucionado": "solved",
+             "resolvido": "solved", "resuelto": "solved", "已完成": "solved", "已办结": "solved", "已解决": "solved",
+             "fechado": "closed", "cerrado": "closed", "已关闭": "closed", "已结单": "closed", "已归档": "closed",
+             "canceled": "cancelled", "cancelado": "cancelled", "已取消": "cancelled", "已撤销": "cancelled",
+             "作废": "cancelled", "已作废": "cancelled", "declined": "cancelled", "rejected": "cancelled",
+             "won't do": "cancelled", "withdrawn": "cancelled", "cancelada": "cancelled",
+             "waiting for approval": "pending", "awaiting approval": "pending", "pending approval": "pending",
+             "under investigation": "open", "in review": "open", "reaberto": "open", "em progresso": "open"},
 )
 
 METHOD = Enum(
@@ -193,6 +219,9 @@ METHOD = Enum(
 BOOL_TRUE = ("是", "y", "yes", "true", "1", "t", "√", "✓", "对")
 BOOL_FALSE = ("否", "n", "no", "false", "0", "f", "×", "✗", "不是", "")
 BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+# A column mapped to this is set aside: no field takes it, it is kept as an extra column (--map "Resolved=").
+IGNORE = "ignore"
+IGNORE_LABELS = {"zh": "忽略", "en": "Ignore"}
 # Text dates with the year last (09/03/2026): ymd and mdy read month/day/year, dmy day/month/year.
 DATE_ORDERS = ("ymd", "mdy", "dmy")
 
@@ -231,7 +260,8 @@ F = Field
 
 TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, unique=True, width=16,
-      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number")),
+      aliases=("id", "ticket id", "ticket", "工单号", "工单id", "单号", "服务单号", "ticket number", "case number",
+               "casenumber", "issue key", "number", "incident number")),
     F("created_at", "创建时间", "Created at", "datetime", required=True, width=18,
       aliases=("created", "created time", "created date", "受理时间", "创建日期", "提交时间", "开单时间", "来电时间")),
     F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=10,
@@ -267,7 +297,11 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("departure time", "left at", "visit end", "完工时间", "离场时间", "离开日期")),
     F("fixed_first_visit", "一次上门解决", "Fixed on first visit", "bool", width=10,
       aliases=("first time fix", "first-time fix", "fixed first visit", "首次上门解决", "是否一次上门解决")),
+    F("status", "状态", "Status", "enum", enum=STATUS, width=10,
+      aliases=("state", "incident state", "ticket status", "工单状态", "处理状态", "当前状态")),
 ), id_field="ticket_id", derived=(
+    F("closed_at", "关闭时间", "Closed at", "datetime", derives=("resolved_at", 0),
+      aliases=("closed", "closed time", "closed date", "关闭日期")),  # only when the export has no resolution column
     F("first_response_min", "首次响应时长(分钟)", "First response (min)", "number", minimum=0,
       derives=("first_response_at", 60), aliases=("first reply time in minutes", "first reply time (min)",
                                                   "首响时长", "首响时长(分钟)", "首次响应时长")),
@@ -275,6 +309,15 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       derives=("first_response_at", 3600), aliases=("first response time (in hrs)", "first reply time (hrs)")),
     F("resolution_min", "解决时长(分钟)", "Resolution (min)", "number", minimum=0,
       derives=("resolved_at", 60), aliases=("full resolution time in minutes", "full resolution time (min)")),
+    F("first_response_s", "首次响应时长(秒)", "First response (s)", "number", minimum=0,
+      derives=("first_response_at", 1), aliases=("first response time (s)", "first reply time in seconds",
+                                                 "first response time in seconds", "首响时长(秒)")),
+    F("resolution_s", "解决时长(秒)", "Resolution (s)", "number", minimum=0,
+      derives=("resolved_at", 1), aliases=("calendar_duration", "calendar duration", "resolution time (s)",
+                                          "resolution time in seconds", "解决时长(秒)")),
+    F("resolution_days", "解决时长(天)", "Resolution (days)", "number", minimum=0,
+      derives=("resolved_at", 86400), aliases=("resolution time (days)", "resolution time in days",
+                                              "days to resolve", "解决时长(天)", "处理天数")),
     F("resolution_h", "解决时长(小时)", "Resolution (h)", "number", minimum=0,
       derives=("resolved_at", 3600), aliases=("resolution time (in hrs)", "full resolution time (hrs)",
                                               "处理时长(小时)", "解决时长")),
@@ -299,19 +342,20 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
 ), id_field="survey_id", needs_one_of=("csat", "nps"), invitation=("sent_at", ("csat", "nps", "submitted_at")))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
-    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id")),
+    F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id", "evaluation id", "scorecard id", "review id")),
     F("inspected_at", "质检时间", "Inspected at", "datetime", required=True, width=18,
-      aliases=("date", "audit date", "检查时间", "抽检时间")),
+      aliases=("date", "audit date", "检查时间", "抽检时间", "evaluation date", "evaluated at", "review date")),
     F("method", "方式", "Method", "enum", enum=METHOD, width=11, aliases=("质检方式", "检查方式", "type")),
     F("department", "责任部门", "Department", width=14, aliases=("部门", "被检部门")),
     F("agent", "处理人", "Agent", width=12, aliases=("被检人", "坐席", "客服", "agent name")),
     F("ticket_id", "工单编号", "Ticket ID", width=16, aliases=("工单号", "ticket")),
     F("item", "检查项", "Item", width=20, aliases=("checklist item", "质检项", "检查项目")),
-    F("score", "得分", "Score", "number", minimum=0, at_most="max_score", width=8, aliases=("points", "分数")),
-    F("max_score", "满分", "Max score", "number", above=0, width=8, aliases=("max", "满分值", "分值")),
+    F("score", "得分", "Score", "number", required=True, minimum=0, at_most="max_score", width=8,
+      aliases=("points", "分数")),  # blank score or max score: an error, never a silently empty qa_score_pct
+    F("max_score", "满分", "Max score", "number", required=True, above=0, width=8, aliases=("max", "满分值", "分值")),
     F("critical", "关键项", "Critical", "bool", default=False, width=8, aliases=("是否关键项", "致命项", "critical item")),
     F("note", "备注", "Note", width=24, aliases=("notes", "comment", "说明")),
-    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人")),
+    F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人", "evaluator")),
 ))
 
 
@@ -357,10 +401,11 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
     F("value", "目标值", "Value", "number", width=10),
-    F("text", "取值", "Setting", width=14),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五
+    F("text", "取值", "Setting", width=14),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五, a name
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
-), needs_one_of=("value", "text"), style="TableStyleMedium4")
+    F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
+), style="TableStyleMedium4")  # a setting blank in both 目标值 and 取值 has its default (pyaddin/settings.py)
 
 # Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.
 CALENDAR = Table("tbl_calendar", "calendar", "工作日历", "Calendar", "config", (
@@ -399,6 +444,23 @@ MONITOR_PLAN = Table("tbl_monitor_plan", "monitor_plan", "监控计划", "Monito
     F("special_from", "专项监控开始", "Special from", "date", width=12),  # a special period (e.g. before a holiday)
     F("special_to", "专项监控结束", "Special to", "date", width=12),
     F("note", "说明", "Note", width=30),
+), style="TableStyleMedium4")
+
+# Who belongs where (DOMAIN.md §9: an agent is appraised in the department of the row covering most of the quarter)
+STAFF = Table("tbl_staff", "staff", "人员名单", "Staff", "config", (
+    F("agent", "人员", "Agent", required=True, width=12, aliases=("处理人", "姓名", "name", "员工")),
+    F("department", "所属部门", "Department", required=True, width=14, aliases=("部门", "责任部门", "team")),
+    F("role", "岗位", "Role", width=12, aliases=("职务", "角色")),
+    F("active_from", "在岗开始", "Active from", "date", width=12, aliases=("开始日期", "入职日期", "from")),
+    F("active_to", "在岗结束", "Active to", "date", width=12, not_before="active_from",
+      aliases=("结束日期", "离岗日期", "to")),
+), style="TableStyleMedium4")
+
+# Which department owns the problems of a category (DOMAIN.md §6: the owner of a Pareto problem)
+RESPONSIBILITY = Table("tbl_responsibility", "responsibility", "责任分工", "Responsibilities", "config", (
+    F("category", "问题类别", "Category", required=True, unique=True, width=16, aliases=("类别", "问题分类")),
+    F("department", "责任部门", "Department", required=True, width=14, aliases=("部门", "负责部门")),
+    F("note", "说明", "Note", width=30, aliases=("备注",)),
 ), style="TableStyleMedium4")
 
 # --------------------------------------------------------------------------- computed and worklists
@@ -483,6 +545,8 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("status", "状态", "Status", "enum", enum=PROBLEM_STATUS, width=10, editable_by_department=True),
     F("created_at", "登记日期", "Logged on", "date", width=12),
     F("category", "问题类别", "Category", width=14),  # the Pareto category it came from, if any
+    F("origin", "来源事件", "Origin", width=24),  # the alert incident it came from: opened once (§7)
+    F("pdca_stage", "PDCA阶段", "PDCA stage", width=10),  # written by 检查计划
 ), id_field="problem_id")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
@@ -514,9 +578,26 @@ PLAN = Table("tbl_plan", "plan", "改进计划", "Plan", "worklist", (
     F("evidence", "完成证据", "Evidence", width=24, editable_by_department=True),
     # written by 效果验证: the metric before and after, and whether the goal was reached beyond noise
     F("effect_before", "改进前", "Before", "number", width=9), F("effect_after", "改进后", "After", "number", width=9),
-    F("effect_p", "显著性p值", "p-value", "number", width=9),
+    F("effect_p", "显著性", "Significance", width=9),  # p<0.001 or p=0.012, never 0.00
     F("effect_verified", "效果已验证", "Effect verified", "bool", width=9),
+    # written by 检查计划 and 效果验证: what a manager reads on the sheet itself
+    F("days_overdue", "逾期天数", "Days overdue", "integer", width=8),
+    F("smart_missing", "SMART缺项", "SMART gaps", width=16),
+    F("effect_result", "验证结论", "Verification result", width=44),
+    # §10: what a department adds on return — a note, and a new deadline it asks for with its reason
+    F("note", "说明", "Note", width=24, editable_by_department=True),
+    F("extension_to", "申请延期至", "Extension to", "date", width=12, editable_by_department=True),
+    F("extension_reason", "延期理由", "Extension reason", width=20, editable_by_department=True),
 ), id_field="action_id")
+
+# 检查计划's summary beside the plan: each department's actions, done, overdue and done on time (§6)
+PLAN_BY_DEPARTMENT = Table("tbl_plan_departments", "plan_departments", "改进计划", "Plan", "computed", (
+    F("department", "责任部门", "Department", width=14), F("actions", "措施数", "Actions", "integer", width=8),
+    F("done", "已完成", "Done", "integer", width=8), F("overdue", "已逾期", "Overdue", "integer", width=8),
+    F("due", "已到期", "Due", "integer", width=8), F("on_time", "按期完成", "On time", "integer", width=8),
+    F("done_on_time_pct", "按期完成率%", "Done on time %", "percent", width=10),
+), style="TableStyleLight9", place=("tbl_plan", 1, len(PLAN.fields) + 1))
+
 
 def _control_fields(key, zh, en, kind, width, short_zh, short_en) -> tuple[Field, ...]:
     """A control chart's four columns: the weekly value, its centre line and lower and upper limits."""
@@ -531,17 +612,26 @@ CONTROL = Table("tbl_control", "control", "异常预警", "Alerts", "computed", 
     *_control_fields("fr_min", "首响中位数(分钟)", "Median 1st resp (min)", "number", 11, "时长", "Time"),
     *_control_fields("res_sla", "解决达成率%", "Resolution SLA %", "percent", 10, "解决", "Res."),
     *_control_fields("csat", "满意度%", "CSAT %", "percent", 9, "满意度", "CSAT"),
+    F("partial", "不完整周", "Partial week", "bool", width=8),  # drawn, never tested (§7)
 ), style="TableStyleLight9", top=4)
 SIGNALS = Table("tbl_signals", "signals", "异常预警", "Alerts", "computed", (
     F("indicator", "指标", "Indicator", width=18), F("chart", "控制图", "Chart", width=7),
     F("week", "周(起始日)", "Week of", "date", width=12), F("value", "值", "Value", "number", width=8),
     F("centre", "中心线", "Centre", "number", width=8), F("lcl", "下控制限", "LCL", "number", width=8),
-    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=7),
+    F("ucl", "上控制限", "UCL", "number", width=8), F("rule", "规则", "Rule", width=14),
+    F("incident", "事件编号", "Incident", "integer", width=8),
 ), style="TableStyleLight10", place=("tbl_control", 4, 19))
 BREACHES = Table("tbl_breaches", "breaches", "异常预警", "Alerts", "computed", (
     F("ticket_id", "工单编号", "Ticket ID", width=16), F("department", "责任部门", "Department", width=12),
-    F("kind", "超时类型", "Kind", width=10), F("late_min", "超时(分钟)", "Late (min)", "number", width=10),
-), style="TableStyleLight11", place=("tbl_control", 4, 28))
+    F("kind", "超时类型", "Kind", width=10), F("late", "超时", "Late", "number", width=8),
+    F("late_unit", "单位", "Unit", width=6),
+), style="TableStyleLight11", place=("tbl_control", 4, 29))
+# Improvements the control charts found (好转, 亮点): listed apart from the alerts, never a problem (§7)
+BETTER = Table("tbl_better", "better", "异常预警", "Alerts", "computed", (
+    F("indicator", "指标", "Indicator", width=18), F("week", "周(起始日)", "Week of", "date", width=12),
+    F("value", "值", "Value", "number", width=8), F("centre", "中心线", "Centre", "number", width=8),
+    F("incident", "事件编号", "Incident", "integer", width=8),
+), style="TableStyleLight12", place=("tbl_control", 4, 35))
 
 AUDIT = Table("tbl_audit", "audit", "抽样质检", "Audit", "worklist", (
     F("ticket_id", "工单编号", "Ticket ID", required=True, width=16),
@@ -587,6 +677,7 @@ DISPATCH = Table("tbl_dispatch", "dispatch", "下发回收", "Distribution", "lo
     F("items", "条目数", "Items", "integer", width=8), F("digest", "校验码", "Fingerprint", width=20),
     F("returned_at", "回收时间", "Returned at", "datetime", width=17), F("result", "回收结果", "Result", width=10),
     F("returned_file", "回收文件", "Returned file", width=30),
+    F("to_confirm", "待确认", "To confirm", width=20),  # rows held for the quality team (§10)
 ), style="TableStyleLight1")
 
 REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
@@ -597,12 +688,13 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 ), style="TableStyleLight1")
 
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
-                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN,
-                             CONTROL, SIGNALS, BREACHES, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN, CALENDAR)
+                             KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
+                             CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
+                             STAFF, RESPONSIBILITY, CALENDAR)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "calendar")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar")
 
 
 def table(ref: str) -> Table:
@@ -632,17 +724,20 @@ def warning_band(metric: str, target: float) -> float:
     return float(WARNING_BAND) if metric.endswith("_pct") or metric == "nps" else round(0.1 * float(target), 2)
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
-    ("appraisal_min_tickets", 30), ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
+    ("appraisal_min_tickets", 30), ("appraisal_cap", 100), ("appraisal_raw", 0), ("appraisal_major_points", 5),
+    ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
     # DOMAIN.md §4: short abandons, the service-level target, complaint targets, the on-site visit's grace
     ("short_abandon_s", 0), ("service_level_s", 30), ("complaint_first_response_min", 120),
     ("complaint_resolution_days", 3), ("visit_grace_min", 15),
-)  # settings that are not numbers (SLA clock, working hours and days) are declared in pyaddin/settings.py
+)  # settings that are not numbers (SLA clock, working hours and days, names) are declared in pyaddin/settings.py
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))
 WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 20),
-                   ("rectification_pct", 10))
+                   ("rectification_pct", 10))  # a department's
+AGENT_WEIGHT_PREFIX = "agent_"  # an agent's weight rows: agent_csat_pct …; rectification is the department's alone
+AGENT_WEIGHT_DEFAULTS = (("csat_pct", 30), ("first_response_sla_pct", 20), ("fcr_pct", 20), ("qa_score_pct", 30))
 
 
 def dropdown_lists(lang: str) -> dict[str, list[str]]:
@@ -658,6 +753,7 @@ def dropdown_lists(lang: str) -> dict[str, list[str]]:
                 for v in (f.enum.labels(lang) if f.enum is not None else BOOL_LABELS[lang]):
                     if v not in vals:
                         vals.append(v)
+    fields.append(IGNORE_LABELS[lang])  # a column set aside (DOMAIN.md §3)
     return {"tables": [t.sheet(lang) for t in inputs], "fields": fields, "coded_fields": coded, "values": vals}
 
 

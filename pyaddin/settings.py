@@ -3,8 +3,8 @@
 ``qualitybook config`` checks a value against its declaration before writing it; the calculations
 read the typed value through the same declaration, so a setting typed by hand on the sheet and one set
 from the command line mean the same.  Numbers live in the row's 目标值 (value) column; settings that are
-not numbers (the SLA clock, working hours, working days, a channel's service hours) in its 取值 (text)
-column, written in the workbook's language and read in either.  No pandas here: ``config`` starts fast.
+not numbers (the SLA clock, working hours, working days, a channel's service hours, the default department, the
+quality team's contact) in its 取值 (text) column, written in the workbook's language and read in either.  No pandas here: ``config`` starts fast.
 """
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ SLA_CLOCK = schema.Enum("sla_clock", (("calendar", "日历时间", "Calendar tim
 @dataclass(frozen=True)
 class Setting:
     key: str
-    kind: str  # number | integer | choice | hours | weekdays
-    default: object = None  # as stored: a number, or the canonical text ("calendar", "09:00-18:00", "mon-fri")
+    kind: str  # number | integer | choice | hours | weekdays | text
+    default: object = None  # as stored: a number, or the canonical text ("calendar", "09:00-18:00", "mon-fri");
+    # for a text, its (zh, en) wording
     minimum: float | None = None
     maximum: float | None = None
     above: float | None = None  # strictly greater than
@@ -32,7 +33,7 @@ class Setting:
     @property
     def in_text(self) -> bool:
         """Stored in the 取值 column (not a number)."""
-        return self.kind in ("choice", "hours", "weekdays")
+        return self.kind in ("choice", "hours", "weekdays", "text")
 
 
 _NUMBERS = dict(schema.SETTING_DEFAULTS)  # the numeric defaults are the schema's (the build writes them)
@@ -44,7 +45,8 @@ def _n(key, minimum=None, maximum=None, above=None, kind="number") -> Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     _n("qa_pass_mark", 0, 100), _n("appraisal_complaint_points_per_pct", 0), _n("appraisal_complaint_cap", 0),
-    _n("appraisal_min_tickets", 0, kind="integer"), _n("grade_a", 0, 100), _n("grade_b", 0, 100),
+    _n("appraisal_min_tickets", 0, kind="integer"), _n("appraisal_cap", above=0), _n("appraisal_raw", 0, 1, kind="integer"),
+    _n("appraisal_major_points", 0), _n("grade_a", 0, 100), _n("grade_b", 0, 100),
     _n("grade_c", 0, 100), _n("audit_sample_pct", 0, 100), _n("audit_min_per_agent", 0, kind="integer"),
     _n("utc_offset_h", -12, 14), _n("date_day_first", 0, 1, kind="integer"),
     # DOMAIN.md §4: the SLA clock, the phone line, complaints and on-site visits
@@ -54,9 +56,14 @@ SETTINGS: tuple[Setting, ...] = (
     *(Setting(f"service_hours_{c}", "hours") for c in schema.CHANNEL.keys()),  # blank: the working hours
     _n("short_abandon_s", 0), _n("service_level_s", above=0), _n("complaint_first_response_min", above=0),
     _n("complaint_resolution_days", above=0), _n("visit_grace_min", 0),
+    # names: the department of an export without a department column (blank: none, DOMAIN.md §3), and whom
+    # departments ask about their workbook (§10)
+    Setting("default_department", "text"),
+    Setting("quality_contact", "text", ("质量监控部", "Quality monitoring team")),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
-TEXT_DEFAULTS = tuple(s for s in SETTINGS if s.in_text and s.default is not None)  # rows a new workbook carries
+TEXTS = tuple(s for s in SETTINGS if s.in_text)  # rows a new workbook carries (a text without a default blank)
+FIELD_DEFAULTS = tuple(s.key for s in SETTINGS if s.key.startswith("default_"))  # default_<field>: a field's value
 
 
 class BadValue(ValueError):
@@ -154,6 +161,8 @@ def parse(setting: Setting, value) -> object:
         return parse_hours(value)
     if setting.kind == "weekdays":
         return parse_weekdays(value)
+    if setting.kind == "text":
+        return str(value).strip()
     try:
         number = float(str(value).strip().replace(",", "")) if not isinstance(value, (int, float)) else float(value)
     except ValueError:
@@ -182,6 +191,11 @@ def shown(setting: Setting, value, lang: str) -> object:
 
 
 def default_shown(setting: Setting, lang: str) -> object:
+    """The default as a new workbook shows it; None for a setting blank by default."""
+    if setting.default is None:
+        return None
+    if setting.kind == "text":
+        return setting.default[0 if lang == "zh" else 1]
     return shown(setting, parse(setting, setting.default), lang)
 
 
@@ -191,7 +205,7 @@ def typed(numbers: dict[str, float], texts: dict[str, str]) -> dict[str, object]
     out: dict[str, object] = {}
     for s in SETTINGS:
         raw = texts.get(s.key) if s.in_text else numbers.get(s.key)
-        for candidate in (raw, s.default):
+        for candidate in (raw, None if s.kind == "text" else s.default):  # a text's default is in words
             if candidate is None or candidate != candidate or (isinstance(candidate, str) and not candidate.strip()):
                 continue
             try:

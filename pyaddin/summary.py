@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .inert import csv_row
 from .locale import current, say, text
 
 MAX_LINES = 36
@@ -45,13 +46,14 @@ def _show(v) -> str:
 
 
 def write_errors(path: str | Path, issues) -> Path:
-    """Every problem, one row each, in the person's language: a CSV that Excel opens (UTF-8 with BOM)."""
+    """Every problem, one row each, in the person's language: a CSV that Excel opens (UTF-8 with BOM), where a
+    value beginning with ``=``, ``+``, ``-`` or ``@`` cannot run (``inert.csv_row``)."""
     path = Path(path)
     lang = current()
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow([text(k, lang) for k in ("col_file", "col_row", "col_column", "col_value", "col_reason")])
         for i in issues:
-            w.writerow([i.where, i.row or "", i.column, "" if i.value is None else i.value,
-                        text(i.reason, lang, **dict(i.args))])
+            w.writerow(csv_row([i.where, i.row or "", i.column, "" if i.value is None else i.value,
+                                text(i.reason, lang, **dict(i.args))]))
     return path

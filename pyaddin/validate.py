@@ -5,14 +5,14 @@ user pasted into the workbook, so that both find the same problems in the same w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from . import values
+from . import settings, values
 from .locale import current, listing, text
-from .schema import Table, norm
+from .schema import IGNORE, Table, norm
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ def _show(v) -> str:
 
 
 RANKS = ("mapping", "name", "format", "alias")
+# Record ids that say nothing of the ticket (a Salesforce 18-character ``Id``, Jira's ``Issue id``): a more specific id
+# column (CaseNumber, Issue key, number) wins over them whatever matched it (DOMAIN.md §3).
+GENERIC_IDS = {norm(s) for s in ("id", "issue id", "record id", "row id")}
 
 
 def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[str]:
@@ -77,12 +80,13 @@ def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[st
     from .formats import FORMATS
 
     out = {norm(s) for f in (*table.fields, *table.derived) for s in (f.key, f.zh, f.en, *f.aliases)}
-    out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.signature)}
+    out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.ids, *fmt.created)}
     out |= {norm(s) for _, dates, times in table.joins for s in (*dates, *times)}
     return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
 
 
-def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None, fmt=None):
+def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | None = None, fmt=None,
+                  ranks: dict | None = None):
     """Source headers → field keys: a user's mapping, then a field's own key or label, then the recognised
     export format, then known aliases; for each field the strongest claim wins (the first column among
     equals). Returns (field → header, extra headers kept as they came, notes on columns passed over)."""
@@ -97,6 +101,8 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     claims: dict[str, list[tuple[int, int, str]]] = {}
     for i, h in enumerate(headers):
         n = norm(h)
+        if user.get(n) == IGNORE:  # set aside by the user: kept as it came, filling no field
+            continue
         for rank, source in enumerate((user, names, vendor, aliases)):
             if n in source:
                 claims.setdefault(source[n], []).append((rank, i, h))
@@ -104,12 +110,81 @@ def match_headers(table: Table, headers: list[str], mapping: dict[str, str] | No
     keys: dict[str, str] = {}
     notes: list[tuple[str, str, str]] = []  # (field, taken, passed over)
     for key, found in claims.items():
-        found.sort()
+        found.sort(key=lambda c: (c[0] if c[0] == 0 or norm(c[2]) not in GENERIC_IDS else len(RANKS), c[1]))
         keys[key] = found[0][2]
+        if ranks is not None:
+            ranks[key] = RANKS[found[0][0]]
         notes += [(key, found[0][2], other[2]) for other in found[1:]]
     taken = set(keys.values())
     extra = [h for h in headers if h not in taken]
     return keys, extra, notes
+
+
+def _unreadable_aliases(table, raw, headers, ranks, opts) -> dict[str, str]:
+    """Columns matched only by an alias whose values mostly do not read as the field's type (a call log's
+    ``Resolved`` holding Y/N is no resolution time): taken out of ``headers``, to be kept as extra columns."""
+    out = {}
+    for key, header in list(headers.items()):
+        f = table.field_or_derived(key)
+        if key == table.id_field and norm(header) in GENERIC_IDS and ranks.get(key) != "mapping" \
+                and _record_ids(raw[header]):  # a Salesforce record Id is no ticket number, even alone
+            out[key] = headers.pop(key)
+            continue
+        if ranks.get(key) != "alias" or f.type in ("text", "enum"):
+            continue
+        col = values.blank_placeholders(raw[header].head(SAMPLE))[0]  # a sample says what a column holds
+        filled = int((~values.is_blank(col)).sum())
+        if f.derives and f.type != "datetime":
+            bad = values.seconds_of(col, 1)[1]
+        else:
+            bad = values.parse(col, f.type, f.enum, values.ParseOptions(opts.day_first if opts else False), key)[1]
+        if filled and int(bad.sum()) * 2 > filled:
+            out[key] = headers.pop(key)
+    return out
+
+
+SAMPLE = 5000  # values looked at to tell what a column holds
+# Salesforce record ids: 15 characters (key prefix, pod, a reserved 0, the record), 18 with a case-safe suffix
+SALESFORCE_ID = r"^[0-9a-zA-Z]{5}0[0-9a-zA-Z]{9}([0-9a-zA-Z]{3})?$"
+
+
+def _record_ids(col: pd.Series) -> bool:
+    """Whether most values of an id column are Salesforce record ids (``5003000000D8cuIAAR``)."""
+    sample = col.head(SAMPLE).dropna().astype(str).str.strip()
+    if sample.empty:
+        return False
+    ids = sample.str.match(SALESFORCE_ID) & sample.str.contains(r"[A-Za-z]") & sample.str.contains(r"\d")
+    return bool(ids.mean() > 0.5)
+
+
+def join_date_time(table, raw: pd.DataFrame, mapping: dict[str, str] | None, opts=None):
+    """A date and a time in two columns make one datetime (DOMAIN.md §3): a mapping ``Date+Time`` → field, or two
+    mapping rows for one datetime field. Returns the source with the joined column added and the mapping to it."""
+    if not mapping:
+        return raw, mapping
+    columns = {norm(c): str(c) for c in raw.columns}
+    by_field: dict[str, list[str]] = {}
+    for header, key in mapping.items():
+        by_field.setdefault(key, []).append(header)
+    joined, mapping = {}, dict(mapping)
+    for key, heads in by_field.items():
+        if key not in table.keys or table.field(key).type != "datetime":
+            continue
+        parts = [columns.get(norm(p.strip())) for h in heads for p in h.split("+")] if len(heads) == 1 else \
+            [columns.get(norm(h)) for h in heads]
+        if len(parts) != 2 or None in parts:
+            continue
+        date, time = sorted(parts, key=lambda c: values.time_share(raw[c].head(SAMPLE)))
+        if values.time_share(raw[time].head(SAMPLE)) <= 0.5:  # two full datetimes: not a date and a time
+            continue
+        name = f"{date}+{time}"
+        joined[name] = values.join_date_time(raw[date], raw[time], opts, key)
+        for h in heads:
+            mapping.pop(h, None)
+        mapping[name] = key
+    if not joined:
+        return raw, mapping
+    return raw.assign(**joined), mapping
 
 
 EXCEL_TEXT_LIMIT = 32_767  # characters Excel holds in one cell
@@ -124,27 +199,47 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     one-of requirements); ``cell_errors`` are (row, header, text) of error cells (#N/A…) the
     reader found, which are problems of their own.
     """
-    from .formats import detect
+    from .formats import detect, near_miss
 
+    raw, mapping = join_date_time(table, raw, mapping, opts)
     fmt = detect(table.key, [str(c) for c in raw.columns])
-    headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt)
+    ranks: dict[str, str] = {}
+    headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt, ranks)
     raw = _joined(table, raw, headers, extra, opts)
+    unread = _unreadable_aliases(table, raw, headers, ranks, opts)
+    if unread:
+        extra = [str(c) for c in raw.columns if str(c) in extra or str(c) in unread.values()]
+    if fmt is not None and fmt.codes:  # a vendor's numeric codes, read only under its name; the user's map wins
+        opts = opts or values.ParseOptions()
+        opts = replace(opts, value_map={k: {**fmt.codes.get(k, {}), **opts.value_map.get(k, {})}
+                                        for k in {*fmt.codes, *opts.value_map}})
     issues: list[Issue] = [Issue(int(r), str(h), text, "cell_error", (), where) for r, h, text in cell_errors]
+    _without_surrogates(raw, rows, issues, where)
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
     derived |= _negations(table, raw, rows, headers, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
+    blanked: list[tuple[str, int, list]] = []  # (column, cells, placeholders as written)
+    defaults = opts.defaults if opts is not None else {}
+    notes: list = []
     for f in table.fields:
         src = headers.get(f.key)
-        if src is None:
+        if src is None and f.required and defaults.get(f.key) and len(raw):  # the workbook's default department
+            col = pd.Series(defaults[f.key], index=raw.index, dtype=object)
+            notes.append(("default_used", (("zh", f.zh), ("en", f.en), ("value", defaults[f.key]),
+                                           ("count", len(raw)))))
+        elif src is None:
             invited = table.invitation is not None and f.key in table.invitation[1] and table.invitation[0] in headers
             if f.required and f.key not in derived and not invited:  # an invitations export has no answers yet
-                issues.append(Issue(None, f.key, None, "missing_column",
+                reason = "missing_column_default" if f"default_{f.key}" in settings.BY_KEY else "missing_column"
+                issues.append(Issue(None, f.key, None, reason,
                                     (("zh", f.zh), ("en", f.en), ("found", found), ("row", header_row or 1),
                                      ("where", where)), where))
             col = pd.Series(None, index=raw.index, dtype=object)
         else:
-            col = raw[src]
+            col, held = values.blank_placeholders(raw[src])  # "-", "N/A", "无"…: blank in every field
+            if held.any():
+                blanked.append((src, int(held.sum()), list(dict.fromkeys(str(v).strip() for v in raw[src][held]))[:3]))
         parsed, bad = values.parse(col, f.type, f.enum, opts, f.key)
         for i in raw.index[bad.to_numpy()]:
             reason, args = _type_reason(f)
@@ -152,9 +247,12 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         if f.key in derived:  # a duration stands in where the timestamp is blank
             parsed = parsed.where(parsed.notna(), derived[f.key])
         out[f.key] = parsed  # blank stays blank: defaults apply when computing (DOMAIN.md §3)
-        _check_field(f, out[f.key], col, bad, rows, src or f.label("zh"), issues, where)
+        if src is not None or f.key in derived or f.key in defaults:  # a missing column is one problem, not one per row
+            _check_field(f, out[f.key], col, bad, rows, src or f.label(current()), issues, where)
+    if extra:  # at once: one column at a time fragments the frame (pandas warns) on an export 20 000 columns wide
+        # an Excel time cell stays 0:02:23, not a date of 1899
+        out = pd.concat([out, pd.DataFrame({e: values.as_written(raw[e]) for e in extra}, index=raw.index)], axis=1)
     for e in extra:
-        out[e] = raw[e]
         _check_length(raw[e], rows, e, issues, where)
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
@@ -164,8 +262,18 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
     waiting = _invitations(table, out, rows, headers, issues)
     _check_one_of(table, out[~waiting], rows, issues, where)
+    if cell_errors:  # an error cell is that error, not also a missing value
+        erred = {(int(r), str(h)) for r, h, _ in cell_errors}
+        issues = [i for i in issues if not (i.reason == "required" and (i.row, i.column) in erred)]
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
-    notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    notes += [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    notes += [("record_id_unused" if k == table.id_field else "alias_unreadable", (("field", k), ("column", h)))
+              for k, h in unread.items()]
+    missed = near_miss(table.key, [str(c) for c in raw.columns]) if fmt is None else None
+    if missed:
+        notes.insert(0, ("format_near_miss", (("name", missed[0].name), ("missing", listing(f"“{c}”" for c in missed[1])))))
+    notes += [("placeholders_blank", (("column", c), ("count", n), ("values", listing(f"“{v}”" for v in vs))))
+              for c, n, vs in blanked]
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
 
 
@@ -173,20 +281,27 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     """Timestamps that durations stand in for: created_at + first_response_min minutes, and so on."""
     out: dict[str, pd.Series] = {}
     if not table.derived or "created_at" not in headers:
-        return out
+        return out  # without a creation time, neither a duration nor a closing time places a ticket
     created = None
     for f in table.derived:
         src = headers.get(f.key)
         if src is None or f.derives is None:
             continue
+        target, seconds = f.derives
+        if f.type == "datetime":  # closed_at: the resolution time only when the export has no resolution column
+            resolution = [g.key for g in table.derived if g.derives and g.derives[0] == target and g.type != "datetime"]
+            if target not in headers and not any(k in headers for k in resolution):
+                out[target], bad = values.parse(values.blank_placeholders(raw[src])[0], "datetime", None, opts, f.key)
+                for i in raw.index[bad.to_numpy()]:
+                    issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_datetime", (), where))
+            continue
         if created is None:
             created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
-        minutes, bad = values.parse(raw[src], f.type)
+        seconds, bad = values.seconds_of(values.blank_placeholders(raw[src])[0], seconds)  # any unit, hh:mm:ss
         for i in raw.index[bad.to_numpy()]:
-            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_number", (), where))
-        _check_field(f, minutes, raw[src], bad, rows, src, issues, where)
-        target, seconds = f.derives
-        stamp = created + pd.to_timedelta(minutes * seconds, unit="s")
+            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_duration", (), where))
+        _check_field(f, seconds / f.derives[1], raw[src], bad, rows, src, issues, where)
+        stamp = created + pd.to_timedelta(seconds, unit="s")
         out[target] = stamp if target not in out else out[target].where(out[target].notna(), stamp)
     return out
 
@@ -204,24 +319,10 @@ def _joined(table, raw, headers, extra, opts) -> pd.DataFrame:
         if d is None or t is None:
             continue
         name = f"{d}+{t}"
-        raw = raw.assign(**{name: combine_date_time(raw[d], raw[t], opts, key)})
+        raw = raw.assign(**{name: values.join_date_time(raw[d], raw[t], opts, key)})
         headers[key] = name
         extra[:] = [h for h in extra if h not in (d, t)]
     return raw
-
-
-def combine_date_time(date: pd.Series, time: pd.Series, opts=None, key: str = "") -> pd.Series:
-    """One datetime from a date column and a time-of-day column (text ``9:12:58``, an Excel time cell or its
-    fraction of a day); a blank time is midnight.  Unreadable halves are kept as text, to be reported."""
-    day, bad_day = values.parse_datetime(date, opts, key)
-    secs, bad_time = values.parse_seconds(time, day_fraction=True)
-    bad_time |= secs.ge(86400).fillna(False)
-    stamp = day.dt.normalize() + pd.to_timedelta(secs.fillna(0), unit="s")
-    out = stamp.astype(object).where(stamp.notna(), None)
-    wrong = (bad_day | bad_time).to_numpy(dtype=bool)
-    if wrong.any():
-        out[wrong] = (date[wrong].astype(str) + " " + time[wrong].astype(str)).to_numpy()
-    return out
 
 
 def _negations(table, raw, rows, headers, issues, where) -> dict[str, pd.Series]:
@@ -260,8 +361,8 @@ def _type_reason(f) -> tuple[str, tuple]:
         return "bad_number", ()
     if f.type == "seconds":
         return "bad_duration", ()
-    if f.type == "enum":
-        return "bad_enum", (("allowed", "/".join(f.enum.labels("zh") + f.enum.keys())),)
+    if f.type == "enum":  # each language lists its own labels
+        return "bad_enum", (("allowed_zh", "/".join(f.enum.labels("zh"))), ("allowed_en", "/".join(f.enum.labels("en"))))
     return "bad_number", ()
 
 
@@ -271,8 +372,12 @@ def _mask(s) -> np.ndarray:
 
 def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
     if f.required:
+        filled = ~values.is_blank(raw_col)
         for i in parsed.index[(parsed.isna() & ~bad).to_numpy()]:
-            issues.append(Issue(int(rows[i]), header, None, "required", (), where))
+            if filled[i]:  # a placeholder date (1900-01-01) where a value is required
+                issues.append(Issue(int(rows[i]), header, raw_col[i], "placeholder_required", (), where))
+            else:
+                issues.append(Issue(int(rows[i]), header, None, "required", (), where))
     if f.type in ("integer", "number", "percent", "seconds"):
         for limit, test, reason, arg in ((f.minimum, parsed.lt, "below_min", "minimum"),
                                          (f.maximum, parsed.gt, "above_max", "maximum"),
@@ -282,6 +387,26 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
                     issues.append(Issue(int(rows[i]), header, raw_col[i], reason, ((arg, limit),), where))
     if f.type == "text":
         _check_length(raw_col, rows, header, issues, where)
+
+
+_SURROGATE = r"[\ud800-\udfff]"
+
+
+def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> None:
+    """A lone surrogate (half of a UTF-16 pair, from a damaged export) cannot be stored: an error for its
+    cell, located, and the character replaced by U+FFFD in ``raw`` itself, so that the row can still be
+    written to 导入错误."""
+    for k, c in enumerate(raw.columns):  # by position: a returned sheet may repeat a header
+        col = raw.iloc[:, k]
+        if col.dtype != object:
+            continue
+        hit = col.map(lambda v: isinstance(v, str) and any("\ud800" <= ch <= "\udfff" for ch in v)).to_numpy(bool)
+        if not hit.any():
+            continue
+        for i in raw.index[hit]:
+            shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
+            issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
+        raw.isetitem(k, col.where(~hit, col[hit].str.replace(_SURROGATE, "\ufffd", regex=True)))
 
 
 def _check_length(col, rows, header, issues, where):
@@ -298,7 +423,13 @@ def _check_relations(f, out, raw, rows, headers, issues, where):
     for other, reason in ((f.not_before, "before_other"), (f.at_most, "above_other")):
         if other is None or f.key not in headers:
             continue
-        wrong = out[f.key] < out[other] if reason == "before_other" else out[f.key] > out[other]
+        if reason == "before_other":  # times written to the minute are compared at the minute
+            from .core.minutes import at_the_minute
+
+            mine, theirs = at_the_minute(out[f.key], out[other])
+            wrong = mine < theirs
+        else:
+            wrong = out[f.key] > out[other]
         label = f"{headers.get(other, other)}"
         for i in out.index[_mask(wrong)]:
             issues.append(Issue(int(rows[i]), headers[f.key], raw[headers[f.key]][i], reason, (("other", label),), where))
@@ -318,9 +449,9 @@ def check_references(parsed: dict[str, Parsed], where: dict[str, str] | None = N
             col = p.data[f.key]
             for i in col.index[_mask(col.notna() & ~col.isin(known))]:
                 other = parsed[key].table
-                issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label("zh")), col[i], "unknown_reference",
+                issues.append(Issue(int(p.rows[i]), p.headers.get(f.key, f.label(current())), col[i], "unknown_reference",
                                     (("zh", other.sheet_zh), ("en", other.sheet_en)),
-                                    (where or {}).get(p.table.key, p.table.sheet_zh)))
+                                    (where or {}).get(p.table.key, p.table.sheet(current()))))
     return issues
 
 
@@ -363,8 +494,13 @@ def _invitations(table, out, rows, headers, issues) -> pd.Series:
 
 
 def _check_one_of(table, out, rows, issues, where):
+    """A row needs one of these filled; a survey row with nothing in it is at most one problem, never one per blank
+    column (DOMAIN.md §3).  Invitations not answered (``Table.invitation``) are left out by the caller."""
     if table.needs_one_of:
-        none = out[list(table.needs_one_of)].isna().all(axis=1).to_numpy()
-        names = "/".join(table.field(k).zh + "(" + table.field(k).en + ")" for k in table.needs_one_of)
-        for i in out.index[none]:
-            issues.append(Issue(int(rows[i]), names, None, "need_one_of", (("fields", names),), where))
+        none = out[list(table.needs_one_of)].isna().all(axis=1)
+        names = {lang: "/".join(table.field(k).label(lang) for k in table.needs_one_of) for lang in ("zh", "en")}
+        lone = {int(rows[i]) for i in out.index[none.to_numpy()]}  # ``out`` may be some rows: invitations left out
+        issues[:] = [i for i in issues if not (i.reason == "required" and i.row in lone)]
+        for i in out.index[none.to_numpy()]:
+            issues.append(Issue(int(rows[i]), names[current()], None, "need_one_of",
+                                (("zh", names["zh"]), ("en", names["en"])), where))

@@ -142,9 +142,66 @@ class ParseOptions:
     utc_offset_h: float = 8.0  # the workbook's time zone: values with Z or an offset are converted to it
     value_map: dict[str, dict[str, object]] = field(default_factory=dict)  # field key → {norm(source): canonical}
     notes: list = field(default_factory=list)  # (field key, OrderNote) of the columns read so far
+    defaults: dict[str, str] = field(default_factory=dict)  # field key → the workbook's value when a column is missing
+
+
+# A cell holding only one of these means "none" (DOMAIN.md §3): it is blank in every field.
+PLACEHOLDER_RE2 = r"(?i)^\s*([-—–/]+|n/a|null|none|无|空)\s*$"
+PLACEHOLDER_DATES = (pd.Timestamp("1990-01-01"), pd.Timestamp("2101-01-01"))  # a date outside is a system's "none"
+
+
+@dataclass
+class PlaceholderNote:
+    """Cells of a date column that held a ticket system's placeholder date (1900-01-01…), read as blank."""
+
+    count: int
+    values: list  # the distinct placeholders as written, first few
+
+
+def blank_placeholders(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the column with "none" placeholders blanked, mask of the cells that held one); matched in RE2."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)) or col.empty:
+        return col, pd.Series(False, index=col.index)
+    if _arrow_text(col):
+        arr = pa.array(col.array)
+    else:
+        arr = pa.array(map_unique(col, lambda v: v if isinstance(v, str) else None).tolist(), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    mask = pd.Series(pc.fill_null(pc.match_substring_regex(arr, PLACEHOLDER_RE2), False).to_numpy(
+        zero_copy_only=False), index=col.index)
+    if not mask.any():
+        return col, mask
+    return col.where(~mask, None), mask
 
 
 def parse_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = "") -> tuple[pd.Series, pd.Series]:
+    """Datetimes as ``read_datetime`` reads them; a date before 1990 or from 2101 on is a placeholder for "none":
+    blank, and counted in ``opts.notes`` for the import to say (DOMAIN.md §3)."""
+    out, bad = read_datetime(col, opts, key)
+    early, late = PLACEHOLDER_DATES
+    placeholder = (out < early) | (out >= late)
+    if placeholder.any():
+        shown = col[placeholder.to_numpy()].map(_as_written)
+        if opts is not None:
+            opts.notes.append((key, PlaceholderNote(int(placeholder.sum()), list(dict.fromkeys(shown))[:3])))
+        out = out.where(~placeholder, pd.NaT)
+    return out, bad
+
+
+def _as_written(v) -> str:
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def read_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = "") -> tuple[pd.Series, pd.Series]:
     """Excel serials (1990–2100), datetimes, and text in every form of DOMAIN.md §3 (see ``dates``)."""
     from .dates import parse_text as parse_date_text
     from .dates import serial_to_datetime
@@ -197,7 +254,7 @@ def parse_datetime(col: pd.Series, opts: ParseOptions | None = None, key: str = 
             left = out.loc[rest.index[~serial]].isna().to_numpy()
             if left.any() and arrow_text:  # full-width digits and the like: normalise, then once more
                 again = rest[~serial][left].astype(object)
-                retry, _ = parse_datetime(again, ParseOptions(opts.day_first, opts.utc_offset_h), key)
+                retry, _ = read_datetime(again, ParseOptions(opts.day_first, opts.utc_offset_h), key)
                 out.loc[retry.index] = retry
     return out, (~blank) & out.isna()
 
@@ -213,14 +270,13 @@ def _naive(v):
 _CLOCK = r"^\s*(?:(\d+)[:：])?(\d{1,2})[:：](\d{1,2}(?:\.\d+)?)\s*$"
 
 
-def parse_seconds(col: pd.Series, day_fraction: bool = False) -> tuple[pd.Series, pd.Series]:
+def parse_seconds(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A duration in seconds: a number of seconds, ``hh:mm:ss`` or ``mm:ss`` text (a call log's AvgTalkDuration), a
-    time or duration cell.  With ``day_fraction`` (a time-of-day column) a bare number is Excel's fraction of a day."""
+    time or duration cell."""
     if pd.api.types.is_timedelta64_dtype(col.dtype):
         return col.dt.total_seconds(), pd.Series(False, index=col.index)
     if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:
-        out = col.astype(float) * (86400.0 if day_fraction else 1.0)
-        return out, pd.Series(False, index=col.index)
+        return col.astype(float), pd.Series(False, index=col.index)
     import re
 
     clock = re.compile(_CLOCK)
@@ -231,14 +287,14 @@ def parse_seconds(col: pd.Series, day_fraction: bool = False) -> tuple[pd.Series
         if isinstance(v, (dt.datetime, pd.Timestamp, dt.time)):  # a time cell, possibly dated 1899-12-31
             return v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6
         if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-            return float(v) * (86400.0 if day_fraction else 1.0)
+            return float(v)
         t = unicodedata.normalize("NFKC", str(v)).strip().replace(",", "")
         m = clock.match(t)
         if m:
             h, mi, sec = int(m.group(1) or 0), int(m.group(2)), float(m.group(3))
             return h * 3600 + mi * 60 + sec if mi < 60 and sec < 60 else None
         try:
-            return float(t) * (86400.0 if day_fraction else 1.0)
+            return float(t)
         except ValueError:
             return None
     blank = is_blank(col)
@@ -271,3 +327,89 @@ def parse(col: pd.Series, ftype: str, enum: Enum | None = None, opts: ParseOptio
 def to_excel_serial(col: pd.Series) -> pd.Series:
     """Datetimes as Excel serial numbers (days since 1899-12-30), the form Excel stores."""
     return (col - EXCEL_EPOCH) / pd.Timedelta(days=1)
+
+
+# ----------------------------------------------------------------------------- times of day and durations
+
+_CLOCK_RE = r"^\s*(?:(上午|下午|[AaPp]\.?[Mm]\.?)\s*)?(\d{1,3})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})(?:[.,]\d+)?)?\s*[秒]?\s*(上午|下午|[AaPp]\.?[Mm]\.?)?\s*$"
+EXCEL_ZERO = pd.Timestamp("1899-12-31")  # where calamine puts an Excel time cell's day 0
+
+
+def _clock_seconds(text: pd.Series) -> pd.Series:
+    """``9:50``, ``0:02:23``, ``36:05:00``, ``3:05 PM`` → seconds; NaN where the text is no such time."""
+    parts = text.astype(object).where(text.map(lambda v: isinstance(v, str)), None).astype("string").str.extract(
+        _CLOCK_RE)
+    h, m, s = (pd.to_numeric(parts[i], errors="coerce") for i in (1, 2, 3))
+    ap = parts[0].fillna(parts[4]).fillna("").str.replace(".", "", regex=False).str.lower()
+    h = h.where(~(ap.isin(["pm", "下午"]) & (h < 12)), h + 12).where(~(ap.isin(["am", "上午"]) & (h == 12)), 0)
+    return (h * 3600 + m * 60 + s.fillna(0)).astype(float)
+
+
+def _time_cell(col: pd.Series) -> pd.Series:
+    """Excel time or duration cells as seconds: a duration, or a time (a datetime on Excel's day 0 or 1)."""
+    if pd.api.types.is_timedelta64_dtype(col.dtype):
+        return col.dt.total_seconds()
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        early = col < pd.Timestamp("1900-01-01")
+        return ((col - EXCEL_ZERO).dt.total_seconds()).where(early)
+    return pd.Series(np.nan, index=col.index)
+
+
+def seconds_of(col: pd.Series, per_unit: float) -> tuple[pd.Series, pd.Series]:
+    """A duration column in seconds (DOMAIN.md §3): numbers in the unit the header states, ``hh:mm:ss`` text
+    and Excel time or duration cells whatever it states. Returns (seconds, mask of unreadable cells)."""
+    cells = _time_cell(col)
+    if cells.notna().any() or pd.api.types.is_timedelta64_dtype(col.dtype):
+        return cells, col.notna() & cells.isna()
+    number, bad = parse_number(col)
+    out = number * per_unit
+    if bad.any():
+        clock = _clock_seconds(col[bad])
+        out.loc[clock.index] = clock
+        bad = bad & out.isna()
+    return out, bad
+
+
+def time_share(col: pd.Series) -> float:
+    """The share of filled cells that are times of day: which of two mapped columns is the time."""
+    filled = col[~is_blank(col)]
+    if filled.empty:
+        return 0.0
+    cells = _time_cell(filled)
+    clock = _clock_seconds(filled) if cells.isna().all() else cells
+    fraction = pd.to_numeric(filled, errors="coerce") if filled.dtype != object or not cells.isna().all() else \
+        pd.to_numeric(filled.map(lambda v: v if isinstance(v, (int, float)) else None), errors="coerce")
+    return float((clock.notna() | ((fraction >= 0) & (fraction < 1))).mean())
+
+
+def join_date_time(date: pd.Series, time: pd.Series, opts: ParseOptions | None = None, key: str = "") -> pd.Series:
+    """A date column and a time column as one (a call log's ``Date`` and ``Time``): the date's day plus the time of
+    day; where either cannot be read, the two texts side by side, for the cell's error to show."""
+    day, _ = read_datetime(date, opts, key)
+    seconds = _time_cell(time)
+    if seconds.isna().all():
+        fraction = pd.to_numeric(time.map(lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                          else None), errors="coerce")  # an Excel time as a fraction of a day
+        seconds = (fraction * 86400).where((fraction >= 0) & (fraction < 1))
+        seconds = seconds.fillna(_clock_seconds(time))
+    out = (day.dt.normalize() + pd.to_timedelta(seconds, unit="s")).astype(object)
+    blank = is_blank(date) & is_blank(time)
+    unread = out.isna() & ~blank
+    if unread.any():
+        out[unread] = (date[unread].map(_shown) + " " + time[unread].map(_shown)).str.strip()
+    return out.where(~blank, None)
+
+
+def _shown(v) -> str:
+    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else _as_written(v)
+
+
+def as_written(col: pd.Series) -> pd.Series:
+    """An extra column kept as the export wrote it: Excel time and duration cells stay times (``0:02:23``), never
+    dates of 1899."""
+    seconds = _time_cell(col)
+    if seconds.isna().all() or (pd.api.types.is_datetime64_any_dtype(col.dtype) and (col >= pd.Timestamp("1900-01-01")).any()):
+        return col
+    s = seconds.round().astype("Int64")
+    text = (s // 3600).astype(str) + ":" + ((s % 3600) // 60).astype(str).str.zfill(2) + ":" + (s % 60).astype(str).str.zfill(2)
+    return text.astype(object).where(s.notna(), None)

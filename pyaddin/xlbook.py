@@ -166,6 +166,25 @@ class XlBook(TableBook):
         """Excel's own save is the user's to make; results stay in the open book."""
         return None
 
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (another user has it, or the file is protected): Excel could not save it."""
+        try:
+            return bool(self.book.api.ReadOnly)
+        except Exception:  # noqa: BLE001 — an API that cannot say: let the save say it
+            return False
+
+    def unsaved_changes(self) -> bool:
+        """Has the user changed the open book since it was last saved?"""
+        try:
+            return not bool(self.book.api.Saved)
+        except Exception:  # noqa: BLE001
+            return False
+
+    def save_in_place(self) -> None:
+        """Save the open book now (what an action must not leave to the user: the batch record of a distribution)."""
+        self.book.api.Save()
+
     def backup(self) -> Path | None:
         """Before a merge writes into the open book: a copy of it as it stands, unsaved changes included
         (Excel's ``SaveCopyAs``), beside it as ``NAME.bak``; the open book stays as it is."""

@@ -37,6 +37,14 @@ REVIEWERS = ("周敏", "吴静")
 STRICT_REVIEWER = "郑强"  # calibration finds them: two points under the first reviewer on every scored item
 CALIBRATED = 120  # the first audited tickets get a second, independent score
 OUTAGE_WEEK = "2026-09-21"
+# Real teams: agents work mostly in their own department; the chat team takes a share of the call centre's
+# overflow, and a temporary agent (not on the staff list) helps after-sales; the appraisal places them.
+OVERFLOW = ("客服中心", "线上客服组", 0.08)  # tickets of the first handled by agents of the second
+TEMP_AGENT, TEMP_DEPARTMENT, TEMP_SHARE = "郑临时", "售后服务部", 0.04
+RESPONSIBILITY = (  # category → the department that owns its problems (责任分工)
+    ("物流延迟", "物流配送部", "物流时效"), ("商品质量", "售后服务部", "质量问题售后处理"), ("退换货流程", "售后服务部", None),
+    ("售后响应慢", "售后服务部", None), ("系统故障", "信息技术部", "呼叫系统与工单系统"), ("服务态度", "客服中心", None),
+    ("账单疑问", "线上客服组", None), ("安装预约", "门店运营部", None), ("会员权益", "线上客服组", None))
 CHECKLIST = (("礼貌用语", 10, False), ("问题确认", 20, False), ("解决方案", 30, False), ("记录完整", 20, False),
              ("信息安全", 20, True))
 
@@ -46,7 +54,7 @@ def agents() -> dict[str, list[str]]:
     for dept, (_, n) in DEPARTMENTS.items():
         names[dept] = []
         for _ in range(n):
-            names[dept].append(SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)])
+            names[dept].append(SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 3) % len(GIVEN)])
             i += 1
     return names
 
@@ -105,6 +113,12 @@ def tickets(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 7) ->
         "is_complaint": complaint,
         "resolution_note": np.where(rng.random(n) < 0.96, "已处理并回访客户", None).astype(object),
     })
+    helpers = np.random.default_rng(seed + 100)  # its own draws: the other columns stay as they were
+    src, dst, share = OVERFLOW
+    overflow = (frame["department"].to_numpy() == src) & (helpers.random(n) < share)
+    frame.loc[overflow, "agent"] = np.array(staff[dst], dtype=object)[helpers.integers(0, len(staff[dst]), overflow.sum())]
+    temp = (frame["department"].to_numpy() == TEMP_DEPARTMENT) & (helpers.random(n) < TEMP_SHARE)
+    frame.loc[temp, "agent"] = TEMP_AGENT
     frame.loc[rng.random(n) < 0.01, "agent"] = None
     frame.loc[rng.random(n) < 0.02, "category"] = None
     frame.loc[frame["resolved_at"].isna(), "resolution_note"] = None
@@ -220,7 +234,7 @@ def _labels(frame: pd.DataFrame, table) -> pd.DataFrame:
     """Canonical keys → Chinese headers and Chinese labels, as a Chinese ticket system exports."""
     out = frame.copy()
     for f in table.fields:
-        if f.key not in out:  # a field the sample does not generate (on-site visits, invitations)
+        if f.key not in out:  # a field the sample does not generate (visits, invitations, status): not exported
             continue
         if f.enum is not None:
             out[f.key] = out[f.key].map(f.enum.label_map("zh"), na_action="ignore")
@@ -268,12 +282,32 @@ def worklist_frames() -> dict[str, pd.DataFrame]:
     actions = [{"problem_id": "P001", **dict(zip(examples.ACTION_FIELDS, a))} for a in examples.ACTIONS["zh"]]
     actions.append({"action_id": "A004", "problem_id": "P002", "measure": "质量类工单直通质检部", "department": "质检部",
                     "start": "2026-09-20", "approval": "pending", "progress_pct": 0, "status": "planned"})
-    return {"rootcause": labelled(schema.ROOTCAUSE, causes), "plan": labelled(schema.PLAN, actions)}
+    return {"rootcause": labelled(schema.ROOTCAUSE, causes), "plan": labelled(schema.PLAN, actions),
+            "staff": labelled(schema.STAFF, staff_rows()),
+            "responsibility": labelled(schema.RESPONSIBILITY, [{"category": c, "department": d, "note": n}
+                                                               for c, d, n in RESPONSIBILITY])}
+
+
+def staff_rows() -> list[dict]:
+    """人员名单: every agent in their department for the whole year, one team lead each; one agent moved from
+    the call centre to the chat team on 1 September (the call centre keeps them for most of the quarter)."""
+    rows = []
+    for dept, names in agents().items():
+        for k, name in enumerate(names):
+            rows.append({"agent": name, "department": dept, "role": "组长" if k == 0 else "客服专员",
+                         "active_from": "2026-01-01", "active_to": None})
+    moved = agents()["客服中心"][-1]
+    for r in rows:
+        if r["agent"] == moved:
+            r["active_to"] = "2026-08-31"
+    rows.append({"agent": moved, "department": "线上客服组", "role": "客服专员", "active_from": "2026-09-01",
+                 "active_to": None})
+    return rows
 
 
 def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     """tickets.csv (UTF-8 BOM, 2026/9/3 8:05 dates), surveys.csv (GBK, 2026年9月3日 08:05), inspections.xlsx;
-    and the worklists a team keeps: rootcause.csv, plan.csv (UTF-8 BOM)."""
+    and the lists a team keeps: rootcause.csv, plan.csv, staff.csv, responsibility.csv (UTF-8 BOM)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in worklist_frames().items():
         frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
@@ -288,7 +322,7 @@ def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     i.to_excel(tmp, index=False, engine="openpyxl")
     _reproducible(tmp, xlsx)
     return [folder / "tickets.csv", folder / "surveys.csv", xlsx, folder / "rootcause.csv", folder / "plan.csv",
-            *([folder / "calls.csv"] if "calls" in data else [])]
+            folder / "staff.csv", folder / "responsibility.csv", *([folder / "calls.csv"] if "calls" in data else [])]
 
 
 def _reproducible(tmp: Path, target: Path) -> None:

@@ -9,7 +9,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import ROOT, libreoffice, write_csv
 from pyaddin import schema
@@ -115,12 +117,13 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert wb["_qb"].sheet_state == "veryHidden" and wb.security.lockStructure
     master_wb = openpyxl.load_workbook(book)
     for t in (schema.PROBLEMS, schema.ROOTCAUSE, schema.PLAN):  # the master's own column labels
-        assert [c.value for c in wb[t.sheet("zh")][1]] == [c.value for c in master_wb[t.sheet("zh")][1]]
+        n = len(t.fields)  # the department's sheet may add what it reads by (the problem served, days overdue)
+        assert [c.value for c in wb[t.sheet("zh")][1]][:n] == [c.value for c in master_wb[t.sheet("zh")][1]][:n]
     problems = [r[0] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert problems == ["P001"]  # its open problems only (P004 is closed)
     plan = wb["改进计划"]
     assert [r[0] for r in plan.iter_rows(min_row=2, values_only=True)] == ["A003"]  # A001 is done: not sent
-    assert plan.protection.sheet and list(plan.tables) == ["tbl_plan"] and plan.tables["tbl_plan"].ref == "A1:W2"
+    assert plan.protection.sheet and list(plan.tables) == ["tbl_plan"] and plan.tables["tbl_plan"].ref == f"A1:{get_column_letter(len(schema.PLAN.fields))}2"
     headers = [c.value for c in plan[1]]
     for h in ("进度%", "状态", "实际完成日期", "完成证据"):
         assert plan.cell(row=2, column=headers.index(h) + 1).protection.locked is False, h
@@ -134,7 +137,7 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert rules[f"{col['实际完成日期']}2"].type == "date"
     rc = wb["根因分析"]
     assert rc.cell(row=2, column=[c.value for c in rc[1]].index("已验证") + 1).protection.locked is False
-    assert wb["KPI快照"]["A3"].value == "无数据:总表尚未计算本部门的KPI。"  # never a 0 % for data never supplied
+    assert wb["KPI快照"]["A3"].value == "无数据:总表尚无工单。"  # never a 0 % for data never supplied
     hidden = list(wb["_qb"].iter_rows(values_only=True))
     assert hidden[0][:2] == ("format", FORMAT) and hidden[2][0] == "master_id"
     with zipfile.ZipFile(sent_file(outdir, "客服中心")) as z:  # plain .xlsx: no macros
@@ -150,16 +153,17 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert sorted(sent_rows["file"].dropna()) == files  # a log row per file sent
 
 
-def test_the_kpi_snapshot_is_the_departments_rows_of_the_last_kpi_run(tmp_path):
+def test_the_kpi_snapshot_is_the_departments_indicators_over_the_last_month(tmp_path):
     book = master(tmp_path)
     assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
     assert run_file("kpi", book, ctx(), period="2026-09").exit_code == 0
     distribute(book, tmp_path / "out", departments=["客服中心"])
     ws = openpyxl.load_workbook(sent_file(tmp_path / "out", "客服中心"))["KPI快照"]
     shown = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
-    k = table(book, schema.KPI)
-    mine = k[(k["scope"] == "部门") & (k["group"] == "客服中心")]
-    assert len(shown) == len(mine) > 5
+    assert ws["A2"].value == "统计期间:2026-09-01 至 2026-09-30(有工单的最近一个月)"
+    k = table(book, schema.KPI)  # the KPI run of the same month says the same, indicator by indicator
+    mine = k[(k["scope"] == "部门") & (k["group"] == "客服中心") & k["target"].notna() & k["value"].notna()]
+    assert set(mine["name"]) <= set(shown) and len(mine) >= 5
     for r in mine.itertuples():
         value, target, status = shown[r.name]
         assert (value is None and r.value != r.value) or value == pytest.approx(r.value)
@@ -185,7 +189,7 @@ def tech_done(wb):
     ws = wb["改进计划"]
     put(ws, "A002", "进度%", 100)
     put(ws, "A002", "状态", "已完成")
-    put(ws, "A002", "实际完成日期", dt.datetime(2026, 9, 5))
+    put(ws, "A002", "实际完成日期", dt.datetime(2026, 9, 28))
     put(ws, "A002", "完成证据", "快捷入口已上线")
 
 
@@ -196,20 +200,20 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     r = runner.invoke(cli, ["collect", str(book), str(back), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert list(data) == ["batch", "files", "missing_departments"] and data["batch"] == "B20261001-1"
+    assert list(data) == ["batch", "files", "missing_departments", "skipped"] and data["batch"] == "B20261001-1"
     f = data["files"][0]
-    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts"]
+    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts", "notes"]
     assert (f["file"], f["department"], f["status"], f["reason"]) == (back.name, "技术部", "accepted", None)
     assert f["applied"] == [
         {"table": "plan", "id": "A002", "field": "progress_pct", "old": 60, "new": 100},
         {"table": "plan", "id": "A002", "field": "status", "old": "in_progress", "new": "done"},
-        {"table": "plan", "id": "A002", "field": "completed_on", "old": None, "new": "2026-09-05"},
+        {"table": "plan", "id": "A002", "field": "completed_on", "old": None, "new": "2026-09-28"},
         {"table": "plan", "id": "A002", "field": "evidence", "old": None, "new": "快捷入口已上线"}]
     assert f["rejected"] == [] and f["conflicts"] == []
     assert sorted(data["missing_departments"]) == sorted(["客服中心", "质检部", HOSTILE])
     plan = table(book, schema.PLAN).set_index("action_id")
     assert plan.at["A002", "progress_pct"] == 100 and plan.at["A002", "status"] == "done"
-    assert plan.at["A002", "completed_on"] == dt.datetime(2026, 9, 5) and plan.at["A002", "evidence"] == "快捷入口已上线"
+    assert plan.at["A002", "completed_on"] == dt.datetime(2026, 9, 28) and plan.at["A002", "evidence"] == "快捷入口已上线"
     assert plan.at["A002", "measure"] == "客服系统首页添加“物流咨询快捷入口”"
     assert sha(book.with_name(book.name + ".bak")) == before  # the master as it was, kept before the write
     log = table(book, schema.LOG)
@@ -217,7 +221,7 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     rows = rows.astype(object).where(rows.notna(), None)
     assert list(zip(rows["department"], rows["file"], rows["row"], rows["field"], rows["old"], rows["new"])) == [
         ("技术部", back.name, "A002", "进度%", "60", "100"), ("技术部", back.name, "A002", "状态", "进行中", "已完成"),
-        ("技术部", back.name, "A002", "实际完成日期", None, "2026-09-05"),
+        ("技术部", back.name, "A002", "实际完成日期", None, "2026-09-28"),
         ("技术部", back.name, "A002", "完成证据", None, "快捷入口已上线")]
     assert rows["at"].notna().all() and rows["at"].nunique() == 1 and set(rows["user"]) == {getpass.getuser()}
     d = table(book, schema.DISPATCH).set_index("department")
@@ -490,3 +494,179 @@ def test_libreoffice_sees_the_locks_and_a_return_saved_by_it_is_merged_as_text(s
     cell = f"{openpyxl.utils.get_column_letter(master_headers.index('完成证据') + 1)}{row}"
     kinds = libreoffice("kinds", book, plan_sheet, cell)
     assert kinds[cell][0] == "TEXT" and kinds[cell][2] == "=1+2"  # text, not a FORMULA
+
+
+# --------------------------------------------------------------------------- §10's rules, row by row
+
+RULE_CASES = {  # an edit a department makes to its real workbook → the reason it is sent back
+    "closes a problem": (lambda wb: put(wb["问题清单"], "P001", "状态", "已关闭"), "P001", "不能关闭问题"),
+    "cancels an action": (lambda wb: put(wb["改进计划"], "A003", "状态", "已取消"), "A003", "不能取消措施"),
+    "sets overdue itself": (lambda wb: put(wb["改进计划"], "A003", "状态", "已逾期"), "A003", "自动判断"),
+    "goes back to planned": (lambda wb: put(wb["改进计划"], "A003", "状态", "计划中"), "A003", "只能向前推进"),
+    "completes before the start": (lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 8, 20))),
+                                   "A003", "早于开始日期2026-09-01"),
+    "completes after collection": (lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 10, 20))),
+                                   "A003", "晚于回收当天2026-10-08"),
+}
+
+
+@pytest.mark.parametrize("case", list(RULE_CASES))
+def test_each_department_rule_sends_its_row_back_with_the_reason(case, sent, tmp_path):
+    book, outdir = sent
+    edit, item, reason = RULE_CASES[case]
+    before = table(book, schema.PLAN), table(book, schema.PROBLEMS)
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name,
+                lambda wb: (edit(wb), put(wb["改进计划"], "A003", "完成证据", "培训记录")))
+    out = collect(book, back)
+    assert out.exit_code == 1
+    f = out.data["files"][0]
+    assert [x["id"] for x in f["rejected"]] == [item] and reason in f["rejected"][0]["reason"]
+    assert any(reason in line for line in out.details)  # in the message as well
+    after = table(book, schema.PLAN).set_index("action_id"), table(book, schema.PROBLEMS).set_index("problem_id")
+    if item == "A003":  # nothing of the row is applied, not even its evidence
+        assert after[0].at["A003", "status"] == "in_progress" and pd.isna(after[0].at["A003", "evidence"])
+    else:
+        assert after[1].at["P001", "status"] == before[1].set_index("problem_id").at["P001", "status"]
+
+
+def test_done_below_100_percent_is_recorded_at_100_and_said(sent, tmp_path):
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A003", "状态", "已完成")
+        put(wb["改进计划"], "A003", "进度%", 80)
+        put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 10, 5))
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name, edit)
+    out = collect(book, back)
+    assert out.exit_code == 0, out.details
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A003", "status"] == "done" and plan.at["A003", "progress_pct"] == 100
+    assert out.data["files"][0]["notes"] == ["“改进计划”第2行:措施A003已完成,进度已按100%记录"]
+
+
+def test_an_action_overdue_when_sent_and_back_done_on_time_waits_for_the_quality_team(sent, tmp_path, runner, cli):
+    book, outdir = sent  # A002 was due on 5 September and sent on 1 October: 26 days overdue
+
+    def edit(wb):
+        put(wb["改进计划"], "A002", "状态", "已完成")
+        put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 9, 5))
+        put(wb["改进计划"], "A002", "完成证据", "上线记录")
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, edit)
+    r = runner.invoke(cli, ["collect", str(book), str(back), "--json"])
+    assert r.exit_code == 1
+    f = json.loads(r.output)["files"][0]
+    assert f["applied"] == [] and [c["id"] for c in f["conflicts"] if c["held"]] == ["A002"]
+    assert "下发时已逾期26天" in f["conflicts"][0]["reason"] and "2026-09-05" in f["conflicts"][0]["reason"]
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A002", "status"] == "in_progress" and pd.isna(plan.at["A002", "evidence"])  # never silently
+    d = table(book, schema.DISPATCH).set_index("department")
+    assert d.at["技术部", "result"] == "待确认" and d.at["技术部", "to_confirm"] == "A002"
+    r = runner.invoke(cli, ["collect", str(book), str(back)])
+    assert "待确认 A002" in r.output and "collect --accept A002" in r.output
+    # the quality team checked the evidence: applied on its word only
+    r = runner.invoke(cli, ["collect", str(book), str(back), "--accept", "A002"])
+    assert r.exit_code == 0, r.output
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A002", "status"] == "done" and plan.at["A002", "evidence"] == "上线记录"
+    assert plan.at["A002", "progress_pct"] == 100
+    d = table(book, schema.DISPATCH).set_index("department")
+    assert d.at["技术部", "result"] == "已接收" and pd.isna(d.at["技术部", "to_confirm"])
+
+
+def test_the_ribbon_confirms_a_held_row_with_a_question(sent, tmp_path):
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A002", "状态", "已完成")
+        put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 9, 1))
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name, edit)
+    asked = []
+    c = ctx(SENT_AT + dt.timedelta(days=7))
+    c.confirm = lambda q: asked.append(q) or True
+    out = run_file("collect", book, c, paths=[str(back)])
+    assert len(asked) == 1 and "A002" in asked[0] and "确认合并" in asked[0]
+    assert out.exit_code == 0 and table(book, schema.PLAN).set_index("action_id").at["A002", "status"] == "done"
+
+
+def test_a_requested_extension_comes_back_and_the_quality_team_approves_it(sent, tmp_path, runner, cli):
+    import pandas as pd
+
+    from pyaddin.ops.appraisal import deadlines_in_force
+
+    book, outdir = sent
+
+    def edit(wb):
+        put(wb["改进计划"], "A003", "说明", "培训讲师临时出差")
+        put(wb["改进计划"], "A003", "申请延期至", dt.datetime(2026, 11, 30))
+        put(wb["改进计划"], "A003", "延期理由", "讲师11月返岗")
+    back = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name, edit)
+    out = collect(book, back)
+    assert out.exit_code == 0, out.details
+    plan = table(book, schema.PLAN).set_index("action_id")
+    assert plan.at["A003", "note"] == "培训讲师临时出差" and plan.at["A003", "extension_reason"] == "讲师11月返岗"
+    assert plan.at["A003", "deadline"] == dt.datetime(2026, 10, 10)  # asked, not yet granted
+    out = run_file("approve_extension", book, ctx(dt.datetime(2026, 10, 20)), actions=["A003"])
+    assert out.exit_code == 0 and "2026-10-10 → 2026-11-30" in out.details[0]
+    plan = table(book, schema.PLAN)
+    assert plan.set_index("action_id").at["A003", "deadline"] == dt.datetime(2026, 11, 30)
+    assert plan.set_index("action_id")["extension_to"].isna().all()
+    log = table(book, schema.LOG)
+    row = log[log["action"] == "approve_extension"].iloc[0]
+    assert (row["row"], row["field"], row["old"], row["new"]) == ("A003", "完成期限", "2026-10-10", "2026-11-30")
+    with FileBook(book) as b:  # a quarter judged before the approval keeps the deadline then in force
+        early = deadlines_in_force(b, plan, pd.Timestamp("2026-10-15")).set_index("action_id")
+        late = deadlines_in_force(b, plan, pd.Timestamp("2026-10-25"))
+    assert early.at["A003", "deadline_at_end"] == pd.Timestamp("2026-10-10")
+    assert "deadline_at_end" not in late
+    r = runner.invoke(cli, ["approve", str(book), "A001"])
+    assert r.exit_code == 2 and "A001" in r.output
+
+
+def test_the_department_workbook_says_what_a_department_needs_to_act(tmp_path):
+    book = master(tmp_path)
+    assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
+    outdir = tmp_path / "out"
+    distribute(book, outdir)
+    tech = openpyxl.load_workbook(sent_file(outdir, "技术部"))
+    plan = tech["改进计划"]
+    headers = [c.value for c in plan[1]]
+    row = {h: plan.cell(row=2, column=i + 1) for i, h in enumerate(headers)}
+    assert row["措施编号"].value == "A002"
+    assert row["所属问题(措施针对的问题)"].value == "夜间物流咨询响应慢"  # the problem the action serves
+    assert row["逾期天数"].value == 26 and row["逾期天数"].font.color.rgb.endswith("C00000")  # due 5 Sep, sent 1 Oct
+    kpi = tech["KPI快照"]
+    assert kpi["A2"].value == "统计期间:2026-09-01 至 2026-09-30(有工单的最近一个月)"
+    assert kpi["A3"].value == "本部门本期无工单。"  # the sample's tickets name no 技术部
+    service = openpyxl.load_workbook(sent_file(outdir, "客服中心"))
+    assert service["KPI快照"]["A3"].value == "指标"  # its own KPIs, under the period
+    cover = {r[0]: r[1] for r in service["填写说明"].iter_rows(min_row=3, max_row=8, values_only=True) if r[0]}
+    assert cover["联系人"] == "质量监控部"  # the setting on 监控标准, not the login name
+    assert getpass.getuser() not in cover.values()
+    back = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name,
+                lambda wb: put(wb["改进计划"], "A002", "完成证据", "开发中"))
+    out = collect(book, back)  # the column to read by comes back and is no change
+    assert out.exit_code == 0, out.details and out.data["files"][0]["applied"][0]["field"] == "evidence"
+
+
+def test_an_action_collected_back_as_done_is_verified_at_once_or_waits_with_its_date(tmp_path):
+    book = master(tmp_path)
+    assert run_file("import_tickets", book, ctx(), path=SAMPLES / "tickets.csv").exit_code == 0
+    outdir = tmp_path / "out"
+    distribute(book, outdir)
+    tech = fill(sent_file(outdir, "技术部"), tmp_path / "back" / sent_file(outdir, "技术部").name,
+                lambda wb: (put(wb["改进计划"], "A002", "状态", "已完成"),
+                            put(wb["改进计划"], "A002", "实际完成日期", dt.datetime(2026, 8, 20))))
+    service = fill(sent_file(outdir, "客服中心"), tmp_path / "back" / sent_file(outdir, "客服中心").name,
+                   lambda wb: (put(wb["改进计划"], "A003", "状态", "已完成"),
+                               put(wb["改进计划"], "A003", "实际完成日期", dt.datetime(2026, 9, 10))))
+    out = collect(book, tech, service, accept=["A002"])  # A002 was overdue when sent: confirmed by the team
+    plan = table(book, schema.PLAN).set_index("action_id")
+    # A002: the four weeks after 20 August are in the data: verified in the same run, the sentence on the sheet
+    assert plan.at["A002", "effect_result"].startswith("改进后首次响应SLA达成率由")
+    assert "改进后2026-08-21至2026-09-17" in plan.at["A002", "effect_result"]
+    assert any(line.startswith("措施A002:改进后") for line in out.details)
+    # A003: the data end on 30 September, its after-window on 8 October
+    assert plan.at["A003", "effect_result"] == "待验证:改进后窗口至2026-10-08结束,届时可验证"
+    assert pd.isna(plan.at["A003", "effect_verified"])

@@ -89,7 +89,7 @@ def test_a_text_longer_than_a_cell_is_an_error_and_rejects_are_shortened(book, r
         rejects = b.read(schema.REJECTS).data
         assert b.read(schema.TICKETS).data["ticket_id"].tolist() == ["T2"]
     record = rejects["record"].iloc[0]
-    assert len(record) == 32767 and record.endswith("…[已截断 truncated]")
+    assert len(record) == 32767 and record.endswith("…[已截断]")  # the marker in the workbook's language
 
 
 def test_a_write_drops_the_calculation_chain(book, runner, cli, tmp_path):
@@ -179,3 +179,29 @@ def test_the_excel_log_sheet_gets_a_row_from_the_ribbon(book, monkeypatch):
     log = xl.sheet("操作日志")
     assert any(v == "import_surveys" for v in log.cells.values())
     assert re.search(r"surveys\.csv: \+1077", " ".join(str(v) for v in log.cells.values()))
+
+
+def test_distributing_from_excel_saves_the_batch_record_and_refuses_a_read_only_book(book, tmp_path, monkeypatch):
+    from pyaddin.context import Context
+    from pyaddin.excel import run_action
+    from pyaddin.runner import run_file
+
+    plan = "措施编号,问题编号,改进措施,负责人,责任部门,完成期限,状态\nA001,P001,设物流专岗,赵,客服中心,2026-12-01,计划中\n"
+    problems = "问题编号,问题描述,来源,责任部门,状态\nP001,物流类响应慢,手工,客服中心,待分析\n"
+    for key, text in (("problems", problems), ("plan", plan)):
+        assert run_file(f"import_{key}", book, Context(), path=write_csv(tmp_path / f"{key}.csv", text)).exit_code == 0
+    out = tmp_path / "sent"
+    xl = ribbon(book, monkeypatch)
+    xl.api.ReadOnly = True
+    xl.app.api.folders = [str(out)]
+    assert run_action("distribute") == 2
+    assert "只读" in xl.app.alerts[-1][1] and not out.exists()  # refused before any department file
+    xl.api.ReadOnly, xl.api.Saved = False, False  # the user has unsaved changes
+    xl.app.answers = ["no"]
+    assert run_action("distribute") == 0 and not out.exists() and xl.api.saves == 0
+    assert "尚未保存的修改" in xl.app.alerts[-2][1]
+    xl.app.answers = ["yes"]
+    assert run_action("distribute") == 0
+    assert [p.name.split("_", 1)[1] for p in out.iterdir()] == ["客服中心.xlsx"]
+    assert xl.api.saves == 1  # the batch record is saved by the action itself
+    assert any(isinstance(v, str) and v.startswith("B2") for v in xl.sheet("下发回收").cells.values())

@@ -56,13 +56,44 @@ VENDORS = {
             "24/Oct/24 4:00 PM,24/Oct/24 5:30 PM,Get IT help,IT Support\n",
             {"ticket_id": "HELP-12", "priority": "urgent", "category": "Get IT help", "department": "IT Support",
              "created_at": "2024-10-24 15:15", "resolved_at": "2024-10-24 17:30"}),
-    "salesforce": ("Salesforce Service Cloud (cases)",
+    "salesforce": ("Salesforce Service Cloud (case report)",
                    "Case Number,Subject,Status,Priority,Case Origin,Case Owner,Case Owner Role,Date/Time Opened,"
                    "Date/Time Closed,Case Reason,Account Name\n"
                    "00001026,Billing question,Closed,Medium,Web,Sun Li,Billing Team,9/3/2026 3:05 PM,9/4/2026 9:00 AM,"
                    "Billing,Acme\n",
                    {"ticket_id": "00001026", "priority": "normal", "channel": "other", "department": "Billing Team",
                     "category": "Billing", "created_at": "2026-09-03 15:05", "resolved_at": "2026-09-04 09:00"}),
+    # the field or API names of the same systems' CSV, API and data-loader exports
+    "servicenow_fields": ("ServiceNow (list CSV, field names)",
+                          "number,short_description,caller_id,opened_at,sys_created_on,priority,state,incident_state,"
+                          "category,assignment_group,assigned_to,contact_type,resolved_at,closed_at,reopen_count,"
+                          "close_notes\n"
+                          "INC0010002,VPN down,Abel Tuter,2024-10-30 15:15:11,2024-10-30 15:15:11,2 - High,Closed,Closed,"
+                          "Network,Service Desk,Beth Anglin,phone,2024-10-30 17:15:11,2024-11-02 17:15:11,0,Restarted\n",
+                          {"ticket_id": "INC0010002", "priority": "high", "channel": "phone", "status": "closed",
+                           "department": "Service Desk", "agent": "Beth Anglin", "reopened": False,
+                           "created_at": "2024-10-30 15:15:11", "resolved_at": "2024-10-30 17:15:11",
+                           "resolution_note": "Restarted"}),
+    "salesforce_api": ("Salesforce Service Cloud (Case API names)",
+                       "Id,CaseNumber,CreatedDate,Origin,Priority,Reason,Type,Status,IsClosed,ClosedDate,OwnerId,"
+                       "Owner.Name,Owner.UserRole.Name,Subject\n"
+                       "5003000000D8cuIAAR,00001027,2026-09-03T07:05:00.000+0000,Phone,High,Billing,Problem,Closed,"
+                       "true,2026-09-03T09:00:00.000+0000,0053000000AbCdEAAZ,Sun Li,Billing Team,Invoice\n",
+                       {"ticket_id": "00001027", "priority": "high", "channel": "phone", "status": "closed",
+                        "category": "Billing", "agent": "Sun Li", "department": "Billing Team",
+                        "created_at": "2026-09-03 15:05", "resolved_at": "2026-09-03 17:00"}),
+    "zendesk_api": ("Zendesk (API field names)",
+                    "id,created_at,via,group,assignee,priority,status,solved_at,type,subject\n"
+                    "35436,2026-09-01T02:00:00Z,web,Support,Li Wei,high,solved,2026-09-01T05:00:00Z,question,Help\n",
+                    {"ticket_id": "35436", "channel": "other", "priority": "high", "status": "solved",
+                     "department": "Support", "agent": "Li Wei", "category": "question",
+                     "created_at": "2026-09-01 10:00", "resolved_at": "2026-09-01 13:00"}),
+    "freshdesk_api": ("Freshdesk (API field names)",
+                      "id,created_at,source,group,responder,priority,status,type,subject\n"
+                      "20,2026-09-01T02:00:00Z,3,Billing,Zhao,4,5,Refund,Money back\n",
+                      {"ticket_id": "20", "channel": "phone", "priority": "urgent", "status": "closed",
+                       "department": "Billing", "agent": "Zhao", "category": "Refund",
+                       "created_at": "2026-09-01 10:00"}),
 }
 
 

@@ -13,7 +13,7 @@ from conftest import ROOT, write_csv
 from pyaddin.book import FileBook
 from pyaddin.core import pdca
 from pyaddin.core.pareto import pareto
-from pyaddin.schema import PLAN, PROBLEMS
+from pyaddin.schema import PLAN, PLAN_BY_DEPARTMENT, PROBLEMS
 
 SAMPLES = ROOT / "samples"
 
@@ -46,6 +46,59 @@ def test_pareto_blank_is_unclassified_and_weights_sum():
     assert list(f["category"]) == ["未分类", "物流", "质量"] and list(f["count"]) == [60.0, 20.0, 5.0]
 
 
+def test_unclassified_is_never_vital_and_the_few_are_chosen_among_the_classified():
+    from pyaddin.core.pareto import as_json, unclassified_alarm
+
+    values = pd.Series(["a"] * 40 + [None] * 30 + ["b"] * 20 + ["c"] * 10, dtype=object)
+    f = pareto(values)
+    assert list(f["category"]) == ["a", "未分类", "b", "c"]
+    assert list(f["pct"]) == [40.0, 30.0, 20.0, 10.0] and list(f["cum_pct"]) == [40.0, 70.0, 90.0, 100.0]  # over all
+    # of the 70 classified tickets a holds 57 %, a + b 86 %: b crosses 80 and is in; 未分类 never is
+    assert list(f["vital_few"]) == [True, False, True, False]
+    assert unclassified_alarm(f) and as_json(f, "category")["data_problem"] is True
+    assert as_json(f, "category")["unclassified_pct"] == 30.0
+    small = pareto(pd.Series(["a"] * 90 + [None] * 10, dtype=object))
+    assert not unclassified_alarm(small) and list(small["vital_few"]) == [True, False]
+    assert list(pareto(pd.Series([None, None], dtype=object))["vital_few"]) == [False]  # nothing classified
+
+
+def test_the_pareto_says_the_data_problem_first(tmp_path, runner, cli):
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    text = "工单编号,创建时间,责任部门,问题类别\n" + "".join(
+        f"T{i},2026-09-01 09:00,客服中心,{'物流延迟' if i < 6 else ''}\n" for i in range(10))
+    write_csv(tmp_path / "t.csv", text)
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "t.csv"), "--into", "tickets"]).exit_code == 0
+    r = runner.invoke(cli, ["pareto", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("数据问题:40.0%的工单没有") and r.output.index("数据问题") < r.output.index("关键少数1类")
+
+
+def test_the_responsibility_table_decides_a_problems_owner(tmp_path, runner, cli):
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    rows = [("物流延迟", "客服中心")] * 6 + [("物流延迟", "物流部")] * 2 + [("账单疑问", "客服中心")] * 1 + \
+        [("账单疑问", "财务部")] * 3
+    text = "工单编号,创建时间,首次响应时间,解决时间,联系次数,责任部门,问题类别\n" + "".join(
+        f"T{i},2026-09-01 09:00,2026-09-01 09:{30 if i % 2 else '05'},2026-09-01 10:00,1,{d},{c}\n"
+        for i, (c, d) in enumerate(rows))
+    write_csv(tmp_path / "t.csv", text)
+    write_csv(tmp_path / "r.csv", "问题类别,责任部门\n物流延迟,物流部\n")
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "t.csv"), "--into", "tickets"]).exit_code == 0
+    assert runner.invoke(cli, ["import", str(book), str(tmp_path / "r.csv"), "--into", "responsibility"]).exit_code == 0
+    r = runner.invoke(cli, ["problems", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0, r.output
+    with FileBook(book) as b:
+        p = b.read(PROBLEMS).data.set_index("category")
+    # named on 责任分工: the logistics department owns it although the call centre has most of its tickets
+    assert p.at["物流延迟", "owner_department"] == "物流部" and "最多的部门" not in p.at["物流延迟", "description"]
+    # not named: the department with most of its tickets, and the problem says so
+    assert p.at["账单疑问", "owner_department"] == "财务部"
+    assert "责任分工未列出此类别,按该类工单最多的部门定为财务部" in p.at["账单疑问", "description"]
+    # the statement: what, where, how much, against which target (half of the replies came after 10 minutes)
+    assert p.at["物流延迟", "description"].startswith("物流延迟类工单占本月66.7%(8件),其首次响应SLA达成率为50.0%,目标90%")
+
+
 @pytest.fixture
 def demo(tmp_path, runner, cli):
     """The sample data imported, the Pareto's vital few in the problem list, the team's root causes and plan."""
@@ -65,12 +118,17 @@ def test_pareto_command_json_and_chart(demo, runner, cli):
     r = runner.invoke(cli, ["pareto", str(demo), "--quarter", "2026Q3", "--json"])
     assert r.exit_code == 0
     d = json.loads(r.output)
-    assert set(d) == {"by", "total", "rows"} and d["by"] == "category" and d["total"] == 4000
+    assert set(d) == {"by", "total", "rows", "unclassified_pct", "data_problem"} and d["by"] == "category"
+    assert d["total"] == 4000 and d["data_problem"] is False and 0 < d["unclassified_pct"] < 5
     assert set(d["rows"][0]) == {"name", "count", "pct", "cum_pct", "vital"}
     counts = [row["count"] for row in d["rows"]]
     assert counts == sorted(counts, reverse=True) and d["rows"][0]["name"] == "物流延迟"
-    first_over = next(i for i, row in enumerate(d["rows"]) if row["cum_pct"] >= 80)
-    assert [row["vital"] for row in d["rows"]] == [i <= first_over for i in range(len(d["rows"]))]
+    classified = [row for row in d["rows"] if row["name"] != "未分类"]
+    total = sum(row["count"] for row in classified)
+    cum = [sum(x["count"] for x in classified[:i + 1]) * 100 / total for i in range(len(classified))]
+    first_over = next(i for i, c in enumerate(cum) if c >= 80)
+    assert [row["vital"] for row in classified] == [i <= first_over for i in range(len(classified))]
+    assert not any(row["vital"] for row in d["rows"] if row["name"] == "未分类")
     wb = openpyxl.load_workbook(demo, keep_vba=True)
     ws = wb["帕累托分析"]
     chart = ws._charts[0]
@@ -139,7 +197,15 @@ def test_plan_check_json(demo, runner, cli):
     stages = {x["problem_id"]: x["pdca_stage"] for x in d["problems"]}
     assert stages["P001"] == "do" and stages["P002"] == "plan" and stages["P003"] == "plan"
     with FileBook(demo) as b:  # the overdue action is marked in the plan (and the sheet colours it)
-        assert b.read(PLAN).data.set_index("action_id").at["A002", "status"] == "overdue"
+        plan = b.read(PLAN).data.set_index("action_id")
+        problems = b.read(PROBLEMS).data.set_index("problem_id")
+        by_dept = b.read(PLAN_BY_DEPARTMENT).data.set_index("department")
+    assert plan.at["A002", "status"] == "overdue"
+    # the sheet itself says what the message says: days overdue, SMART gaps, PDCA stage, the departments' progress
+    assert plan.at["A002", "days_overdue"] == 26 and pd.isna(plan.at["A001", "days_overdue"])
+    assert plan.at["A004", "smart_missing"] == "负责人、完成期限、目标指标、目标值" and pd.isna(plan.at["A001", "smart_missing"])
+    assert problems.at["P001", "pdca_stage"] == "执行(D)" and problems.at["P002", "pdca_stage"] == "计划(P)"
+    assert by_dept.at["技术部", "overdue"] == 1 and by_dept.at["客服中心", "done_on_time_pct"] == 100.0
 
 
 def test_two_proportion_test_on_a_hand_computed_case():
@@ -157,13 +223,20 @@ def test_the_planted_improvement_is_verified_and_its_windows_are_equal(demo, run
     assert [x["action_id"] for x in d["actions"]] == ["A001"]
     a = d["actions"][0]
     assert set(a) == {"action_id", "metric", "window_days", "before", "after", "change", "goal", "goal_met", "p_value",
-                      "significant"}
+                      "significant", "windows", "pending_until", "verified", "result"}
+    assert [(w["start"], w["end"]) for w in a["windows"]] == [("2026-07-04", "2026-07-31"), ("2026-08-15", "2026-09-11")]
+    n0, n1 = (w["n"] for w in a["windows"])
+    assert a["result"] == (f"改进后首次响应SLA达成率由{a['before']:.1f}%升至{a['after']:.1f}%,达到目标85%;变化显著,"
+                           f"非随机波动(p<0.001)(改进前2026-07-04至2026-07-31,{n0}件;改进后2026-08-15至2026-09-11,"
+                           f"{n1}件)")
+    assert 100 < n0 and 100 < n1
     assert a["metric"] == "first_response_sla_pct" and a["window_days"] == 28
     assert a["before"] < 70 < 85 <= a["after"] and a["goal_met"] and a["significant"] and a["p_value"] < 1e-6
     assert a["change"] == pytest.approx(a["after"] - a["before"])
     with FileBook(demo) as b:
         plan = b.read(PLAN).data.set_index("action_id")
     assert bool(plan.at["A001", "effect_verified"]) and plan.at["A001", "effect_after"] == pytest.approx(a["after"])
+    assert plan.at["A001", "effect_p"] == "p<0.001" and plan.at["A001", "effect_result"] == a["result"]
     assert pdca.windows("2026-08-01", "2026-08-14", 28) == (
         (pd.Timestamp("2026-07-04"), pd.Timestamp("2026-08-01")), (pd.Timestamp("2026-08-15"), pd.Timestamp("2026-09-12")))
 
@@ -187,6 +260,21 @@ def test_a_problem_closes_when_all_its_actions_are_verified(tmp_path, runner, cl
     r = runner.invoke(cli, ["import", str(demo), str(write_csv(tmp_path / "bad.csv", rows.replace("A101,P900", "A103,P999"))),
                             "--into", "plan"])
     assert r.exit_code == 1 and "P999" in r.output and "找不到此编号" in r.output
+
+
+def test_an_action_whose_after_window_has_not_passed_waits(tmp_path, runner, cli, demo):
+    rows = "措施编号,问题编号,改进措施,负责人,开始日期,完成期限,目标指标,目标值,状态,实际完成日期\n" \
+           "A201,P001,夜班加人,钱,2026-09-01,2026-09-20,首次响应SLA达成率%,90,已完成,2026-09-20\n"
+    assert runner.invoke(cli, ["import", str(demo), str(write_csv(tmp_path / "p.csv", rows)), "--into", "plan"]).exit_code == 0
+    r = runner.invoke(cli, ["verify", str(demo), "--action", "A201", "--json"])
+    assert r.exit_code == 0, r.output
+    a = json.loads(r.output)["actions"][0]
+    # the data end on 30 September; the four weeks after 20 September end on 18 October
+    assert a["pending_until"] == "2026-10-18" and a["before"] is None and a["verified"] is False
+    with FileBook(demo) as b:
+        plan = b.read(PLAN).data.set_index("action_id")
+    assert plan.at["A201", "effect_result"] == "待验证:改进后窗口至2026-10-18结束,届时可验证"
+    assert pd.isna(plan.at["A201", "effect_verified"])
 
 
 def test_the_fishbone_is_a_png_with_real_glyphs_placed_beside_the_table(demo, runner, cli, tmp_path):
@@ -250,3 +338,12 @@ def test_the_ribbon_draws_the_fishbone_through_excel(demo, monkeypatch):
     pics = xl.sheet("根因分析").pictures.items
     assert list(pics) == ["QB_fishbone"] and pics["QB_fishbone"][0][:4] == b"\x89PNG"
     assert run_action("fishbone") == 0 and len(xl.sheet("根因分析").pictures) == 1
+
+
+def test_the_root_cause_is_the_last_answer_of_the_5_why_chain():
+    chain = ("为什么夜间响应慢?夜间客服只有1人", "为什么只有1人?排班表未考虑夜间物流咨询高峰",
+             "为什么未考虑?历史数据未统计夜间咨询量分布", "为什么未统计?缺乏分时段数据监控机制", None)
+    assert pdca.root_cause(chain) == "缺乏分时段数据监控机制"
+    assert pdca.root_cause(("Why slow? One agent at night", "Why only one?", None, None, None)) == "One agent at night"
+    assert pdca.root_cause((None, " ", None, None, None)) is None
+    assert pdca.root_cause(("排班不足", None, None, None, None)) == "排班不足"  # an answer without its question

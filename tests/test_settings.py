@@ -66,3 +66,24 @@ def test_the_english_book_writes_its_settings_and_calendar_in_english():
     assert set(cal["Kind"]) == {"Holiday", "Make-up workday"} and cal["Note"].str.contains("example").all()
     std = _std(path)
     assert std.setting("working_days") == frozenset(range(5)) and std.setting("sla_clock") == "calendar"
+
+
+def test_the_settings_that_are_names_are_set_by_config_and_read_where_they_are_used(runner, cli, book, tmp_path):
+    """default_department and quality_contact are text settings like the others: in 取值, set by ``config``."""
+    with FileBook(book) as b:
+        d = b.read(schema.STANDARDS).data.set_index("key")
+    assert d.loc["quality_contact", "text"] == "质量监控部" and not isinstance(d.loc["default_department", "text"], str)
+    r = runner.invoke(cli, ["config", str(book), "default_department=客服中心", "quality_contact=王芳 8001"])
+    assert r.exit_code == 0, r.output
+    assert "— → 客服中心" in r.output and "质量监控部 → 王芳 8001" in r.output
+    with FileBook(book) as b:
+        assert b.text_settings["quality_contact"] == "王芳 8001"
+        from pyaddin.ops.departments import quality_contact
+
+        assert quality_contact(b) == "王芳 8001"
+    src = tmp_path / "d.csv"
+    src.write_text("工单编号,创建时间\nT1,2026-09-01 08:00\n", encoding="utf-8")
+    r = runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"])
+    assert r.exit_code == 0, r.output  # no department column: the default department set by config fills it
+    with FileBook(book) as b:
+        assert b.read(schema.TICKETS).data["department"].tolist() == ["客服中心"]

@@ -39,8 +39,9 @@ def test_a_row_with_neither_an_answer_nor_an_invitation_is_still_an_error(runner
     bad = write_csv(tmp_path / "bad.csv", "问卷编号,发送时间,提交时间,满意度评分\nX1,,,\nX2,2026-09-01 10:00,,5\n")
     r = runner.invoke(cli, ["import", str(book), str(bad), "--into", "surveys"])
     assert r.exit_code == 1
-    # X1 (row 2) has no submission time and no answer; X2 (row 3), sent and answered, no submission time
-    assert "“提交时间”:必填项为空,共2处:第2行“”、第3行“”" in r.output
+    # X1 (row 2) has no submission time and no answer: one problem (need one of); X2 (row 3), sent and answered, no
+    # submission time
+    assert "“提交时间”:必填项为空,共1处:第3行“”" in r.output
     assert "至少需要填写其中一项" in r.output and "共1处:第2行" in r.output
     with FileBook(book) as b:
         assert b.read(SURVEYS).data.empty

@@ -174,6 +174,8 @@ class Sheet:
 class _Api:
     def __init__(self):
         self.Saved = True
+        self.ReadOnly = False
+        self.saves = 0  # Workbook.Save() calls
         self.opened: list[str] = []
         self.folders: list[str] = []
         self.fullname = ""
@@ -183,6 +185,10 @@ class _Api:
 
     def FileDialog(self, kind):
         return _FolderPicker(self)
+
+    def Save(self):
+        self.saves += 1
+        self.Saved = True
 
     def SaveCopyAs(self, path):
         """Excel writes the open book, unsaved changes included; here the book is as last read from its file."""

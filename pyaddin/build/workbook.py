@@ -73,11 +73,17 @@ def standards_rows(lang: str) -> list[list]:
             rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None, None])
     for key, value in schema.SETTING_DEFAULTS:
         rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None, None])
-    for s in settings.TEXT_DEFAULTS:
+    for s in settings.TEXTS:  # settings that are not numbers: their 取值 in the workbook's language, or blank
         rows.append([kinds.label("setting", lang), s.key, setting_name(s.key, lang), None, None,
                      settings.default_shown(s, lang), None, None])
+    for metric, weight in schema.AGENT_WEIGHT_DEFAULTS:
+        rows.append([kinds.label("weight", lang), schema.AGENT_WEIGHT_PREFIX + metric,
+                     f"{metric_name(metric, lang)}({setting_name('weight_agent', lang)})", None, weight, None, None,
+                     None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
-        rows.append([kinds.label("weight", lang), metric, metric_name(metric, lang), None, weight, None, None, None])
+        rows.append([kinds.label("weight", lang), metric,
+                     f"{metric_name(metric, lang)}({setting_name('weight_department', lang)})", None, weight, None,
+                     None, None])
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
                      None, None, zh if lang == "zh" else en])

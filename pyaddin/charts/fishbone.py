@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import unicodedata
 
+from ..core.pdca import root_cause
+
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei",
              "SimHei", "PingFang SC", "WenQuanYi Micro Hei", "Heiti SC")
 BONES = (("man", "人"), ("machine", "机"), ("material", "料"), ("method", "法"), ("environment", "环"),
@@ -72,8 +74,7 @@ def draw(problem: str, causes, lang: str = "zh") -> bytes:
             for c in mine.head(MAX_CAUSES).itertuples(index=False):
                 v = getattr(c, "verified", None)
                 mark = "✓ " if v is not None and v == v and bool(v) else "• "
-                why = next((w for w in (c.why5, c.why4, c.why3, c.why2, c.why1) if isinstance(w, str) and w.strip()),
-                           None)
+                why = root_cause((c.why1, c.why2, c.why3, c.why4, c.why5))
                 text = f"{mark}{c.cause}" + (f"({LANGS[lang].FISHBONE['why']}{why})" if why else "")
                 lines += wrap(text, 26)[:3]
             if len(mine) > MAX_CAUSES:

@@ -30,7 +30,7 @@ def new(path: Path, lang: str, force: bool):
     click.echo(say("created", path=str(path)))
 
 
-def _pairs(seps: str, n: int):
+def _pairs(seps: str, n: int, blank_last: bool = False):
     """A click callback splitting each HEADER=FIELD (or FIELD:SOURCE=TARGET) into its parts."""
     def split(ctx, param, items):
         out = []
@@ -42,7 +42,7 @@ def _pairs(seps: str, n: int):
                     raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
                 parts.append(head.strip())
             parts.append(rest.strip())
-            if len(parts) != n or not all(parts):
+            if len(parts) != n or not all(parts[:-1] if blank_last else parts):
                 raise click.BadParameter(f"{item!r}: expected {param.metavar}", param=param)
             out.append(tuple(parts))
         return tuple(out)
@@ -60,17 +60,21 @@ def _pairs(seps: str, n: int):
 @click.option("--keep-invalid", is_flag=True,
               help="Import the valid rows and put the invalid ones, with reasons, in the Rejects table.")
 @click.option("--sheet", metavar="NAME|NUMBER", help="The sheet of an Excel export to read (default: the first).")
-@click.option("--map", "maps", metavar="HEADER=FIELD", multiple=True, callback=_pairs("=", 2),
-              help="Read the column HEADER as FIELD (a key such as priority, or its 中文/English name). Repeatable; "
+@click.option("--map", "maps", metavar="HEADER=FIELD", multiple=True, callback=_pairs("=", 2, True),
+              help="Read the column HEADER as FIELD (a key such as priority, or its 中文/English name); HEADER= sets "
+                   "the column aside; DATE+TIME=FIELD joins a date and a time column. Repeatable; "
                    "saved in the workbook's Mapping table, so the next import of the same export needs nothing.")
 @click.option("--value", "values", metavar="FIELD:SOURCE=TARGET", multiple=True, callback=_pairs(":=", 3),
               help="Read the value SOURCE of FIELD as TARGET (e.g. channel:WeChat=social). Repeatable; saved in the "
                    "workbook's value-mapping table.")
 @click.option("--errors", "errors_to", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every problem found (file, row, column, value, reason) to this CSV file.")
+@click.option("--max-score", type=float, default=None,
+              help="Inspections in the wide form (one row per evaluation, one column per item): every item's max "
+                   "score, such as 100. Default: each item's max score on the Scorecard sheet.")
 @date_order_option
 def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool, sheet, maps, values, errors_to,
-            date_order: str):
+            date_order: str, max_score):
     """Import a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or Excel export FILE into a table of BOOK.
 
     Exports of Zendesk, Freshdesk, ServiceNow, Jira Service Management and Salesforce are
@@ -84,7 +88,7 @@ def import_(book: Path, file: Path, into: str, append: bool, keep_invalid: bool,
     early = EarlySource(file) if sheet is None else None  # reads the export while pandas is imported
     run_action(f"import_{into}", book, date_order=date_order, title=f"import {file.name}", path=file,
                replace=not append, keep_invalid=keep_invalid, early=early, sheet=sheet, maps=maps, values=values,
-               errors_to=errors_to)
+               errors_to=errors_to, **({"max_score": max_score} if max_score is not None else {}))
 
 
 @click.command()

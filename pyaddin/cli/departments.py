@@ -29,14 +29,27 @@ def distribute(book: Path, outdir: Path, deadline, departments, as_json):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report everything and write nothing.")
 @click.option("--batch", metavar="B20261126-1", help="The batch to collect (default: the latest sent).")
+@click.option("--accept", "accept", metavar="A002", multiple=True,
+              help="Apply this row held for confirmation (an action overdue when sent, returned done on time; repeat).")
 @json_option
-def collect(book: Path, files, dry_run, batch, as_json):
+def collect(book: Path, files, dry_run, batch, accept, as_json):
     """Merge returned department workbooks (FILES, or every file in a folder) into BOOK, only in
     the fields departments fill. Refuses what is not a plain .xlsx of this batch; rejects rows whose
     locked cells or fingerprints were altered; reports conflicts with edits made in the master
     since sending and the departments that have not returned yet. Exit 1 when anything was
     refused, sent back or in conflict."""
-    run_action("collect", book, as_json=as_json, paths=list(files), dry_run=dry_run, batch=batch)
+    run_action("collect", book, as_json=as_json, paths=list(files), dry_run=dry_run, batch=batch,
+               accept=list(accept))
 
 
-COMMANDS = (distribute, collect)
+@click.command()
+@book_argument
+@click.argument("actions", nargs=-1, metavar="[A002 ...]")
+@json_option
+def approve(book: Path, actions, as_json):
+    """Grant the new deadlines departments asked for (申请延期至) on the named actions: the requested date
+    becomes the deadline, the request is cleared and the log keeps the old deadline."""
+    run_action("approve_extension", book, as_json=as_json, actions=list(actions) or None)
+
+
+COMMANDS = (distribute, collect, approve)

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ..errors import QBError
+from ..errors import QBError, as_known
 from . import analysis, appraisal, config, data, departments, improvement, reports
 
 
@@ -33,7 +33,11 @@ class Group(click.Group):
         except BrokenPipeError:  # the output went to a pipe that closed (| head): nothing to say
             sys.exit(0)
         except Exception as exc:  # noqa: BLE001 — the one place where any error becomes a message
-            from ..excel import error_text, log_failure
+            from ..excel import error_text
+            from ..logfile import log_failure
+
+            if as_known(exc) is not None:  # a full disk: the user's words, a usage exit (2)
+                fail(as_known(exc))
 
             log_failure(ctx.invoked_subcommand or "qualitybook", exc)
             click.echo(error_text(exc), err=True)
@@ -90,5 +94,14 @@ cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improv
 cli = click.version_option(package_name="qualitybook")(cli)
 
 
+def quiet_library_warnings() -> None:
+    """pandas' advice to its programmers (a fragmented frame, a chained assignment) is no news for the user."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*highly fragmented")
+    warnings.filterwarnings("ignore", module="pandas")
+
+
 def main():
+    quiet_library_warnings()
     cli(prog_name="qualitybook")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Hours
+from .minutes import at_the_minute
 
 ORIGIN = np.datetime64("1970-01-01", "D")
 
@@ -132,6 +133,8 @@ def sla_times(t: pd.DataFrame, std, as_of: pd.Timestamp, fr_target: pd.Series, r
     calendar = Calendar.from_table(std.calendar)
     default, own = clocks(std, calendar)
     now = pd.Series(as_of, index=t.index, dtype="datetime64[ns]")
+    responded, since_fr = at_the_minute(t["first_response_at"], created)  # a time written to the minute: both sides
+    resolved, since_res = at_the_minute(t["resolved_at"], created)
     if std.setting("sla_clock") == "working":
         fr, res, age = (np.full(len(t), np.nan) for _ in range(3))
         c_res = np.full(len(t), np.nan)
@@ -140,16 +143,15 @@ def sla_times(t: pd.DataFrame, std, as_of: pd.Timestamp, fr_target: pd.Series, r
             rows = np.isin(channel, list(own), invert=True) if key is None else channel == key
             if not rows.any():
                 continue
-            start = created[rows]
-            fr[rows] = clock.minutes(start, t["first_response_at"][rows])
-            res[rows] = clock.minutes(start, t["resolved_at"][rows]) / 60.0
-            age[rows] = clock.minutes(start, now[rows])
+            fr[rows] = clock.minutes(since_fr[rows], responded[rows])
+            res[rows] = clock.minutes(since_res[rows], resolved[rows]) / 60.0
+            age[rows] = clock.minutes(created[rows], now[rows])
             c_res[rows] = c_days * clock.day_minutes / 60.0
         fr_min, res_h, age_min = (pd.Series(x, index=t.index) for x in (fr, res, age))
         complaint_res = pd.Series(c_res, index=t.index)
     else:
-        fr_min = (t["first_response_at"] - created).dt.total_seconds() / 60.0
-        res_h = (t["resolved_at"] - created).dt.total_seconds() / 3600.0
+        fr_min = (responded - since_fr).dt.total_seconds() / 60.0
+        res_h = (resolved - since_res).dt.total_seconds() / 3600.0
         age_min = (as_of - created).dt.total_seconds() / 60.0
         complaint_res = (default.working_days_later(created, c_days) - created).dt.total_seconds() / 3600.0
     fr_target = fr_target.where(~complaint, np.minimum(fr_target, c_fr))

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -206,3 +207,69 @@ def merge_field(sent: str, master: str, returned: str, superseded: bool = False)
     if master == sent or superseded:
         return "apply"
     return "conflict"
+
+
+ACTION_ORDER = {"planned": 0, "overdue": 0, "in_progress": 1, "done": 2}  # overdue is a date, not a step
+
+
+@dataclass
+class Ruling:
+    """What §10's rules make of one returned row: refused (with a reason key), held for the quality team, or
+    let through, perhaps with an adjustment said (done at 95 % is done at 100 %)."""
+
+    refuse: str | None = None
+    hold: str | None = None
+    adjust: dict = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+
+def department_rules(table: Table, sent: dict, locked_row: dict, returned: dict, collected: dt.date,
+                     sent_on: dt.date | None, accepted: bool = False) -> Ruling:
+    """The moves a department may make (DOMAIN.md §10), judged on one row: ``sent`` its editable values as sent,
+    ``locked_row`` the master's row (start, deadline), ``returned`` the row as it came back."""
+    r = Ruling()
+    status_f = table.field("status") if "status" in table.keys else None
+    old = plain(sent.get("status"), status_f) if status_f else None
+    new = plain(returned.get("status"), status_f) if status_f else None
+    changed = status_f is not None and new != old
+    if table is schema.PROBLEMS:
+        if changed and new == "closed":
+            r.refuse = "rule_no_closing"
+        return r
+    if table is not schema.PLAN:
+        return r
+    if changed and new == "cancelled":
+        r.refuse = "rule_no_cancelling"
+    elif changed and new == "overdue":
+        r.refuse = "rule_overdue_is_computed"
+    elif changed and new in ACTION_ORDER and old in ACTION_ORDER and ACTION_ORDER[new] < ACTION_ORDER[old]:
+        r.refuse, r.facts = "rule_no_going_back", {"old": old, "new": new}
+    if r.refuse:
+        return r
+    done_on = returned.get("completed_on")
+    if not _blank(done_on):
+        day = pd.Timestamp(done_on).date()
+        start = locked_row.get("start")
+        if not _blank(start) and day < pd.Timestamp(start).date():
+            r.refuse, r.facts = "rule_done_before_start", {"date": day.isoformat(),
+                                                         "start": pd.Timestamp(start).date().isoformat()}
+        elif day > collected:
+            r.refuse, r.facts = "rule_done_in_future", {"date": day.isoformat(), "today": collected.isoformat()}
+        if r.refuse:
+            return r
+    if new == "done":
+        progress = returned.get("progress_pct")
+        if _blank(progress) or float(progress) < 100:
+            r.adjust["progress_pct"] = 100.0
+            r.said.append("rule_done_means_100")
+        deadline = locked_row.get("deadline")
+        late_when_sent = old == "overdue" or (sent_on is not None and not _blank(deadline)
+                                              and pd.Timestamp(deadline).date() < sent_on and old != "done")
+        if changed and late_when_sent and not _blank(done_on) and not _blank(deadline) \
+                and pd.Timestamp(done_on).date() <= pd.Timestamp(deadline).date() and not accepted:
+            r.hold = "rule_late_reported_on_time"
+            r.facts = {"date": pd.Timestamp(done_on).date().isoformat(),
+                       "deadline": pd.Timestamp(deadline).date().isoformat(),
+                       "days": (sent_on - pd.Timestamp(deadline).date()).days if sent_on else 0}
+    return r

@@ -137,21 +137,30 @@ def last_month_with_tickets(created: pd.Series, as_of=None) -> Period | None:
 
 UNASSIGNED = "未分配"  # the by-agent group of rows without an agent; never appraised
 
-# metric → (table, the columns it needs): a metric is empty when its table supplied none of them
+# metric → (table, the columns it needs): a metric is empty when its table supplied none of them; a tuple inside
+# names alternatives (a ticket is resolved by its resolution time or, where that is blank, by its status)
+RESOLUTION = ("resolved_at", "status")
 NEEDS = {
     "first_response_sla_pct": ("tickets", ("first_response_at",)),
     "median_first_response_min": ("tickets", ("first_response_at",)),
     "p90_first_response_min": ("tickets", ("first_response_at",)),
     "resolution_sla_pct": ("tickets", ("resolved_at",)),
     "median_resolution_h": ("tickets", ("resolved_at",)),
-    "fcr_pct": ("tickets", ("resolved_at", "contacts")),
-    "reopen_rate_pct": ("tickets", ("resolved_at", "reopened")),
+    "fcr_pct": ("tickets", (RESOLUTION, "contacts")),
+    "reopen_rate_pct": ("tickets", (RESOLUTION, "reopened")),
     "complaint_rate_pct": ("tickets", ("is_complaint",)),
     "complaint_first_response_sla_pct": ("tickets", ("first_response_at", "is_complaint")),
     "record_completeness_pct": ("tickets", ("agent", "category", "resolution_note")),
+    "backlog": ("tickets", (RESOLUTION,)),
     "csat_pct": ("surveys", ("csat",)),
     "nps": ("surveys", ("nps",)),
 }
+
+
+def _supplied(frame: pd.DataFrame, column) -> bool:
+    if isinstance(column, tuple):
+        return any(_supplied(frame, c) for c in column)
+    return column in frame and not frame[column].isna().all()
 
 
 def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
@@ -161,9 +170,32 @@ def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
     out = set()
     for metric, (table, columns) in NEEDS.items():
         frame = frames.get(table)
-        if frame is None or any(c not in frame or frame[c].isna().all() for c in columns):
+        if frame is None or not all(_supplied(frame, c) for c in columns):
             out.add(metric)
+    tickets = frames.get("tickets")
+    if tickets is not None and all(_supplied(tickets, c) for c in RESOLUTION):
+        out.discard("reopen_rate_pct")  # a resolution time beside an open status says the ticket was reopened
     return out
+
+
+DONE_STATUSES = ("solved", "closed")  # resolved, at an unknown time where resolved_at is blank
+OPEN_STATUSES = ("new", "open", "pending")  # with a resolved_at: reopened since
+
+
+def status_decides(tickets: pd.DataFrame, as_of: pd.Timestamp) -> bool:
+    """The status is a snapshot taken when the export was made: it decides only for an ``as_of`` at or after the
+    latest time in the data; for an earlier ``as_of`` only ``resolved_at`` does (DOMAIN.md §3)."""
+    if "status" not in tickets or tickets["status"].isna().all():
+        return False
+    times = [tickets[c].max() for c in ("created_at", "first_response_at", "resolved_at") if c in tickets]
+    latest = max((x for x in times if pd.notna(x)), default=None)
+    return latest is None or as_of >= latest
+
+
+def _status(t: pd.DataFrame, decides: bool) -> pd.Series:
+    if not decides or "status" not in t:
+        return pd.Series(None, index=t.index, dtype=object)
+    return t["status"].astype(object)
 
 
 def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -173,26 +205,37 @@ def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
 
 # ----------------------------------------------------------------------------- tickets
 
-def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
-    """One row per ticket with the numbers every ticket metric is a sum or a quantile of."""
+def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
+    """One row per ticket with the numbers every ticket metric is a sum or a quantile of.
+
+    Times are on the workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where
+    the export writes minutes) and complaints are held to the stricter target.  Where the status decides
+    (``status_decides``): a solved or closed ticket without ``resolved_at`` is resolved at an unknown time (resolved
+    for fcr and reopen rates, neither met nor breached on resolution); one with ``resolved_at`` and an open status
+    was reopened; a cancelled ticket counts in ``tickets`` only."""
+    state = _status(t, status_decides(t, as_of) if decides is None else decides)
+    cancelled = (state == "cancelled").to_numpy()
+    keep = pd.Series(~cancelled, index=t.index)
     prio = t["priority"].fillna("normal")
     fr_target = prio.map(std.first_response_min).astype(float)
     res_target = prio.map(std.resolution_h).astype(float)
     times = sla_times(t, std, as_of, fr_target, res_target)  # the SLA clock; complaints held to the stricter target
-    fr_min, res_h, age_min, fr_target, res_target = (times.fr_min, times.res_h, times.age_min, times.fr_target,
-                                                     times.res_target)
-    complaint = t["is_complaint"].fillna(False).astype(bool)
-    resolved = t["resolved_at"].notna()
+    fr_min, res_h = times.fr_min.where(keep), times.res_h.where(keep)
+    age_min, fr_target, res_target = times.age_min, times.fr_target, times.res_target
+    complaint = t["is_complaint"].fillna(False).astype(bool) & keep
+    unknown_time = t["resolved_at"].isna() & state.isin(DONE_STATUSES)
+    resolved = (t["resolved_at"].notna() | unknown_time) & keep
     contacts = t["contacts"].fillna(1)
-    reopened = t["reopened"].fillna(False).astype(bool)
+    reopened = (t["reopened"].fillna(False).astype(bool) | (t["resolved_at"].notna() & state.isin(OPEN_STATUSES))) \
+        & keep
     note = t["resolution_note"].notna()
     return pd.DataFrame({
         "fr_min": fr_min,
         "fr_met": fr_min <= fr_target,
-        "fr_breached": (fr_min > fr_target) | (fr_min.isna() & (age_min > fr_target)),
+        "fr_breached": (fr_min > fr_target) | (fr_min.isna() & (age_min > fr_target) & keep),
         "res_h": res_h,
         "res_met": res_h <= res_target,
-        "res_breached": (res_h > res_target) | (res_h.isna() & (age_min / 60.0 > res_target)),
+        "res_breached": (res_h > res_target) | (res_h.isna() & ~unknown_time & (age_min / 60.0 > res_target) & keep),
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
         "reopened": reopened,
@@ -200,12 +243,13 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.Dat
         "cfr_met": complaint & (fr_min <= times.complaint_fr_target),  # complaints against their own target alone
         "cfr_breached": complaint & ((fr_min > times.complaint_fr_target)
                                      | (fr_min.isna() & (age_min > times.complaint_fr_target))),
-        "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note),
+        "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note) & keep,
+        "counted": keep,  # a cancelled ticket is in no rate's denominator
     }, index=t.index)
 
 
 _SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete",
-         "cfr_met", "cfr_breached")
+         "cfr_met", "cfr_breached", "counted")
 
 
 def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
@@ -223,8 +267,8 @@ def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
     out["median_resolution_h"] = g["res_h"].quantile(0.5)
     out["fcr_pct"] = _pct(s["fcr"], s["resolved"])
     out["reopen_rate_pct"] = _pct(s["reopened"], s["resolved"])
-    out["complaint_rate_pct"] = _pct(s["complaint"], s["tickets"])
-    out["record_completeness_pct"] = _pct(s["complete"], s["tickets"])
+    out["complaint_rate_pct"] = _pct(s["complaint"], s["counted"])
+    out["record_completeness_pct"] = _pct(s["complete"], s["counted"])
     out["complaint_first_response_sla_pct"] = _pct(s["cfr_met"], s["cfr_met"] + s["cfr_breached"])
     return out
 
@@ -234,9 +278,16 @@ def ticket_metrics(flags: pd.DataFrame) -> pd.DataFrame:
     return _ticket_frame(flags, None)
 
 
-def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None) -> pd.Series:
-    """Open at ``as_of``: created before it and not resolved before it — over the whole table."""
-    open_ = (all_tickets["created_at"] < as_of) & ~(all_tickets["resolved_at"] < as_of)
+def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
+            decides: bool | None = None) -> pd.Series:
+    """Open at ``as_of``: created before it and not resolved before it — over the whole table. Where the status
+    decides, a solved/closed/cancelled ticket without ``resolved_at`` has left the backlog and one with
+    ``resolved_at`` and an open status is back in it."""
+    state = _status(all_tickets, status_decides(all_tickets, as_of) if decides is None else decides)
+    resolved_at = all_tickets["resolved_at"]
+    open_ = (all_tickets["created_at"] < as_of) & ~(resolved_at < as_of)
+    open_ &= ~(resolved_at.isna() & state.isin(DONE_STATUSES + ("cancelled",)))
+    open_ |= (all_tickets["created_at"] < as_of) & resolved_at.notna() & state.isin(OPEN_STATUSES)
     by = keys if keys is not None else pd.Series(0, index=all_tickets.index)
     return open_.groupby(by, sort=True, dropna=True).sum()
 
@@ -299,6 +350,7 @@ class View:
     std: Standards
     p: Period
     missing: set[str] = field(default_factory=set)  # metrics the data never supplied
+    decides: bool = False  # whether the tickets' status decides at this as_of (``status_decides``)
 
 
 def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
@@ -321,8 +373,9 @@ def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame
             if len(surveys) else answers
     missing = unsupplied({"tickets": tickets, "surveys": surveys})
     t = in_period(tickets, "created_at", p)
+    decides = status_decides(tickets, p.as_of)
     return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
-                ticket_flags(t, std, p.as_of), std, p, missing)
+                ticket_flags(t, std, p.as_of, decides), std, p, missing, decides)
 
 
 def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
@@ -333,7 +386,7 @@ def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
     for dim in (None, *dims):
         parts = [
             _ticket_frame(flags, group_keys(t, dim)),
-            backlog(tickets, p.as_of, group_keys(tickets, dim)).rename("backlog"),
+            backlog(tickets, p.as_of, group_keys(tickets, dim), v.decides).rename("backlog"),
             _survey_frame(s, group_keys(s, dim)),
         ]
         if dim != "channel":  # inspections carry no channel
@@ -402,8 +455,8 @@ RATE_PARTS = {
     "resolution_sla_pct": ("tickets", "res_met", ("res_met", "res_breached")),
     "fcr_pct": ("tickets", "fcr", ("resolved",)),
     "reopen_rate_pct": ("tickets", "reopened", ("resolved",)),
-    "complaint_rate_pct": ("tickets", "complaint", None),
-    "record_completeness_pct": ("tickets", "complete", None),
+    "complaint_rate_pct": ("tickets", "complaint", ("counted",)),
+    "record_completeness_pct": ("tickets", "complete", ("counted",)),
     "csat_pct": ("surveys", "csat_ok", ("csat_n",)),
     "complaint_first_response_sla_pct": ("tickets", "cfr_met", ("cfr_met", "cfr_breached")),
 }

@@ -5,13 +5,16 @@ import pandas as pd
 
 UNCLASSIFIED = "未分类"
 VITAL_CUM_PCT = 80.0
+UNCLASSIFIED_ALARM_PCT = 20.0  # above this share, the unclassified tickets are a data problem said first
 
 
 def pareto(values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
     """Count (or weigh) by category, sorted by count descending then name; share, cumulative share, vital few.
 
-    The vital few are the smallest set of top rows whose cumulative share reaches 80 %: the row
-    that crosses 80 is included, and a row that lands exactly on 80 closes the set.
+    The vital few are the smallest set of top classified rows whose cumulative share *of the classified
+    tickets* reaches 80 %: the row that crosses 80 is included, and a row that lands exactly on 80 closes the
+    set.  未分类 is never one of them (it names no problem to act on); the table's pct and cum_pct stay
+    shares of all tickets.
     """
     names = values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), UNCLASSIFIED)
     names = names.astype(str).str.strip()
@@ -24,17 +27,33 @@ def pareto(values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
     frame["cum_pct"] = frame["pct"].cumsum()
     if total:
         frame.loc[frame.index[-1], "cum_pct"] = 100.0  # no 99.999… from adding up floats
-    reached = (frame["cum_pct"] >= VITAL_CUM_PCT - 1e-9).to_numpy()
+    classified = (frame["category"] != UNCLASSIFIED).to_numpy()
+    counted = frame["count"].where(classified, 0.0)
+    share = counted.sum()
+    cum = (100.0 * counted.cumsum() / share).to_numpy() if share else counted.to_numpy() * 0.0
+    reached = classified & (cum >= VITAL_CUM_PCT - 1e-9)
     cut = int(reached.argmax()) if reached.any() else len(frame) - 1
-    frame["vital_few"] = frame.index <= cut
+    frame["vital_few"] = (frame.index <= cut) & classified & bool(share)
     frame["vital_count"] = frame["count"].where(frame["vital_few"])
     frame["other_count"] = frame["count"].where(~frame["vital_few"])
     frame["line_80"] = VITAL_CUM_PCT
     return frame
 
 
+def unclassified_pct(frame: pd.DataFrame) -> float | None:
+    """The share of the period's tickets without a category (None when there are none)."""
+    row = frame[frame["category"] == UNCLASSIFIED]
+    return float(row["pct"].iloc[0]) if len(row) else None
+
+
+def unclassified_alarm(frame: pd.DataFrame) -> bool:
+    pct = unclassified_pct(frame)
+    return pct is not None and pct > UNCLASSIFIED_ALARM_PCT
+
+
 def as_json(frame: pd.DataFrame, by: str) -> dict:
-    return {"by": by, "total": _num(frame["count"].sum()),
+    return {"by": by, "total": _num(frame["count"].sum()), "unclassified_pct": unclassified_pct(frame),
+            "data_problem": unclassified_alarm(frame),
             "rows": [{"name": r.category, "count": _num(r.count), "pct": float(r.pct), "cum_pct": float(r.cum_pct),
                       "vital": bool(r.vital_few)} for r in frame.itertuples(index=False)]}
 

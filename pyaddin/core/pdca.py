@@ -50,6 +50,18 @@ def by_department(plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return out.reset_index()
 
 
+def root_cause(whys) -> str | None:
+    """The root cause a 5-Why chain reached: the answer of its last step ("为什么只有1人?排班表未考虑夜间高峰"
+    → "排班表未考虑夜间高峰"), not the question; a step that is only a question gives way to the one before."""
+    import re
+
+    for why in reversed([w for w in whys if isinstance(w, str) and w.strip()]):
+        answer = re.sub(r"^[\s,,。;;:：]+|[\s,,。;;:：]+$", "", re.split(r"[?？]", why)[-1])
+        if answer:
+            return answer
+    return None
+
+
 def verified_causes(rootcause: pd.DataFrame) -> set:
     return set(rootcause.loc[rootcause["verified"].fillna(False).astype(bool), "problem_id"].dropna())
 

@@ -16,7 +16,7 @@ from .. import schema
 from ..core import dispatch
 from ..locale import listing, say, text
 from ..validate import parse_table
-from .returned import Refused, Returned, hidden_sheet, read_return
+from .returned import Refused, Returned, hidden_sheet, read_return, shown_name
 
 
 @dataclass
@@ -29,10 +29,16 @@ class FileReport:
     rejected: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     logged: list[dict] = field(default_factory=list)  # 操作日志 rows of the applied changes
+    notes: list[str] = field(default_factory=list)  # what a rule adjusted (done at 95 % is done at 100 %)
 
     def as_json(self) -> dict:
         return {"file": self.file, "department": self.department, "status": self.status, "reason": self.reason,
-                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts}
+                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts, "notes": self.notes}
+
+    @property
+    def held(self) -> list[dict]:
+        """Rows held for the quality team to confirm (§10: overdue when sent, back as done on time)."""
+        return [c for c in self.conflicts if c.get("held")]
 
     def refuse(self, reason: str, rows: list[tuple[str, str]] = ()) -> FileReport:
         """The whole file is refused; each row it holds is listed as rejected with the same reason."""
@@ -54,6 +60,12 @@ class Master:
     lang: str
     options: object = None
     changed: set[str] = field(default_factory=set)
+    collected: object = None  # the day of collection: a completion date after it is refused
+    accept: frozenset = frozenset()  # held rows the quality team confirmed (collect --accept A002)
+
+    def sent_on(self, department: str):
+        row = self.sent[self.sent["department"] == department]
+        return pd.Timestamp(row["sent_at"].iloc[0]).date() if len(row) and pd.notna(row["sent_at"].iloc[0]) else None
 
     @cached_property
     def log(self) -> pd.DataFrame:
@@ -109,9 +121,25 @@ def shown(value, f, lang: str) -> str:
     return str(p)
 
 
+def judge_alone(path: Path, m: Master, at, user: str) -> FileReport:
+    """``judge``, except that a file breaking the reading in a way no check foresaw is refused on its own:
+    the master's frames are put back as they were before it, the details go to the log, and the other
+    files of the run are still collected."""
+    before, changed = {k: v.copy() for k, v in m.frames.items()}, set(m.changed)
+    try:
+        return judge(path, m, at, user)
+    except Exception as exc:  # noqa: BLE001 — one hostile file must not stop the collection of the others
+        from ..logfile import log_failure
+
+        log_failure(f"collect {path.name}", exc)
+        m.frames.update(before)
+        m.changed = changed
+        return FileReport(shown_name(path.name)).refuse(say("return_corrupt", file=shown_name(path.name)))
+
+
 def judge(path: Path, m: Master, at, user: str) -> FileReport:
     """Every check on one file, then its editable changes merged into ``m.frames``."""
-    rep = FileReport(path.name)
+    rep = FileReport(shown_name(path.name))
     try:
         ret = read_return(path)
     except Refused as e:
@@ -138,6 +166,9 @@ def judge(path: Path, m: Master, at, user: str) -> FileReport:
     other = _renamed_from(path.name, m.sent, rep.department)
     if other is not None:
         return rep.refuse(say("return_renamed", other=other, department=rep.department), listed)
+    gone = [t.sheet(lang) for t in dispatch.WORK_TABLES if t.sheet(lang) not in ret.sheets]
+    if gone:  # renamed or deleted: its edits would be lost without a word
+        return rep.refuse(say("return_sheet_missing", sheets=listing(gone)), listed)
     for t in dispatch.WORK_TABLES:
         _merge_table(ret, t, by_table.get(t.key, []), meta, lang, m, rep, at, user)
     if ret.untouched and not (rep.applied or rep.rejected or rep.conflicts):  # the file as sent: not a return
@@ -208,6 +239,19 @@ def _merge_table(ret, t, hidden: list[list[str]], meta, lang, m: Master, rep: Fi
             reject("return_row_gone")
             continue
         frame = m.frames[t.key]
+        ruling = dispatch.department_rules(t, sent, frame.loc[at_master].to_dict(), row, m.collected or at.date(),
+                                           m.sent_on(rep.department), item in m.accept)
+        if ruling.refuse:
+            reject(ruling.refuse, **ruling.facts)
+            continue
+        if ruling.hold:
+            rep.conflicts.append({"table": t.key, "id": item, "field": "status", "held": True,
+                                  "master": dispatch.plain(frame.at[at_master, "status"], t.field("status")),
+                                  "returned": dispatch.plain(row.get("status"), t.field("status")),
+                                  "reason": say(ruling.hold, id=item, **ruling.facts)})
+            continue
+        row.update(ruling.adjust)
+        rep.notes += [say(k, sheet=t.sheet(lang), row=int(r), id=item) for k in ruling.said]
         for f in editable:
             s_txt, v_txt = dispatch.canon(sent.get(f.key), f), dispatch.canon(row.get(f.key), f)
             m_txt = dispatch.canon(frame.at[at_master, f.key], f)

@@ -23,10 +23,12 @@ from openpyxl.worksheet.table import TableStyleInfo
 from ..book import to_columns
 from ..build.templates import a4_landscape, check_rule, list_choices
 from ..core import dispatch
+from ..inert import save_workbook
 from ..locale import LANGS
 from ..schema import Table
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+QUALITY_TEAM_ONLY = ("effect_before", "effect_after", "effect_p", "effect_verified", "smart_missing", "origin")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 
@@ -55,7 +57,7 @@ def text_cell(ws, row: int, col: int, value):
     return cell
 
 
-def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
+def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str, served: pd.Series | None = None) -> None:
     ws = wb.create_sheet(table.sheet(lang))
     for c, f in enumerate(table.fields, start=1):
         cell = text_cell(ws, 1, c, f.label(lang))
@@ -81,11 +83,26 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str) -> None:
             dv.showErrorMessage = True
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{last}")
+    if "days_overdue" in table.keys:  # how late an overdue action is, in red
+        c = table.keys.index("days_overdue") + 1
+        for r, v in enumerate(frame["days_overdue"], start=2):
+            if pd.notna(v) and v > 0:
+                ws.cell(row=r, column=c).font = Font(bold=True, color="C00000")
+    if served is not None and "problem_id" in table.keys and table.id_field != "problem_id":
+        c = len(table.fields) + 1  # beside the table: the problem each action serves, to read by, never returned
+        cell = ws.cell(row=1, column=c, value=LANGS[lang].DEPARTMENT["served"])
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        ws.column_dimensions[get_column_letter(c)].width = 36
+        for r, pid in enumerate(frame["problem_id"], start=2):
+            text_cell(ws, r, c, served.get(pid) if isinstance(served.get(pid), str) else None)
     if len(frame):  # an Excel Table under the master's own name and labels (a table needs a data row)
         ref = f"A1:{get_column_letter(len(table.fields))}{len(frame) + 1}"
         xl = XlTable(displayName=table.name, ref=ref)
         xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
         ws.add_table(xl)
+    for c, f in enumerate(table.fields, start=1):  # the quality team's own workings: kept, not shown or printed
+        if f.key in QUALITY_TEAM_ONLY:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.freeze_panes = "A2"
     a4_landscape(ws, "1:1")
     ws.protection.sheet = True  # locked cells cannot be typed over; the fingerprint catches the rest
@@ -119,13 +136,16 @@ def cover_sheet(wb, s: Sending, counts: dict[str, int]) -> None:
     ws.protection.sheet = True
 
 
-def kpi_sheet(wb, s: Sending, kpi_rows: pd.DataFrame) -> None:
+def kpi_sheet(wb, s: Sending, kpi_rows: pd.DataFrame, period: str | None) -> None:
     words = LANGS[s.lang].DEPARTMENT
     ws = wb.create_sheet(words["kpi"])
     ws["A1"] = words["kpi_title"].format(department=s.department)
     ws["A1"].font = Font(bold=True, size=12, color="1F4E78")
-    if kpi_rows.empty:
+    ws["A2"] = period or ""
+    if period is None:
         ws["A3"] = words["kpi_none"]
+    elif kpi_rows.empty:
+        ws["A3"] = words["kpi_no_tickets"]
     else:
         for c, k in enumerate(("indicator", "value", "target", "status"), start=1):
             cell = ws.cell(row=3, column=c, value=words[k])
@@ -152,13 +172,14 @@ def hidden_rows(s: Sending, share: dict[str, pd.DataFrame]) -> list[list[str]]:
     return rows
 
 
-def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.DataFrame) -> str:
+def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.DataFrame, period: str | None = None,
+          served: pd.Series | None = None) -> str:
     """Write the department's workbook; return the digest of its hidden sheet (kept in the master)."""
     wb = openpyxl.Workbook()
     cover_sheet(wb, s, {k: len(v) for k, v in share.items()})
     for t in dispatch.WORK_TABLES:
-        table_sheet(wb, t, share[t.key], s.lang)
-    kpi_sheet(wb, s, kpi_rows)
+        table_sheet(wb, t, share[t.key], s.lang, served)
+    kpi_sheet(wb, s, kpi_rows, period)
     ws = wb.create_sheet(dispatch.HIDDEN_SHEET)
     rows = hidden_rows(s, share)
     for r, row in enumerate(rows, start=1):
@@ -168,5 +189,5 @@ def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.D
     ws.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = wb.properties.lastModifiedBy = dispatch.SENDER  # whoever saves it next is named instead
-    wb.save(path)
+    save_workbook(wb, path)
     return dispatch.digest(rows)

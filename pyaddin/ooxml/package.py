@@ -43,7 +43,7 @@ def ensure_writable(path: Path) -> None:
         except OSError:
             raise QBError("file_locked", path=str(path)) from None
     if not os.access(path.parent, os.W_OK):
-        raise QBError("file_locked", path=str(path))
+        raise QBError("folder_read_only", folder=str(path.parent.resolve()))
 
 
 def identity(path: Path) -> tuple:
@@ -160,19 +160,55 @@ class Package:
                 for name, producer in self._streams.items():
                     if name not in self._infos:
                         _stream_part(out, name, producer(), FIXED_TIME)
+            flush_to_disk(tmp)
             kept = None
             if backup and target.exists():
                 kept = target.with_name(target.name + ".bak")
-                shutil.copy2(target, kept)
+                durable_copy(target, kept)
             if target.exists():
                 shutil.copymode(target, tmp)
             if target == self.path and identity(target) != self.identity:  # a last look before replacing
                 raise QBError("book_changed", path=str(target))
             os.replace(tmp, target)
+            flush_folder(target.parent)
             return kept
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def flush_to_disk(path) -> None:
+    """Wait until the file's bytes are on the disk: renamed over the old one only then, a crash or a power
+    cut leaves the old file or the new one, never an empty or truncated one."""
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def flush_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX); Windows has no handle on a folder for this."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems (network shares) cannot: the rename stands, only its durability waits
+        pass
+    finally:
+        os.close(fd)
+
+
+def durable_copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` over ``dst`` through a temporary name, flushed, then renamed: the last good ``dst`` stays
+    until the new one is complete (a full disk or a crash mid-copy leaves it as it was)."""
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(src), suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(src, tmp)
+        flush_to_disk(tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _write_part(out: zipfile.ZipFile, name: str, data: bytes, date_time) -> None:

@@ -10,6 +10,7 @@ from .kpi import read_inputs
 P_CHARTS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "complaint_rate_pct", "csat_pct")
 XMR_CHARTS = ("median_first_response_min", "median_resolution_h")
 BASELINE_WEEKS = 8
+WINDOW_WEEKS = 26  # the charts cover the last 26 weeks of data, whatever the report's period
 
 
 def weekly(v, metric):
@@ -37,25 +38,39 @@ def weekly(v, metric):
 
 @action("alerts", group="analysis", icon="ConditionalFormattingMenu",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name),
-        writes=(schema.CONTROL.name, schema.SIGNALS.name, schema.BREACHES.name))
+        writes=(schema.CONTROL.name, schema.SIGNALS.name, schema.BREACHES.name, schema.BETTER.name))
 def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS) -> Outcome:
     """Breaches at ``as_of`` (default: the latest ticket's time), weekly control charts over all the data with
     limits from the first ``baseline_weeks`` weeks, and indicators whose status worsened month on month."""
     import pandas as pd
 
     data, late, charts = alert_data(ctx, book, as_of, rules, baseline_weeks, keep_charts=True)
-    found, worse = data["signals"], data["worsened"]
+    worse_signals = [x for x in data["signals"] if x["direction"] == "worse"]
+    better = [x for x in data["signals"] if x["direction"] == "better"]
+    worse = data["worsened"]
     lang = current()
     write_sheet(book, data, late, charts, lang)
     details = [say("signal_line", indicator=metric_name(x["indicator"], lang), week=x["week"], value=f"{x['value']:.1f}",
-                   lcl=f"{x['lcl']:.1f}", ucl=f"{x['ucl']:.1f}", rule=x["rule"]) for x in found[:15]]
+                   lcl=f"{x['lcl']:.1f}", ucl=f"{x['ucl']:.1f}", incident=x["incident"]) for x in worse_signals[:15]]
     by_dept = late.groupby("department").size() if len(late) else pd.Series(dtype=int)
     details += [say("breach_line", department=d, n=int(n)) for d, n in by_dept.items()]
-    details += [say("worse_line", indicator=metric_name(w["indicator"], lang), group=w["group"] or w["scope"],
+    details += [say("worse_line", indicator=metric_name(w["indicator"], lang), group=scope_words(w["scope"], w["group"]),
                     before=w["from"], after=w["to"]) for w in worse[:10]]
-    return Outcome("alerts_done", {"breaches": len(late), "signals": len(found), "worse": len(worse)},
+    if better:
+        details.append(say("better_heading"))
+        details += [say("better_line", indicator=metric_name(x["indicator"], lang), week=x["week"],
+                        value=f"{x['value']:.1f}", centre=f"{x['centre']:.1f}") for x in better[:10]]
+    return Outcome("alerts_done", {"breaches": len(late), "signals": len(worse_signals), "worse": len(worse),
+                                   "better": len(better)},
                    data=data, details=details, log_target=book.sheet_name(schema.CONTROL),
-                   log_detail=f"{len(found)} signals, {len(late)} breaches")
+                   log_detail=f"{len(worse_signals)} signals, {len(better)} better, {len(late)} breaches")
+
+
+def scope_words(scope: str, group: str) -> str:
+    """总体, a channel's label (电话, not phone) or a department's name."""
+    if scope == "overall" or not group:
+        return say("scope_overall")
+    return schema.CHANNEL.label(group, current()) if scope == "channel" else group
 
 
 def write_sheet(book, data, late, charts, lang: str) -> None:
@@ -70,21 +85,44 @@ def write_sheet(book, data, late, charts, lang: str) -> None:
         c = charts[metric].reindex(weeks) if metric in charts else None
         for suffix, column in (("", "value"), ("_centre", "centre"), ("_lcl", "lcl"), ("_ucl", "ucl")):
             control[prefix + suffix] = c[column].to_numpy() if c is not None else None
+    partial = pd.Series(False, index=weeks)
+    for c in charts.values():
+        partial = partial | c["partial"].reindex(weeks).fillna(False).astype(bool)
+    control["partial"] = partial.to_numpy()
     book.write(schema.CONTROL, control.reindex(columns=schema.CONTROL.keys))
-    signals = pd.DataFrame([{**sig, "indicator": metric_name(sig["indicator"], lang),
-                             "week": pd.Timestamp(sig["week"])} for sig in data["signals"]],
-                           columns=schema.SIGNALS.keys)
+    words = LANGS[lang].CONTROL
+    shown = [x for x in data["signals"] if x["direction"] == "worse"]
+    signals = pd.DataFrame([{**sig, "indicator": metric_name(sig["indicator"], lang), "chart": words[sig["chart"]],
+                             "rule": words["rule_" + sig["rule"]], "week": pd.Timestamp(sig["week"])}
+                            for sig in shown], columns=schema.SIGNALS.keys)
     book.write(schema.SIGNALS, signals)
-    book.write(schema.BREACHES, late.reindex(columns=schema.BREACHES.keys))
+    better = pd.DataFrame([{**sig, "indicator": metric_name(sig["indicator"], lang), "week": pd.Timestamp(sig["week"])}
+                           for sig in data["signals"] if sig["direction"] == "better"], columns=schema.BETTER.keys)
+    book.write(schema.BETTER, better)
+    book.write(schema.BREACHES, breach_rows(late, lang))
     book.set_cells(schema.CONTROL, {"A2": say("control_header", as_of=data["as_of"].replace("T", " "))})
     book.fit_charts(schema.CONTROL)
+
+
+def breach_rows(late, lang: str):
+    """The breaches as the sheet shows them: the kind in words, lateness in hours or days as fits."""
+    import pandas as pd
+
+    from ..core.incidents import lateness
+
+    words = LANGS[lang].CONTROL
+    amounts = [lateness(m) for m in late["late_min"]]
+    return pd.DataFrame({"ticket_id": late["ticket_id"], "department": late["department"],
+                         "kind": [words["kind_" + k] for k in late["kind"]],
+                         "late": [a for a, _ in amounts], "late_unit": [words["unit_" + u] for _, u in amounts]},
+                        columns=schema.BREACHES.keys)
 
 
 def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False):
     """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts)."""
     import pandas as pd
 
-    from ..core import alerts, kpi
+    from ..core import alerts, incidents, kpi
     from ..core.clock import sla_times
     from .kpi import choose_period
 
@@ -101,22 +139,29 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
                        t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)
     found, charts = [], {}
+    first, last = t["created_at"].min(), t["created_at"].max()
     for metric in P_CHARTS + XMR_CHARTS:
         if metric in v.missing:
             continue
         a, b = weekly(v, metric)
-        weeks = a.index
-        baseline = pd.Series([i < baseline_weeks for i in range(len(weeks))], index=weeks)
+        weeks = incidents.window(a.index, WINDOW_WEEKS)
+        a = a.reindex(weeks)
+        partial = incidents.partial_weeks(weeks, first, last)
+        base = incidents.baseline(partial, baseline_weeks)
         if metric in P_CHARTS:
-            chart, kind = alerts.p_chart(a, b.reindex(weeks).fillna(0), baseline), "p"
+            chart, kind = alerts.p_chart(a, b.reindex(weeks).fillna(0), base), "p"
         else:
-            chart, kind = alerts.xmr(a, baseline), "xmr"
-        charts[metric] = chart
-        for week, rule in alerts.signals(chart, rules):
+            chart, kind = alerts.xmr(a, base), "xmr"
+        charts[metric] = chart.assign(partial=partial)
+        better_up = incidents.higher_is_better(metric, std.targets)
+        for week, rule in alerts.signals(chart.assign(value=chart["value"].where(~partial)), rules):
             r = chart.loc[week]
             found.append({"indicator": metric, "chart": kind, "week": week.date().isoformat(),
                           "value": float(r["value"]), "centre": float(r["centre"]), "lcl": float(r["lcl"]),
-                          "ucl": float(r["ucl"]), "rule": rule})
+                          "ucl": float(r["ucl"]), "rule": rule, "scope": "overall",
+                          "direction": incidents.direction(float(r["value"]), float(r["centre"]), better_up)})
+    incidents.number_incidents(found)
+    partial_weeks = sorted({w.date().isoformat() for c in charts.values() for w in c.index[c["partial"].to_numpy()]})
     now_p = choose_period(t["created_at"])
     prev_start = now_p.start - pd.offsets.MonthBegin(1)
     prev = kpi.month_period(prev_start.strftime("%Y-%m"))
@@ -127,5 +172,5 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     data = {"as_of": moment.isoformat(),
             "breaches": [{"ticket_id": r.ticket_id, "department": r.department, "kind": r.kind, "late_min": r.late_min}
                          for r in late.itertuples(index=False)],
-            "signals": found, "worsened": worse}
+            "signals": found, "worsened": worse, "partial_weeks": partial_weeks}
     return (data, late, charts) if keep_charts else (data, late)

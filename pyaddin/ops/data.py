@@ -26,7 +26,7 @@ def problem_lines(issues) -> list[str]:
 
 def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace: bool = False,
                 keep_invalid: bool | None = None, early=None, sheet=None, maps=(), values=(),
-                errors_to: str | Path | None = None) -> Outcome:
+                errors_to: str | Path | None = None, max_score: float | None = None) -> Outcome:
     """Validate the whole file first; write only when it is clean (or, if the user agrees, its clean rows).
 
     ``keep_invalid`` None means "ask": the ribbon asks yes/no; the command line has its flag.
@@ -49,6 +49,11 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         remember_mappings(book, table, maps, values)
     src = read_source(path, early, known_headers(table, book.mapping(table)), sheet)
     raw, rows = src.frame, src.rows
+    items = 0
+    if table is schema.INSPECTIONS:  # a QA tool's scorecards, one row per evaluation: one row per item
+        from ..wide import long_form
+
+        raw, rows, items = long_form(table, raw, rows, book.mapping(table), scorecard(book), max_score)
     ctx.progress("read", len(raw))
     existing = None
     if not replace:
@@ -59,18 +64,25 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     ids = existing.data[table.id_field].dropna() if existing is not None and table.id_field else None
     opts = copy_with(book.options, notes=[])
     parsed = parse_table(table, raw, rows, where=src.where, mapping=book.mapping(table), opts=opts,
-                         existing_ids=ids, header_row=src.header_row)
+                         existing_ids=ids, header_row=src.header_row, cell_errors=src.cell_errors)
     parsed.issues += _unknown_references(book, parsed, src.where)
     ctx.progress("parsed", len(raw))
     notes = note_lines(src, parsed, opts)
+    if items:
+        notes.insert(0, say("wide_scorecard", items=items, rows=len(raw)))
     if errors_to and parsed.issues:
         notes.append(say("errors_written", path=str(write_errors(errors_to, parsed.issues))))
     if parsed.fatal or _unknown_values(parsed):
         added = prefill(book, table, parsed, raw)
         hint = [say("prefilled", sheet=book.sheet_name(schema.MAPPING))] if added else []
-        return refuse(book, "import_missing_columns" if parsed.fatal else f"import_refused_{_surface(ctx)}",
-                      len(parsed.issues), notes + summary_lines(parsed.issues) + hint,
-                      f"{Path(path).name}: mapping rows to complete +{added}")
+        if added:  # the book changed: say what did, not "unchanged"
+            key = "import_refused_prefilled"
+        elif parsed.fatal:
+            key = "import_missing_columns"
+        else:
+            key = "import_refused_unmapped" if keep_invalid else f"import_refused_{_surface(ctx)}"
+        return refuse(book, key, len(parsed.issues), notes + summary_lines(parsed.issues) + hint,
+                      f"{Path(path).name}: mapping rows to complete +{added}", sheet=book.sheet_name(schema.MAPPING))
     if parsed.issues and not keep_invalid:
         bad = len(parsed.bad_rows)
         if keep_invalid is None and ctx.confirm(say("ask_keep_invalid", count=len(parsed.issues), bad=bad,
@@ -80,13 +92,14 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         else:
             hint = [say("errors_hint_cli")] if ctx.surface == "cli" else []
             return refuse(book, f"import_refused_{_surface(ctx)}", len(parsed.issues),
-                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused")
+                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused",
+                          sheet=book.sheet_name(schema.MAPPING))
     good = parsed.data.drop(index=parsed.bad_rows)
     merged = good if existing is None or existing.data.empty else pd.concat([existing.data, good], ignore_index=True)
     book.write(table, merged.reset_index(drop=True))
     rejected = len(parsed.bad_rows)
     if rejected:
-        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name))
+        book.append(schema.REJECTS, rejects(ctx, table, raw, rows, parsed.issues, Path(path).name, book.lang))
     out = Outcome("import_done", {"rows": len(good), "sheet": book.sheet_name(table), "total": len(merged)},
                   details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
                   log_detail=f"{Path(path).name}: +{len(good)} ({'replace' if replace else 'append'}), rejected {rejected}")
@@ -96,12 +109,24 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
     return out
 
 
-def refuse(book, key: str, count: int, details: list[str], log_detail: str) -> Outcome:
+def scorecard(book) -> dict[str, tuple]:
+    """norm(item) → (max score, critical) from the workbook's checklist (质检标准)."""
+    from ..schema import norm
+
+    if not book.has_table(schema.SCORECARD):
+        return {}
+    d = book.read(schema.SCORECARD).data
+    return {norm(i): (m, c) for i, m, c in zip(d["item"], d["max_score"], d["critical"]) if isinstance(i, str)}
+
+
+def refuse(book, key: str, count: int, details: list[str], log_detail: str, **args) -> Outcome:
     """No data imported. What the user said or the import prefilled in the mapping tables is kept (the
     runner saves it); with nothing of that, the book is left byte-identical."""
     if not book.dirty:
-        raise DataProblems(key, count=count, details=details)
-    return Outcome(key, {"count": count}, 1, details, log_target=book.sheet_name(schema.MAPPING),
+        raise DataProblems(key, count=count, details=details, **args)
+    if key != "import_refused_prefilled":  # --map / --value rows were saved: the book is not "unchanged"
+        key = "import_refused_saved"
+    return Outcome(key, {"count": count, **args}, 1, details, log_target=book.sheet_name(schema.MAPPING),
                    log_result="refused", log_detail=log_detail)
 
 
@@ -125,14 +150,22 @@ def note_lines(src, parsed, opts) -> list[str]:
     lines = [say("format_recognised", name=parsed.format)] if parsed.format else []
     lines += [say("header_found", row=src.header_row, where=src.where)] if src.header_row > 1 else []
     lines += [say(f"dropped_{kind}", row=row) for row, kind in src.dropped]
+    lines += [say("duplicate_header", header=h, renamed=new, column=c) for h, new, c in src.renamed]
     for key, args in parsed.notes:
         args = dict(args)
         if "field" in args:
             args["field"] = parsed.table.field_or_derived(args["field"]).label(lang)
         lines.append(say(key, **args))
+    from ..values import PlaceholderNote
+
     for field_key, note in opts.notes:
         column = parsed.headers.get(field_key, field_key)
-        lines.append(say(f"order_{note.reason}", column=column, order=say(f"order_{note.order}"), example=note.example))
+        if isinstance(note, PlaceholderNote):
+            lines.append(say("placeholder_dates", column=column, count=note.count,
+                             values=listing(f"“{v}”" for v in note.values)))
+        else:
+            lines.append(say(f"order_{note.reason}", column=column, order=say(f"order_{note.order}"),
+                             example=note.example))
     return lines
 
 
@@ -144,19 +177,24 @@ def remember_mappings(book, table, maps, values) -> None:
     """Save what the command line said (--map, --value) in the workbook's mapping tables."""
     import pandas as pd
 
-    from ..mapping import resolve_field
+    from ..mapping import resolve_field, set_aside
 
     rows_h, rows_v = [], []
     for header, name in maps:
-        key = resolve_field(table, name)
+        key = schema.IGNORE if not name or set_aside(name) else resolve_field(table, name)
         if key is None:
             raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
         rows_h.append({"table": table.sheet(book.lang), "source_header": header,
-                       "field": table.field_or_derived(key).label(book.lang)})
+                       "field": schema.IGNORE_LABELS[book.lang] if key == schema.IGNORE
+                       else table.field_or_derived(key).label(book.lang)})
     for name, source, target in values:
         key = resolve_field(table, name)
         if key is None:
             raise QBError("unknown_map_field", field=str(name), table=table.sheet(book.lang))
+        f = table.field_or_derived(key)
+        if f.enum is None and f.type != "bool":  # a value mapping means nothing for a date, a number or a text
+            coded = [g.label(book.lang) for g in table.fields if g.enum is not None or g.type == "bool"]
+            raise QBError("value_without_vocabulary", field=f.label(book.lang), fields=listing(coded))
         rows_v.append({"field": table.field_or_derived(key).label(book.lang), "source_value": source, "value": target})
     if rows_h:
         _merge_rows(book, schema.MAPPING, pd.DataFrame(rows_h), ("table", "source_header"))
@@ -204,7 +242,8 @@ def prefill(book, table, parsed, raw) -> int:
     return added
 
 
-def rejects(ctx, table, raw, rows, issues, source):
+def rejects(ctx, table, raw, rows, issues, source, lang: str = "zh"):
+    """The 导入错误 rows of a partial import, their reasons in the workbook's language."""
     import pandas as pd
 
     at = ctx.now() if ctx else dt.datetime.now().replace(microsecond=0)
@@ -217,14 +256,14 @@ def rejects(ctx, table, raw, rows, issues, source):
         record = "; ".join(f"{k}={v}" for k, v in rec.items() if v not in (None, ""))
         value = None if issue.value is None else str(issue.value)
         out.append({"at": at, "table": table.name, "source": source, "row": issue.row, "column": issue.column,
-                    "value": shorten(value), "reason": f"{issue.message('zh')} | {issue.message('en')}",
-                    "record": shorten(record)})
+                    "value": shorten(value, lang=lang), "reason": issue.message(lang),
+                    "record": shorten(record, lang=lang)})
     return pd.DataFrame(out)
 
 
-def shorten(t: str | None, limit: int = RECORD_LIMIT) -> str | None:
-    """A text cut to what one cell holds, with a marker saying so."""
-    marker = "…[已截断 truncated]"
+def shorten(t: str | None, limit: int = RECORD_LIMIT, lang: str = "zh") -> str | None:
+    """A text cut to what one cell holds, with a marker saying so (in the workbook's language)."""
+    marker = text("truncated_marker", lang)
     if t is None or len(t) <= limit:
         return t
     return t[:limit - len(marker)] + marker
@@ -236,7 +275,8 @@ def _importer(key: str):
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
     @action(f"import_{key}", group="data" if t.role in ("input", "config") else "improvement", icon=icon,
-            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs,
+            reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name, schema.STANDARDS.name) + refs
+            + ((schema.SCORECARD.name,) if key == "inspections" else ()),
             writes=(t.name, schema.REJECTS.name, schema.MAPPING.name, schema.VALUE_MAPPING.name),
             ribbon=t.role == "input")
     def run(ctx, book, path: str | Path | None = None, **kw) -> Outcome:
@@ -251,6 +291,8 @@ import_calls = _importer("calls")
 import_problems = _importer("problems")  # bringing the lists a team already keeps: command line only
 import_rootcause = _importer("rootcause")
 import_plan = _importer("plan")
+import_staff = _importer("staff")
+import_responsibility = _importer("responsibility")
 import_calendar = _importer("calendar")  # holidays and 调休 days: command line only
 
 

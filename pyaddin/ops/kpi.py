@@ -45,6 +45,29 @@ def choose_period(created, period=None, quarter=None, date_from=None, date_to=No
     return p
 
 
+def unassigned_in(result: dict, lang: str) -> dict:
+    """The by-agent group of rows without an agent, named in the workbook's language (未分配 / Unassigned)."""
+    from ..core import kpi
+    from ..locale import text
+
+    agents = result.get("by_agent")
+    if agents and kpi.UNASSIGNED in agents:
+        result["by_agent"] = {text("unassigned", lang) if k == kpi.UNASSIGNED else k: v for k, v in agents.items()}
+    return result
+
+
+def data_times(frames):
+    """When the data happened: tickets by creation, or, in a book without tickets, surveys and inspections."""
+    import pandas as pd
+
+    created = frames["tickets"]["created_at"]
+    if created.notna().any():
+        return created
+    calls = frames["calls"]["started_at"] if "calls" in frames else None
+    return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"], calls],
+                     ignore_index=True)
+
+
 def read_inputs(book):
     """The typed input tables; any unreadable cell stops the calculation (the numbers would be wrong)."""
     from ..core import kpi
@@ -137,12 +160,12 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     from ..locale import LANGS
 
     frames, std = read_inputs(book)
-    p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to, as_of or ctx.as_of)
+    p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p, frames.get("calls"))
-    if v.t.empty:  # nothing to show: the dashboard keeps what it had
+    if v.t.empty and v.s.empty and v.i.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
-    result = kpi.result(v)
+    result = unassigned_in(kpi.result(v), book.lang)
     result["calls"] = phone_line(frames.get("calls"), std, p)
     result["sla_clock"] = sla_clock(std, p)
     result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
@@ -168,8 +191,9 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
                                 "qa": _fmt(o["qa_score_pct"])}, data=result,
-                   details=[say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
-                   if gaps else [],
+                   details=([say("kpi_no_tickets")] if v.t.empty else [])
+                   + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
+                      if gaps else []),
                    log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
 
 

@@ -6,6 +6,7 @@ import html
 import io
 from pathlib import Path
 
+from ..inert import save_workbook
 from ..locale import LANGS, metric_name, say
 
 STATUS_COLOURS = {"met": "C6EFCE", "warning": "FFEB9C", "missed": "FFC7CE"}
@@ -231,5 +232,5 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     ws.oddHeader.center.text = w["title"]
     ws.oddFooter.center.text = "&P / &N"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
