@@ -21,6 +21,8 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook import $(DEMO) samples/tickets.csv --into tickets
 	$(BIN)/qualitybook import $(DEMO) samples/surveys.csv --into surveys
 	$(BIN)/qualitybook import $(DEMO) samples/inspections.xlsx --into inspections
+	$(BIN)/qualitybook import $(DEMO) samples/calls.csv --into calls
+	$(BIN)/qualitybook import $(DEMO) samples/calendar.csv --into calendar
 	$(BIN)/qualitybook import $(DEMO) samples/staff.csv --into staff
 	$(BIN)/qualitybook import $(DEMO) samples/responsibility.csv --into responsibility
 	$(BIN)/qualitybook check $(DEMO)

@@ -20,6 +20,7 @@ from .locale import follow_book
 from .ooxml import tables as ox
 from .ooxml.package import Package, ensure_writable
 from .schema import BOOL_LABELS, Table
+from .settings import FIELD_DEFAULTS
 from .validate import Parsed, parse_table
 from .values import ParseOptions
 
@@ -110,7 +111,8 @@ class TableBook:
         day_first = {"dmy": True, "mdy": False, "ymd": False}.get(self.date_order or "",
                                                                   bool(settings.get("date_day_first", 0)))
         return ParseOptions(day_first, float(settings.get("utc_offset_h", 8)), self.value_maps(),
-                            defaults={k.removeprefix("default_"): v for k, v in self.text_settings.items()})
+                            defaults={k.removeprefix("default_"): v for k, v in self.text_settings.items()
+                                      if k in FIELD_DEFAULTS})
 
     @cached_property
     def settings(self) -> dict[str, float]:
@@ -124,12 +126,12 @@ class TableBook:
 
     @cached_property
     def text_settings(self) -> dict[str, str]:
-        """The text settings of 监控标准 (``schema.TEXT_SETTINGS``) that are filled: their text is in the 说明 column."""
+        """The settings of 监控标准 that are not numbers (``pyaddin.settings``) and are filled: their 取值 column."""
         if not self.has_table(schema.STANDARDS):
             return {}
         d = self.read(schema.STANDARDS).data
-        rows = d[(d["kind"] == "setting") & d["key"].isin(schema.TEXT_SETTINGS) & d["note"].notna()]
-        return {k: str(v).strip() for k, v in zip(rows["key"], rows["note"]) if str(v).strip()}
+        rows = d[(d["kind"] == "setting") & d["text"].notna()]
+        return {k: str(v).strip() for k, v in zip(rows["key"], rows["text"]) if str(v).strip()}
 
     def forget_settings(self) -> None:
         """After the mapping tables or settings change within a run: read them again when next needed."""

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent"]
+FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent", "seconds"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ class Field:
     choices: str | None = None  # a dropdown from one of the workbook's lists (see ``dropdown_lists``)
     editable_by_department: bool = False  # §10: what a department fills in its returned workbook
     hidden: bool = False  # a column the code reads (an internal key) or a chart draws, not for the eye (§2)
+    negates: str | None = None  # a yes/no read from exports that is the negation of this field ("Abandoned")
+    implied_by: str | None = None  # a blank yes/no is yes when this number field is above 0, else a cell error
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -85,6 +87,7 @@ class Field:
             "integer": "0",
             "number": "0.00",
             "percent": "0.0",
+            "seconds": "0",
         }.get(self.type)
 
 
@@ -102,6 +105,11 @@ class Table:
     place: tuple[str, int, int] | None = None  # (host table, top row, first column 0-based): shares the host's sheet
     derived: tuple[Field, ...] = ()  # read from exports, never stored: durations that give a timestamp
     top: int = 1  # header row on a sheet of its own (the dashboard keeps rows above for its title)
+    # a row with this field filled and every one of those blank is an invitation not answered: it needs neither
+    # the required fields among those nor one of ``needs_one_of`` (a survey sent, not answered)
+    invitation: tuple[str, tuple[str, ...]] | None = None
+    # a field exports write in two columns (a call log's Date and Time): (field, date headers, time headers)
+    joins: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def sheet(self, lang: str) -> str:
         return self.sheet_zh if lang == "zh" else self.sheet_en
@@ -247,6 +255,10 @@ FREQUENCY = Enum("frequency", (("daily", "每日", "Daily"), ("weekly", "每周"
 MONITOR_METHOD = Enum("monitor_method", (
     ("system", "系统数据", "System data"), ("ticket_audit", "工单抽查", "Ticket audit"), ("onsite", "明察", "On-site check"),
     ("mystery", "暗访", "Mystery shopper"), ("survey", "问卷", "Survey")))
+CALENDAR_KIND = Enum("calendar_kind", (("holiday", "节假日", "Holiday"), ("workday", "调休上班", "Make-up workday")),
+                     aliases={"假日": "holiday", "休息": "holiday", "放假": "holiday", "public holiday": "holiday",
+                              "调休": "workday", "补班": "workday", "上班": "workday", "working day": "workday",
+                              "workday": "workday", "make-up working day": "workday"})
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -285,6 +297,15 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("投诉级别", "投诉严重程度", "complaint severity")),  # filled ⇒ a complaint (DOMAIN.md §3)
     F("resolution_note", "处理记录", "Resolution note", width=30,
       aliases=("resolution", "notes", "处理结果", "处理说明", "处理意见", "备注", "回复内容")),
+    # on-site visits (DOMAIN.md §3): a ticket with an appointment or an arrival is a visit
+    F("appointment_at", "预约时间", "Appointment at", "datetime", width=18,
+      aliases=("appointment", "appointment time", "scheduled at", "scheduled time", "预约上门时间", "预约日期")),
+    F("arrived_at", "到达时间", "Arrived at", "datetime", width=18,
+      aliases=("arrival time", "arrived", "actual arrival", "上门时间", "实际到达时间", "签到时间")),
+    F("visit_end_at", "离开时间", "Visit ended at", "datetime", width=18, not_before="arrived_at",
+      aliases=("departure time", "left at", "visit end", "完工时间", "离场时间", "离开日期")),
+    F("fixed_first_visit", "一次上门解决", "Fixed on first visit", "bool", width=10,
+      aliases=("first time fix", "first-time fix", "fixed first visit", "首次上门解决", "是否一次上门解决")),
     F("status", "状态", "Status", "enum", enum=STATUS, width=10,
       aliases=("state", "incident state", "ticket status", "工单状态", "处理状态", "当前状态")),
 ), id_field="ticket_id", derived=(
@@ -325,7 +346,9 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
     F("nps", "推荐意愿", "NPS", "integer", minimum=0, maximum=10, width=10,
       aliases=("nps score", "likelihood to recommend", "推荐度", "推荐意愿评分", "nps评分")),
     F("comment", "评价内容", "Comment", width=30, aliases=("comments", "feedback", "评价", "意见", "客户意见")),
-), id_field="survey_id", needs_one_of=("csat", "nps"))
+    F("sent_at", "发送时间", "Sent at", "datetime", width=18,
+      aliases=("sent", "invited at", "invitation sent", "survey sent", "邀请时间", "发送日期", "推送时间")),
+), id_field="survey_id", needs_one_of=("csat", "nps"), invitation=("sent_at", ("csat", "nps", "submitted_at")))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
     F("inspection_id", "质检编号", "Inspection ID", required=True, width=16, aliases=("id", "质检单号", "audit id", "evaluation id", "scorecard id", "review id")),
@@ -344,6 +367,41 @@ INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspectio
     F("reviewer", "质检员", "Reviewer", width=10, aliases=("auditor", "inspector", "审核人", "质检人", "evaluator")),
 ))
 
+
+# One row per call offered to the phone line (DOMAIN.md §3 Calls): an ACD/CDR export goes in like a ticket export.
+# The shape of a common call-centre report ("Call Id, Agent, Date, Time, Topic, Answered (Y/N), Resolved, Speed of
+# answer in seconds, AvgTalkDuration, Satisfaction rating") and the headers of Chinese ACD exports are recognised.
+CALLS = Table("tbl_calls", "calls", "通话记录", "Calls", "input", (
+    F("call_id", "通话编号", "Call ID", required=True, unique=True, width=16,
+      aliases=("call id", "id", "callid", "call no", "呼叫编号", "通话id", "话单编号", "通话流水号", "流水号", "录音编号")),
+    F("started_at", "来电时间", "Started at", "datetime", required=True, width=18,
+      aliases=("start time", "call start", "call time", "start", "呼入时间", "开始时间", "呼叫时间", "进线时间")),
+    F("queue", "队列", "Queue", width=12, aliases=("queue name", "skill", "skill group", "技能组", "队列名称", "热线队列")),
+    F("department", "责任部门", "Department", width=14, aliases=("group", "team", "部门", "所属部门")),
+    F("agent", "坐席", "Agent", width=12,
+      aliases=("agent name", "agent id", "处理人", "坐席工号", "坐席姓名", "工号", "客服", "接听坐席", "接听人")),
+    F("category", "来电类型", "Call type", width=16,
+      aliases=("topic", "call type", "reason", "来电原因", "业务类型", "咨询类型", "问题类别")),
+    F("answered", "是否接通", "Answered", "bool", width=9, implied_by="talk_s",
+      aliases=("answered (y/n)", "answered y/n", "接通", "是否应答", "应答", "接通状态")),
+    F("wait_s", "等待时长(秒)", "Wait (s)", "seconds", minimum=0, width=10,
+      aliases=("speed of answer in seconds", "speed of answer", "wait time", "queue time", "wait", "排队时长",
+               "等待时长", "排队时长(秒)", "应答时长")),
+    F("talk_s", "通话时长(秒)", "Talk (s)", "seconds", minimum=0, width=10,
+      aliases=("avgtalkduration", "talk duration", "talk time", "talk", "通话时长", "通话时长(秒)")),
+    F("hold_s", "保持时长(秒)", "Hold (s)", "seconds", minimum=0, width=10, aliases=("hold time", "hold", "保持时长")),
+    F("after_call_s", "话后处理时长(秒)", "After-call work (s)", "seconds", minimum=0, width=12,
+      aliases=("acw", "after call work", "after-call work", "wrap up time", "wrap-up time", "话后处理时长", "话后时长",
+               "整理时长")),
+    F("transferred", "是否转接", "Transferred", "bool", width=9, aliases=("transfer", "转接", "是否转出")),
+    F("resolved", "是否解决", "Resolved", "bool", width=9, aliases=("问题是否解决", "解决", "已解决")),
+    F("csat", "满意度评分", "CSAT", "integer", minimum=1, maximum=5, width=10,
+      aliases=("satisfaction rating", "satisfaction", "rating", "满意度", "评价", "满意度得分")),
+), id_field="call_id", derived=(
+    F("abandoned", "是否放弃", "Abandoned", "bool", negates="answered",
+      aliases=("abandon", "放弃", "呼损", "是否呼损", "未接通")),
+), joins=(("started_at", ("date", "call date", "日期", "来电日期"), ("time", "时间", "来电时刻")),))
+
 # --------------------------------------------------------------------------- configuration
 
 STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
@@ -351,11 +409,19 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("key", "键", "Key", required=True, width=26, hidden=True),
     F("name", "名称", "Name", width=22),
     F("direction", "方向", "Direction", "enum", enum=DIRECTION, width=8),
-    F("value", "目标值", "Value", "number", width=10),  # blank: the default (a text setting keeps its text in note)
+    F("value", "目标值", "Value", "number", width=10),
+    F("text", "取值", "Setting", width=14),  # a setting that is not a number: 工作时间, 09:00-18:00, 周一至周五, a name
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
     F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
-), style="TableStyleMedium4")
+), style="TableStyleMedium4")  # a setting blank in both 目标值 and 取值 has its default (pyaddin/settings.py)
+
+# Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.
+CALENDAR = Table("tbl_calendar", "calendar", "工作日历", "Calendar", "config", (
+    F("date", "日期", "Date", "date", required=True, unique=True, width=12, aliases=("day", "日期(公历)")),
+    F("kind", "类型", "Kind", "enum", enum=CALENDAR_KIND, required=True, width=11, aliases=("type", "类别")),
+    F("note", "说明", "Note", width=36, aliases=("name", "holiday", "节日", "备注", "description")),
+), id_field="date", style="TableStyleMedium4")
 
 MAPPING = Table("tbl_mapping", "mapping", "字段映射", "Mapping", "config", (
     F("table", "表", "Table", required=True, width=14, choices="tables"),
@@ -652,14 +718,14 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
-                             STAFF, RESPONSIBILITY)
+                             STAFF, RESPONSIBILITY, CALENDAR)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar")
 
 
 def table(ref: str) -> Table:
@@ -676,17 +742,26 @@ TARGET_DEFAULTS = (  # metric, direction, target
     ("first_response_sla_pct", "ge", 90), ("resolution_sla_pct", "ge", 90), ("fcr_pct", "ge", 75),
     ("csat_pct", "ge", 85), ("nps", "ge", 30), ("complaint_rate_pct", "le", 5),
     ("record_completeness_pct", "ge", 95), ("qa_score_pct", "ge", 85),
+    # DOMAIN.md §4: complaints and the phone line
+    ("complaint_first_response_sla_pct", "ge", 95), ("answer_rate_pct", "ge", 95), ("service_level_pct", "ge", 80),
+    ("abandon_rate_pct", "le", 5), ("asa_s", "le", 30), ("on_time_visit_pct", "ge", 95), ("first_visit_fix_pct", "ge", 85),
+    ("survey_response_pct", "ge", 20),
 )
 WARNING_BAND = 5
+
+
+def warning_band(metric: str, target: float) -> float:
+    """5 points for a percentage (and NPS); 10 % of the target for times and counts (DOMAIN.md §4)."""
+    return float(WARNING_BAND) if metric.endswith("_pct") or metric == "nps" else round(0.1 * float(target), 2)
 SETTING_DEFAULTS = (  # key, value
     ("qa_pass_mark", 80), ("appraisal_complaint_points_per_pct", 2), ("appraisal_complaint_cap", 20),
     ("appraisal_min_tickets", 30), ("appraisal_cap", 100), ("appraisal_raw", 0), ("appraisal_major_points", 5),
     ("grade_a", 90), ("grade_b", 80), ("grade_c", 70),
     ("audit_sample_pct", 10), ("audit_min_per_agent", 3), ("utc_offset_h", 8), ("date_day_first", 0),
-)
-# Settings whose value is a text, written in the 说明 (note) column of their row, blank by default: the department of
-# an export that has no department column (DOMAIN.md §3).
-TEXT_SETTINGS = ("default_department",)
+    # DOMAIN.md §4: short abandons, the service-level target, complaint targets, the on-site visit's grace
+    ("short_abandon_s", 0), ("service_level_s", 30), ("complaint_first_response_min", 120),
+    ("complaint_resolution_days", 3), ("visit_grace_min", 15),
+)  # settings that are not numbers (SLA clock, working hours and days, names) are declared in pyaddin/settings.py
 CONSEQUENCE_DEFAULTS = (  # grade, bonus coefficient, what else follows: the team sets its own
     ("A", 1.2, "季度表彰", "Quarterly award"), ("B", 1.0, None, None), ("C", 0.9, "绩效面谈", "Performance talk"),
     ("D", 0.8, "强制培训与复训考核", "Compulsory training and retest"))

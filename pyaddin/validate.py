@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from . import values
+from . import settings, values
 from .locale import current, listing, text
-from .schema import IGNORE, TEXT_SETTINGS, Table, norm
+from .schema import IGNORE, Table, norm
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ def known_headers(table: Table, mapping: dict[str, str] | None = None) -> set[st
 
     out = {norm(s) for f in (*table.fields, *table.derived) for s in (f.key, f.zh, f.en, *f.aliases)}
     out |= {norm(s) for fmt in FORMATS if fmt.table == table.key for s in (*fmt.columns, *fmt.ids, *fmt.created)}
+    out |= {norm(s) for _, dates, times in table.joins for s in (*dates, *times)}
     return out | {norm(s) for s in (mapping or {})}  # who says which column fills a field, strongest first
 
 
@@ -204,6 +205,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     fmt = detect(table.key, [str(c) for c in raw.columns])
     ranks: dict[str, str] = {}
     headers, extra, passed = match_headers(table, [str(c) for c in raw.columns], mapping, fmt, ranks)
+    raw = _joined(table, raw, headers, extra, opts)
     unread = _unreadable_aliases(table, raw, headers, ranks, opts)
     if unread:
         extra = [str(c) for c in raw.columns if str(c) in extra or str(c) in unread.values()]
@@ -215,6 +217,7 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     _without_surrogates(raw, rows, issues, where)
     out = pd.DataFrame(index=raw.index)
     derived = _derived(table, raw, rows, headers, opts, issues, where)
+    derived |= _negations(table, raw, rows, headers, issues, where)
     found = listing(str(c) for c in raw.columns[:30])
     blanked: list[tuple[str, int, list]] = []  # (column, cells, placeholders as written)
     defaults = opts.defaults if opts is not None else {}
@@ -226,8 +229,9 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
             notes.append(("default_used", (("zh", f.zh), ("en", f.en), ("value", defaults[f.key]),
                                            ("count", len(raw)))))
         elif src is None:
-            if f.required and f.key not in derived:
-                reason = "missing_column_default" if f"default_{f.key}" in TEXT_SETTINGS else "missing_column"
+            invited = table.invitation is not None and f.key in table.invitation[1] and table.invitation[0] in headers
+            if f.required and f.key not in derived and not invited:  # an invitations export has no answers yet
+                reason = "missing_column_default" if f"default_{f.key}" in settings.BY_KEY else "missing_column"
                 issues.append(Issue(None, f.key, None, reason,
                                     (("zh", f.zh), ("en", f.en), ("found", found), ("row", header_row or 1),
                                      ("where", where)), where))
@@ -252,9 +256,12 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         _check_length(raw[e], rows, e, issues, where)
     for f in table.fields:
         _check_relations(f, out, raw, rows, headers, issues, where)
+        if f.implied_by and (f.key in headers or f.key in derived):
+            _implied(f, out, rows, headers, issues, where)
     if table.id_field and table.field(table.id_field).unique and table.id_field in headers:
         _check_unique(out[table.id_field], rows, headers[table.id_field], existing_ids, issues, where)
-    _check_one_of(table, out, rows, issues, where)
+    waiting = _invitations(table, out, rows, headers, issues)
+    _check_one_of(table, out[~waiting], rows, issues, where)
     if cell_errors:  # an error cell is that error, not also a missing value
         erred = {(int(r), str(h)) for r, h, _ in cell_errors}
         issues = [i for i in issues if not (i.reason == "required" and (i.row, i.column) in erred)]
@@ -278,11 +285,11 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     created = None
     for f in table.derived:
         src = headers.get(f.key)
-        if src is None:
+        if src is None or f.derives is None:
             continue
         target, seconds = f.derives
         if f.type == "datetime":  # closed_at: the resolution time only when the export has no resolution column
-            resolution = [g.key for g in table.derived if g.derives[0] == target and g.type != "datetime"]
+            resolution = [g.key for g in table.derived if g.derives and g.derives[0] == target and g.type != "datetime"]
             if target not in headers and not any(k in headers for k in resolution):
                 out[target], bad = values.parse(values.blank_placeholders(raw[src])[0], "datetime", None, opts, f.key)
                 for i in raw.index[bad.to_numpy()]:
@@ -299,6 +306,50 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
     return out
 
 
+def _joined(table, raw, headers, extra, opts) -> pd.DataFrame:
+    """A field written in two columns (a call log's ``Date`` and ``Time``) read as one: ``Date+Time``.
+
+    Only when no column fills the field by itself; both columns are then used, not kept as extras.  A row whose
+    date or time cannot be read keeps both texts, so that the cell error shows what was there."""
+    for key, dates, times in table.joins:
+        if key in headers:
+            continue
+        d = next((h for h in extra if norm(h) in {norm(x) for x in dates}), None)
+        t = next((h for h in extra if norm(h) in {norm(x) for x in times}), None)
+        if d is None or t is None:
+            continue
+        name = f"{d}+{t}"
+        raw = raw.assign(**{name: values.join_date_time(raw[d], raw[t], opts, key)})
+        headers[key] = name
+        extra[:] = [h for h in extra if h not in (d, t)]
+    return raw
+
+
+def _negations(table, raw, rows, headers, issues, where) -> dict[str, pd.Series]:
+    """A yes/no column that says the opposite of a field (a call log's ``Abandoned`` for answered)."""
+    out: dict[str, pd.Series] = {}
+    for f in table.derived:
+        src = headers.get(f.key)
+        if f.negates is None or src is None:
+            continue
+        parsed, bad = values.parse(raw[src], "bool")
+        for i in raw.index[bad.to_numpy()]:
+            issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_bool", (), where))
+        out[f.negates] = ~parsed
+    return out
+
+
+def _implied(f, out, rows, headers, issues, where) -> None:
+    """A blank yes/no is yes when the number it implies is above 0 (answered: talk time); else it is unknown."""
+    blank = out[f.key].isna()
+    other = pd.to_numeric(out[f.implied_by], errors="coerce")
+    out.loc[blank & other.gt(0).fillna(False), f.key] = True
+    header = headers.get(f.key) or f.label("zh")
+    for i in out.index[_mask(out[f.key].isna())]:
+        issues.append(Issue(int(rows[i]), header, None, "blank_implied",
+                            (("zh", f.zh), ("en", f.en), ("other", headers.get(f.implied_by, f.implied_by))), where))
+
+
 def _type_reason(f) -> tuple[str, tuple]:
     if f.type in ("datetime", "date"):
         return "bad_datetime", ()
@@ -308,6 +359,8 @@ def _type_reason(f) -> tuple[str, tuple]:
         return "bad_integer", ()
     if f.type in ("number", "percent"):
         return "bad_number", ()
+    if f.type == "seconds":
+        return "bad_duration", ()
     if f.type == "enum":  # each language lists its own labels
         return "bad_enum", (("allowed_zh", "/".join(f.enum.labels("zh"))), ("allowed_en", "/".join(f.enum.labels("en"))))
     return "bad_number", ()
@@ -325,7 +378,7 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
                 issues.append(Issue(int(rows[i]), header, raw_col[i], "placeholder_required", (), where))
             else:
                 issues.append(Issue(int(rows[i]), header, None, "required", (), where))
-    if f.type in ("integer", "number", "percent"):
+    if f.type in ("integer", "number", "percent", "seconds"):
         for limit, test, reason, arg in ((f.minimum, parsed.lt, "below_min", "minimum"),
                                          (f.maximum, parsed.gt, "above_max", "maximum"),
                                          (f.above, parsed.le, "not_above", "minimum")):
@@ -426,15 +479,27 @@ def _isin(values: pd.Series, known) -> np.ndarray:
     return values.isin(known).to_numpy(dtype=bool)
 
 
+def _invitations(table, out, rows, headers, issues) -> pd.Series:
+    """Rows that are invitations not answered (a survey sent: sent_at filled, no answer, no submission time); the
+    required-field problems of the fields they leave blank are dropped.  Returns the mask of those rows."""
+    if table.invitation is None:
+        return pd.Series(False, index=out.index)
+    key, blank = table.invitation
+    waiting = out[key].notna() & out[list(blank)].isna().all(axis=1)
+    if waiting.any():
+        excused = set(rows[waiting].astype(int))
+        columns = {headers.get(k, table.field(k).label("zh")) for k in blank}
+        issues[:] = [i for i in issues if not (i.reason == "required" and i.row in excused and i.column in columns)]
+    return waiting
+
+
 def _check_one_of(table, out, rows, issues, where):
-    """A row needs one of these filled; a survey that is only an invitation (sent, not answered) is at most one
-    problem, never one per blank column (DOMAIN.md §3)."""
+    """A row needs one of these filled; a survey row with nothing in it is at most one problem, never one per blank
+    column (DOMAIN.md §3).  Invitations not answered (``Table.invitation``) are left out by the caller."""
     if table.needs_one_of:
         none = out[list(table.needs_one_of)].isna().all(axis=1)
-        if "sent_at" in table.keys:  # an invitation not answered is no problem at all
-            none &= out["sent_at"].isna()
         names = {lang: "/".join(table.field(k).label(lang) for k in table.needs_one_of) for lang in ("zh", "en")}
-        lone = set(int(r) for r in rows[none.to_numpy()])
+        lone = {int(rows[i]) for i in out.index[none.to_numpy()]}  # ``out`` may be some rows: invitations left out
         issues[:] = [i for i in issues if not (i.reason == "required" and i.row in lone)]
         for i in out.index[none.to_numpy()]:
             issues.append(Issue(int(rows[i]), names[current()], None, "need_one_of",

@@ -267,6 +267,43 @@ def _naive(v):
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
+_CLOCK = r"^\s*(?:(\d+)[:：])?(\d{1,2})[:：](\d{1,2}(?:\.\d+)?)\s*$"
+
+
+def parse_seconds(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A duration in seconds: a number of seconds, ``hh:mm:ss`` or ``mm:ss`` text (a call log's AvgTalkDuration), a
+    time or duration cell."""
+    if pd.api.types.is_timedelta64_dtype(col.dtype):
+        return col.dt.total_seconds(), pd.Series(False, index=col.index)
+    if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:
+        return col.astype(float), pd.Series(False, index=col.index)
+    import re
+
+    clock = re.compile(_CLOCK)
+
+    def one(v):
+        if isinstance(v, (dt.timedelta, pd.Timedelta)):
+            return pd.Timedelta(v).total_seconds()
+        if isinstance(v, (dt.datetime, pd.Timestamp, dt.time)):  # a time cell, possibly dated 1899-12-31
+            return v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            return float(v)
+        t = unicodedata.normalize("NFKC", str(v)).strip().replace(",", "")
+        m = clock.match(t)
+        if m:
+            h, mi, sec = int(m.group(1) or 0), int(m.group(2)), float(m.group(3))
+            return h * 3600 + mi * 60 + sec if mi < 60 and sec < 60 else None
+        try:
+            return float(t)
+        except ValueError:
+            return None
+    blank = is_blank(col)
+    parsed = map_unique(col[~blank], one)
+    out = pd.Series(np.nan, index=col.index, dtype=float)
+    out.loc[parsed.index] = pd.to_numeric(parsed, errors="coerce")
+    return out, (~blank) & out.isna()
+
+
 def parse(col: pd.Series, ftype: str, enum: Enum | None = None, opts: ParseOptions | None = None, key: str = ""):
     """Dispatch on the schema type; ``opts`` carries the workbook's settings and value mapping."""
     if ftype in ("datetime", "date"):
@@ -282,6 +319,8 @@ def parse(col: pd.Series, ftype: str, enum: Enum | None = None, opts: ParseOptio
         return parse_integer(col)
     if ftype in ("number", "percent"):
         return parse_number(col)
+    if ftype == "seconds":
+        return parse_seconds(col)
     return parse_text(col)
 
 

@@ -187,9 +187,50 @@ def inspections(t: pd.DataFrame, seed: int = 9) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=schema.INSPECTIONS.keys)
 
 
+TOPICS = {"物流查询": 0.35, "退换货": 0.25, "商品咨询": 0.2, "投诉": 0.1, "账单疑问": 0.1}
+
+
+def calls(n: int, start: str = "2026-07-01", days: int = 92, seed: int = 10) -> pd.DataFrame:
+    """The phone line (客服中心's hotline, 24 hours): fewer calls answered, and later, at night, as for tickets."""
+    rng = np.random.default_rng(seed)
+    hour = rng.choice(24, n, p=HOURS / HOURS.sum())
+    started = (pd.Timestamp(start) + pd.to_timedelta(rng.integers(0, days, n), unit="D")
+               + pd.to_timedelta(hour * 3600 + rng.integers(0, 3600, n), unit="s"))
+    wait = np.round(rng.exponential(np.where(night(hour), 70.0, 18.0))).astype(int)
+    answered = rng.random(n) > np.where(night(hour), 0.25, 0.04) + wait / 2000
+    talk = np.round(rng.lognormal(5.0, 0.5, n)).astype(int)
+    rated = answered & (rng.random(n) < 0.5)
+    people = agents()["客服中心"]
+    frame = pd.DataFrame({"call_id": [f"C{i:07d}" for i in range(1, n + 1)], "started_at": started,
+                          "agent": np.asarray(people, dtype=object)[rng.integers(0, len(people), n)],
+                          "category": rng.choice(list(TOPICS), n, p=list(TOPICS.values())), "answered": answered,
+                          "resolved": answered & (rng.random(n) < 0.8), "wait_s": wait, "talk_s": talk,
+                          "csat": np.where(rated, np.clip(np.round(5 - wait / 60 - rng.random(n) * 1.5), 1, 5), np.nan)})
+    frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
+    frame["call_id"] = [f"C{i:07d}" for i in range(1, n + 1)]
+    frame.loc[~frame["answered"], ["wait_s", "talk_s"]] = None  # an unanswered call: no speed of answer, no talk
+    return frame
+
+
 def generate(n: int = 4000, seed: int = 7, start: str = "2026-07-01", days: int = 92) -> dict[str, pd.DataFrame]:
     t = tickets(n, start, days, seed)
-    return {"tickets": t, "surveys": surveys(t, seed + 1), "inspections": inspections(t, seed + 2)}
+    return {"tickets": t, "surveys": surveys(t, seed + 1), "inspections": inspections(t, seed + 2),
+            "calls": calls(n // 2, start, days, seed + 3)}
+
+
+def call_report(c: pd.DataFrame) -> pd.DataFrame:
+    """The calls as a common call-centre report writes them: the date and the time in two columns, the talk time as
+    hh:mm:ss, Y/N answers, an unanswered call with its speed of answer, talk time and rating blank."""
+    talk = c["talk_s"]
+    hms = (talk // 3600).astype("Int64").astype(str).str.zfill(2) + ":" + (talk % 3600 // 60).astype("Int64").astype(
+        str).str.zfill(2) + ":" + (talk % 60).astype("Int64").astype(str).str.zfill(2)
+    yn = {True: "Y", False: "N"}
+    return pd.DataFrame({"Call Id": c["call_id"], "Agent": c["agent"], "Date": c["started_at"].dt.strftime("%Y-%m-%d"),
+                         "Time": c["started_at"].dt.hour.astype(str) + c["started_at"].dt.strftime(":%M:%S"),
+                         "Topic": c["category"], "Answered (Y/N)": c["answered"].map(yn),
+                         "Resolved": c["resolved"].map(yn), "Speed of answer in seconds": c["wait_s"].astype("Int64"),
+                         "AvgTalkDuration": hms.where(talk.notna(), None),
+                         "Satisfaction rating": c["csat"].astype("Int64")})
 
 
 # ------------------------------------------------------------------ exports, as the users' systems write them
@@ -198,7 +239,7 @@ def _labels(frame: pd.DataFrame, table) -> pd.DataFrame:
     """Canonical keys → Chinese headers and Chinese labels, as a Chinese ticket system exports."""
     out = frame.copy()
     for f in table.fields:
-        if f.key not in out:  # a field the sample does not generate (status): not in the export
+        if f.key not in out:  # a field the sample does not generate (visits, invitations, status): not exported
             continue
         if f.enum is not None:
             out[f.key] = out[f.key].map(f.enum.label_map("zh"), na_action="ignore")
@@ -278,13 +319,15 @@ def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     frames = export_frames(data)
     frames["tickets"].to_csv(folder / "tickets.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     frames["surveys"].to_csv(folder / "surveys.csv", index=False, encoding="gb18030", lineterminator="\r\n")
+    if "calls" in data:
+        call_report(data["calls"]).to_csv(folder / "calls.csv", index=False, encoding="utf-8", lineterminator="\r\n")
     i = frames["inspections"]
     xlsx = folder / "inspections.xlsx"
     tmp = folder / ".inspections.tmp.xlsx"
     i.to_excel(tmp, index=False, engine="openpyxl")
     _reproducible(tmp, xlsx)
     return [folder / "tickets.csv", folder / "surveys.csv", xlsx, folder / "rootcause.csv", folder / "plan.csv",
-            folder / "staff.csv", folder / "responsibility.csv"]
+            folder / "staff.csv", folder / "responsibility.csv", *([folder / "calls.csv"] if "calls" in data else [])]
 
 
 def _reproducible(tmp: Path, target: Path) -> None:

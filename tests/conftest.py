@@ -81,6 +81,18 @@ def libreoffice(*args: str, timeout: int = 240):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _note_column() -> str:
+    """Two columns right of the tickets table, however many fields it has."""
+    from openpyxl.utils import get_column_letter
+
+    from pyaddin.schema import TICKETS
+
+    return get_column_letter(len(TICKETS.fields) + 3)
+
+
+NOTE_COLUMN = _note_column()
+
+
 def user_book(tmp_path):
     """Our workbook with what a user adds by hand: a sheet, a chart, an image, a name, and notes beside
     and below the tickets table."""
@@ -103,8 +115,8 @@ def user_book(tmp_path):
         ws.add_image(Image(str(png)), "D20")
         wb.defined_names["投诉合计"] = DefinedName("投诉合计", attr_text="'我的分析'!$B$2:$B$4")
         t = wb["工单数据"]
-        t["P2"] = "备注:本表由客服中心维护"
-        t["P3"] = 42
+        t[f"{NOTE_COLUMN}2"] = "备注:本表由客服中心维护"
+        t[f"{NOTE_COLUMN}3"] = 42
         t["A3"] = "合计"
         t["B3"] = "=SUBTOTAL(103,tbl_tickets[工单编号])"
 

@@ -70,7 +70,12 @@ def test_standards_sheet_is_prefilled_with_the_domain_defaults(tmp_path):
         d = b.read(STANDARDS).data
     targets = d[d["kind"] == "target"].set_index("key")["value"].to_dict()
     assert targets == {"first_response_sla_pct": 90, "resolution_sla_pct": 90, "fcr_pct": 75, "csat_pct": 85,
-                       "nps": 30, "complaint_rate_pct": 5, "record_completeness_pct": 95, "qa_score_pct": 85}
+                       "nps": 30, "complaint_rate_pct": 5, "record_completeness_pct": 95, "qa_score_pct": 85,
+                       "complaint_first_response_sla_pct": 95, "answer_rate_pct": 95, "service_level_pct": 80,
+                       "abandon_rate_pct": 5, "asa_s": 30, "on_time_visit_pct": 95, "first_visit_fix_pct": 85,
+                       "survey_response_pct": 20}
+    bands = d[d["kind"] == "target"].set_index("key")["warning_band"].to_dict()
+    assert bands["csat_pct"] == 5 and bands["asa_s"] == 3  # 10 % of the target for a time
     sla = d[d["kind"] == "sla_first_response"].set_index("key")["value"].to_dict()
     assert sla == {"urgent": 5, "high": 10, "normal": 10, "low": 30}
     res = d[d["kind"] == "sla_resolution"].set_index("key")["value"].to_dict()

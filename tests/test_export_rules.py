@@ -179,12 +179,12 @@ def test_an_export_without_a_department_column_says_so_once_and_the_default_depa
     rows = "".join(f"T{i},2026-09-01 08:00\n" for i in range(50))
     src = write_csv(tmp_path / "d.csv", "工单编号,创建时间\n" + rows)
     out = imported(runner, cli, book, src, code=1)
-    assert out.count("责任部门") == 3 and "缺少必需的列“责任部门”" in out and "“默认责任部门”一行的“说明”列" in out
+    assert out.count("责任部门") == 3 and "缺少必需的列“责任部门”" in out and "“默认责任部门”一行的“取值”列" in out
     assert "必填项为空" not in out
     with FileBook(book) as b:  # the manager writes the department on 监控标准
         std = b.read(STANDARDS).data
-        assert std.loc[std["key"] == "default_department", "note"].isna().all()  # blank by default
-        std.loc[std["key"] == "default_department", "note"] = "客服中心"
+        assert std.loc[std["key"] == "default_department", "text"].isna().all()  # blank by default
+        std.loc[std["key"] == "default_department", "text"] = "客服中心"
         b.write(STANDARDS, std)
         b.save(backup=False)
     out = imported(runner, cli, book, src)

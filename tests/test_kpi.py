@@ -42,6 +42,7 @@ OVERALL = {
     "p90_first_response_min": 9.6, "median_resolution_h": 6.0, "fcr_pct": 200 / 3, "reopen_rate_pct": 100 / 3,
     "complaint_rate_pct": 20.0, "record_completeness_pct": 60.0, "backlog": 3, "csat_pct": 50.0, "nps": 0.0,
     "qa_score_pct": (28 / 30 * 100 + 0 + 70) / 3, "qa_fail_rate_pct": 200 / 3,
+    "complaint_first_response_sla_pct": 100.0,  # T2, the one complaint, answered in 8 min: within 120 min
 }
 
 
@@ -76,7 +77,8 @@ def test_overall_metrics_match_the_hand_computation(book, runner, cli, tmp_path)
     r = kpi_json(runner, cli, book)
     assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
     assert r["overall"] == approx(OVERALL)
-    assert set(r) == {"period", "overall", "by_channel", "by_department", "by_agent"}
+    assert set(r) == {"period", "overall", "by_channel", "by_department", "by_agent", "calls", "sla_clock",
+                      "visits", "surveys"}
 
 
 def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):

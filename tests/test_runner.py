@@ -8,8 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
-from conftest import ROOT, parts, user_book
+from conftest import NOTE_COLUMN, ROOT, parts, user_book
 from pyaddin import schema
 from pyaddin.book import FileBook
 from pyaddin.build.workbook import build_book
@@ -93,6 +94,9 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "import_tickets": {"path": SAMPLES / "tickets.csv"},
     "import_surveys": {"path": SAMPLES / "surveys.csv"},
     "import_inspections": {"path": SAMPLES / "inspections.xlsx"},
+    "import_calls": {"path": SAMPLES / "calls.csv"},
+    "config": {"pairs": (("sla_clock", "working"),)},
+    "import_calendar": {"path": SAMPLES / "calendar.csv"},
     "import_staff": {"path": SAMPLES / "staff.csv"},
     "import_responsibility": {"path": SAMPLES / "responsibility.csv"},
     "check": {},
@@ -197,7 +201,7 @@ class ReadRecorder:
 CONDITIONAL_READS = {**{name: {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
                         for name in ACTIONS if name.startswith("import_")},
                      "problems": {"tbl_surveys", "tbl_inspections"},  # --from-alerts
-                     "collect": {"tbl_tickets", "tbl_surveys", "tbl_standards"}}  # an action returned as done
+                     "collect": {"tbl_tickets", "tbl_surveys", "tbl_standards", "tbl_calendar"}}  # an action returned as done
 CONDITIONAL_RUNS = {"problems": {"from_alerts": True},
                     "import_tickets": {"path": SAMPLES / "tickets.csv", "replace": True,
                                        "maps": [("工单编号", "工单编号")], "values": [("渠道", "电话", "phone")]}}
@@ -239,17 +243,18 @@ def test_every_ready_action_reads_and_changes_nothing_outside_what_it_declares(t
         assert CONDITIONAL_READS[name] <= reads.tables <= set(ACTIONS[name].reads), (name, reads.tables)
     wb = openpyxl.load_workbook(book)
     ws = wb["工单数据"]
-    assert ws["P2"].value == "备注:本表由客服中心维护" and ws["P3"].value == 42  # notes to the right stay
+    assert ws[f"{NOTE_COLUMN}2"].value == "备注:本表由客服中心维护" and ws[f"{NOTE_COLUMN}3"].value == 42  # notes stay
     assert ws["A4002"].value == "合计" and ws["B4002"].value == "=SUBTOTAL(103,tbl_tickets[工单编号])"  # moved down
-    assert ws.tables["tbl_tickets"].ref == "A1:N4001"
+    assert ws.tables["tbl_tickets"].ref == f"A1:{get_column_letter(len(schema.TICKETS.fields))}4001"
 
 
 def test_a_note_where_the_table_would_grow_is_not_overwritten(tmp_path):
-    book = build_book(tmp_path / "b.xlsm", "zh", lambda wb: wb["工单数据"].__setitem__("O1", "我的列"))
+    beside = get_column_letter(len(schema.TICKETS.fields) + 1)  # just right of the table
+    book = build_book(tmp_path / "b.xlsm", "zh", lambda wb: wb["工单数据"].__setitem__(f"{beside}1", "我的列"))
     before = book.read_bytes()
     csv = tmp_path / "extra.csv"
     csv.write_text("工单编号,创建时间,责任部门,外部编号\nT1,2026-09-01 08:00,客服中心,X1\n", encoding="utf-8")
     with pytest.raises(QBError) as e:
         run_file("import_tickets", book, Context(), path=csv)
-    assert e.value.key == "cell_in_the_way" and "O1" in e.value.say()
+    assert e.value.key == "cell_in_the_way" and f"{beside}1" in e.value.say()
     assert book.read_bytes() == before

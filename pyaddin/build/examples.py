@@ -72,3 +72,33 @@ ACTION_FIELDS = ("action_id", "root_cause", "measure", "owner", "department", "s
                  "evidence")
 CAUSE_FIELDS = ("dimension", "cause", "why1", "why2", "why3", "why4", "why5", "verified", "verification_method",
                 "evidence")
+
+
+# The coming year's national holidays and make-up working days (调休) as the State Council usually sets them: an
+# example for 工作日历 that the team checks against the year's official notice (国务院办公厅通知) and edits.
+_HOLIDAYS_2027 = (  # (first day, last day, zh, en)
+    ("2027-01-01", "2027-01-03", "元旦", "New Year's Day"), ("2027-02-05", "2027-02-13", "春节", "Spring Festival"),
+    ("2027-04-03", "2027-04-05", "清明节", "Qingming Festival"), ("2027-05-01", "2027-05-05", "劳动节", "Labour Day"),
+    ("2027-06-09", "2027-06-09", "端午节", "Dragon Boat Festival"),
+    ("2027-09-15", "2027-09-15", "中秋节", "Mid-Autumn Festival"),
+    ("2027-10-01", "2027-10-07", "国庆节", "National Day"),
+)
+_WORKDAYS_2027 = (("2027-02-20", "春节", "Spring Festival"), ("2027-04-25", "劳动节", "Labour Day"),
+                  ("2027-05-08", "劳动节", "Labour Day"), ("2027-09-26", "国庆节", "National Day"),
+                  ("2027-10-09", "国庆节", "National Day"))
+
+
+def calendar_days() -> list[tuple]:
+    """(date, kind, zh note, en note) for every day of the example, in date order."""
+    import datetime as dt
+
+    rows = []
+    for first, last, zh, en in _HOLIDAYS_2027:
+        day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+        while day <= end:
+            rows.append((day, "holiday", f"{zh}放假(示例,以国务院办公厅通知为准)",
+                         f"{en} (example: check the official notice)"))
+            day += dt.timedelta(days=1)
+    rows += [(dt.date.fromisoformat(d), "workday", f"{zh}调休上班(示例)", f"{en} make-up working day (example)")
+             for d, zh, en in _WORKDAYS_2027]
+    return sorted(rows)

@@ -24,7 +24,7 @@ from ..locale import guide, metric_name, setting_name
 from ..ooxml.package import normalise_zip
 from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
-from . import dashboard, ribbon, vba
+from . import dashboard, examples, ribbon, vba
 from .templates import list_choices
 
 LAST_ROW = 1048576
@@ -61,30 +61,35 @@ TEMPLATES = {  # the stand-alone templates of the design card: file stem → tab
 
 
 def standards_rows(lang: str) -> list[list]:
-    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA) and §9 (weights, rules)."""
+    """监控标准 prefilled with DOMAIN.md §4 (targets, SLA, settings) and §9 (weights, rules).
+
+    Columns: kind, key, name, direction, value, 取值 (a setting that is not a number), warning band, note."""
+    from .. import settings
+
     kinds = schema.STANDARD_KIND
     rows = []
     for metric, direction, target in schema.TARGET_DEFAULTS:
         rows.append([kinds.label("target", lang), metric, metric_name(metric, lang),
-                     schema.DIRECTION.label(direction, lang), target, schema.WARNING_BAND, None])
+                     schema.DIRECTION.label(direction, lang), target, None, schema.warning_band(metric, target), None])
     for i, kind in enumerate(("sla_first_response", "sla_resolution")):
         for prio, targets in schema.SLA_DEFAULTS.items():
-            rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None])
+            rows.append([kinds.label(kind, lang), prio, setting_name(prio, lang), None, targets[i], None, None, None])
     for key, value in schema.SETTING_DEFAULTS:
-        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None])
-    for key in schema.TEXT_SETTINGS:
-        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, None, None, None])
-    rows.append([kinds.label("setting", lang), "quality_contact", setting_name("quality_contact", lang), None, 1, None,
-                 "质量监控部" if lang == "zh" else "Quality monitoring team"])  # the text is in 说明: who departments ask
+        rows.append([kinds.label("setting", lang), key, setting_name(key, lang), None, value, None, None, None])
+    for s in settings.TEXTS:  # settings that are not numbers: their 取值 in the workbook's language, or blank
+        rows.append([kinds.label("setting", lang), s.key, setting_name(s.key, lang), None, None,
+                     settings.default_shown(s, lang), None, None])
     for metric, weight in schema.AGENT_WEIGHT_DEFAULTS:
         rows.append([kinds.label("weight", lang), schema.AGENT_WEIGHT_PREFIX + metric,
-                     f"{metric_name(metric, lang)}({setting_name('weight_agent', lang)})", None, weight, None, None])
+                     f"{metric_name(metric, lang)}({setting_name('weight_agent', lang)})", None, weight, None, None,
+                     None])
     for metric, weight in schema.WEIGHT_DEFAULTS:
         rows.append([kinds.label("weight", lang), metric,
-                     f"{metric_name(metric, lang)}({setting_name('weight_department', lang)})", None, weight, None, None])
+                     f"{metric_name(metric, lang)}({setting_name('weight_department', lang)})", None, weight, None,
+                     None, None])
     for grade, coefficient, zh, en in schema.CONSEQUENCE_DEFAULTS:
         rows.append([kinds.label("consequence", lang), grade, setting_name("grade_" + grade, lang), None, coefficient,
-                     None, zh if lang == "zh" else en])
+                     None, None, zh if lang == "zh" else en])
     return rows
 
 
@@ -254,8 +259,15 @@ def month_rows(lang: str) -> list[list]:
     return [[None] * len(schema.KPI_MONTHLY.fields) for _ in range(schema.MONTHS)]
 
 
-PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows,
-             "tbl_kpi_cards": card_rows, "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
+def calendar_rows(lang: str) -> list[list]:
+    """工作日历 prefilled with the coming year's national holidays and 调休 days, as an example the team edits."""
+    kind = schema.CALENDAR_KIND
+    return [[day, kind.label(k, lang), zh if lang == "zh" else en] for day, k, zh, en in examples.calendar_days()]
+
+
+PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
+             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows,
+             "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}

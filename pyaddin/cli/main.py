@@ -10,7 +10,7 @@ import sys
 import click
 
 from ..errors import QBError, as_known
-from . import analysis, appraisal, data, departments, improvement, reports
+from . import analysis, appraisal, config, data, departments, improvement, reports
 
 
 def fail(exc: QBError):
@@ -87,7 +87,7 @@ def _choose_lang(ctx, param, value):
 LANG_OPTION = click.Option(["--lang"], type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
                            callback=_choose_lang,
                            help="Language of messages (default: the workbook's; or set QUALITYBOOK_LANG).")
-cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improvement.COMMANDS, *departments.COMMANDS, *appraisal.COMMANDS, *reports.COMMANDS, run,
+cli = Group("qualitybook", commands=[*data.COMMANDS, *analysis.COMMANDS, *improvement.COMMANDS, *departments.COMMANDS, *appraisal.COMMANDS, *reports.COMMANDS, *config.COMMANDS, run,
                                   list_actions], params=[LANG_OPTION],
             context_settings={"help_option_names": ["-h", "--help"]},
             help="QualityBook: service-quality monitoring in an Excel workbook (质量监控工作簿).")

@@ -69,12 +69,14 @@ def signals(chart: pd.DataFrame, rules=("1",)) -> list[tuple[object, str]]:
     return sorted(out.items(), key=lambda kv: idx.index(kv[0]))
 
 
-def breaches(tickets: pd.DataFrame, fr_target_min: pd.Series, res_target_h: pd.Series, as_of: pd.Timestamp
-             ) -> pd.DataFrame:
-    """Open tickets past their response or resolution target at ``as_of``, with how late (minutes)."""
+def breaches(tickets: pd.DataFrame, fr_target_min: pd.Series, res_target_h: pd.Series, as_of: pd.Timestamp,
+             age_min: pd.Series | None = None) -> pd.DataFrame:
+    """Open tickets past their response or resolution target at ``as_of``, with how late (minutes).  ``age_min``:
+    each ticket's age on the SLA clock (core.clock; calendar minutes when not given)."""
     created = tickets["created_at"]
     open_ = (created <= as_of) & ~(tickets["resolved_at"] <= as_of)
-    age_min = (as_of - created).dt.total_seconds() / 60.0
+    if age_min is None:
+        age_min = (as_of - created).dt.total_seconds() / 60.0
     unanswered = open_ & ~(tickets["first_response_at"] <= as_of) & (age_min > fr_target_min)
     unresolved = open_ & (age_min > res_target_h * 60.0)
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, WARNING_BAND
-from .minutes import at_the_minute
+from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, warning_band
+from .clock import sla_times
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
-           "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct")
+           "record_completeness_pct", "backlog", "csat_pct", "nps", "qa_score_pct", "qa_fail_rate_pct",
+           "complaint_first_response_sla_pct")
 DIMENSIONS = ("channel", "department", "agent")
 
 
@@ -29,6 +30,14 @@ class Standards:
     resolution_h: dict[str, float] = field(default_factory=lambda: {p: v[1] for p, v in SLA_DEFAULTS.items()})
     targets: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # metric → (ge|le, target, band)
     settings: dict[str, float] = field(default_factory=dict)
+    calendar: pd.DataFrame | None = None  # 工作日历 (date, kind): the working-time clock's holidays and 调休 days
+    texts: dict[str, str] = field(default_factory=dict)  # settings that are not numbers (the 取值 column)
+
+    def setting(self, key: str):
+        """A setting's typed value (pyaddin.settings), its default when missing."""
+        from ..settings import typed
+
+        return typed(self.settings, self.texts)[key]
 
     @property
     def qa_pass_mark(self) -> float:
@@ -37,10 +46,12 @@ class Standards:
     @classmethod
     def from_table(cls, rows: pd.DataFrame) -> Standards:
         std = cls(
-            targets={m: (d, float(t), float(WARNING_BAND)) for m, d, t in TARGET_DEFAULTS},
+            targets={m: (d, float(t), warning_band(m, t)) for m, d, t in TARGET_DEFAULTS},
             settings={k: float(v) for k, v in SETTING_DEFAULTS},
         )
         for r in rows.itertuples(index=False):
+            if r.kind == "setting" and isinstance(getattr(r, "text", None), str):
+                std.texts[r.key] = r.text
             if pd.isna(r.value):
                 continue
             if r.kind == "sla_first_response":
@@ -48,7 +59,7 @@ class Standards:
             elif r.kind == "sla_resolution":
                 std.resolution_h[r.key] = float(r.value)
             elif r.kind == "target":
-                band = float(r.warning_band) if not pd.isna(r.warning_band) else float(WARNING_BAND)
+                band = float(r.warning_band) if not pd.isna(r.warning_band) else warning_band(r.key, r.value)
                 std.targets[r.key] = (r.direction or "ge", float(r.value), band)
             elif r.kind in ("setting", "weight"):
                 std.settings[r.key] = float(r.value)
@@ -161,6 +172,7 @@ NEEDS = {
     "fcr_pct": ("tickets", (RESOLUTION, "contacts")),
     "reopen_rate_pct": ("tickets", (RESOLUTION, "reopened")),
     "complaint_rate_pct": ("tickets", (("is_complaint", "complaint_level"),)),
+    "complaint_first_response_sla_pct": ("tickets", ("first_response_at", ("is_complaint", "complaint_level"))),
     "record_completeness_pct": ("tickets", ("agent", "category", "resolution_note")),
     "backlog": ("tickets", (RESOLUTION,)),
     "csat_pct": ("surveys", ("csat",)),
@@ -219,21 +231,21 @@ def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
 def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
     """One row per ticket with the numbers every ticket metric is a sum or a quantile of.
 
-    Where the status decides (``status_decides``): a solved or closed ticket without ``resolved_at`` is resolved at
-    an unknown time (resolved for fcr and reopen rates, neither met nor breached on resolution); one with
-    ``resolved_at`` and an open status was reopened; a cancelled ticket counts in ``tickets`` only."""
+    Times are on the workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where
+    the export writes minutes) and complaints are held to the stricter target.  Where the status decides
+    (``status_decides``): a solved or closed ticket without ``resolved_at`` is resolved at an unknown time (resolved
+    for fcr and reopen rates, neither met nor breached on resolution); one with ``resolved_at`` and an open status
+    was reopened; a cancelled ticket counts in ``tickets`` only."""
     state = _status(t, status_decides(t, as_of) if decides is None else decides)
     cancelled = (state == "cancelled").to_numpy()
     keep = pd.Series(~cancelled, index=t.index)
-    created = t["created_at"]
     prio = t["priority"].fillna("normal")
     fr_target = prio.map(std.first_response_min).astype(float)
     res_target = prio.map(std.resolution_h).astype(float)
-    responded, since = at_the_minute(t["first_response_at"], created)
-    fr_min = ((responded - since).dt.total_seconds() / 60.0).where(keep)
-    resolved_at, since = at_the_minute(t["resolved_at"], created)
-    res_h = ((resolved_at - since).dt.total_seconds() / 3600.0).where(keep)
-    age_min = (as_of - created).dt.total_seconds() / 60.0
+    times = sla_times(t, std, as_of, fr_target, res_target)  # the SLA clock; complaints held to the stricter target
+    fr_min, res_h = times.fr_min.where(keep), times.res_h.where(keep)
+    age_min, fr_target, res_target = times.age_min, times.fr_target, times.res_target
+    complaint = (t["is_complaint"].fillna(False).astype(bool) | is_major_or_minor(t)) & keep  # a level ⇒ complaint
     unknown_time = t["resolved_at"].isna() & state.isin(DONE_STATUSES)
     resolved = (t["resolved_at"].notna() | unknown_time) & keep
     contacts = t["contacts"].fillna(1)
@@ -250,14 +262,17 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
         "reopened": reopened,
-        "complaint": (t["is_complaint"].fillna(False).astype(bool) | is_major_or_minor(t)) & keep,
+        "complaint": complaint,
+        "cfr_met": complaint & (fr_min <= times.complaint_fr_target),  # complaints against their own target alone
+        "cfr_breached": complaint & ((fr_min > times.complaint_fr_target)
+                                     | (fr_min.isna() & (age_min > times.complaint_fr_target))),
         "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note) & keep,
         "counted": keep,  # a cancelled ticket is in no rate's denominator
     }, index=t.index)
 
 
 _SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete",
-         "counted")
+         "cfr_met", "cfr_breached", "counted")
 
 
 def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
@@ -277,6 +292,7 @@ def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
     out["reopen_rate_pct"] = _pct(s["reopened"], s["resolved"])
     out["complaint_rate_pct"] = _pct(s["complaint"], s["counted"])
     out["record_completeness_pct"] = _pct(s["complete"], s["counted"])
+    out["complaint_first_response_sla_pct"] = _pct(s["cfr_met"], s["cfr_met"] + s["cfr_breached"])
     return out
 
 
@@ -374,7 +390,14 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 
-def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period) -> View:
+def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period,
+         calls: pd.DataFrame | None = None) -> View:
+    if calls is not None and len(calls):  # satisfaction given on a call counts like a survey answer (§4)
+        from .calls import survey_answers
+
+        answers = survey_answers(calls)
+        surveys = pd.concat([surveys, answers.astype({"csat": surveys["csat"].dtype})], ignore_index=True) \
+            if len(surveys) else answers
     missing = unsupplied({"tickets": tickets, "surveys": surveys})
     t = in_period(tickets, "created_at", p)
     decides = status_decides(tickets, p.as_of)
@@ -462,6 +485,7 @@ RATE_PARTS = {
     "complaint_rate_pct": ("tickets", "complaint", ("counted",)),
     "record_completeness_pct": ("tickets", "complete", ("counted",)),
     "csat_pct": ("surveys", "csat_ok", ("csat_n",)),
+    "complaint_first_response_sla_pct": ("tickets", "cfr_met", ("cfr_met", "cfr_breached")),
 }
 LOWER_IS_BETTER = {"complaint_rate_pct", "reopen_rate_pct", "median_first_response_min", "p90_first_response_min",
                    "median_resolution_h", "backlog", "qa_fail_rate_pct"}

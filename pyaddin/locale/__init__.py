@@ -59,6 +59,10 @@ def group_label(group: str, lang: str = "zh") -> str:
 
 
 def setting_name(key: str, lang: str = "zh") -> str:
+    if key.startswith("service_hours_"):  # one per channel, named after the channel's label
+        from ..schema import CHANNEL
+
+        return LANGS[lang].SETTINGS["service_hours"].format(channel=CHANNEL.label(key[len("service_hours_"):], lang))
     return LANGS[lang].SETTINGS.get(key, key)
 
 

@@ -33,6 +33,9 @@ ACTIONS = {
     "sample": ("Sample", "Draw a reproducible 10% sample of tickets, at least 3 per agent, as a scoring sheet."),
     "record_audit": ("Record audit", "Record the scores on the Audit sheet in Inspections."),
     "calibrate": ("Calibrate", "Compare reviewers who scored the same tickets; flag the stricter and the more lenient."),
+    "import_calls": ("Import calls", "Pick a call-centre export (ACD/CDR call log, CSV/Excel), validate it and import it into Calls."),
+    "import_calendar": ("Import calendar", "Import holidays and make-up working days (CSV/Excel)."),
+    "config": ("Settings", "Set settings on the Standards sheet (SLA clock, working hours…), each checked by its type."),
 }
 
 METRICS = {
@@ -42,11 +45,17 @@ METRICS = {
     "reopen_rate_pct": "Reopen rate %", "complaint_rate_pct": "Complaint rate %",
     "record_completeness_pct": "Record completeness %", "backlog": "Backlog", "csat_pct": "CSAT %", "nps": "NPS",
     "qa_score_pct": "QA score %", "qa_fail_rate_pct": "QA fail rate %", "rectification_pct": "Rectification %",
+    "calls_offered": "Calls offered", "answer_rate_pct": "Answer rate %", "abandon_rate_pct": "Abandon rate %",
+    "service_level_pct": "Service level %", "asa_s": "Average speed of answer (s)", "aht_s": "Average handling time (s)",
+    "transfer_rate_pct": "Transfer rate %", "complaint_first_response_sla_pct": "Complaint first-response SLA %",
+    "visits": "On-site visits", "on_time_visit_pct": "On-time visit %", "median_visit_min": "Median visit (min)",
+    "first_visit_fix_pct": "First-visit fix %",
+    "survey_response_pct": "Survey response %", "surveys_sent": "Surveys sent",
 }
 
 SETTINGS = {
     "qa_pass_mark": "QA pass mark", "appraisal_complaint_points_per_pct": "Points per complaint-rate point",
-    "quality_contact": "Quality team contact (written in Note)",
+    "quality_contact": "Quality team contact",
     "appraisal_cap": "Attainment cap (points)", "appraisal_raw": "Scoring method (0 = attainment, 1 = raw value)",
     "appraisal_major_points": "Points per major complaint", "weight_agent": "agent", "weight_department": "department",
     "appraisal_complaint_cap": "Complaint deduction cap", "appraisal_min_tickets": "Minimum tickets to grade",
@@ -54,17 +63,25 @@ SETTINGS = {
     "audit_sample_pct": "Ticket audit sample %", "audit_min_per_agent": "Minimum audits per agent",
     "utc_offset_h": "Workbook time zone (UTC+hours)",
     "date_day_first": "Day before month (1=yes, 0=month first)",
-    "default_department": "Default department (in Note)",
+    "default_department": "Default department",
     "grade_A": "Grade A",
     "grade_B": "Grade B",
     "grade_C": "Grade C",
     "grade_D": "Grade D",
     "urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low",
+    "sla_clock": "SLA clock (calendar/working time)", "working_hours": "Working hours", "working_days": "Working days",
+    "service_hours": "{channel} service hours (blank: working hours)",
+    "short_abandon_s": "Short abandon (hang-up within s not counted)", "service_level_s": "Service-level answer target (s)",
+    "complaint_first_response_min": "Complaint first-response target (min)",
+    "complaint_resolution_days": "Complaint resolution target (working days)",
+    "visit_grace_min": "On-site visit grace (min)",
 }
 
 STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed", "no_data": "No data"}
 
 MESSAGES = {
+    "no_holidays_listed": "No holidays listed on “{sheet}” for {years}: working time in those years counts the working weekdays only. Add the holidays and make-up days on “{sheet}”.",
+    "blank_implied": "“{en}” is blank and “{other}” is not above 0, so it cannot be told. Fill in yes or no",
     "file_not_found": "File not found: {path}. Check the path.",
     "file_locked": "“{path}” is open in another program (such as Excel) or read-only; nothing was changed. Close it or make it writable, then try again.",
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
@@ -127,7 +144,7 @@ MESSAGES = {
     "kpi_no_tickets": "There are no tickets in this period: the ticket indicators (first response, resolution, FCR, complaint rate, backlog…) are empty (no data); satisfaction and QA are computed as usual.",
     "no_tickets_in_period": "There are no tickets from {start} to {end}; no KPI was computed and the KPI sheet is unchanged. Choose another period.",
     "missing_column": "Required column “{en}” is missing. The headers read in row {row} of {where} are: {found}. Add the column to the file, or map one of these headers to “{en}” in the Mapping table, and import again.",
-    "missing_column_default": "Required column “{en}” is missing. The headers read in row {row} of {where} are: {found}. Map one of them to “{en}” in the Mapping table, or write a name in the Note column of the “Default {en}” row on the Standards sheet to file every row under it; then import again.",
+    "missing_column_default": "Required column “{en}” is missing. The headers read in row {row} of {where} are: {found}. Map one of them to “{en}” in the Mapping table, or write a name in the Setting column of the “Default {en}” row on the Standards sheet (or set it with qualitybook config) to file every row under it; then import again.",
     "default_used": "The file has no “{en}” column: all {count} rows were filed under the default {en} set on the Standards sheet, “{value}”.",
     "unknown_table": "not a table of the workbook (use Tickets, Surveys or Inspections)",
     "unknown_field": "not a field of that table (pick one from the dropdown)",
@@ -311,6 +328,14 @@ MESSAGES = {
     "collect_missing": "Not returned yet: {departments}",
     "collect_done": "Batch {batch}: {n} files read, {applied} changes merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
     "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
+    "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",
+    "no_settings": "Write the settings to set, such as sla_clock=working. Settings you can set: {keys}.",
+    "setting_line": "{setting} ({name}): {old} → {new}",
+    "config_done": "Set {n} setting(s) on “{sheet}”.",
+    "setting_bad_weekdays": "not a set of weekdays (such as mon-fri, Mon, Wed, 周一至周五, 1-5)",
+    "setting_bad_hours": "not opening hours (such as 09:00-18:00, 08:00-22:00 mon-sun, 24x7)",
+    "setting_bad_choice": "not one of the allowed values ({allowed})",
     # hostile input and faults (issue 18)
     "return_not_regular": "“{file}” is not a regular file (a pipe, a device or a link to one); it was not opened and is refused. Return the .xlsx file the department saved.",
     "return_part_too_large": "The part {part} of the file unpacks to more than {mb} MB, far beyond a department workbook; refused. Ask the department to fill in the file as it was sent.",
@@ -415,7 +440,7 @@ REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "peri
           "breach_line": "{kind}: {n} tickets late ({pct}% of the {of} due), most in {dept} ({dept_n})",
           "kind_first_response": "First response", "kind_resolution": "Resolution",
           "effect_line": "Action {action} “{measure}”: {metric} went from {before} to {after}, goal {goal}, {met}; {sig}",
-          "goal_met": "goal reached", "goal_missed": "goal not reached", "sig_yes": "a real change, not noise (p={p})", "sig_no": "may be noise (p={p})", "sig_na": "not tested",
+          "goal_met": "goal reached", "goal_missed": "goal not reached", "sig_yes": "a real change, not noise (p{p})", "sig_no": "may be noise (p{p})", "sig_na": "not tested",
           "progress_line": "{total} actions: {done} done, {in_progress} in progress, {planned} not started, {overdue} overdue, {cancelled} cancelled.",
           "action": "Action", "measure": "Measure", "owner": "Owner", "department": "Department", "deadline": "Deadline", "days_late": "Days late",
           "groups": "Departments and channels", "by_department": "By department", "by_channel": "By channel", "channel": "Channel", "tickets": "Tickets", "surveys": "Surveys", "small": "too few",

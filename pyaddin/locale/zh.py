@@ -33,6 +33,9 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "sample": ("抽样", "按处理人分层随机抽取约10%的工单,每人至少3张,生成带检查项的评分表。"),
     "record_audit": ("记入质检", "把“抽样质检”中已评分的结果记入“质检记录”。"),
     "calibrate": ("质检校准", "同一工单由多位质检员评分时,比较评分差异,找出偏严或偏松的质检员。"),
+    "import_calls": ("导入通话记录", "选择呼叫中心导出的通话记录(ACD/CDR,CSV/Excel),校验后导入通话记录表。"),
+    "import_calendar": ("导入工作日历", "导入节假日与调休上班日(CSV/Excel)。"),
+    "config": ("设置参数", "在监控标准中设置参数(如 SLA 计时方式、工作时间),按参数类型校验。"),
 }
 
 METRICS = {
@@ -42,11 +45,17 @@ METRICS = {
     "complaint_rate_pct": "投诉率%", "record_completeness_pct": "记录完整率%", "backlog": "积压工单",
     "csat_pct": "满意度%", "nps": "NPS净推荐值", "qa_score_pct": "质检得分%", "qa_fail_rate_pct": "质检不合格率%",
     "rectification_pct": "整改完成率%",
+    "calls_offered": "来电量", "answer_rate_pct": "接通率%", "abandon_rate_pct": "放弃率%",
+    "service_level_pct": "服务水平%", "asa_s": "平均应答速度(秒)", "aht_s": "平均处理时长(秒)",
+    "transfer_rate_pct": "转接率%", "complaint_first_response_sla_pct": "投诉首响达成率%",
+    "visits": "上门次数", "on_time_visit_pct": "上门准时率%", "median_visit_min": "上门时长中位数(分钟)",
+    "first_visit_fix_pct": "一次上门解决率%",
+    "survey_response_pct": "调查参与率%", "surveys_sent": "发送问卷数",
 }
 
 SETTINGS = {
     "qa_pass_mark": "质检合格线(分)", "appraisal_complaint_points_per_pct": "投诉率每1个百分点扣分",
-    "quality_contact": "质量监控部联系人(写在“说明”列)",
+    "quality_contact": "质量监控部联系人",
     "appraisal_cap": "考核达成度上限(分)", "appraisal_raw": "考核计分方式(0=达成率,1=原值)",
     "appraisal_major_points": "每起重大投诉扣分", "weight_agent": "人员", "weight_department": "部门",
     "appraisal_complaint_cap": "投诉扣分上限", "appraisal_min_tickets": "考核最低工单量",
@@ -54,17 +63,24 @@ SETTINGS = {
     "audit_sample_pct": "工单抽查比例%", "audit_min_per_agent": "每人最少抽查件数",
     "utc_offset_h": "工作簿时区(UTC+小时)",
     "date_day_first": "日期日在前(1=是,0=月在前)",
-    "default_department": "默认责任部门(填在说明列)",
+    "default_department": "默认责任部门",
     "grade_A": "A级",
     "grade_B": "B级",
     "grade_C": "C级",
     "grade_D": "D级",
     "urgent": "紧急", "high": "高", "normal": "普通", "low": "低",
+    "sla_clock": "SLA计时方式(日历时间/工作时间)", "working_hours": "工作时间段", "working_days": "工作日",
+    "service_hours": "{channel}渠道服务时间(空=工作时间)",
+    "short_abandon_s": "短时放弃(秒内挂断不计)", "service_level_s": "服务水平接通目标(秒)",
+    "complaint_first_response_min": "投诉首次响应目标(分钟)", "complaint_resolution_days": "投诉解决目标(工作日)",
+    "visit_grace_min": "上门准时宽限(分钟)",
 }
 
 STATUS = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
 
 MESSAGES = {
+    "no_holidays_listed": "“{sheet}”中没有{years}年的节假日:这些年份的工作时间只按工作日计算。请在“{sheet}”中补上节假日与调休。",
+    "blank_implied": "“{zh}”为空且没有大于0的“{other}”,无法判断。请填写 是/否",
     "file_not_found": "找不到文件:{path}。请检查路径是否正确。",
     "file_locked": "文件“{path}”正被其他程序(如Excel)打开或为只读,未做任何修改。请关闭该文件或取消只读后重试。",
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
@@ -127,7 +143,7 @@ MESSAGES = {
     "kpi_no_tickets": "本期没有工单:工单类指标(首响、解决、一次解决率、投诉率、积压等)为空(无数据),满意度和质检指标照常计算。",
     "no_tickets_in_period": "{start} 至 {end} 没有工单,KPI未计算,“KPI看板”保持原样。请换一个统计周期。",
     "missing_column": "缺少必需的列“{zh}”。在{where}第{row}行读到的表头是:{found}。请在文件中加上此列,或在“字段映射”表中把其中一列映射到“{zh}”后重新导入。",
-    "missing_column_default": "缺少必需的列“{zh}”。在{where}第{row}行读到的表头是:{found}。可在“字段映射”表中把其中一列映射到“{zh}”;或在“监控标准”的“默认{zh}”一行的“说明”列填写名称,所有行都记入它;然后重新导入。",
+    "missing_column_default": "缺少必需的列“{zh}”。在{where}第{row}行读到的表头是:{found}。可在“字段映射”表中把其中一列映射到“{zh}”;或在“监控标准”的“默认{zh}”一行的“取值”列填写名称(也可运行 qualitybook config 设置),所有行都记入它;然后重新导入。",
     "default_used": "文件没有“{zh}”列:{count}行都记入“监控标准”中设置的默认{zh}“{value}”。",
     "unknown_table": "不是工作簿中的表(可用:工单数据、满意度调查、质检记录)",
     "unknown_field": "不是该表的字段(请从下拉列表选择)",
@@ -309,6 +325,14 @@ MESSAGES = {
     "collect_missing": "尚未交回的部门:{departments}",
     "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
     "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
+    "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",
+    "no_settings": "请写出要设置的参数,如 sla_clock=working。可设置的参数:{keys}。",
+    "setting_line": "{setting}({name}):{old} → {new}",
+    "config_done": "已在“{sheet}”中设置 {n} 个参数。",
+    "setting_bad_weekdays": "不是工作日的写法(如 周一至周五、mon-fri、周一、周三、1-5)",
+    "setting_bad_hours": "不是时间段的写法(如 09:00-18:00、08:00-22:00 周一至周日、7×24小时)",
+    "setting_bad_choice": "不是可选的取值(可选:{allowed})",
     # hostile input and faults (issue 18)
     "return_not_regular": "“{file}”不是普通文件(管道、设备或指向它们的链接),未打开,已拒收。请交回部门保存的 .xlsx 文件本身。",
     "return_part_too_large": "文件中的部件 {part} 解压后超过{mb} MB,远超部门工作簿的正常大小,已拒收。请让部门在原下发文件上填写后交回。",
@@ -413,7 +437,7 @@ REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period"
           "breach_line": "{kind}超时{n}张(应达标工单{of}张中的{pct}%),{dept}最多({dept_n}张)",
           "kind_first_response": "首次响应", "kind_resolution": "解决",
           "effect_line": "措施{action}“{measure}”:{metric}由{before}变为{after},目标{goal},{met};{sig}",
-          "goal_met": "达到目标", "goal_missed": "未达到目标", "sig_yes": "变化显著,非随机波动(p={p})", "sig_no": "变化不显著,可能是随机波动(p={p})", "sig_na": "未做显著性检验",
+          "goal_met": "达到目标", "goal_missed": "未达到目标", "sig_yes": "变化显著,非随机波动(p{p})", "sig_no": "变化不显著,可能是随机波动(p{p})", "sig_na": "未做显著性检验",
           "progress_line": "改进措施共{total}项:已完成{done},进行中{in_progress},未开始{planned},已逾期{overdue},已取消{cancelled}。",
           "action": "措施", "measure": "内容", "owner": "负责人", "department": "部门", "deadline": "完成期限", "days_late": "逾期天数",
           "groups": "部门与渠道", "by_department": "按部门", "by_channel": "按渠道", "channel": "渠道", "tickets": "工单数", "surveys": "问卷数", "small": "样本不足",

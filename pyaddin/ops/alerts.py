@@ -37,7 +37,7 @@ def weekly(v, metric):
 
 
 @action("alerts", group="analysis", icon="ConditionalFormattingMenu",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name),
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name),
         writes=(schema.CONTROL.name, schema.SIGNALS.name, schema.BREACHES.name, schema.BETTER.name))
 def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS) -> Outcome:
     """Breaches at ``as_of`` (default: the latest ticket's time), weekly control charts over all the data with
@@ -125,6 +125,7 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     import pandas as pd
 
     from ..core import alerts, incidents, kpi
+    from ..core.clock import sla_times
     from .kpi import choose_period
 
     frames, std = inputs or read_inputs(book)
@@ -133,8 +134,9 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
         raise QBError("no_tickets", exit_code=1)
     moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else t["created_at"].max()
     prio = t["priority"].fillna("normal")
-    late = alerts.breaches(t, prio.map(std.first_response_min).astype(float),
-                           prio.map(std.resolution_h).astype(float), moment)
+    clock = sla_times(t, std, moment, prio.map(std.first_response_min).astype(float),
+                      prio.map(std.resolution_h).astype(float))  # the SLA clock; complaints' stricter targets
+    late = alerts.breaches(t, clock.fr_target, clock.res_target, moment, clock.age_min)
     whole = kpi.Period(t["created_at"].min().to_period("W-SUN").start_time,
                        t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)

@@ -9,7 +9,7 @@ from ..errors import QBError
 from ..locale import current, say
 from .kpi import read_inputs
 
-READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.PLAN.name,
+READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name, schema.PLAN.name,
          schema.STAFF.name, schema.LOG.name)
 
 

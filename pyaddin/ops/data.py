@@ -274,10 +274,10 @@ def shorten(t: str | None, limit: int = RECORD_LIMIT, lang: str = "zh") -> str |
 
 def _importer(key: str):
     t = schema.table(key)
-    icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel"}.get(key, "ImportAccess")
+    icon = {"tickets": "ImportTextFile", "surveys": "ImportExcel", "calls": "ImportTextFile"}.get(key, "ImportAccess")
     refs = tuple(schema.table(f.references[0]).name for f in t.fields if f.references)
 
-    @action(f"import_{key}", group="data" if t.role == "input" else "improvement", icon=icon,
+    @action(f"import_{key}", group="data" if t.role in ("input", "config") else "improvement", icon=icon,
             # the mappings: with --map/--value; the settings (default department) are read ahead (runner.read_ahead)
             reads=(t.name, schema.MAPPING.name, schema.VALUE_MAPPING.name) + refs
             + ((schema.SCORECARD.name,) if key == "inspections" else ()),
@@ -291,11 +291,13 @@ def _importer(key: str):
 import_tickets = _importer("tickets")
 import_surveys = _importer("surveys")
 import_inspections = _importer("inspections")
+import_calls = _importer("calls")
 import_problems = _importer("problems")  # bringing the lists a team already keeps: command line only
 import_rootcause = _importer("rootcause")
 import_plan = _importer("plan")
 import_staff = _importer("staff")
 import_responsibility = _importer("responsibility")
+import_calendar = _importer("calendar")  # holidays and 调休 days: command line only
 
 
 WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")

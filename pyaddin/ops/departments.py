@@ -63,16 +63,13 @@ def kpi_snapshot(book):
 
 
 def quality_contact(book) -> str:
-    """Who departments ask: the 说明 of the setting quality_contact on 监控标准 (default: the quality team)."""
-    d = book.read(T.STANDARDS).data
-    row = d[(d["kind"] == "setting") & (d["key"] == "quality_contact")]
-    note = row["note"].dropna().astype(str).str.strip()
-    return note.iloc[0] if len(note) and note.iloc[0] else say("quality_team")
+    """Who departments ask: the 取值 of the setting quality_contact on 监控标准 (blank: the quality team)."""
+    return book.text_settings.get("quality_contact") or say("quality_team")
 
 
 @action("distribute", group="departments", icon="FileSendAsAttachment",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.TICKETS.name, T.SURVEYS.name,
-               T.INSPECTIONS.name, T.STANDARDS.name, T.LOG.name),
+               T.INSPECTIONS.name, T.STANDARDS.name, T.CALENDAR.name, T.LOG.name),
         writes=(T.DISPATCH.name,))
 def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, departments=None) -> Outcome:
     """One workbook per department with open problems or actions, into ``outdir`` (the ribbon asks for it)."""
@@ -160,7 +157,7 @@ def returned_files(paths) -> tuple[list[Path], list[Path]]:
 
 @action("collect", group="departments", icon="FileOpen",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name, T.TICKETS.name,
-               T.SURVEYS.name, T.STANDARDS.name),  # the data: only to verify actions returned as done
+               T.SURVEYS.name, T.STANDARDS.name, T.CALENDAR.name),  # the data: only to verify actions returned as done
         writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name))
 def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None, accept=()) -> Outcome:
     """Merge the returned workbooks of a batch (the latest by default) into the worklists, only in the fields

@@ -133,7 +133,7 @@ def metric_key(name) -> str | None:
 
 
 @action("verify", group="improvement", icon="ReviewAcceptChange",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.STANDARDS.name) + WORK,
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.STANDARDS.name, schema.CALENDAR.name) + WORK,
         writes=(schema.PLAN.name, schema.PROBLEMS.name))
 def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_DAYS) -> Outcome:
     """For each done action: its metric over equal windows before its start and after its completion, the

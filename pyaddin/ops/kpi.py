@@ -4,11 +4,12 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
-from ..locale import say
+from ..locale import listing, say
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
-KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name)
+KPI_READS = (schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.CALLS.name,
+             schema.STANDARDS.name, schema.CALENDAR.name)
 
 
 def choose_period(created, period=None, quarter=None, date_from=None, date_to=None, as_of=None, week=None, year=None):
@@ -68,7 +69,9 @@ def data_times(frames):
     created = frames["tickets"]["created_at"]
     if created.notna().any():
         return created
-    return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"]], ignore_index=True)
+    calls = frames["calls"]["started_at"] if "calls" in frames else None
+    return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"], calls],
+                     ignore_index=True)
 
 
 INPUTS = ("tickets", "surveys", "inspections")
@@ -80,7 +83,7 @@ def read_inputs(book, keys=INPUTS):
     from ..core import kpi
     from ..validate import parse_table
 
-    parsed = book.read_many([schema.table(k) for k in keys])
+    parsed = book.read_many([schema.table(k) for k in keys if k != "calls" or book.has_table(schema.CALLS)])
     frames = {key: p.data for key, p in parsed.items()}
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
@@ -92,7 +95,17 @@ def read_inputs(book, keys=INPUTS):
         frames[key] = parse_table(t, pd.DataFrame({f.key: pd.Series(dtype=object) for f in t.fields}),
                                   pd.Series(dtype="int64")).data
     std = kpi.Standards.from_table(book.read(schema.STANDARDS).data)
+    if "tickets" in keys and book.has_table(schema.CALENDAR):  # the SLA clock's holidays and 调休 days
+        std.calendar = _config(book, schema.CALENDAR)
     return frames, std
+
+
+def _config(book, table):
+    """A configuration table the calculation needs read cleanly (a holiday that is no date would move SLAs)."""
+    parsed = book.read(table)
+    if parsed.issues:
+        raise DataProblems("kpi_refused", count=len(parsed.issues), details=problem_lines(parsed.issues))
+    return parsed.data
 
 
 def kpi_rows(result: dict, std, lang: str):
@@ -216,18 +229,23 @@ def heatmap_rows(vol, sla):
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     import pandas as pd
 
-    from ..core import kpi
+    from ..core import kpi, visits
+    from ..core import surveys as participation
     from ..locale import LANGS
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, INPUTS + ("calls",))
     p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
-    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
+    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p, frames.get("calls"))
     if v.t.empty and v.s.empty and v.i.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = unassigned_in(kpi.result(v), book.lang)
+    result["calls"] = phone_line(frames.get("calls"), std, p)
+    result["sla_clock"] = sla_clock(std, p)
+    result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
+    result["surveys"] = participation.response(frames["surveys"], p)
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                 kpi.previous_period(p)), dims=())
+                                 kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
@@ -247,11 +265,33 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.set_cells(schema.KPI_CARDS, {"A2": header})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
+    gaps = result["sla_clock"]["years_without_calendar"]
     return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
                                 "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
                                 "qa": _fmt(o["qa_score_pct"])}, data=result,
-                   details=[say("kpi_no_tickets")] if v.t.empty else [],
+                   details=([say("kpi_no_tickets")] if v.t.empty else [])
+                   + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
+                      if gaps else []),
                    log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
+
+
+def sla_clock(std, p) -> dict:
+    """Which clock the SLA figures use; with working time, the years the calendar lists no holiday for (computed
+    with the working weekdays alone, and said)."""
+    from ..core.clock import years_without_calendar
+
+    clock = std.setting("sla_clock")
+    gaps = years_without_calendar(std.calendar, p.start, p.end) if clock == "working" else []
+    return {"clock": clock, "years_without_calendar": gaps}
+
+
+def phone_line(calls, std, p) -> dict | None:
+    """The calls indicators of the period (None for a book without a call table)."""
+    from ..core import calls as phone
+
+    if calls is None:
+        return None
+    return phone.result(calls, p, std.setting("short_abandon_s"), std.setting("service_level_s"))
 
 
 def _fmt(v):

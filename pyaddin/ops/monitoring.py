@@ -54,7 +54,7 @@ def _f(v):
 
 
 @action("sample", group="data", icon="Refresh",
-        reads=(schema.TICKETS.name, schema.STANDARDS.name, schema.SCORECARD.name),
+        reads=(schema.TICKETS.name, schema.STANDARDS.name, schema.CALENDAR.name, schema.SCORECARD.name),
         writes=(schema.AUDIT.name,))
 def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None, quarter=None, date_from=None,
            date_to=None) -> Outcome:

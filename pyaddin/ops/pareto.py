@@ -48,7 +48,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
 
 
 @action("pareto", group="analysis", icon="ChartTypeColumnInsertGallery",
-        reads=(schema.TICKETS.name, schema.STANDARDS.name),
+        reads=(schema.TICKETS.name, schema.STANDARDS.name, schema.CALENDAR.name),
         writes=(schema.PARETO.name,))
 def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                as_of=None) -> Outcome:
@@ -222,7 +222,7 @@ def complaint_problems(tickets, existing, today, lang: str) -> list[dict]:
 
 
 @action("problems", group="improvement", icon="TableInsert",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name,
                schema.PROBLEMS.name, schema.RESPONSIBILITY.name),
         writes=(schema.PROBLEMS.name,))
 def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None, quarter=None, date_from=None,

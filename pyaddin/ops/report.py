@@ -11,7 +11,7 @@ from .kpi import choose_period, read_inputs
 
 
 @action("report", group="reports", icon="FileSaveAsPdfOrXps",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name,
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name,
                schema.PROBLEMS.name, schema.PLAN.name))
 def make_report(ctx, book, output=None, period=None, quarter=None, week=None, year=None) -> Outcome:
     """Writes the report of a week, month, quarter or year to ``output`` (.xlsx or .html); from the ribbon, both,

@@ -110,6 +110,13 @@ def recommendations(r: dict, lang: str) -> list[str]:
     return out or [say("rec_none")]
 
 
+def _p_shown(p) -> str:
+    """The p-value as the plan sheet stores it (``p<0.001`` / ``p=0.012``, improve.p_text) or a number."""
+    if isinstance(p, str):
+        return p.removeprefix("p")  # "<0.001" or "=0.012", after the p the sentence writes
+    return "<0.001" if p < 0.001 else f"={p:.3f}"
+
+
 def _events(r: dict, lang: str) -> list:
     w = LANGS[lang].REPORT
     signals = [w["signal_line"].format(week=s["week"], metric=metric_name(s["indicator"], lang), value=_n(s["value"]),
@@ -121,7 +128,7 @@ def _events(r: dict, lang: str) -> list:
     for a in r["progress"]["effects"].itertuples(index=False):
         p = a.effect_p
         sig = w["sig_na"] if _empty(p) else (w["sig_yes"] if bool(a.effect_verified) else w["sig_no"]).format(
-            p=f"{p:.3g}")
+            p=_p_shown(p))
         met = w["goal_met"] if bool(a.effect_verified) or (not _empty(a.goal) and _goal_met(a, r)) else w["goal_missed"]
         effects.append(w["effect_line"].format(action=a.action_id, measure=a.measure, metric=a.target_metric or "-",
                                                before=_n(a.effect_before), after=_n(a.effect_after),
