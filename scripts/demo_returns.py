@@ -1,10 +1,11 @@
 """Act as two departments filling in the workbooks `qualitybook distribute` sent them (for `make demo`).
 
-技术部 returns a clean file: its action done, with a completion date and evidence.  客服中心 moves an
-action forward and types a formula into the evidence cell, but also changes a locked cell (a root
-cause's wording) after lifting the sheet protection: that row is sent back on collection, the rest
-merged, the formula kept as text.  质检部 does not return its file.  Edited with openpyxl, saved
-under the department's name as Excel would.
+技术部 returns its action done, dated on the deadline it had long passed (held for the quality team to
+confirm, §10).  客服中心 moves an action forward and types a formula into the evidence cell (kept as text).
+物流配送部, which owns the logistics problem's root causes (责任分工), confirms one with its evidence but
+also changes a locked cell (another cause's wording) after lifting the sheet protection: that row is sent
+back on collection, the rest merged.  The other departments do not return their files.  Edited with
+openpyxl, saved under the department's name as Excel would.
 
     python scripts/demo_returns.py OUTDIR RETURNS_DIR
 """
@@ -47,6 +48,9 @@ def service(wb) -> None:
     r = row_of(ws, "A003")
     ws.cell(row=r, column=column(ws, "进度%"), value=80)
     ws.cell(row=r, column=column(ws, "完成证据"), value='=HYPERLINK("http://intranet/train","培训签到表")')
+
+
+def logistics(wb) -> None:
     rc = wb["根因分析"]
     rc.protection.sheet = False  # what a user does to type over a locked cell
     rc.cell(row=3, column=column(rc, "原因"), value="系统原因,与本部门无关")
@@ -62,6 +66,8 @@ def main(outdir: str, returns: str) -> None:
             fill(f, dst / f.name, "技术部", tech)
         elif f.stem.endswith("_客服中心"):
             fill(f, dst / f.name, "客服中心", service)
+        elif f.stem.endswith("_物流配送部"):
+            fill(f, dst / f.name, "物流配送部", logistics)
     print(f"returned: {', '.join(p.name for p in sorted(dst.iterdir()))}")
 
 

@@ -34,7 +34,8 @@ def demo_files(tmp_path_factory):
     r = subprocess.run(["make", "-s", "-o", ".venv/.installed", "demo", f"OUT={out}"], cwd=ROOT,
                        capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-    files = sorted(p for p in out.rglob("*") if p.suffix in (".xlsx", ".xlsm"))
+    files = sorted(p for p in out.rglob("*") if p.suffix in (".xlsx", ".xlsm") and p.is_file()  # not the caches
+                   and ".qualitybook" not in p.parts)
     # the book, the report, the appraisal, the departments' workbooks sent and returned
     assert len(files) >= 6 and {p.name for p in files} >= {"qualitybook_demo.xlsm", "report_2026-09.xlsx"}
     return files

@@ -13,7 +13,8 @@ from pyaddin.locale import action_text, group_label
 from pyaddin.registry import ACTIONS
 
 # words a Chinese quality team reads as they are: product and system names, units, indicator abbreviations
-ALLOWED = {"SLA", "NPS", "KPI", "APP", "QA", "CSV", "Excel", "Python", "xlwings", "QualityBook", "qualitybook",
+ALLOWED = {"SLA", "NPS", "KPI", "APP", "QA", "ACD", "CDR",  # the call-centre systems (呼叫中心 ACD/CDR)
+           "CSV", "Excel", "Python", "xlwings", "QualityBook", "qualitybook",
            "exe", "Zendesk", "Freshdesk", "SMART", "PDCA", "XmR", "Why", "bak", "conf", "Interpreter_Win", "xlsx",
            "xlsm", "xls", "Y", "N", "h", "p", "UTC", "A", "B", "C", "D"}  # grades A–D, the UTC offset
 
