@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 DEMO   := $(OUT)/qualitybook_demo.xlsm
 
-.PHONY: setup demo test test-all build samples benchmark exe clean
+.PHONY: setup demo test test-all test-slow build samples benchmark exe clean
 
 setup: $(VENV)/.installed
 
@@ -62,6 +62,9 @@ test: setup           ## everything but the slow builds (the packaged executable
 test-all: setup       ## every test, the slow builds included: what CI runs (.ci/run)
 	$(BIN)/ruff check pyaddin scripts tests
 	$(BIN)/python -m pytest -q
+
+test-slow: setup      ## only the slow builds (the packaged executable): CI runs them after `make test`
+	$(BIN)/python -m pytest -q -m slow
 
 build: setup          ## regenerate the committed workbook and templates
 	$(BIN)/python scripts/build_workbook.py
