@@ -182,7 +182,7 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.Dat
         "res_breached": (res_h > res_target) | (res_h.isna() & (age_min / 60.0 > res_target)),
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
-        "reopened": reopened,
+        "reopened": resolved & reopened,  # reopen rate: resolved tickets that were reopened / resolved
         "complaint": t["is_complaint"].fillna(False).astype(bool),
         "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note),
     }, index=t.index)
