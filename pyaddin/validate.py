@@ -5,6 +5,7 @@ user pasted into the workbook, so that both find the same problems in the same w
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,6 +160,9 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
     _check_one_of(table, out, rows, issues, where)
     issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     notes = [("passed_over", (("field", k), ("taken", a), ("other", b))) for k, a, b in passed]
+    texts = [headers[f.key] for f in table.fields if f.type == "text" and f.key in headers] + list(extra)
+    if removed := sum(control_chars(raw[c]) for c in texts):
+        notes.append(("control_chars_removed", (("count", removed),)))
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
 
 
@@ -217,13 +221,46 @@ def _check_field(f, parsed, raw_col, bad, rows, header, issues, where):
         _check_length(raw_col, rows, header, issues, where)
 
 
+def utf16_units(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units (a character beyond the BMP, an emoji, takes two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str a paired surrogate is one code point
+CONTROL_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # what XML 1.0 cannot hold (tab, CR, LF it can)
+
+
+def _texts(col) -> pd.Series | None:
+    """The column's cells as text ('' where not text); None for a column that holds no text."""
+    if col.dtype == object:  # kept as Python text: a lone surrogate cannot enter Arrow
+        return pd.Series([v if isinstance(v, str) else "" for v in col], index=col.index, dtype=object)
+    if pd.api.types.is_string_dtype(col.dtype):
+        return col.fillna("")
+    return None
+
+
+def control_chars(col) -> int:
+    """How many characters the file cannot store (the sheet writer drops them): the import says so."""
+    texts = _texts(col)
+    return 0 if texts is None or texts.empty else int(texts.str.count(CONTROL_CHARS).sum())
+
+
 def _check_length(col, rows, header, issues, where):
-    """A text longer than a cell holds is an error for that cell, never a silent cut."""
-    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+    """A text longer than a cell holds (in UTF-16 units, as Excel counts) is an error for that cell, never a
+    silent cut; so is a lone surrogate (half of a UTF-16 pair, as Excel can hand over through COM), which no
+    file can store."""
+    texts = _texts(col)
+    if texts is None:
         return
-    lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0) if col.dtype == object else col.str.len()
-    for i in col.index[_mask(lengths > EXCEL_TEXT_LIMIT)]:
-        issues.append(Issue(int(rows[i]), header, col[i][:40] + "…", "too_long", (("limit", EXCEL_TEXT_LIMIT),), where))
+    lone = pd.Series([texts.dtype == object and bool(_LONE_SURROGATE.search(v)) for v in texts], index=texts.index)
+    for i in texts.index[_mask(lone)]:
+        shown = _LONE_SURROGATE.sub("\ufffd", texts[i][:40])
+        issues.append(Issue(int(rows[i]), header, shown, "lone_surrogate", (), where))
+    maybe_long = _mask(~lone & (texts.str.len() > EXCEL_TEXT_LIMIT // 2))  # one UTF-16 unit or two per character
+    for i in texts.index[maybe_long]:
+        if utf16_units(texts[i]) > EXCEL_TEXT_LIMIT:
+            issues.append(Issue(int(rows[i]), header, texts[i][:40] + "…", "too_long",
+                                (("limit", EXCEL_TEXT_LIMIT),), where))
 
 
 def _check_relations(f, out, raw, rows, headers, issues, where):
