@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := out/qualitybook_demo.xlsm
 
-.PHONY: setup demo test build samples benchmark exe clean
+.PHONY: setup demo test build samples benchmark exe clean mutation
 
 setup: $(VENV)/.installed
 
@@ -62,6 +62,13 @@ samples: setup        ## regenerate the bundled sample exports
 
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py
+
+# Mutation testing of the core and the file writer (long; not part of `make test`; settings in pyproject.toml).
+# MUTATE picks mutants by name, e.g. MUTATE="pyaddin.core.kpi*"; results are kept in mutants/ between runs.
+MUTATE ?=
+mutation: setup
+	QUALITYBOOK_HYPOTHESIS=mutation nice -n 15 $(BIN)/mutmut run --max-children 2 $(MUTATE)
+	$(BIN)/mutmut results
 
 exe: setup            ## the packaged executable (dist/qualitybook/), for RunFrozenPython
 	$(BIN)/python scripts/build_exe.py

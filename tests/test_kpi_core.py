@@ -1,0 +1,167 @@
+"""The hand-computed case of test_kpi.py through the pure core alone (no workbook, no CLI): fast enough to judge
+every mutant of core/kpi.py, values.py and dates.py. The numbers are the ones computed by hand there."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyaddin import schema, validate
+from pyaddin.core import kpi
+from test_kpi import INSPECTIONS_ZH, OVERALL, SURVEYS_ZH, TICKETS_ZH, approx
+
+STD = kpi.Standards.from_table(pd.DataFrame(columns=["kind", "key", "value", "direction", "warning_band"]))
+
+
+def typed(table, text: str) -> pd.DataFrame:
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).replace("", None).astype(object)
+    parsed = validate.parse_table(table, raw, pd.Series(range(2, len(raw) + 2), index=raw.index))
+    assert parsed.issues == []
+    return parsed.data
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return (typed(schema.TICKETS, TICKETS_ZH), typed(schema.SURVEYS, SURVEYS_ZH),
+            typed(schema.INSPECTIONS, INSPECTIONS_ZH))
+
+
+def september(frames, as_of=None, std=STD) -> kpi.View:
+    return kpi.view(*frames, std, kpi.month_period("2026-09", as_of))
+
+
+def test_the_hand_computed_case_through_the_core(frames):
+    r = kpi.result(september(frames))
+    assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
+    assert r["overall"] == approx(OVERALL)
+    a, b = r["by_department"]["A部"], r["by_department"]["B部"]
+    assert a["tickets"] == 5 and a["fcr_pct"] == 40.0 and a["resolution_sla_pct"] == 60.0 and a["backlog"] == 0
+    assert b == approx({"tickets": 2, "first_response_sla_pct": 0.0, "resolution_sla_pct": None,
+                        "median_first_response_min": None, "p90_first_response_min": None,
+                        "median_resolution_h": None, "fcr_pct": None, "reopen_rate_pct": None,
+                        "complaint_rate_pct": 0.0, "record_completeness_pct": 50.0, "backlog": 3,
+                        "csat_pct": None, "nps": -100.0, "qa_score_pct": 0.0, "qa_fail_rate_pct": 100.0})
+    assert r["by_agent"]["a1"] == a and r["by_agent"]["a2"] == b
+    phone = r["by_channel"]["phone"]
+    assert phone["qa_score_pct"] is None and phone["qa_fail_rate_pct"] is None  # inspections carry no channel
+    assert phone["fcr_pct"] == pytest.approx(200 / 3) and phone["csat_pct"] == 100.0
+    assert kpi.result(september(frames), dims=()).keys() == {"period", "overall"}
+
+
+def test_a_ticket_without_an_agent_is_counted_as_unassigned(frames):
+    t = frames[0].copy()
+    t.loc[t["ticket_id"] == "T4", "agent"] = None
+    r = kpi.result(kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09")))
+    assert r["by_agent"][kpi.UNASSIGNED]["tickets"] == 1 and r["by_agent"]["a2"]["tickets"] == 1
+    assert r["by_agent"][kpi.UNASSIGNED]["first_response_sla_pct"] == 0.0
+
+
+def test_the_clock_and_edited_standards(frames):
+    later = kpi.result(september(frames, "2026-10-01 00:10"))["overall"]
+    assert later["first_response_sla_pct"] == pytest.approx(400 / 7) and later["backlog"] == 4
+    rows = pd.DataFrame([("sla_first_response", "urgent", 10, None, None), ("sla_resolution", "normal", 72, None, None),
+                         ("target", "fcr_pct", 40, "ge", None), ("target", "nps", 10, "le", 2),
+                         ("setting", "qa_pass_mark", 60, None, None), ("weight", "w", 3, None, None),
+                         ("target", "csat_pct", None, "ge", None)],
+                        columns=["kind", "key", "value", "direction", "warning_band"])
+    std = kpi.Standards.from_table(rows)
+    assert std.first_response_min["urgent"] == 10 and std.first_response_min["normal"] == 10
+    assert std.resolution_h == {**STD.resolution_h, "normal": 72}
+    assert std.targets["fcr_pct"] == ("ge", 40.0, 5.0) and std.targets["nps"] == ("le", 10.0, 2.0)
+    assert std.targets["csat_pct"] == STD.targets["csat_pct"] and std.settings["w"] == 3.0
+    assert std.qa_pass_mark == 60.0 and STD.qa_pass_mark == 80.0
+    o = kpi.result(september(frames, std=std))["overall"]
+    assert o["first_response_sla_pct"] == pytest.approx(500 / 6)  # T2's 8 minutes now meet the urgent target
+    assert o["resolution_sla_pct"] == 80.0  # T6's 72 hours now meet the normal target
+    assert o["qa_fail_rate_pct"] == pytest.approx(100 / 3)  # I3's 70 passes a mark of 60
+
+
+def test_status_against_a_target_and_its_band():
+    assert [kpi.status(v, ("ge", 90.0, 5.0)) for v in (95, 90, 85, 84.9)] == ["met", "met", "warning", "missed"]
+    assert [kpi.status(v, ("le", 5.0, 5.0)) for v in (0, 5, 10, 10.1)] == ["met", "met", "warning", "missed"]
+    assert kpi.status(None, ("ge", 90.0, 5.0)) is None and kpi.status(np.nan, ("ge", 1.0, 1.0)) is None
+    assert kpi.status(50, None) is None
+
+
+def test_periods():
+    m = kpi.month_period("2026-02")
+    assert (m.start, m.end, m.as_of) == (pd.Timestamp("2026-02-01"), pd.Timestamp("2026-03-01"),
+                                         pd.Timestamp("2026-03-01"))
+    assert m.as_json() == {"start": "2026-02-01", "end": "2026-02-28", "as_of": "2026-03-01T00:00:00"}
+    q = kpi.quarter_period("2026Q3", "2026-08-01 12:00")
+    assert (q.start, q.end, q.as_of) == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"),
+                                         pd.Timestamp("2026-08-01 12:00"))
+    assert kpi.quarter_period("2025Q1").end == pd.Timestamp("2025-04-01")
+    prev = kpi.previous_period(q)
+    assert (prev.start, prev.end, prev.as_of) == (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-07-01"),
+                                                  pd.Timestamp("2026-07-01"))
+    assert kpi.previous_period(kpi.month_period("2026-01")).start == pd.Timestamp("2025-12-01")
+    week = kpi.previous_period(kpi.period("2026-09-10 15:00", "2026-09-16"))
+    assert (week.start, week.end) == (pd.Timestamp("2026-09-03"), pd.Timestamp("2026-09-10"))
+    days = kpi.previous_period(kpi.period("2026-09-01", "2026-09-15"))  # half a month: as many days before
+    assert (days.start, days.end) == (pd.Timestamp("2026-08-17"), pd.Timestamp("2026-09-01"))
+    created = pd.Series([pd.Timestamp("2026-07-03"), pd.Timestamp("2026-09-30 23:00"), pd.NaT])
+    assert kpi.last_month_with_tickets(created) == kpi.month_period("2026-09")
+    assert kpi.last_month_with_tickets(pd.Series([pd.NaT])) is None
+
+
+def test_headline_sets_each_indicator_against_its_target_and_the_previous_period(frames):
+    now = kpi.result(september(frames))["overall"]
+    before = kpi.result(kpi.view(*frames, STD, kpi.month_period("2026-08")), dims=())["overall"]
+    rows = {r["metric"]: r for r in kpi.headline(now, before, STD)}
+    assert list(rows) == list(schema.HEADLINE_KEYS)
+    fr = rows["first_response_sla_pct"]
+    assert fr == {"metric": "first_response_sla_pct", "value": pytest.approx(400 / 6), "target": 90.0,
+                  "direction": "ge", "band": 5.0, "status": "missed", "previous": 100.0,
+                  "change": pytest.approx(400 / 6 - 100)}  # August: T5 answered in a minute
+    assert rows["fcr_pct"]["previous"] is None and rows["fcr_pct"]["change"] is None
+    bare = kpi.headline(now, before, kpi.Standards())
+    assert all(r["target"] is None and r["status"] is None and r["direction"] is None for r in bare)
+
+
+def test_weekly_trend_and_the_hour_by_weekday_grid(frames):
+    v = september(frames)
+    w = kpi.weekly_trend(v).set_index("week")
+    weeks = pd.to_datetime(["2026-08-31", "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28"])
+    assert list(w.index) == list(weeks)
+    assert list(w["tickets"]) == [2, 1, 2, 0, 2]
+    assert w["first_response_sla_pct"].tolist()[:3] == [50.0, 100.0, 100.0] and w["first_response_sla_pct"].iloc[4] == 0
+    assert w["fcr_pct"].tolist()[:3] == [50.0, 100.0, 0.0] and np.isnan(w["fcr_pct"].iloc[4])
+    assert w["csat_pct"].iloc[0] == 50.0 and np.isnan(w["csat_pct"].iloc[1])
+    assert w["complaint_rate_pct"].tolist()[:3] == [50.0, 0.0, 0.0] and np.isnan(w["complaint_rate_pct"].iloc[3])
+    assert list(w.columns) == ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct",
+                               "complaint_rate_pct"]
+    vol, sla = kpi.hour_weekday(v)
+    assert vol.shape == (24, 7) and int(vol.to_numpy().sum()) == 7
+    assert vol.loc[8, 1] == 2 and vol.loc[9, 2] == 1 and vol.loc[23, 2] == 1  # T1+T4 Tuesday 8h; T2; T3
+    assert sla.loc[8, 1] == 50.0 and sla.loc[9, 2] == 0.0 and np.isnan(sla.loc[23, 2]) and np.isnan(sla.loc[3, 3])
+
+
+def test_a_metric_whose_columns_were_never_supplied_is_empty_everywhere(frames):
+    t = frames[0].assign(first_response_at=pd.NaT, contacts=np.nan)
+    v = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09"))
+    assert v.missing == {"first_response_sla_pct", "median_first_response_min", "p90_first_response_min", "fcr_pct"}
+    r = kpi.result(v)
+    for m in v.missing:
+        assert r["overall"][m] is None and all(g[m] is None for g in r["by_department"].values())
+    assert r["overall"]["resolution_sla_pct"] == 60.0
+    assert kpi.weekly_trend(v)["first_response_sla_pct"].isna().all() and kpi.weekly_trend(v)["tickets"].sum() == 7
+    assert kpi.hour_weekday(v)[1].isna().all().all()
+    assert kpi.unsupplied({"tickets": t.drop(columns=["reopened"])}) >= {"reopen_rate_pct", "csat_pct", "nps"}
+
+
+def test_rate_counts_are_the_successes_and_trials_behind_each_rate(frames):
+    v = september(frames)
+    assert kpi.rate_counts(v, "first_response_sla_pct") == (4, 6)
+    assert kpi.rate_counts(v, "resolution_sla_pct") == (3, 5)
+    assert kpi.rate_counts(v, "fcr_pct") == (2, 5) and kpi.rate_counts(v, "reopen_rate_pct") == (2, 5)
+    assert kpi.rate_counts(v, "complaint_rate_pct") == (1, 7)
+    assert kpi.rate_counts(v, "record_completeness_pct") == (5, 7)
+    assert kpi.rate_counts(v, "csat_pct") == (1, 2) and kpi.rate_counts(v, "nps") is None
+
+
+def test_inspection_scores_zero_a_failed_critical_item(frames):
+    s = kpi.inspection_scores(kpi.in_period(frames[2], "inspected_at", kpi.month_period("2026-09")))
+    assert s["pct"].round(6).to_dict() == {"I1": round(2800 / 30, 6), "I2": 0.0, "I3": 70.0}
+    assert s.loc["I2", "critical_fail"] and not s.loc["I1", "critical_fail"]
+    assert s.loc["I1", "department"] == "A部" and s.loc["I2", "agent"] == "a2"
