@@ -46,12 +46,17 @@ def test_the_hand_computed_case_through_the_core(frames):
     assert phone["qa_score_pct"] is None and phone["qa_fail_rate_pct"] is None  # inspections carry no channel
     assert phone["fcr_pct"] == pytest.approx(200 / 3) and phone["csat_pct"] == 100.0
     assert kpi.result(september(frames), dims=()).keys() == {"period", "overall"}
+    assert list(r["by_channel"]) == ["chat", "email", "phone"] and list(r["by_agent"]) == ["a1", "a2"]  # sorted
 
 
 def test_a_ticket_without_an_agent_is_counted_as_unassigned(frames):
     t = frames[0].copy()
     t.loc[t["ticket_id"] == "T4", "agent"] = None
+    t.loc[t["ticket_id"] == "T3", "channel"] = None
+    t.loc[t["ticket_id"] == "T4", "resolved_at"] = pd.Timestamp("2026-10-01")  # resolved at as_of: still open then
     r = kpi.result(kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09")))
+    assert r["overall"]["backlog"] == 3 and r["by_department"]["B部"]["backlog"] == 3
+    assert set(r["by_channel"]) == {"phone", "chat", "email"}  # a ticket without a channel is in no channel group
     assert r["by_agent"][kpi.UNASSIGNED]["tickets"] == 1 and r["by_agent"]["a2"]["tickets"] == 1
     assert r["by_agent"][kpi.UNASSIGNED]["first_response_sla_pct"] == 0.0
 
@@ -59,17 +64,19 @@ def test_a_ticket_without_an_agent_is_counted_as_unassigned(frames):
 def test_the_clock_and_edited_standards(frames):
     later = kpi.result(september(frames, "2026-10-01 00:10"))["overall"]
     assert later["first_response_sla_pct"] == pytest.approx(400 / 7) and later["backlog"] == 4
-    rows = pd.DataFrame([("sla_first_response", "urgent", 10, None, None), ("sla_resolution", "normal", 72, None, None),
+    rows = pd.DataFrame([("target", "csat_pct", None, "ge", None), ("sla_first_response", "urgent", 10, None, None), ("sla_resolution", "normal", 72, None, None),
                          ("target", "fcr_pct", 40, "ge", None), ("target", "nps", 10, "le", 2),
                          ("setting", "qa_pass_mark", 60, None, None), ("weight", "w", 3, None, None),
-                         ("target", "csat_pct", None, "ge", None)],
+                         ("target", "qa_score_pct", 70, None, None)],
                         columns=["kind", "key", "value", "direction", "warning_band"])
     std = kpi.Standards.from_table(rows)
     assert std.first_response_min["urgent"] == 10 and std.first_response_min["normal"] == 10
     assert std.resolution_h == {**STD.resolution_h, "normal": 72}
     assert std.targets["fcr_pct"] == ("ge", 40.0, 5.0) and std.targets["nps"] == ("le", 10.0, 2.0)
     assert std.targets["csat_pct"] == STD.targets["csat_pct"] and std.settings["w"] == 3.0
+    assert std.targets["qa_score_pct"] == ("ge", 70.0, 5.0)  # no direction given: higher is better
     assert std.qa_pass_mark == 60.0 and STD.qa_pass_mark == 80.0
+    assert STD.settings == {k: float(v) for k, v in schema.SETTING_DEFAULTS}  # every setting has its default
     o = kpi.result(september(frames, std=std))["overall"]
     assert o["first_response_sla_pct"] == pytest.approx(500 / 6)  # T2's 8 minutes now meet the urgent target
     assert o["resolution_sla_pct"] == 80.0  # T6's 72 hours now meet the normal target
@@ -102,6 +109,11 @@ def test_periods():
     assert (days.start, days.end) == (pd.Timestamp("2026-08-17"), pd.Timestamp("2026-09-01"))
     created = pd.Series([pd.Timestamp("2026-07-03"), pd.Timestamp("2026-09-30 23:00"), pd.NaT])
     assert kpi.last_month_with_tickets(created) == kpi.month_period("2026-09")
+    assert kpi.last_month_with_tickets(created, "2026-09-20").as_of == pd.Timestamp("2026-09-20")
+    q4 = kpi.previous_period(kpi.quarter_period("2026Q4"))  # across the year's end
+    assert (q4.start, q4.end) == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"))
+    dec = kpi.previous_period(kpi.month_period("2026-12"))
+    assert (dec.start, dec.end) == (pd.Timestamp("2026-11-01"), pd.Timestamp("2026-12-01"))
     assert kpi.last_month_with_tickets(pd.Series([pd.NaT])) is None
 
 
@@ -131,7 +143,10 @@ def test_weekly_trend_and_the_hour_by_weekday_grid(frames):
     assert w["complaint_rate_pct"].tolist()[:3] == [50.0, 0.0, 0.0] and np.isnan(w["complaint_rate_pct"].iloc[3])
     assert list(w.columns) == ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct",
                                "complaint_rate_pct"]
+    for last, n in (("2026-09-20", 3), ("2026-09-21", 4)):  # a period ending on a Sunday, then on a Monday
+        assert len(kpi.weekly_trend(kpi.view(*frames, STD, kpi.period("2026-09-01", last)))) == n
     vol, sla = kpi.hour_weekday(v)
+    assert (vol.index.name, vol.columns.name, sla.index.name) == ("hour", "weekday", "hour")
     assert vol.shape == (24, 7) and int(vol.to_numpy().sum()) == 7
     assert vol.loc[8, 1] == 2 and vol.loc[9, 2] == 1 and vol.loc[23, 2] == 1  # T1+T4 Tuesday 8h; T2; T3
     assert sla.loc[8, 1] == 50.0 and sla.loc[9, 2] == 0.0 and np.isnan(sla.loc[23, 2]) and np.isnan(sla.loc[3, 3])
@@ -150,6 +165,16 @@ def test_a_metric_whose_columns_were_never_supplied_is_empty_everywhere(frames):
     assert kpi.unsupplied({"tickets": t.drop(columns=["reopened"])}) >= {"reopen_rate_pct", "csat_pct", "nps"}
 
 
+def test_the_ticket_metrics_of_a_subset_are_the_overall_figures_of_that_subset(frames):
+    v = september(frames)
+    one = kpi.ticket_metrics(v.flags).iloc[0]
+    overall = kpi.result(v, dims=())["overall"]
+    for m in ("tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "median_resolution_h"):
+        assert one[m] == pytest.approx(overall[m])
+    mine = (v.t["department"] == "B部").to_numpy()
+    assert kpi.ticket_metrics(v.flags[mine]).iloc[0]["first_response_sla_pct"] == 0.0
+
+
 def test_rate_counts_are_the_successes_and_trials_behind_each_rate(frames):
     v = september(frames)
     assert kpi.rate_counts(v, "first_response_sla_pct") == (4, 6)
@@ -165,3 +190,20 @@ def test_inspection_scores_zero_a_failed_critical_item(frames):
     assert s["pct"].round(6).to_dict() == {"I1": round(2800 / 30, 6), "I2": 0.0, "I3": 70.0}
     assert s.loc["I2", "critical_fail"] and not s.loc["I1", "critical_fail"]
     assert s.loc["I1", "department"] == "A部" and s.loc["I2", "agent"] == "a2"
+
+
+def test_satisfaction_at_the_boundaries(frames):
+    """csat 4 is satisfied and 3 is not; nps 9 promotes, 7 is passive, 6 detracts."""
+    s = typed(schema.SURVEYS, "问卷编号,提交时间,满意度评分,推荐意愿\nS1,2026-09-05 10:00,4,9\nS2,2026-09-05 11:00,3,6\n"
+                              "S3,2026-09-06 10:00,5,7\nS4,2026-09-06 11:00,,10\nS5,2026-09-07 09:00,3,8\n")
+    v = kpi.view(frames[0], s, frames[2], STD, kpi.month_period("2026-09"))
+    o = kpi.result(v, dims=())["overall"]
+    assert o["csat_pct"] == 50.0 and kpi.rate_counts(v, "csat_pct") == (2, 4)
+    assert o["nps"] == pytest.approx(100 * 2 / 5 - 100 * 1 / 5)
+
+
+def test_an_inspection_at_the_pass_mark_passes(frames):
+    i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
+                                  "J1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否\nJ2,2026-09-03 11:00,工单抽查,A部,a1,礼貌,7,10,否\n")
+    o = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=())["overall"]
+    assert o["qa_score_pct"] == 75.0 and o["qa_fail_rate_pct"] == 50.0  # 80 passes a mark of 80, 70 fails

@@ -48,7 +48,8 @@ class Standards:
                 std.resolution_h[r.key] = float(r.value)
             elif r.kind == "target":
                 band = float(r.warning_band) if not pd.isna(r.warning_band) else float(WARNING_BAND)
-                std.targets[r.key] = (r.direction or "ge", float(r.value), band)
+                direction = r.direction if isinstance(r.direction, str) and r.direction else "ge"  # blank: NaN
+                std.targets[r.key] = (direction, float(r.value), band)
             elif r.kind in ("setting", "weight"):
                 std.settings[r.key] = float(r.value)
         return std
