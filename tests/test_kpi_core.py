@@ -207,3 +207,11 @@ def test_an_inspection_at_the_pass_mark_passes(frames):
                                   "J1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否\nJ2,2026-09-03 11:00,工单抽查,A部,a1,礼貌,7,10,否\n")
     o = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=())["overall"]
     assert o["qa_score_pct"] == 75.0 and o["qa_fail_rate_pct"] == 50.0  # 80 passes a mark of 80, 70 fails
+
+
+def test_an_inspection_without_a_department_is_in_no_department_group(frames):
+    i = frames[2].copy()
+    i.loc[i["inspection_id"] == "I3", "department"] = None
+    r = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=("department",))
+    assert set(r["by_department"]) == {"A部", "B部"} and r["by_department"]["A部"]["qa_score_pct"] == pytest.approx(
+        2800 / 30)
