@@ -20,8 +20,11 @@ from pyaddin.ooxml.package import Package
 # Bounded so that `make test` stays fast; `make mutation` runs fewer, always the same, examples per mutant.
 settings.register_profile("qualitybook", max_examples=100, deadline=None)
 settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True, database=None)
-settings.load_profile(os.environ.get("QUALITYBOOK_HYPOTHESIS", "qualitybook"))
+PROFILE = os.environ.get("QUALITYBOOK_HYPOTHESIS", "qualitybook")
+settings.load_profile(PROFILE)
 BOUNDED = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# a KPI example costs a whole computation: under mutation, a few fixed tables per mutant are enough
+KPI_BOUNDED = settings(BOUNDED, max_examples=6) if PROFILE == "mutation" else BOUNDED
 CONTROL = re.compile(validate.CONTROL_CHARS)
 TRICKY = ["<", ">", "&", "]]>", "&amp;", "_x0020_", "_x005F_", "_x000D_", "_xD800_", "_x0020_x0020_", "\r", "\n",
           "\r\n", "\t", "\x00", "\x01", "\x0b", "\x1f", "\x7f", "\ufffe", "\uffff", "=", "+", "-", "@", "=1+2", " ",
@@ -285,7 +288,7 @@ def compute(tickets, surveys) -> dict:
 PCTS = [m for m in kpi.METRICS if m.endswith("_pct")]
 
 
-@BOUNDED
+@KPI_BOUNDED
 @given(tickets=ticket_tables(), surveys=survey_tables())
 def test_kpi_invariants_on_random_tables(tickets, surveys):
     r = compute(tickets, surveys)
@@ -325,7 +328,7 @@ def test_kpi_invariants_on_random_tables(tickets, surveys):
     assert (overall["nps"] is not None) == bool(s["nps"].notna().any())
 
 
-@BOUNDED
+@KPI_BOUNDED
 @given(tickets=ticket_tables(), surveys=survey_tables(), seed=st.integers(0, 2**32 - 1))
 def test_kpi_results_do_not_depend_on_row_order(tickets, surveys, seed):
     rng = np.random.default_rng(seed)
