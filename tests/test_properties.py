@@ -342,3 +342,43 @@ def same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == pytest.approx(b)
     return a == b
+
+
+# ----------------------------------------------------------------------------- values at their edges
+
+
+def test_booleans_from_numbers_and_counts():
+    out, bad = values.parse_bool(pd.Series([2, 0, -1, 1.5, 3.0, True, False, "0", "12", " ", None], dtype=object))
+    assert [out[i] for i in (0, 1, 4, 5, 6, 7, 8)] == [True, False, True, True, False, False, True]
+    assert list(bad) == [False, False, True, True, False, False, False, False, False, False, False]
+    assert pd.isna(out[9]) and pd.isna(out[10])
+    real, bad = values.parse_bool(pd.Series([True, False]))
+    assert str(real.dtype) == "boolean" and list(real) == [True, False] and not bad.any()
+
+
+def test_text_is_trimmed_and_blank_is_blank_in_both_column_kinds():
+    for dtype in (object, "str"):
+        col = pd.Series([" a ", "", "   ", None, "b"], dtype=dtype)
+        assert list(values.is_blank(col)) == [False, True, True, True, False]
+        out, bad = values.parse_text(col)
+        assert [None if pd.isna(v) else v for v in out] == ["a", None, None, None, "b"] and not bad.any()
+    out, _ = values.parse_text(pd.Series([3.0, 2.5, pd.Timestamp("2026-09-03 08:05"), 7], dtype=object))
+    assert list(out) == ["3", "2.5", "2026-09-03 08:05:00", "7"]
+    assert list(values.map_unique(pd.Series([None, None], dtype=object), str)) == [None, None]
+
+
+def test_numbers_in_every_form_people_paste():
+    out, bad = values.parse_number(pd.Series(["1 234", "１,０００.５", "-3", "", None, "3元"], dtype=object))
+    assert list(out[:3]) == [1234.0, 1000.5, -3.0] and out[3:5].isna().all()
+    assert list(bad) == [False, False, False, False, False, True]
+    out, bad = values.parse_number(pd.Series([1, 2.5, None]))
+    assert list(out[:2]) == [1.0, 2.5] and pd.isna(out[2]) and not bad.any()
+    ints, bad = values.parse_integer(pd.Series(["2.0", "-1", "0.5", ""], dtype=object))
+    assert list(ints[:2]) == [2, -1] and pd.isna(ints[2]) and list(bad) == [False, False, True, False]
+    assert str(ints.dtype) == "Int64"
+
+
+def test_a_users_value_mapping_wins_over_the_vocabulary():
+    out, bad = values.parse_enum(pd.Series(["Web", "Phone", " ", "传真"], dtype=object), schema.CHANNEL,
+                                 {schema.norm("Web"): "chat", schema.norm("传真"): "other"})
+    assert list(out) == ["chat", "phone", None, "other"] and not bad.any()
