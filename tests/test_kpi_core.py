@@ -47,6 +47,7 @@ def test_the_hand_computed_case_through_the_core(frames):
     assert phone["fcr_pct"] == pytest.approx(200 / 3) and phone["csat_pct"] == 100.0
     assert kpi.result(september(frames), dims=()).keys() == {"period", "overall"}
     assert list(r["by_channel"]) == ["chat", "email", "phone"] and list(r["by_agent"]) == ["a1", "a2"]  # sorted
+    assert all(type(g["tickets"]) is int and type(g["backlog"]) is int for g in r["by_department"].values())
 
 
 def test_a_ticket_without_an_agent_is_counted_as_unassigned(frames):
@@ -204,9 +205,10 @@ def test_satisfaction_at_the_boundaries(frames):
 
 def test_an_inspection_at_the_pass_mark_passes(frames):
     i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
-                                  "J1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否\nJ2,2026-09-03 11:00,工单抽查,A部,a1,礼貌,7,10,否\n")
+                                  "J1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否\nJ2,2026-09-03 11:00,工单抽查,A部,a1,礼貌,7,10,\n")
     o = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=())["overall"]
     assert o["qa_score_pct"] == 75.0 and o["qa_fail_rate_pct"] == 50.0  # 80 passes a mark of 80, 70 fails
+    # (J2's blank 关键项 is not a critical item: its 7 of 10 is not zeroed)
 
 
 def test_an_inspection_without_a_department_is_in_no_department_group(frames):
