@@ -211,9 +211,11 @@ def test_an_inspection_at_the_pass_mark_passes(frames):
     # (J2's blank 关键项 is not a critical item: its 7 of 10 is not zeroed)
 
 
-def test_an_inspection_without_a_department_is_in_no_department_group(frames):
-    i = frames[2].copy()
+def test_an_inspection_or_survey_without_a_department_is_in_no_department_group(frames):
+    i, s = frames[2].copy(), frames[1].copy()
     i.loc[i["inspection_id"] == "I3", "department"] = None
-    r = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=("department",))
+    s.loc[s["survey_id"] == "S2", "department"] = None  # nor a survey without one
+    r = kpi.result(kpi.view(frames[0], s, i, STD, kpi.month_period("2026-09")), dims=("department",))
+    assert r["by_department"]["A部"]["csat_pct"] == 100.0 and r["overall"]["csat_pct"] == 50.0
     assert set(r["by_department"]) == {"A部", "B部"} and r["by_department"]["A部"]["qa_score_pct"] == pytest.approx(
         2800 / 30)
