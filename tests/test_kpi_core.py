@@ -219,3 +219,37 @@ def test_an_inspection_or_survey_without_a_department_is_in_no_department_group(
     assert r["by_department"]["A部"]["csat_pct"] == 100.0 and r["overall"]["csat_pct"] == 50.0
     assert set(r["by_department"]) == {"A部", "B部"} and r["by_department"]["A部"]["qa_score_pct"] == pytest.approx(
         2800 / 30)
+
+
+def test_blank_priority_contacts_and_reopened_take_their_defaults(frames):
+    """Blank cells stay blank in the book; computing, a blank priority is normal, contacts 1, reopened no."""
+    t = frames[0].copy()
+    t1 = t["ticket_id"] == "T1"
+    t.loc[t1, "priority"] = None
+    t.loc[t1, "contacts"] = None
+    t.loc[t1, "reopened"] = None
+    r = kpi.result(kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09")), dims=())
+    assert r["overall"] == approx(OVERALL)
+
+
+def test_the_sla_clock_at_the_second_it_runs_out(frames):
+    """T3 (urgent, 23:58:00, never answered nor resolved): at 5 minutes exactly it is not yet late, 2 seconds
+    later it is; the same at 4 hours for its resolution."""
+    fr = {as_of: kpi.result(september(frames, as_of), dims=())["overall"]["first_response_sla_pct"]
+          for as_of in ("2026-10-01 00:03:00", "2026-10-01 00:03:02")}
+    assert fr == {"2026-10-01 00:03:00": pytest.approx(400 / 6), "2026-10-01 00:03:02": pytest.approx(400 / 7)}
+    res = {as_of: kpi.result(september(frames, as_of), dims=())["overall"]["resolution_sla_pct"]
+           for as_of in ("2026-10-01 03:58:00", "2026-10-01 04:00:00")}
+    assert res == {"2026-10-01 03:58:00": 60.0, "2026-10-01 04:00:00": 50.0}
+
+
+def test_the_period_starts_at_midnight_of_its_first_day_and_ends_before_the_next_day():
+    f = pd.DataFrame({"at": pd.to_datetime(["2026-08-31 23:59:59", "2026-09-01 00:00:00", "2026-09-30 23:59:59",
+                                            "2026-10-01 00:00:00"])})
+    assert list(kpi.in_period(f, "at", kpi.month_period("2026-09")).index) == [1, 2]
+
+
+def test_an_item_out_of_one_point_counts(frames):
+    i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
+                                  "K1,2026-09-03 10:00,工单抽查,A部,a1,核实身份,1,1,是\n")
+    assert kpi.inspection_scores(i)["pct"].tolist() == [100.0]
