@@ -382,3 +382,20 @@ def test_a_users_value_mapping_wins_over_the_vocabulary():
     out, bad = values.parse_enum(pd.Series(["Web", "Phone", " ", "传真"], dtype=object), schema.CHANNEL,
                                  {schema.norm("Web"): "chat", schema.norm("传真"): "other"})
     assert list(out) == ["chat", "phone", None, "other"] and not bad.any()
+
+
+def test_parse_dispatches_on_the_schema_type():
+    col = pd.Series(["2026-09-03 08:05", dt.datetime(2026, 9, 3, 8, 5, tzinfo=dt.timezone.utc)], dtype=object)
+    out, bad = values.parse(col, "date")
+    assert list(out) == [pd.Timestamp("2026-09-03")] * 2 and not bad.any()  # a date keeps no time of day
+    out, _ = values.parse(col, "datetime")
+    assert list(out) == [pd.Timestamp("2026-09-03 08:05")] * 2  # an aware datetime keeps its wall-clock time
+    opts = values.ParseOptions(value_map={"channel": {schema.norm("Fax"): "other"}})
+    assert list(values.parse(pd.Series(["Fax", "Phone"], dtype=object), "enum", schema.CHANNEL, opts, "channel")[0]) \
+        == ["other", "phone"]
+    out, bad = values.parse(pd.Series(["12.5", "x"], dtype=object), "percent")
+    assert out[0] == 12.5 and list(bad) == [False, True]
+    out, bad = values.parse_bool(pd.Series(["00", "01", "7"], dtype=object))  # counts written with a zero
+    assert list(out) == [False, True, True] and not bad.any()
+    serial = values.to_excel_serial(pd.Series([pd.Timestamp("2026-09-03 08:05")]))
+    assert serial[0] == pytest.approx(46268 + (8 * 60 + 5) / 1440)
