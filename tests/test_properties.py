@@ -352,8 +352,10 @@ def test_booleans_from_numbers_and_counts():
     assert [out[i] for i in (0, 1, 4, 5, 6, 7, 8)] == [True, False, True, True, False, False, True]
     assert list(bad) == [False, False, True, True, False, False, False, False, False, False, False]
     assert pd.isna(out[9]) and pd.isna(out[10])
-    real, bad = values.parse_bool(pd.Series([True, False]))
-    assert str(real.dtype) == "boolean" and list(real) == [True, False] and not bad.any()
+    assert str(out.dtype) == "boolean"
+    real, bad = values.parse_bool(pd.Series([True, False], index=[5, 6]))
+    assert str(real.dtype) == "boolean" and list(real) == [True, False]
+    assert bad.tolist() == [False, False] and list(bad.index) == [5, 6]
 
 
 def test_text_is_trimmed_and_blank_is_blank_in_both_column_kinds():
