@@ -401,3 +401,10 @@ def test_parse_dispatches_on_the_schema_type():
     assert list(out) == [False, True, True] and not bad.any()
     serial = values.to_excel_serial(pd.Series([pd.Timestamp("2026-09-03 08:05")]))
     assert serial[0] == pytest.approx(46268 + (8 * 60 + 5) / 1440)
+
+
+def test_parse_passes_the_workbooks_settings_and_the_field_to_the_date_reader():
+    opts = values.ParseOptions(day_first=True)
+    out, _ = values.parse(pd.Series(["09/03/2026"], dtype=object), "datetime", None, opts, "created_at")
+    assert out[0] == pd.Timestamp("2026-03-09")  # the workbook's day-first setting
+    assert [(key, note.order, note.reason) for key, note in opts.notes] == [("created_at", "dmy", "setting")]
