@@ -408,3 +408,26 @@ def test_parse_passes_the_workbooks_settings_and_the_field_to_the_date_reader():
     out, _ = values.parse(pd.Series(["09/03/2026"], dtype=object), "datetime", None, opts, "created_at")
     assert out[0] == pd.Timestamp("2026-03-09")  # the workbook's day-first setting
     assert [(key, note.order, note.reason) for key, note in opts.notes] == [("created_at", "dmy", "setting")]
+
+
+def test_date_columns_as_readers_hand_them_over():
+    """A datetime column (aware or not), numbers from a workbook, date cells as objects, and mixed cells."""
+    aware = pd.Series(pd.to_datetime(["2026-09-03 08:05"]).tz_localize("Asia/Shanghai"), index=[7])
+    out, bad = values.parse_datetime(aware)
+    assert list(out) == [pd.Timestamp("2026-09-03 08:05")] and out.index.tolist() == [7] and bad.tolist() == [False]
+    assert str(out.dtype) == "datetime64[ns]"
+    naive = pd.Series([pd.Timestamp("2026-09-03 08:05"), pd.NaT], dtype="datetime64[us]")
+    out, bad = values.parse_datetime(naive)
+    assert str(out.dtype) == "datetime64[ns]" and out[0] == pd.Timestamp("2026-09-03 08:05") and bad.tolist() == [False, False]
+    out, bad = values.parse_datetime(pd.Series([46268.5, 5.0, np.nan]))  # 5 is no date: an error, not 1900
+    assert out[0] == pd.Timestamp("2026-09-03 12:00") and out[1:].isna().all() and bad.tolist() == [False, True, False]
+    cells = pd.Series([dt.datetime(2026, 9, 3, 8, 5), dt.date(2026, 9, 4)], dtype=object)
+    out, bad = values.parse_datetime(cells)
+    assert list(out) == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-04")] and not bad.any()
+    mixed = pd.Series([dt.datetime(2026, 9, 3, 8, 5), 46268.5, "46268.5", "2026/9/3 8:05", " ", "明天"], dtype=object)
+    out, bad = values.parse_datetime(mixed)
+    assert list(out[:4]) == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-03 12:00"),
+                             pd.Timestamp("2026-09-03 12:00"), pd.Timestamp("2026-09-03 08:05")]
+    assert bad.tolist() == [False] * 5 + [True]
+    wide = pd.Series(["２０２６/９/３ ８:０５", "2026/9/3 8:05"], dtype="str")  # full-width digits in Arrow text
+    assert list(values.parse_datetime(wide)[0]) == [pd.Timestamp("2026-09-03 08:05")] * 2
