@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 DEMO   := $(OUT)/qualitybook_demo.xlsm
 
-.PHONY: setup demo test test-all test-slow build samples benchmark exe clean
+.PHONY: setup demo test test-all test-slow build samples benchmark exe clean mutation
 
 setup: $(VENV)/.installed
 
@@ -74,6 +74,13 @@ samples: setup        ## regenerate the bundled sample exports
 
 benchmark: setup      ## the machine is shared: the figures are ratios within one run
 	nice -n 10 $(BIN)/python scripts/benchmark.py
+
+# Mutation testing of the core and the file writer (long; not part of `make test`; settings in pyproject.toml).
+# MUTATE picks mutants by name, e.g. MUTATE="pyaddin.core.kpi*"; results are kept in mutants/ between runs.
+MUTATE ?=
+mutation: setup
+	QUALITYBOOK_HYPOTHESIS=mutation nice -n 15 $(BIN)/mutmut run --max-children 2 $(MUTATE)
+	$(BIN)/mutmut results
 
 exe: setup            ## the packaged executable (dist/qualitybook/), for RunFrozenPython
 	$(BIN)/python scripts/build_exe.py

@@ -5,6 +5,7 @@ user pasted into the workbook, so that both find the same problems in the same w
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -274,6 +275,9 @@ def parse_table(table: Table, raw: pd.DataFrame, rows: pd.Series, *, where: str 
         notes.insert(0, ("format_near_miss", (("name", missed[0].name), ("missing", listing(f"“{c}”" for c in missed[1])))))
     notes += [("placeholders_blank", (("column", c), ("count", n), ("values", listing(f"“{v}”" for v in vs))))
               for c, n, vs in blanked]
+    texts = [headers[f.key] for f in table.fields if f.type == "text" and f.key in headers] + list(extra)
+    if removed := sum(control_chars(raw[c]) for c in texts):
+        notes.append(("control_chars_removed", (("count", removed),)))
     return Parsed(table, out, rows, issues, extra, headers, fmt.name if fmt else None, notes)
 
 
@@ -407,15 +411,46 @@ def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> No
             shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
             issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
         raw.isetitem(k, col.where(~hit, col[hit].str.replace(_SURROGATE, "\ufffd", regex=True)))
+def utf16_units(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units (a character beyond the BMP, an emoji, takes two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str a paired surrogate is one code point
+CONTROL_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # what XML 1.0 cannot hold (tab, CR, LF it can)
+
+
+def _texts(col) -> pd.Series | None:
+    """The column's cells as text ('' where not text); None for a column that holds no text."""
+    if col.dtype == object:  # kept as Python text: a lone surrogate cannot enter Arrow
+        return pd.Series([v if isinstance(v, str) else "" for v in col], index=col.index, dtype=object)
+    if pd.api.types.is_string_dtype(col.dtype):
+        return col.fillna("")
+    return None
+
+
+def control_chars(col) -> int:
+    """How many characters the file cannot store (the sheet writer drops them): the import says so."""
+    texts = _texts(col)
+    return 0 if texts is None or texts.empty else int(texts.str.count(CONTROL_CHARS).sum())
 
 
 def _check_length(col, rows, header, issues, where):
-    """A text longer than a cell holds is an error for that cell, never a silent cut."""
-    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+    """A text longer than a cell holds (in UTF-16 units, as Excel counts) is an error for that cell, never a
+    silent cut; so is a lone surrogate (half of a UTF-16 pair, as Excel can hand over through COM), which no
+    file can store."""
+    texts = _texts(col)
+    if texts is None:
         return
-    lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0) if col.dtype == object else col.str.len()
-    for i in col.index[_mask(lengths > EXCEL_TEXT_LIMIT)]:
-        issues.append(Issue(int(rows[i]), header, col[i][:40] + "…", "too_long", (("limit", EXCEL_TEXT_LIMIT),), where))
+    lone = pd.Series([texts.dtype == object and bool(_LONE_SURROGATE.search(v)) for v in texts], index=texts.index)
+    for i in texts.index[_mask(lone)]:
+        shown = _LONE_SURROGATE.sub("\ufffd", texts[i][:40])
+        issues.append(Issue(int(rows[i]), header, shown, "lone_surrogate", (), where))
+    maybe_long = _mask(~lone & (texts.str.len() > EXCEL_TEXT_LIMIT // 2))  # one UTF-16 unit or two per character
+    for i in texts.index[maybe_long]:
+        if utf16_units(texts[i]) > EXCEL_TEXT_LIMIT:
+            issues.append(Issue(int(rows[i]), header, texts[i][:40] + "…", "too_long",
+                                (("limit", EXCEL_TEXT_LIMIT),), where))
 
 
 def _check_relations(f, out, raw, rows, headers, issues, where):

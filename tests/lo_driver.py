@@ -147,7 +147,7 @@ def main(argv):
                 raise SystemExit(f"unknown command {cmd}")
         finally:
             doc.close(True)
-    print(json.dumps(result, ensure_ascii=False, default=str))
+    print(json.dumps(result, default=str))  # ASCII: a cell text holding U+2028 or \x85 stays on one line
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ T4,2026-09-29 08:00,邮件,B部,a2,低,X,,,,,,
 T5,2026-08-15 08:00,电话,B部,a2,普通,X,2026-08-15 08:01,,,,,
 T6,2026-09-10 10:00,电话,A部,a1,普通,X,2026-09-10 10:10,2026-09-13 10:00,1,否,否,
 T7,2026-10-01 00:00,电话,A部,a1,普通,X,,,,,,
+T8,2026-09-15 09:00,电话,A部,a1,高,Y,2026-09-15 09:10,2026-09-16 09:00,2,否,否,退款<50元 & 回访
+T9,2026-09-20 14:00,邮件,A部,a1,低,Z,2026-09-20 14:20,2026-09-23 14:00,1,是,否,已处理
 """
 SURVEYS_ZH = """问卷编号,提交时间,渠道,责任部门,处理人,满意度评分,推荐意愿
 S1,2026-09-05 10:00,电话,A部,a1,5,10
@@ -37,10 +39,22 @@ EN_HEADERS = {  # the same data as an English export with text dates in other fo
     "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项": "Inspection ID,Inspected at,Method,Department,Agent,Item,Score,Max score,Critical",
 }
 
+# By hand, for September (as_of 2026-10-01 00:00; T5 is August's, T7 October's). T8 and T9 separate each
+# condition of the definitions: T8 was contacted twice and not reopened (not a first-contact resolution, even
+# with "contacts <= 2"), T9 was reopened after one contact; T6 and T8 answer exactly at their target (10 min),
+# T8 and T9 are resolved exactly at theirs (24 h high, 72 h low): at the target is met, not breached.
+# first response: met T1 5, T6 10, T8 10, T9 20 (low: 30); breached T2 8 > 5 (urgent), T4 none after 2 400 min
+#   > 30; T3 none, 2 min old < 5: neither → 4 / 6. Times with a response: 5, 8, 10, 10, 20 → median 10,
+#   p90 = 10 + 0.6 × (20 − 10) = 16.
+# resolution: met T1 2 h, T8 24 h, T9 72 h; breached T2 6 h > 4, T6 72 h > 48; T3 and T4 (40 h < 72) open
+#   inside their target: neither → 3 / 5. Resolved times 2, 6, 24, 72, 72 → median 24.
+# resolved T1 T2 T6 T8 T9: first-contact T1 and T6 → 2 / 5; reopened T2 and T9 → 2 / 5.
+# complaints T2 → 1 / 7; complete T1 T2 T4 T8 T9 (T3 has no category, T6 no note though resolved) → 5 / 7.
+# backlog at as_of over the whole table: T3, T4 and August's T5 (T7 is created at as_of, not before) → 3.
 OVERALL = {
-    "tickets": 5, "first_response_sla_pct": 50.0, "resolution_sla_pct": 100 / 3, "median_first_response_min": 8.0,
-    "p90_first_response_min": 9.6, "median_resolution_h": 6.0, "fcr_pct": 200 / 3, "reopen_rate_pct": 100 / 3,
-    "complaint_rate_pct": 20.0, "record_completeness_pct": 60.0, "backlog": 3, "csat_pct": 50.0, "nps": 0.0,
+    "tickets": 7, "first_response_sla_pct": 400 / 6, "resolution_sla_pct": 60.0, "median_first_response_min": 10.0,
+    "p90_first_response_min": 16.0, "median_resolution_h": 24.0, "fcr_pct": 40.0, "reopen_rate_pct": 40.0,
+    "complaint_rate_pct": 100 / 7, "record_completeness_pct": 500 / 7, "backlog": 3, "csat_pct": 50.0, "nps": 0.0,
     "qa_score_pct": (28 / 30 * 100 + 0 + 70) / 3, "qa_fail_rate_pct": 200 / 3,
     "complaint_first_response_sla_pct": 100.0,  # T2, the one complaint, answered in 8 min: within 120 min
 }
@@ -50,7 +64,7 @@ def english(text: str) -> str:
     head, rest = text.split("\n", 1)
     rest = (rest.replace("2026-09-", "2026/9/").replace("2026-08-", "2026/8/").replace("2026-10-", "2026/10/")
             .replace(",否", ",N").replace(",是", ",Y").replace("电话", "Phone").replace("在线", "Chat")
-            .replace("邮件", "Email").replace("普通", "Normal").replace("紧急", "Urgent").replace("低", "Low")
+            .replace("邮件", "Email").replace("普通", "Normal").replace("紧急", "Urgent").replace("低", "Low").replace(",高,", ",High,")
             .replace("工单抽查", "Ticket audit").replace("录音抽检", "Call review").replace("明察", "On-site check"))
     return EN_HEADERS[head] + "\n" + rest
 
@@ -86,7 +100,11 @@ def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):
     r = kpi_json(runner, cli, book)
     assert set(r["by_channel"]) == {"phone", "chat", "email"}
     phone = r["by_channel"]["phone"]
-    assert phone["tickets"] == 3 and phone["first_response_sla_pct"] == 100.0  # T3 is still inside its target
+    assert phone["tickets"] == 4 and phone["first_response_sla_pct"] == 100.0  # T3 is still inside its target
+    # resolved T1, T6, T8: first contact T1 and T6 (T8 took two); in time T1 and T8 (24 h at its target), not T6
+    assert phone["fcr_pct"] == pytest.approx(200 / 3) and phone["resolution_sla_pct"] == pytest.approx(200 / 3)
+    email = r["by_channel"]["email"]  # T4 unanswered past its target, T9 answered in time, reopened
+    assert email["first_response_sla_pct"] == 50.0 and email["fcr_pct"] == 0.0 and email["reopen_rate_pct"] == 100.0
     assert phone["csat_pct"] == 100.0 and phone["nps"] == 0.0 and phone["qa_score_pct"] is None
     b = r["by_department"]["B部"]
     assert b["tickets"] == 2 and b["first_response_sla_pct"] == 0.0 and b["backlog"] == 3
@@ -99,7 +117,7 @@ def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):
 def test_as_of_moves_the_sla_clock_and_the_backlog(book, runner, cli, tmp_path):
     load(runner, cli, book, tmp_path)
     r = kpi_json(runner, cli, book, "--as-of", "2026-10-01 00:10")
-    assert r["overall"]["first_response_sla_pct"] == pytest.approx(40.0)  # T3 unanswered for 12 min > 5
+    assert r["overall"]["first_response_sla_pct"] == pytest.approx(400 / 7)  # T3 unanswered for 12 min > 5
     assert r["overall"]["backlog"] == 4  # T7 now created before as_of
 
 
@@ -121,7 +139,7 @@ def test_an_edited_standard_changes_the_result(book, runner, cli, tmp_path):
         b.write(STANDARDS, std)
         b.save(backup=False)
     r = kpi_json(runner, cli, book)
-    assert r["overall"]["first_response_sla_pct"] == pytest.approx(75.0)  # T2's 8 minutes now meet the target
+    assert r["overall"]["first_response_sla_pct"] == pytest.approx(500 / 6)  # T2's 8 minutes now meet the target
 
 
 def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book, runner, cli, tmp_path):
@@ -133,7 +151,7 @@ def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book
         d = b.read(__import__("pyaddin.schema", fromlist=["KPI"]).KPI).data
         loc = b.locs["tbl_kpi"]
     fr = d[(d["scope"] == "总体") & (d["metric"] == "first_response_sla_pct")].iloc[0]
-    assert fr["value"] == 50.0 and fr["target"] == 90 and fr["status"] == "未达标"
+    assert fr["value"] == pytest.approx(400 / 6) and fr["target"] == 90 and fr["status"] == "未达标"
     comp = d[(d["scope"] == "总体") & (d["metric"] == "complaint_rate_pct")].iloc[0]
     assert comp["target"] == 5 and comp["status"] == "未达标"
     after = parts(book)

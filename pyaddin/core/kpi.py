@@ -60,7 +60,8 @@ class Standards:
                 std.resolution_h[r.key] = float(r.value)
             elif r.kind == "target":
                 band = float(r.warning_band) if not pd.isna(r.warning_band) else warning_band(r.key, r.value)
-                std.targets[r.key] = (r.direction or "ge", float(r.value), band)
+                direction = r.direction if isinstance(r.direction, str) and r.direction else "ge"  # blank: NaN
+                std.targets[r.key] = (direction, float(r.value), band)
             elif r.kind in ("setting", "weight"):
                 std.settings[r.key] = float(r.value)
         return std
@@ -261,7 +262,7 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
         "res_breached": (res_h > res_target) | (res_h.isna() & ~unknown_time & (age_min / 60.0 > res_target) & keep),
         "resolved": resolved,
         "fcr": resolved & (contacts == 1) & ~reopened,
-        "reopened": reopened,
+        "reopened": resolved & reopened,  # reopen rate: resolved tickets that were reopened / resolved
         "complaint": complaint,
         "cfr_met": complaint & (fr_min <= times.complaint_fr_target),  # complaints against their own target alone
         "cfr_breached": complaint & ((fr_min > times.complaint_fr_target)

@@ -126,6 +126,7 @@ MESSAGES = {
     "before_other": "earlier than “{other}”",
     "above_other": "greater than “{other}”",
     "unknown_reference": "no such id in “{en}”",
+    "lone_surrogate": "text holds a lone surrogate (half of a UTF-16 character) that no file can store; retype the cell at its source",
     "too_long": "text longer than an Excel cell holds ({limit} characters)",
     "cell_error": "the cell holds an error value (such as a failed formula); enter a valid value",
     "existing_unreadable": "“{sheet}” already holds {count} value(s) that cannot be read; so as not to rewrite them, nothing was imported. Fix them first (listed below, or run Check data).",
@@ -169,6 +170,7 @@ MESSAGES = {
     "unassigned": "Unassigned",
     "record_id_unused": "Column “{column}” holds record ids (such as Salesforce's), not the “{field}”: it was not used for it and is kept as an extra column (map it in the Mapping table if it is).",
     "unclassified": "Unclassified",
+    "control_chars_removed": "{count} control character(s) that the file cannot store were removed (tabs, carriage returns and line feeds are kept).",
     "passed_over": "“{field}” was taken from column “{taken}”; column “{other}” could fill it too and was not used (map it in the Mapping table to use it instead).",
     "order_proved": "Dates in column “{column}” were read as {order}: the value “{example}” can only be read that way.",
     "order_setting": "Dates in column “{column}” do not show their day/month order (such as “{example}”); they were read as {order}, the workbook's setting. If that is wrong, change “Day before month” on the Standards sheet or use --date-order.",
@@ -348,7 +350,6 @@ MESSAGES = {
     "disk_full": "The disk is full (no space left): nothing was changed. Free some space and try again.",
     "header_too_long": "The header row of “{path}” is longer than {mb} MB and cannot be read; nothing was written. Remove columns you do not need and export again.",
     "duplicate_header": "The column name “{header}” appears more than once: column {column} was kept as “{renamed}”, and “{header}” is read from the earlier one. To use this column instead, map “{renamed}” on the mapping sheet.",
-    "lone_surrogate": "holds a broken character that cannot be stored (a lone UTF-16 surrogate); the file may be damaged",
 }
 
 GUIDE = [

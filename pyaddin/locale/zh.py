@@ -125,6 +125,7 @@ MESSAGES = {
     "before_other": "早于“{other}”",
     "above_other": "大于“{other}”",
     "unknown_reference": "在“{zh}”中找不到此编号",
+    "lone_surrogate": "文字含有不成对的代理字符(半个UTF-16字符),无法保存;请在来源中重新输入该单元格",
     "too_long": "文字超过 Excel 单元格上限({limit}个字符)",
     "cell_error": "单元格是错误值(如公式出错),请改为有效值",
     "existing_unreadable": "“{sheet}”中已有{count}处无法识别的值;为免改写这些单元格,本次未导入。请先修正(见下方列表,或运行“校验数据”)。",
@@ -168,6 +169,7 @@ MESSAGES = {
     "unassigned": "未分配",
     "record_id_unused": "列“{column}”是 Salesforce 等系统的记录编号,不是“{field}”,未使用,作为附加列保留(如确是,请在“字段映射”表中指定)。",
     "unclassified": "未分类",
+    "control_chars_removed": "已删除{count}个文件无法保存的控制字符(制表符、回车和换行均保留)。",
     "passed_over": "“{field}”取自列“{taken}”,列“{other}”也可对应此字段,未使用(如需改用,请在“字段映射”表中指定)。",
     "order_proved": "列“{column}”的日期按{order}读取:值“{example}”只能这样读。",
     "order_setting": "列“{column}”的日期无法从数据判断日月顺序(如“{example}”),按工作簿设置以{order}读取;如不对,请在“监控标准”修改“日期日在前”或用 --date-order。",
@@ -345,7 +347,6 @@ MESSAGES = {
     "disk_full": "磁盘已满(没有剩余空间),未做任何修改。请释放磁盘空间后重试。",
     "header_too_long": "“{path}”的表头行超过{mb} MB,无法读取,未写入任何内容。请删去多余的列后重新导出。",
     "duplicate_header": "列名“{header}”出现了不止一次:第{column}列另存为“{renamed}”,按“{header}”读取的是前面那一列。如需使用这一列,请在“字段映射”表中映射“{renamed}”。",
-    "lone_surrogate": "含有无法存储的残缺字符(UTF-16 孤立代理项),文件可能已损坏",
 }
 
 GUIDE = [

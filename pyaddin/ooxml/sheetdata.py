@@ -84,17 +84,22 @@ class Column:
     numeric: bool
 
 
-_NEEDS_WORK_RE2 = r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|" + ESCAPE_LIKE
+_NEEDS_WORK_RE2 = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|" + ESCAPE_LIKE
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def xml_text(arr: pa.Array) -> pa.Array:
     """Text escaped for an XML text node, without characters XML 1.0 forbids, ``_x0020_`` kept as typed
-    (``text.excel_text``); one scan when none is there."""
+    (``text.excel_text``); one scan when none is there.
+
+    A carriage return is written as ``&#13;``: a raw one would be read back as a line feed (XML end-of-line
+    normalisation)."""
     if not pc.any(pc.match_substring_regex(arr, _NEEDS_WORK_RE2)).as_py():
         return arr
     arr = pc.replace_substring_regex(arr, _BAD_XML_RE2, "")
-    arr = pc.replace_substring_regex(arr, ESCAPE_LIKE, r"_x005F_\1")
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+    if pc.any(pc.match_substring_regex(arr, ESCAPE_LIKE)).as_py():  # rare: row by row (overlapping _x0020_x0020_)
+        arr = pa.array([None if t is None else excel_text(t) for t in arr.to_pylist()], pa.large_string())
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
         arr = pc.replace_substring(arr, a, b)
     return arr
 
@@ -111,8 +116,12 @@ def _arrow(values: pd.Series, numeric: bool) -> pa.Array:
     if is_arrow_text(values.dtype):
         arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else pa.array(values, from_pandas=True)
         return arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
-    return pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.large_string(),
-                    from_pandas=True)
+    objects = values.astype(object).where(values.notna(), None).to_numpy()
+    try:
+        return pa.array(objects, type=pa.large_string(), from_pandas=True)
+    except UnicodeEncodeError:  # a lone surrogate (refused by the import; here only in a rejected row's text)
+        return pa.array([_LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in objects],
+                        type=pa.large_string(), from_pandas=True)
 
 
 def column_cells(col_values: pa.Array, numeric: bool, letter: str, rownums: pa.Array, style: str) -> pa.Array:
@@ -259,4 +268,4 @@ class SheetWrite:
 
 def _escape(t: str) -> str:
     t = excel_text(re.sub(_BAD_XML, "", t))
-    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")

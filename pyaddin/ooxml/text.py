@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 ESCAPE_LIKE = r"_(x[0-9A-Fa-f]{4}_)"  # Python and RE2 alike
-_ESCAPE_LIKE = re.compile(ESCAPE_LIKE)
+_ESCAPE_UNDERSCORE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # overlapping ones too: _x0020_x0020_
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
 def excel_text(value: str) -> str:
     """The text to store so that Excel shows ``value`` as typed."""
-    return _ESCAPE_LIKE.sub(r"_x005F_\1", value) if "_x" in value else value
+    return _ESCAPE_UNDERSCORE.sub("_x005F_", value) if "_x" in value else value
 
 
 def shown_text(stored: str) -> str:

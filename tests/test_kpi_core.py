@@ -1,0 +1,258 @@
+"""The hand-computed case of test_kpi.py through the pure core alone (no workbook, no CLI): fast enough to judge
+every mutant of core/kpi.py, values.py and dates.py. The numbers are the ones computed by hand there."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyaddin import schema, validate
+from pyaddin.core import kpi
+from test_kpi import INSPECTIONS_ZH, OVERALL, SURVEYS_ZH, TICKETS_ZH, approx
+
+STD = kpi.Standards.from_table(pd.DataFrame(columns=["kind", "key", "value", "direction", "warning_band"]))
+
+
+def typed(table, text: str) -> pd.DataFrame:
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).replace("", None).astype(object)
+    parsed = validate.parse_table(table, raw, pd.Series(range(2, len(raw) + 2), index=raw.index))
+    assert parsed.issues == []
+    return parsed.data
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return (typed(schema.TICKETS, TICKETS_ZH), typed(schema.SURVEYS, SURVEYS_ZH),
+            typed(schema.INSPECTIONS, INSPECTIONS_ZH))
+
+
+def september(frames, as_of=None, std=STD) -> kpi.View:
+    return kpi.view(*frames, std, kpi.month_period("2026-09", as_of))
+
+
+def test_the_hand_computed_case_through_the_core(frames):
+    r = kpi.result(september(frames))
+    assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
+    assert r["overall"] == approx(OVERALL)
+    a, b = r["by_department"]["A部"], r["by_department"]["B部"]
+    assert a["tickets"] == 5 and a["fcr_pct"] == 40.0 and a["resolution_sla_pct"] == 60.0 and a["backlog"] == 0
+    assert b == approx({"tickets": 2, "first_response_sla_pct": 0.0, "resolution_sla_pct": None,
+                        "median_first_response_min": None, "p90_first_response_min": None,
+                        "median_resolution_h": None, "fcr_pct": None, "reopen_rate_pct": None,
+                        "complaint_rate_pct": 0.0, "record_completeness_pct": 50.0, "backlog": 3,
+                        "csat_pct": None, "nps": -100.0, "qa_score_pct": 0.0, "qa_fail_rate_pct": 100.0,
+                        "complaint_first_response_sla_pct": None})  # B部 had no complaint
+    assert r["by_agent"]["a1"] == a and r["by_agent"]["a2"] == b
+    phone = r["by_channel"]["phone"]
+    assert phone["qa_score_pct"] is None and phone["qa_fail_rate_pct"] is None  # inspections carry no channel
+    assert phone["fcr_pct"] == pytest.approx(200 / 3) and phone["csat_pct"] == 100.0
+    assert kpi.result(september(frames), dims=()).keys() == {"period", "overall"}
+    assert list(r["by_channel"]) == ["chat", "email", "phone"] and list(r["by_agent"]) == ["a1", "a2"]  # sorted
+    assert all(type(g["tickets"]) is int and type(g["backlog"]) is int for g in r["by_department"].values())
+
+
+def test_a_ticket_without_an_agent_is_counted_as_unassigned(frames):
+    t = frames[0].copy()
+    t.loc[t["ticket_id"] == "T4", "agent"] = None
+    t.loc[t["ticket_id"] == "T3", "channel"] = None
+    t.loc[t["ticket_id"] == "T4", "resolved_at"] = pd.Timestamp("2026-10-01")  # resolved at as_of: still open then
+    r = kpi.result(kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09")))
+    assert r["overall"]["backlog"] == 3 and r["by_department"]["B部"]["backlog"] == 3
+    assert set(r["by_channel"]) == {"phone", "chat", "email"}  # a ticket without a channel is in no channel group
+    assert r["by_agent"][kpi.UNASSIGNED]["tickets"] == 1 and r["by_agent"]["a2"]["tickets"] == 1
+    assert r["by_agent"][kpi.UNASSIGNED]["first_response_sla_pct"] == 0.0
+
+
+def test_the_clock_and_edited_standards(frames):
+    later = kpi.result(september(frames, "2026-10-01 00:10"))["overall"]
+    assert later["first_response_sla_pct"] == pytest.approx(400 / 7) and later["backlog"] == 4
+    rows = pd.DataFrame([("target", "csat_pct", None, "ge", None), ("sla_first_response", "urgent", 10, None, None), ("sla_resolution", "normal", 72, None, None),
+                         ("target", "fcr_pct", 40, "ge", None), ("target", "nps", 10, "le", 2),
+                         ("setting", "qa_pass_mark", 60, None, None), ("weight", "w", 3, None, None),
+                         ("target", "qa_score_pct", 70, None, None)],
+                        columns=["kind", "key", "value", "direction", "warning_band"])
+    std = kpi.Standards.from_table(rows)
+    assert std.first_response_min["urgent"] == 10 and std.first_response_min["normal"] == 10
+    assert std.resolution_h == {**STD.resolution_h, "normal": 72}
+    assert std.targets["fcr_pct"] == ("ge", 40.0, 5.0) and std.targets["nps"] == ("le", 10.0, 2.0)
+    assert std.targets["csat_pct"] == STD.targets["csat_pct"] and std.settings["w"] == 3.0
+    assert std.targets["qa_score_pct"] == ("ge", 70.0, 5.0)  # no direction given: higher is better
+    assert std.qa_pass_mark == 60.0 and STD.qa_pass_mark == 80.0
+    defaults = kpi.Standards.from_table(rows.iloc[:0])  # built here: STD was built before any mutant ran
+    assert defaults.settings == {k: float(v) for k, v in schema.SETTING_DEFAULTS}  # every setting has its default
+    o = kpi.result(september(frames, std=std))["overall"]
+    assert o["first_response_sla_pct"] == pytest.approx(500 / 6)  # T2's 8 minutes now meet the urgent target
+    assert o["resolution_sla_pct"] == 80.0  # T6's 72 hours now meet the normal target
+    assert o["qa_fail_rate_pct"] == pytest.approx(100 / 3)  # I3's 70 passes a mark of 60
+
+
+def test_status_against_a_target_and_its_band():
+    assert [kpi.status(v, ("ge", 90.0, 5.0)) for v in (95, 90, 85, 84.9)] == ["met", "met", "warning", "missed"]
+    assert [kpi.status(v, ("le", 5.0, 5.0)) for v in (0, 5, 10, 10.1)] == ["met", "met", "warning", "missed"]
+    assert kpi.status(None, ("ge", 90.0, 5.0)) is None and kpi.status(np.nan, ("ge", 1.0, 1.0)) is None
+    assert kpi.status(50, None) is None
+
+
+def test_periods():
+    m = kpi.month_period("2026-02")
+    assert (m.start, m.end, m.as_of) == (pd.Timestamp("2026-02-01"), pd.Timestamp("2026-03-01"),
+                                         pd.Timestamp("2026-03-01"))
+    assert m.as_json() == {"start": "2026-02-01", "end": "2026-02-28", "as_of": "2026-03-01T00:00:00"}
+    q = kpi.quarter_period("2026Q3", "2026-08-01 12:00")
+    assert (q.start, q.end, q.as_of) == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"),
+                                         pd.Timestamp("2026-08-01 12:00"))
+    assert kpi.quarter_period("2025Q1").end == pd.Timestamp("2025-04-01")
+    prev = kpi.previous_period(q)
+    assert (prev.start, prev.end, prev.as_of) == (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-07-01"),
+                                                  pd.Timestamp("2026-07-01"))
+    assert kpi.previous_period(kpi.month_period("2026-01")).start == pd.Timestamp("2025-12-01")
+    week = kpi.previous_period(kpi.period("2026-09-10 15:00", "2026-09-16"))
+    assert (week.start, week.end) == (pd.Timestamp("2026-09-03"), pd.Timestamp("2026-09-10"))
+    days = kpi.previous_period(kpi.period("2026-09-01", "2026-09-15"))  # half a month: as many days before
+    assert (days.start, days.end) == (pd.Timestamp("2026-08-17"), pd.Timestamp("2026-09-01"))
+    created = pd.Series([pd.Timestamp("2026-07-03"), pd.Timestamp("2026-09-30 23:00"), pd.NaT])
+    assert kpi.last_month_with_tickets(created) == kpi.month_period("2026-09")
+    assert kpi.last_month_with_tickets(created, "2026-09-20").as_of == pd.Timestamp("2026-09-20")
+    q4 = kpi.previous_period(kpi.quarter_period("2026Q4"))  # across the year's end
+    assert (q4.start, q4.end) == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"))
+    dec = kpi.previous_period(kpi.month_period("2026-12"))
+    assert (dec.start, dec.end) == (pd.Timestamp("2026-11-01"), pd.Timestamp("2026-12-01"))
+    assert kpi.last_month_with_tickets(pd.Series([pd.NaT])) is None
+
+
+def test_headline_sets_each_indicator_against_its_target_and_the_previous_period(frames):
+    now = kpi.result(september(frames))["overall"]
+    before = kpi.result(kpi.view(*frames, STD, kpi.month_period("2026-08")), dims=())["overall"]
+    rows = {r["metric"]: r for r in kpi.headline(now, before, STD)}
+    assert list(rows) == list(schema.HEADLINE_KEYS)
+    fr = rows["first_response_sla_pct"]
+    assert fr == {"metric": "first_response_sla_pct", "value": pytest.approx(400 / 6), "target": 90.0,
+                  "direction": "ge", "band": 5.0, "status": "missed", "previous": 100.0,
+                  "change": pytest.approx(400 / 6 - 100)}  # August: T5 answered in a minute
+    assert rows["fcr_pct"]["previous"] is None and rows["fcr_pct"]["change"] is None
+    bare = kpi.headline(now, before, kpi.Standards())
+    assert all(r["target"] is None and r["status"] is None and r["direction"] is None for r in bare)
+
+
+def test_weekly_trend_and_the_hour_by_weekday_grid(frames):
+    v = september(frames)
+    w = kpi.weekly_trend(v).set_index("week")
+    weeks = pd.to_datetime(["2026-08-31", "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28"])
+    assert list(w.index) == list(weeks)
+    assert list(w["tickets"]) == [2, 1, 2, 0, 2]
+    assert w["first_response_sla_pct"].tolist()[:3] == [50.0, 100.0, 100.0] and w["first_response_sla_pct"].iloc[4] == 0
+    assert w["fcr_pct"].tolist()[:3] == [50.0, 100.0, 0.0] and np.isnan(w["fcr_pct"].iloc[4])
+    assert w["csat_pct"].iloc[0] == 50.0 and np.isnan(w["csat_pct"].iloc[1])
+    assert w["complaint_rate_pct"].tolist()[:3] == [50.0, 0.0, 0.0] and np.isnan(w["complaint_rate_pct"].iloc[3])
+    assert list(w.columns) == ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct",
+                               "complaint_rate_pct"]
+    for last, n in (("2026-09-20", 3), ("2026-09-21", 4)):  # a period ending on a Sunday, then on a Monday
+        assert len(kpi.weekly_trend(kpi.view(*frames, STD, kpi.period("2026-09-01", last)))) == n
+    vol, sla = kpi.hour_weekday(v)
+    assert (vol.index.name, vol.columns.name, sla.index.name) == ("hour", "weekday", "hour")
+    assert vol.shape == (24, 7) and int(vol.to_numpy().sum()) == 7
+    assert vol.loc[8, 1] == 2 and vol.loc[9, 2] == 1 and vol.loc[23, 2] == 1  # T1+T4 Tuesday 8h; T2; T3
+    assert sla.loc[8, 1] == 50.0 and sla.loc[9, 2] == 0.0 and np.isnan(sla.loc[23, 2]) and np.isnan(sla.loc[3, 3])
+
+
+def test_a_metric_whose_columns_were_never_supplied_is_empty_everywhere(frames):
+    t = frames[0].assign(first_response_at=pd.NaT, contacts=np.nan)
+    v = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09"))
+    assert v.missing == {"first_response_sla_pct", "median_first_response_min", "p90_first_response_min", "fcr_pct",
+                         "complaint_first_response_sla_pct"}
+    r = kpi.result(v)
+    for m in v.missing:
+        assert r["overall"][m] is None and all(g[m] is None for g in r["by_department"].values())
+    assert r["overall"]["resolution_sla_pct"] == 60.0
+    assert kpi.weekly_trend(v)["first_response_sla_pct"].isna().all() and kpi.weekly_trend(v)["tickets"].sum() == 7
+    assert kpi.hour_weekday(v)[1].isna().all().all()
+    assert kpi.unsupplied({"tickets": t.drop(columns=["reopened"])}) >= {"reopen_rate_pct", "csat_pct", "nps"}
+
+
+def test_the_ticket_metrics_of_a_subset_are_the_overall_figures_of_that_subset(frames):
+    v = september(frames)
+    one = kpi.ticket_metrics(v.flags).iloc[0]
+    overall = kpi.result(v, dims=())["overall"]
+    for m in ("tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "median_resolution_h"):
+        assert one[m] == pytest.approx(overall[m])
+    mine = (v.t["department"] == "B部").to_numpy()
+    assert kpi.ticket_metrics(v.flags[mine]).iloc[0]["first_response_sla_pct"] == 0.0
+
+
+def test_rate_counts_are_the_successes_and_trials_behind_each_rate(frames):
+    v = september(frames)
+    assert kpi.rate_counts(v, "first_response_sla_pct") == (4, 6)
+    assert kpi.rate_counts(v, "resolution_sla_pct") == (3, 5)
+    assert kpi.rate_counts(v, "fcr_pct") == (2, 5) and kpi.rate_counts(v, "reopen_rate_pct") == (2, 5)
+    assert kpi.rate_counts(v, "complaint_rate_pct") == (1, 7)
+    assert kpi.rate_counts(v, "record_completeness_pct") == (5, 7)
+    assert kpi.rate_counts(v, "csat_pct") == (1, 2) and kpi.rate_counts(v, "nps") is None
+
+
+def test_inspection_scores_zero_a_failed_critical_item(frames):
+    s = kpi.inspection_scores(kpi.in_period(frames[2], "inspected_at", kpi.month_period("2026-09")))
+    assert s["pct"].round(6).to_dict() == {"I1": round(2800 / 30, 6), "I2": 0.0, "I3": 70.0}
+    assert s.loc["I2", "critical_fail"] and not s.loc["I1", "critical_fail"]
+    assert s.loc["I1", "department"] == "A部" and s.loc["I2", "agent"] == "a2"
+
+
+def test_satisfaction_at_the_boundaries(frames):
+    """csat 4 is satisfied and 3 is not; nps 9 promotes, 7 is passive, 6 detracts."""
+    s = typed(schema.SURVEYS, "问卷编号,提交时间,满意度评分,推荐意愿\nS1,2026-09-05 10:00,4,9\nS2,2026-09-05 11:00,3,6\n"
+                              "S3,2026-09-06 10:00,5,7\nS4,2026-09-06 11:00,,10\nS5,2026-09-07 09:00,3,8\n")
+    v = kpi.view(frames[0], s, frames[2], STD, kpi.month_period("2026-09"))
+    o = kpi.result(v, dims=())["overall"]
+    assert o["csat_pct"] == 50.0 and kpi.rate_counts(v, "csat_pct") == (2, 4)
+    assert o["nps"] == pytest.approx(100 * 2 / 5 - 100 * 1 / 5)
+
+
+def test_an_inspection_at_the_pass_mark_passes(frames):
+    i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
+                                  "J1,2026-09-03 10:00,工单抽查,A部,a1,礼貌,8,10,否\nJ2,2026-09-03 11:00,工单抽查,A部,a1,礼貌,7,10,\n")
+    o = kpi.result(kpi.view(frames[0], frames[1], i, STD, kpi.month_period("2026-09")), dims=())["overall"]
+    assert o["qa_score_pct"] == 75.0 and o["qa_fail_rate_pct"] == 50.0  # 80 passes a mark of 80, 70 fails
+    # (J2's blank 关键项 is not a critical item: its 7 of 10 is not zeroed)
+
+
+def test_an_inspection_or_survey_without_a_department_is_in_no_department_group(frames):
+    i, s = frames[2].copy(), frames[1].copy()
+    i.loc[i["inspection_id"] == "I3", "department"] = None
+    s.loc[s["survey_id"] == "S2", "department"] = None  # nor a survey without one
+    r = kpi.result(kpi.view(frames[0], s, i, STD, kpi.month_period("2026-09")), dims=("department",))
+    assert r["by_department"]["A部"]["csat_pct"] == 100.0 and r["overall"]["csat_pct"] == 50.0
+    assert set(r["by_department"]) == {"A部", "B部"} and r["by_department"]["A部"]["qa_score_pct"] == pytest.approx(
+        2800 / 30)
+
+
+def test_blank_priority_contacts_and_reopened_take_their_defaults(frames):
+    """Blank cells stay blank in the book; computing, a blank priority is normal, contacts 1, reopened no."""
+    t = frames[0].copy()
+    t1 = t["ticket_id"] == "T1"
+    t.loc[t1, "priority"] = None
+    t.loc[t1, "contacts"] = None
+    t.loc[t1, "reopened"] = None
+    r = kpi.result(kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09")), dims=())
+    assert r["overall"] == approx(OVERALL)
+
+
+def test_the_sla_clock_at_the_second_it_runs_out(frames):
+    """T3 (urgent, 23:58:00, never answered nor resolved): at 5 minutes exactly it is not yet late, 2 seconds
+    later it is; the same at 4 hours for its resolution."""
+    fr = {as_of: kpi.result(september(frames, as_of), dims=())["overall"]["first_response_sla_pct"]
+          for as_of in ("2026-10-01 00:03:00", "2026-10-01 00:03:02")}
+    assert fr == {"2026-10-01 00:03:00": pytest.approx(400 / 6), "2026-10-01 00:03:02": pytest.approx(400 / 7)}
+    res = {as_of: kpi.result(september(frames, as_of), dims=())["overall"]["resolution_sla_pct"]
+           for as_of in ("2026-10-01 03:58:00", "2026-10-01 04:00:00")}
+    assert res == {"2026-10-01 03:58:00": 60.0, "2026-10-01 04:00:00": 50.0}
+
+
+def test_the_period_starts_at_midnight_of_its_first_day_and_ends_before_the_next_day():
+    f = pd.DataFrame({"at": pd.to_datetime(["2026-08-31 23:59:59", "2026-09-01 00:00:00", "2026-09-30 23:59:59",
+                                            "2026-10-01 00:00:00"])})
+    assert list(kpi.in_period(f, "at", kpi.month_period("2026-09")).index) == [1, 2]
+
+
+def test_an_item_out_of_one_point_counts(frames):
+    i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
+                                  "K1,2026-09-03 10:00,工单抽查,A部,a1,核实身份,1,1,是\n")
+    assert kpi.inspection_scores(i)["pct"].tolist() == [100.0]
