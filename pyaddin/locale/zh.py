@@ -125,7 +125,7 @@ MESSAGES = {
     "before_other": "早于“{other}”",
     "above_other": "大于“{other}”",
     "unknown_reference": "在“{zh}”中找不到此编号",
-    "lone_surrogate": "文字含有不成对的代理字符(半个UTF-16字符),无法保存;请在来源中重新输入该单元格",
+    "lone_surrogate": "文字含有不成对的代理字符(UTF-16 孤立代理项,半个字符),无法保存;请在来源中重新输入该单元格",
     "too_long": "文字超过 Excel 单元格上限({limit}个字符)",
     "cell_error": "单元格是错误值(如公式出错),请改为有效值",
     "existing_unreadable": "“{sheet}”中已有{count}处无法识别的值;为免改写这些单元格,本次未导入。请先修正(见下方列表,或运行“校验数据”)。",
