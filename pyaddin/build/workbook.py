@@ -25,7 +25,7 @@ from ..ooxml.package import normalise_zip
 from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, examples, ribbon, vba
-from .templates import list_choices
+from .templates import a4_landscape, list_choices
 
 LAST_ROW = 1048576
 CONFIG_SHEET = "_xlwings.conf"  # inactive, as in xlwings' own template: rename to xlwings.conf to use it
@@ -152,8 +152,10 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
 
 # The sheets in the order of the loop (DOMAIN.md §1–2), each stage with its tab colour
 STAGES = (
-    ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard")),
-    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_audit", "tbl_mapping", "tbl_rejects")),
+    ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard", "tbl_staff", "tbl_responsibility",
+                        "tbl_calendar")),
+    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_calls", "tbl_audit", "tbl_mapping",
+                           "tbl_rejects")),
     ("analyse", "548235", ("tbl_kpi_cards", "tbl_kpi", "tbl_pareto", "tbl_control")),
     ("improve", "C55A11", ("tbl_problems", "tbl_rootcause", "tbl_plan")),
     ("check", "BF8F00", ("tbl_dispatch",)),
@@ -198,6 +200,7 @@ def add_guide(wb: openpyxl.Workbook, lang: str) -> None:
     ws.sheet_properties.tabColor = "1F4E78"
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 110
+    a4_landscape(ws)  # printed one page wide: the stage beside its sheet, the button beside its tip
     rows = guide(lang)
     ws.cell(row=1, column=1, value=rows[0][0]).font = TITLE_FONT
     button = {a.name: f"{group_label(a.group, lang)} › {action_text(a.name, lang)[0]}" for a in ACTIONS.values()}
