@@ -5,7 +5,6 @@ user pasted into the workbook, so that both find the same problems in the same w
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -411,12 +410,13 @@ def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> No
             shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
             issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
         raw.isetitem(k, col.where(~hit, col[hit].str.replace(_SURROGATE, "\ufffd", regex=True)))
+
+
 def utf16_units(text: str) -> int:
     """Length as Excel counts it: UTF-16 code units (a character beyond the BMP, an emoji, takes two)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str a paired surrogate is one code point
 CONTROL_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # what XML 1.0 cannot hold (tab, CR, LF it can)
 
 
@@ -437,16 +437,12 @@ def control_chars(col) -> int:
 
 def _check_length(col, rows, header, issues, where):
     """A text longer than a cell holds (in UTF-16 units, as Excel counts) is an error for that cell, never a
-    silent cut; so is a lone surrogate (half of a UTF-16 pair, as Excel can hand over through COM), which no
-    file can store."""
+    silent cut (lone surrogates are ``_without_surrogates``'s, found once for every column before)."""
     texts = _texts(col)
     if texts is None:
         return
-    lone = pd.Series([texts.dtype == object and bool(_LONE_SURROGATE.search(v)) for v in texts], index=texts.index)
-    for i in texts.index[_mask(lone)]:
-        shown = _LONE_SURROGATE.sub("\ufffd", texts[i][:40])
-        issues.append(Issue(int(rows[i]), header, shown, "lone_surrogate", (), where))
-    maybe_long = _mask(~lone & (texts.str.len() > EXCEL_TEXT_LIMIT // 2))  # one UTF-16 unit or two per character
+    # lone surrogates were found and replaced before (``_without_surrogates``): one error per cell, once
+    maybe_long = _mask(texts.str.len() > EXCEL_TEXT_LIMIT // 2)  # one UTF-16 unit or two per character
     for i in texts.index[maybe_long]:
         if utf16_units(texts[i]) > EXCEL_TEXT_LIMIT:
             issues.append(Issue(int(rows[i]), header, texts[i][:40] + "…", "too_long",
