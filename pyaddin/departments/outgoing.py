@@ -69,6 +69,10 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str, served: pd.Ser
             cell = text_cell(ws, r, c, v)
             if f.number_format:
                 cell.number_format = f.number_format
+            if f.type == "text" and f.width >= 24 and isinstance(v, str):  # a problem statement: read whole
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = -(-len(v) * 2 // int(f.width))  # a Chinese character is two width units
+                ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 15, 15 * min(lines, 8))
     last = max(len(frame) + 1, 2)
     for c, f in enumerate(table.fields, start=1):
         if not f.editable_by_department:
