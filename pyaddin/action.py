@@ -24,8 +24,8 @@ class Outcome:
     details: list[str] = field(default_factory=list)
     data: object = None
     log_target: str = ""  # what the 操作日志 row names and says; the runner writes it
-    log_detail: str = ""
-    log_result: str = "ok"
+    log_detail: str = ""  # a sentence in the book's language (``text(key, book.lang)``); empty: the message shown
+    log_result: str = "ok"  # a key of ``schema.LOG_RESULT``; the log shows its label
 
 
 @dataclass(frozen=True)

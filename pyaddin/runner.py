@@ -13,6 +13,7 @@ from . import registry
 from .action import Action, Outcome
 from .context import Context
 from .errors import QBError
+from .locale import text
 
 
 def execute(a: Action, ctx: Context, book, **options) -> Outcome:
@@ -21,9 +22,15 @@ def execute(a: Action, ctx: Context, book, **options) -> Outcome:
         book.check_writable()
     out = a.func(ctx, book, **options)
     if a.writes and book.dirty:
-        book.log(ctx.now(), ctx.user, a.name, out.log_target, out.log_detail, out.log_result)
+        book.log(ctx.now(), ctx.user, a.name, out.log_target, log_sentence(out, book.lang), out.log_result)
         book.save()
     return out
+
+
+def log_sentence(out: Outcome, lang: str) -> str:
+    """What 操作日志 says of an outcome, in the book's language (not the person's: the book is read by others):
+    the action's own sentence for the book, else the message it showed."""
+    return out.log_detail or text(out.key, lang, **out.kw)
 
 
 def read_ahead(a: Action) -> list[str]:

@@ -13,6 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .locale.en import ACTIONS as EN_ACTIONS  # the ribbon's words and the log's results: one place per language
+from .locale.en import LOG_RESULTS as EN_RESULTS
+from .locale.zh import ACTIONS as ZH_ACTIONS
+from .locale.zh import LOG_RESULTS as ZH_RESULTS
+
 FieldType = Literal["text", "datetime", "date", "enum", "integer", "number", "bool", "percent", "seconds"]
 
 
@@ -688,10 +693,15 @@ APPRAISAL = Table("tbl_appraisal", "appraisal", "季度考核", "Appraisal", "co
     F("grade", "等级", "Grade", width=8), F("rank", "部门内排名", "Rank in department", "integer", width=10),
 ), style="TableStyleMedium9", top=4)
 
+# 操作日志 shows an action as its ribbon button and a result in words; the code reads both back as keys, and a
+# book written before (keys stored as they are) reads the same, since an enum accepts its keys as well
+LOG_ACTION = Enum("log_action", tuple((k, ZH_ACTIONS[k][0], EN_ACTIONS[k][0]) for k in ZH_ACTIONS))
+LOG_RESULT = Enum("log_result", tuple((k, ZH_RESULTS[k], EN_RESULTS[k]) for k in ZH_RESULTS))
+
 LOG = Table("tbl_log", "log", "操作日志", "Log", "log", (
     F("at", "时间", "At", "datetime", width=18), F("user", "操作人", "User", width=12),
-    F("action", "操作", "Action", width=14), F("target", "对象", "Target", width=18),
-    F("detail", "详情", "Detail", width=50), F("result", "结果", "Result", width=10),
+    F("action", "操作", "Action", "enum", enum=LOG_ACTION, width=16), F("target", "对象", "Target", width=18),
+    F("detail", "详情", "Detail", width=60), F("result", "结果", "Result", "enum", enum=LOG_RESULT, width=12),
     # a change merged from a department's returned workbook (回收汇总): who sent it, where, and what changed
     F("department", "部门", "Department", width=12), F("file", "文件", "File", width=24),
     F("row", "行(编号)", "Row (ID)", width=10), F("field", "字段", "Field", width=12),

@@ -87,6 +87,12 @@ def table(book: Path, t) -> "object":
         return b.read(t).data
 
 
+def shown_log(book: Path) -> pd.DataFrame:
+    """操作日志 as its sheet shows it (labels, not the keys the code reads)."""
+    rows = list(openpyxl.load_workbook(book)["操作日志"].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
 @pytest.fixture
 def sent(tmp_path):
     book = master(tmp_path)
@@ -152,6 +158,10 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     log = table(book, schema.LOG)
     sent_rows = log[log["action"] == "distribute"]
     assert sorted(sent_rows["file"].dropna()) == files  # a log row per file sent
+    shown = shown_log(book)  # the sheet shows the button and sentences of the book, the code reads keys
+    assert set(shown["操作"]) == {"导入问题清单", "导入根因分析", "导入改进计划", "下发部门"}
+    assert set(shown["结果"]) == {"成功"}
+    assert "批次B20261001-1 → 客服中心:问题1条,根因6条,措施1条。" in set(shown["详情"])
 
 
 def test_the_kpi_snapshot_is_the_departments_indicators_over_the_last_month(tmp_path):
@@ -219,6 +229,7 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     assert sha(book.with_name(book.name + ".bak")) == before  # the master as it was, kept before the write
     log = table(book, schema.LOG)
     rows = log[(log["action"] == "collect") & log["field"].notna()]
+    assert {"下发部门", "回收汇总"} <= set(shown_log(book)["操作"]) and "collect" not in set(shown_log(book)["操作"])
     rows = rows.astype(object).where(rows.notna(), None)
     assert list(zip(rows["department"], rows["file"], rows["row"], rows["field"], rows["old"], rows["new"])) == [
         ("技术部", back.name, "A002", "进度%", "60", "100"), ("技术部", back.name, "A002", "状态", "进行中", "已完成"),
@@ -617,6 +628,7 @@ def test_a_requested_extension_comes_back_and_the_quality_team_approves_it(sent,
     assert plan.set_index("action_id")["extension_to"].isna().all()
     log = table(book, schema.LOG)
     row = log[log["action"] == "approve_extension"].iloc[0]
+    assert "批准延期" in set(shown_log(book)["操作"]) and "approve_extension" not in set(shown_log(book)["操作"])
     assert (row["row"], row["field"], row["old"], row["new"]) == ("A003", "完成期限", "2026-10-10", "2026-11-30")
     with FileBook(book) as b:  # a quarter judged before the approval keeps the deadline then in force
         early = deadlines_in_force(b, plan, pd.Timestamp("2026-10-15")).set_index("action_id")

@@ -129,7 +129,7 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         choices = list_choices(f, lang) or (f"{LISTS_SHEET}!{LIST_RANGES[f.choices]}" if f.choices else None)
-        if choices:
+        if choices and table.role != "log":  # what the add-in records is not typed by hand: no dropdown
             dv = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
                                 errorTitle="QualityBook", error=f"{f.zh} / {f.en}")
             dv.add(f"{letter}{top + 1}:{letter}{LAST_ROW}")

@@ -77,6 +77,9 @@ SETTINGS = {
     "visit_grace_min": "On-site visit grace (min)",
 }
 
+# the Log's Result column (the runner's outcome of an action, read back as its key)
+LOG_RESULTS = {"ok": "Done", "partial": "Partly imported", "partly": "Partly accepted", "refused": "Refused"}
+
 STATUS = {"met": "Met", "warning": "Warning", "missed": "Missed", "no_data": "No data"}
 
 MESSAGES = {
@@ -106,6 +109,16 @@ MESSAGES = {
     "need_one_of": "needs at least one of: {en}",
     "issue_line": "row {row}, column “{column}”, value “{value}”: {reason}",
     "import_done": "Imported {rows} row(s) into “{sheet}” ({total} in all).",
+    "log_import_append": "{file}: {rows} row(s) appended.",
+    "log_import_replace": "{file}: replaced by {rows} row(s).",
+    "log_import_refused": "{file}: {count} problem(s) found; nothing imported.",
+    "log_as_of": "As of {as_of}: {message}",
+    "log_sample": "Drew {n} of {population} tickets (random seed {seed}); {rows} rows to score.",
+    "log_pareto": "By “{by}”, {start} to {end}: vital few {n} ({names}), {pct}% together.",
+    "log_problems_from_alerts": "Added {n} problem(s) from the early warnings: {ids}.",
+    "log_setting": "{name}: {old} → {new}",
+    "log_distribute_line": "Batch {batch} → {department}: {problems} problems, {causes} root causes, {actions} actions.",
+    "log_distribute": "Batch {batch}: {n} department workbooks in {folder}; due {deadline}.",
     "import_rejected": "{rejected} row(s) had problems and went to the Rejects table.",
     "check_ok": "Data check passed: {summary}.",
     "check_failed": "The check found {count} problem(s).",

@@ -76,6 +76,9 @@ SETTINGS = {
     "visit_grace_min": "上门准时宽限(分钟)",
 }
 
+# 操作日志的“结果”列 (the runner's outcome of an action, read back as its key)
+LOG_RESULTS = {"ok": "成功", "partial": "部分导入", "partly": "部分接收", "refused": "已拒绝"}
+
 STATUS = {"met": "达标", "warning": "预警", "missed": "未达标", "no_data": "无数据"}
 
 MESSAGES = {
@@ -105,6 +108,16 @@ MESSAGES = {
     "need_one_of": "至少需要填写其中一项:{zh}",
     "issue_line": "第{row}行,列“{column}”,值“{value}”:{reason}",
     "import_done": "已导入{rows}行到“{sheet}”(共{total}行)。",
+    "log_import_append": "{file}:追加{rows}行。",
+    "log_import_replace": "{file}:替换为{rows}行。",
+    "log_import_refused": "{file}:发现{count}处问题,未导入任何数据。",
+    "log_as_of": "截至{as_of}:{message}",
+    "log_sample": "从{population}张工单中抽取{n}张(随机种子{seed}),评分表{rows}行。",
+    "log_pareto": "按“{by}”统计{start}至{end}:关键少数{n}类({names}),合计占{pct}%。",
+    "log_problems_from_alerts": "由预警检查新增{n}个问题:{ids}。",
+    "log_setting": "{name}:{old} → {new}",
+    "log_distribute_line": "批次{batch} → {department}:问题{problems}条,根因{causes}条,措施{actions}条。",
+    "log_distribute": "批次{batch}:生成{n}个部门工作簿,存放在 {folder};反馈期限 {deadline}。",
     "import_rejected": "{rejected}行有问题,已写入“导入错误”表。",
     "check_ok": "数据校验通过:{summary}。",
     "check_failed": "校验发现{count}处问题。",

@@ -62,8 +62,7 @@ def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASE
                         value=f"{x['value']:.1f}", centre=f"{x['centre']:.1f}") for x in better[:10]]
     return Outcome("alerts_done", {"breaches": len(late), "signals": len(worse_signals), "worse": len(worse),
                                    "better": len(better)},
-                   data=data, details=details, log_target=book.sheet_name(schema.CONTROL),
-                   log_detail=f"{len(worse_signals)} signals, {len(better)} better, {len(late)} breaches")
+                   data=data, details=details, log_target=book.sheet_name(schema.CONTROL))
 
 
 def scope_words(scope: str, group: str) -> str:

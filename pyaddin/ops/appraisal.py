@@ -129,4 +129,4 @@ def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = 
     return Outcome("appraisal_done", {"quarter": q, "agents": len(graded),
                                       "short": len(result["agents"]) - len(graded),
                                       "departments": len(result["departments"]), "placed": placed_text}, data=data,
-                   log_target=book.sheet_name(schema.APPRAISAL), log_detail=q)
+                   log_target=book.sheet_name(schema.APPRAISAL))

@@ -92,7 +92,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         else:
             hint = [say("errors_hint_cli")] if ctx.surface == "cli" else []
             return refuse(book, f"import_refused_{_surface(ctx)}", len(parsed.issues),
-                          notes + summary_lines(parsed.issues) + hint, f"{Path(path).name}: refused",
+                          notes + summary_lines(parsed.issues) + hint,
+                          text("log_import_refused", book.lang, file=Path(path).name, count=len(parsed.issues)),
                           sheet=book.sheet_name(schema.MAPPING))
     good = parsed.data.drop(index=parsed.bad_rows)
     rejected = len(parsed.bad_rows)
@@ -105,7 +106,8 @@ def import_file(ctx, book, into: str, path: str | Path | None = None, *, replace
         book.append(schema.REJECTS, refused)
     out = Outcome("import_done", {"rows": n_good, "sheet": book.sheet_name(table), "total": len(merged)},
                   details=notes, log_target=book.sheet_name(table), log_result="ok" if not rejected else "partial",
-                  log_detail=f"{Path(path).name}: +{n_good} ({'replace' if replace else 'append'}), rejected {rejected}")
+                  log_detail=text(f"log_import_{'replace' if replace else 'append'}", book.lang, file=Path(path).name,
+                                  rows=n_good) + (text("import_rejected", book.lang, rejected=rejected) if rejected else ""))
     if rejected:
         out.details.append(say("import_rejected", rejected=rejected))
         out.details += summary_lines(issues)

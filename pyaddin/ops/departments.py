@@ -119,7 +119,8 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
         new.append({"batch": batch, "master_id": master_id, "department": d, "file": names[d], "sent_at": now,
                     "deadline": pd.Timestamp(due), "items": sum(n.values()), "digest": digest})
         logged.append({"at": now, "user": ctx.user, "action": "distribute", "target": names[d],
-                       "detail": f"{batch} → {d}: " + ", ".join(f"{k} {v}" for k, v in n.items()),
+                       "detail": text("log_distribute_line", book.lang, batch=batch, department=d,
+                                      problems=n["problems"], causes=n["rootcause"], actions=n["plan"]),
                        "result": "ok", "department": d, "file": names[d]})
         details.append(say("distribute_line", department=d, file=names[d], problems=n["problems"],
                            causes=n["rootcause"], actions=n["plan"]))
@@ -133,7 +134,9 @@ def distribute(ctx, book, outdir: str | Path | None = None, deadline=None, depar
     book.save_in_place()  # returns are matched against this record: it is never left unsaved
     return Outcome("distribute_done", {"n": len(work), "batch": batch, "folder": str(folder), "deadline": due.isoformat()},
                    0, details, {"batch": batch, "master_id": master_id, "deadline": due.isoformat(), "files": files},
-                   log_target=book.sheet_name(T.DISPATCH), log_detail=f"{batch}: {len(work)} files to {folder}")
+                   log_target=book.sheet_name(T.DISPATCH),
+                   log_detail=text("log_distribute", book.lang, batch=batch, n=len(work), folder=str(folder),
+                                   deadline=due.isoformat()))
 
 
 def returned_files(paths) -> tuple[list[Path], list[Path]]:
@@ -221,9 +224,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     return Outcome(key, {"batch": batch, "n": len(reports), "applied": applied, **counts,
                          "conflicts": sum(len(r.conflicts) for r in reports), "missing": listing(missing) or "—"},
                    1 if counts["refused"] or counts["partly"] else 0, details, data,
-                   log_target=book.sheet_name(T.DISPATCH),
-                   log_detail=f"{batch}: {len(reports)} files, {applied} changes, {counts['refused']} refused",
-                   log_result="ok" if not (counts["refused"] or counts["partly"]) else "partly")
+                   log_target=book.sheet_name(T.DISPATCH), log_result="ok" if not (counts["refused"] or counts["partly"]) else "partly")
 
 
 @action("approve_extension", group="departments", icon="CalendarInsert",
@@ -261,7 +262,7 @@ def approve_extension(ctx, book, actions=None) -> Outcome:
     book.write(T.PLAN, out)
     book.append(T.LOG, pd.DataFrame(logged))
     return Outcome("extension_approved", {"n": len(asked), "ids": listing(asked["action_id"])}, details=lines,
-                   log_target=book.sheet_name(T.PLAN), log_detail=", ".join(asked["action_id"]))
+                   log_target=book.sheet_name(T.PLAN))
 
 
 def _day(v) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import LANGS, current, listing, metric_name, say
+from ..locale import LANGS, current, listing, metric_name, say, text
 from .kpi import read_inputs
 
 WORK = (schema.PROBLEMS.name, schema.ROOTCAUSE.name, schema.PLAN.name)
@@ -63,7 +63,7 @@ def draw_fishbone(ctx, book, problem: str | None = None, output: str | Path | No
         Path(output).write_bytes(png)
     book.place_picture(schema.ROOTCAUSE, png, "QB_fishbone")
     return Outcome("fishbone_done", {"problem": problem, "n": len(mine), "sheet": book.sheet_name(schema.ROOTCAUSE)},
-                   log_target=book.sheet_name(schema.ROOTCAUSE), log_detail=problem)
+                   log_target=book.sheet_name(schema.ROOTCAUSE))
 
 
 @action("plan", group="improvement", icon="CalendarInsert", reads=WORK,
@@ -107,10 +107,11 @@ def check_plan(ctx, book, as_of=None) -> Outcome:
     details += [say("overdue_line", action=a["action_id"], days=a["days_overdue"], department=a["department"] or "-")
                 for a in actions if a["overdue"]]
     data = {"as_of": day.isoformat(), "actions": actions, "by_department": deps, "problems": probs}
-    return Outcome("plan_checked", {"n": len(actions), "overdue": int(late.sum()),
-                                    "smart": sum(1 for a in actions if a["smart_missing"]), "gate": len(ungated)},
-                   1 if len(ungated) else 0, details, data, log_target=book.sheet_name(schema.PLAN),
-                   log_detail=f"as of {day.date()}: {int(late.sum())} overdue")
+    checked = {"n": len(actions), "overdue": int(late.sum()), "smart": sum(1 for a in actions if a["smart_missing"]),
+               "gate": len(ungated)}
+    return Outcome("plan_checked", checked, 1 if len(ungated) else 0, details, data, log_target=book.sheet_name(schema.PLAN),
+                   log_detail=text("log_as_of", book.lang, as_of=str(day.date()),
+                                   message=text("plan_checked", book.lang, **checked)))
 
 
 def _s(v):
@@ -179,8 +180,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
     details += [say("effect_pending_line", action=r["action_id"], date=r["pending_until"])
                 for r in results if r.get("pending_until")]
     return Outcome("verify_done", {"n": len(results), "verified": len(verified), "closed": listing(closed) or "—"},
-                   0, details, {"actions": results}, log_target=book.sheet_name(schema.PLAN),
-                   log_detail=f"{len(verified)}/{len(results)} verified; closed {', '.join(closed) or '-'}")
+                   0, details, {"actions": results}, log_target=book.sheet_name(schema.PLAN))
 
 
 def verify_one(a, metric: str, problems, frames, std, days: int, data_end) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import DataProblems, QBError
-from ..locale import listing, say
+from ..locale import listing, say, text
 from .data import problem_lines
 
 SCOPES = ("overall", "channel", "department", "agent")
@@ -266,13 +266,15 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     gaps = result["sla_clock"]["years_without_calendar"]
-    return Outcome("kpi_done", {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"],
-                                "fr": _fmt(o["first_response_sla_pct"]), "csat": _fmt(o["csat_pct"]),
-                                "qa": _fmt(o["qa_score_pct"])}, data=result,
+    done = {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"], "fr": _fmt(o["first_response_sla_pct"]),
+            "csat": _fmt(o["csat_pct"]), "qa": _fmt(o["qa_score_pct"])}
+    return Outcome("kpi_done", done, data=result,
                    details=([say("kpi_no_tickets")] if v.t.empty else [])
                    + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
                       if gaps else []),
-                   log_target=book.sheet_name(schema.KPI), log_detail=f"{pj['start']}..{pj['end']} as of {pj['as_of']}")
+                   log_target=book.sheet_name(schema.KPI),
+                   log_detail=text("log_as_of", book.lang, as_of=str(pj["as_of"]).replace("T", " ")[:16],
+                                   message=text("kpi_done", book.lang, **done)))
 
 
 def sla_clock(std, p) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
-from ..locale import current, say
+from ..locale import current, say, text
 from .kpi import choose_period, read_inputs
 
 
@@ -83,7 +83,8 @@ def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None,
             "by_agent": {str(a): {"tickets": int(r.tickets), "sampled": int(r.sampled)} for a, r in by_agent.iterrows()}}
     return Outcome("sample_done", {"n": len(ids), "population": len(pop), "rows": len(rows),
                                    "sheet": book.sheet_name(schema.AUDIT)}, data=data,
-                   log_target=book.sheet_name(schema.AUDIT), log_detail=f"{len(ids)}/{len(pop)} seed {seed}")
+                   log_target=book.sheet_name(schema.AUDIT),
+                   log_detail=text("log_sample", book.lang, n=len(ids), population=len(pop), seed=seed, rows=len(rows)))
 
 
 @action("record_audit", group="data", icon="TableInsert", reads=(schema.AUDIT.name, schema.INSPECTIONS.name),
@@ -117,7 +118,7 @@ def record_audit(ctx, book) -> Outcome:
     marked.loc[done.index, "recorded"] = True
     book.write(schema.AUDIT, marked)
     return Outcome("record_done", {"n": int(new["inspection_id"].nunique()) if len(new) else 0, "rows": len(new)},
-                   log_target=book.sheet_name(schema.INSPECTIONS), log_detail=f"{len(new)} rows")
+                   log_target=book.sheet_name(schema.INSPECTIONS))
 
 
 @action("calibrate", group="data", icon="ReviewAcceptChange", reads=(schema.INSPECTIONS.name,), ribbon=False)

@@ -22,12 +22,12 @@ def _column(table, frame, by: str) -> str:
     raise QBError("unknown_column", column=by, table=table.sheet(current()))
 
 
-def _label(column: str) -> str:
+def _label(column: str, lang: str | None = None) -> str:
     """A ticket column as the workbook names it (问题类别, not ``category``)."""
     from ..mapping import resolve_field
 
     key = resolve_field(schema.TICKETS, column)
-    return next((f.label(current()) for f in schema.TICKETS.fields if f.key == key), column)
+    return next((f.label(lang or current()) for f in schema.TICKETS.fields if f.key == key), column)
 
 
 def pareto_frame(book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
@@ -63,10 +63,12 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
         start=pj["start"], end=pj["end"])})
     book.fit_charts(schema.PARETO)
     vital = frame[frame["vital_few"]]
-    first = say("pareto_unclassified", pct=f"{unclassified_pct(frame):.1f}", by=col) if unclassified_alarm(frame) else ""
-    return Outcome("pareto_done", {"n": len(vital), "names": listing(vital["category"].head(5)),
-                                   "pct": f"{vital['pct'].sum():.1f}", "first": first}, data=as_json(frame, col),
-                   log_target=book.sheet_name(schema.PARETO), log_detail=f"{col} {pj['start']}..{pj['end']}")
+    first = say("pareto_unclassified", pct=f"{unclassified_pct(frame):.1f}", by=_label(col)) if unclassified_alarm(frame) else ""
+    found = {"n": len(vital), "names": listing(vital["category"].head(5)), "pct": f"{vital['pct'].sum():.1f}"}
+    return Outcome("pareto_done", {**found, "first": first}, data=as_json(frame, col),
+                   log_target=book.sheet_name(schema.PARETO),
+                   log_detail=text("log_pareto", book.lang, by=_label(col, book.lang), start=pj["start"], end=pj["end"],
+                                   **found))
 
 
 def new_ids(existing, n: int, prefix: str = "P") -> list[str]:
@@ -241,7 +243,8 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
         new = pd.DataFrame([{"problem_id": i, **r} for i, r in zip(ids, rows)])
         book.write(schema.PROBLEMS, pd.concat([existing, new], ignore_index=True) if len(existing) else new)
         return Outcome("problems_added", {"n": len(new), "ids": listing(ids)},
-                       log_target=book.sheet_name(schema.PROBLEMS), log_detail="alerts: " + ", ".join(ids))
+                       log_target=book.sheet_name(schema.PROBLEMS),
+                       log_detail=text("log_problems_from_alerts", book.lang, n=len(new), ids=listing(ids)))
 
     frame, _, p, tickets, std = pareto_frame(book, by, None, period, quarter, date_from, date_to,
                                              as_of or ctx.as_of)
@@ -260,4 +263,4 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
     new["created_at"] = pd.to_datetime(new["created_at"])
     book.write(schema.PROBLEMS, pd.concat([existing, new], ignore_index=True) if len(existing) else new)
     return Outcome("problems_added", {"n": len(new), "ids": listing(ids)}, data=new,
-                   log_target=book.sheet_name(schema.PROBLEMS), log_detail=", ".join(ids))
+                   log_target=book.sheet_name(schema.PROBLEMS))

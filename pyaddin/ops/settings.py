@@ -46,7 +46,7 @@ def configure(ctx, book, pairs=()) -> Outcome:
         raise QBError("existing_unreadable", exit_code=1, count=len(parsed.issues),
                       sheet=book.sheet_name(schema.STANDARDS), details=problem_lines(parsed.issues))
     frame = parsed.data.copy()
-    lines = []
+    lines, logged = [], []
     for s, value in wanted:
         stored = settings.shown(s, value, book.lang)
         rows = frame.index[(frame["kind"] == "setting") & (frame["key"] == s.key)]
@@ -56,13 +56,15 @@ def configure(ctx, book, pairs=()) -> Outcome:
             rows = frame.index[-1:]
         old = frame.loc[rows[0], "text" if s.in_text else "value"]
         frame.loc[rows, ["value", "text"]] = [None, stored] if s.in_text else [stored, None]
-        lines.append(text("setting_line", current(), setting=s.key, name=setting_name(s.key, current()),
-                          old="—" if old is None or old != old else _plain(old), new=_plain(stored)))
+        was = "—" if old is None or old != old else _plain(old)
+        lines.append(text("setting_line", current(), setting=s.key, name=setting_name(s.key, current()), old=was,
+                          new=_plain(stored)))
+        logged.append(text("log_setting", book.lang, name=setting_name(s.key, book.lang), old=was, new=_plain(stored)))
     book.write(schema.STANDARDS, frame)
     book.forget_settings()
     return Outcome("config_done", {"n": len(wanted), "sheet": book.sheet_name(schema.STANDARDS)}, details=lines,
                    data={s.key: _plain(settings.shown(s, v, "en")) for s, v in wanted},
-                   log_target=book.sheet_name(schema.STANDARDS), log_detail="; ".join(f"{k}={v}" for k, v in pairs))
+                   log_target=book.sheet_name(schema.STANDARDS), log_detail=text("list_sep", book.lang).join(logged))
 
 
 def _plain(v):
