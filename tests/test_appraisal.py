@@ -238,3 +238,35 @@ def test_a_department_without_agents_of_its_own_says_why(tmp_path):
     assert wb.sheetnames == ["部门汇总", "客服_中心", "物流部"]
     assert "12件工单均由归属其他部门的人员处理" in wb["物流部"]["A4"].value
     assert wb["客服_中心"]["A4"].value == "甲"
+
+
+def test_the_management_workbook_reads_as_a_manager_needs_it(tmp_path):
+    """Every header whole in its column (首次响应SLA达成率% was cut to 率%), figures to one decimal (91.0, not 91),
+    a grade in a centred column of its own (not "91 A"), a figure never supplied as 无数据, and on an agent's sheet
+    no column that is the department's alone."""
+    from pyaddin.build.appraisal_book import write_appraisal_book
+    from pyaddin.ooxml.text import printed_width
+
+    comps = {"csat_pct": 74.5, "first_response_sla_pct": 79.3, "fcr_pct": 68.0, "qa_score_pct": 87.1,
+             "rectification_pct": None, "complaint_rate_pct": 3.4}
+    result = {"agents": [{"agent": "罗华", "department": "门店运营部", "tickets": 104, "score": 91.0, "grade": "A",
+                          "status": "graded", "rank": 1, "components": comps, "deduction": 0.0}],
+              "departments": [{"department": "门店运营部", "tickets": 445, "score": 91.0, "grade": "A", "rank": 1,
+                               "components": comps, "deduction": 0.0}], "placed_by_tickets": []}
+    wb = openpyxl.load_workbook(write_appraisal_book(tmp_path / "a.xlsx", result, "2026Q3", ap.Rules(), "zh", "规则"))
+    for ws, top in ((wb["部门汇总"], 4), (wb["门店运营部"], 3)):
+        header = [c.value for c in ws[top]]
+        for i, h in enumerate(header, start=1):
+            letter = openpyxl.utils.get_column_letter(i)
+            assert ws.column_dimensions[letter].width >= printed_width(h) + 1, h  # the header on one line, whole
+            value = ws.cell(row=top + 1, column=i)
+            if h in ("综合得分", "投诉扣分", "满意度%", "一次解决率%", "首次响应SLA达成率%"):
+                assert value.number_format == "0.0", h
+            if h in ("等级", "部门排名", "部门内排名"):
+                assert value.alignment.horizontal == "center", h
+        row = {h: ws.cell(row=top + 1, column=i).value for i, h in enumerate(header, start=1)}
+        assert row["综合得分"] == 91.0 and row["等级"] == "A"
+    cover, agent = wb["部门汇总"], wb["门店运营部"]
+    assert {str(r) for r in cover.merged_cells.ranges} == {f"A2:{openpyxl.utils.get_column_letter(cover.max_column)}2"}
+    assert [c.value for c in cover[5]][[c.value for c in cover[4]].index("整改完成率%")] == "无数据"
+    assert "整改完成率%" not in [c.value for c in agent[3]]

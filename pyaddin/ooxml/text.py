@@ -15,6 +15,11 @@ SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
+def printed_width(text: str) -> int:
+    """Printed width in Excel's column units: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
 def excel_text(value: str) -> str:
     """The text to store so that Excel shows ``value`` as typed."""
     return _ESCAPE_UNDERSCORE.sub("_x005F_", value) if "_x" in value else value

@@ -13,6 +13,7 @@ from .. import schema
 from ..charts.axes import show_axes
 from ..inert import save_workbook
 from ..locale import LANGS, metric_name, say
+from ..ooxml.text import printed_width
 from .content import MIN_SAMPLE, SAMPLE_OF
 
 STATUS_COLOURS = {"met": "C6EFCE", "warning": "FFEB9C", "missed": "FFC7CE"}
@@ -53,9 +54,6 @@ def _text(v) -> str:
     return v if isinstance(v, str) and v else "-"
 
 
-def _width(text: str) -> int:
-    """Printed width in Excel's column units: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _n(v, digits=1) -> str:
@@ -367,7 +365,7 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
             for t in b or [w["none"]]:
                 ws.cell(row, 1, t).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
-                ws.row_dimensions[row].height = 15 * -(-_width(t) // int(sum(WIDTHS) * 1.15))
+                ws.row_dimensions[row].height = 15 * -(-printed_width(t) // int(sum(WIDTHS) * 1.15))
                 row += 1
             row += 1
 
