@@ -69,14 +69,14 @@ def sample_book(target: Path, *commands: list[str]) -> Path:
     return target
 
 
-def libreoffice(*args: str, timeout: int = 240):
+def libreoffice(*args: str, timeout: int = 240, env: dict | None = None):
     """Run tests/lo_driver.py under the system python (UNO); fail loudly when LibreOffice is absent."""
     probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
     if probe.returncode != 0 or shutil.which("soffice") is None:
         pytest.fail("LibreOffice with python3-uno is required (apt-get install libreoffice-calc-nogui python3-uno); "
                     ".ci/run installs it")
     out = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_driver.py"), *map(str, args)],
-                         capture_output=True, text=True, timeout=timeout)
+                         capture_output=True, text=True, timeout=timeout, env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -1,8 +1,11 @@
 """Drive headless LibreOffice through its Python UNO bridge (run with the system python3 that has ``uno``).
 
     python3 lo_driver.py modules BOOK            → {"libraries": {lib: [modules]}}
-    python3 lo_driver.py run BOOK A1 A2 ...      → {"A1": [kind, argument], ...}   (RunAction per action)
+    python3 lo_driver.py run BOOK A1 A2 ... [KEY=VALUE ...]
+                                                 → {"A1": [kind, argument], ...}   (RunAction per action)
     python3 lo_driver.py frozen BOOK EXE ACTION  → [kind, argument] with the executable configured
+    python3 lo_driver.py configured BOOK ACTION KEY=VALUE ...
+                                                 → [kind, argument] with those rows set on _xlwings.conf
     python3 lo_driver.py cells BOOK SHEET RANGE  → the range's strings after a recalculation
     python3 lo_driver.py fill BOOK OUT SHEET CELL=VALUE ...
                                                  → protection and validation as LibreOffice sees them, then
@@ -88,6 +91,16 @@ def recorded(doc):
     return [sheet.getCellRangeByName("D1").getString(), sheet.getCellRangeByName("D2").getString()]
 
 
+def configure(doc, settings):
+    """Rows of the configuration sheet: a key's row where it has one, else the first empty row."""
+    conf = doc.Sheets.getByName("_xlwings.conf")
+    for key, value in settings.items():
+        rows = [r for r in range(50) if conf.getCellByPosition(0, r).getString() == key]
+        r = rows[0] if rows else next(r for r in range(50) if not conf.getCellByPosition(0, r).getString())
+        conf.getCellByPosition(0, r).setString(key)
+        conf.getCellByPosition(1, r).setString(value)
+
+
 def fill(doc, out, sheet_name, assignments):
     """What a department sees and does in its workbook: which cells are locked, what the sheet accepts, then
     typing into the open cells (a leading = makes a formula, as in the user interface) and saving as .xlsx."""
@@ -120,16 +133,17 @@ def main(argv):
                 result = modules(doc)
             elif cmd == "run":
                 result = {}
-                for action in argv[2:]:
+                configure(doc, dict(a.split("=", 1) for a in argv[2:] if "=" in a))
+                for action in [a for a in argv[2:] if "=" not in a]:
                     call(doc, "RunAction", action)
                     result[action] = recorded(doc)
             elif cmd == "frozen":
-                exe, action = argv[2], argv[3]
-                conf = doc.Sheets.getByName("_xlwings.conf")
-                for r in range(0, 50):
-                    if conf.getCellByPosition(0, r).getString() == "QualityBook Executable":
-                        conf.getCellByPosition(1, r).setString(exe)
-                call(doc, "RunAction", action)
+                configure(doc, {"QualityBook Executable": argv[2]})
+                call(doc, "RunAction", argv[3])
+                result = recorded(doc)
+            elif cmd == "configured":
+                configure(doc, dict(a.split("=", 1) for a in argv[3:]))
+                call(doc, "RunAction", argv[2])
                 result = recorded(doc)
             elif cmd == "cells":
                 doc.calculateAll()

@@ -2,8 +2,10 @@
 
 xlwings' two standalone modules (``xlwings`` and its ``Dictionary`` class) are Windows/Mac Excel
 code that LibreOffice Basic cannot compile (a compile error there stops every macro of the
-project), so the copy that runs macros swaps both for stubs that record what they were asked.
+project), so the copy that runs macros swaps both for stubs that record what they were asked; and since a
+message box cannot be read there, the module that shows QualityBook's messages for one that records them.
 """
+import os
 import shutil
 
 from conftest import ROOT, libreoffice
@@ -20,16 +22,42 @@ Public Function RunFrozenPython(Executable As String, Optional Args As String)
     QB_Record "RunFrozenPython", Executable & "|" & Args
 End Function
 
-Private Sub QB_Record(what As String, detail As String)
+Function GetConfig(configKey As String, Optional default As String = "", Optional source As String = "") As Variant
+    ' xlwings reads its settings from the xlwings.conf sheet (and files); the stub from the rows the test set
+    Dim r As Long
+    GetConfig = default
+    For r = 1 To 50
+        If LCase(ThisWorkbook.Worksheets("_xlwings.conf").Cells(r, 1).Value) = LCase(configKey) Then
+            GetConfig = ThisWorkbook.Worksheets("_xlwings.conf").Cells(r, 2).Value
+        End If
+    Next r
+End Function
+
+Public Sub QB_Record(what As String, detail As String)
     ThisWorkbook.Worksheets("_xlwings.conf").Range("D1").Value = what
     ThisWorkbook.Worksheets("_xlwings.conf").Range("D2").Value = detail
 End Sub
 '''
 
 
+MESSAGE_STUB = '''Attribute VB_Name = "QBMessage"
+Public Sub QB_Show(ByVal message As String)
+    QB_Record "MsgBox", message
+End Sub
+'''
+
+
 def stub_xlwings(target):
     replace_modules(ROOT / "qualitybook.xlsm", target,
-                    {"xlwings": STUB.replace("\n", "\r\n"), "Dictionary": "Option Explicit\r\n"})
+                    {"xlwings": STUB.replace("\n", "\r\n"), "Dictionary": "Option Explicit\r\n",
+                     "QBMessage": MESSAGE_STUB.replace("\n", "\r\n")})
+
+
+def said(key: str, detail: str) -> str:
+    """A message box of the VBA: the locale's text in Chinese, then English, then what it is about."""
+    from pyaddin.locale import text
+
+    return f"{text(key, 'zh')}\n{text(key, 'en')}\n\n{detail}"
 
 
 def test_committed_workbook_opens_and_libreoffice_finds_the_vba_modules():
@@ -40,8 +68,10 @@ def test_committed_workbook_opens_and_libreoffice_finds_the_vba_modules():
 def test_run_action_calls_python_with_each_ribbon_action(tmp_path):
     stubbed = tmp_path / "stubbed.xlsm"
     stub_xlwings(stubbed)
+    python = tmp_path / "python.exe"
+    python.write_bytes(b"MZ")
     actions = list(ACTIONS)
-    got = libreoffice("run", stubbed, *actions)
+    got = libreoffice("run", stubbed, *actions, f"Interpreter_Win={python}")
     for name in actions:
         kind, command = got[name]
         assert kind == "RunPython"
@@ -89,8 +119,58 @@ def test_the_vba_messages_come_from_the_locale_in_both_languages():
 
     code = own_modules()["QualityBook"]
     assert code.isascii()
-    for key in ("vba_exe_missing", "vba_failed"):
+    for key in ("vba_exe_missing", "vba_failed", "vba_no_python"):
         arm = code.split(f'Case "{key}"')[1].split("Case ")[0].split("End Select")[0]
         parts = re.findall(r'ChrW\((\d+)\)|"((?:[^"]|"")*)"|(vbLf)', arm)
         decoded = "".join(chr(int(c)) if c else ("\n" if lf else q.replace('""', '"')) for c, q, lf in parts)
         assert decoded == text(key, "zh") + "\n" + text(key, "en")
+
+
+def test_without_python_or_the_program_the_button_says_what_to_install(tmp_path):
+    """No qualitybook.exe and no python on the PATH: the project's message, not cmd's "'python' is not
+    recognized" in xlwings' error box; RunPython is never called."""
+    stubbed = tmp_path / "stubbed.xlsm"
+    stub_xlwings(stubbed)
+    assert libreoffice("configured", stubbed, "kpi") == ["MsgBox", said("vba_no_python", "python")]
+    missing = tmp_path / "Python312" / "python.exe"  # the interpreter configured, not installed there
+    assert libreoffice("configured", stubbed, "kpi", f"Interpreter_Win={missing}") == [
+        "MsgBox", said("vba_no_python", str(missing))]
+    program = tmp_path / "gone" / "qualitybook.exe"  # the program configured, not there
+    assert libreoffice("frozen", stubbed, program, "kpi") == ["MsgBox", said("vba_exe_missing", str(program))]
+
+
+def test_python_on_the_path_is_found_as_cmd_finds_it_and_a_store_alias_alone_is_not(tmp_path):
+    """python.exe (or pyenv's python.bat) in a folder of the PATH runs; Windows' own python.exe in WindowsApps,
+    which opens the Microsoft Store where no Python is installed, counts only beside a Python from the Store."""
+    stubbed = tmp_path / "stubbed.xlsm"
+    stub_xlwings(stubbed)
+    alias = tmp_path / "Microsoft" / "WindowsApps"
+    alias.mkdir(parents=True)
+    (alias / "python.exe").write_bytes(b"")
+    pyenv = tmp_path / "pyenv" / "shims"
+    pyenv.mkdir(parents=True)
+    (pyenv / "python.bat").write_text("@echo off")
+
+    def run_with(*folders):  # the Windows PATH is split at ';' (a Linux PATH before it stays whole)
+        env = {**os.environ, "PATH": ";".join([os.environ["PATH"], *map(str, folders)]), "PATHEXT": ".EXE;.BAT"}
+        return libreoffice("configured", stubbed, "kpi", env=env)
+
+    assert run_with(alias) == ["MsgBox", said("vba_no_python", "python")]
+    assert run_with(pyenv)[0] == "RunPython"
+    (alias / "PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0").mkdir()
+    assert run_with(alias)[0] == "RunPython"
+
+
+def test_every_run_python_is_preceded_by_the_check_for_python():
+    """RunPython only after QB_Interpreter found the Python it will start (and an exit when it did not)."""
+    import re
+
+    from pyaddin.build.vba import own_modules
+
+    code = own_modules()["QualityBook"]
+    calls = [m.start() for m in re.finditer(r"^\s*RunPython ", code, re.M)]
+    assert calls
+    for at in calls:
+        body = code[code.rfind("Public Sub", 0, at):at]
+        assert 'If QB_Interpreter() = "" Then Exit Sub' in body
+    assert "MsgBox" not in code  # every message through QB_Show, the one module the tests can read

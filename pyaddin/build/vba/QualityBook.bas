@@ -3,7 +3,8 @@ Attribute VB_Name = "QualityBook"
 ' With the packaged program (qualitybook.exe) beside this workbook, or at the path set under
 ' "QualityBook Executable" on the _xlwings.conf (or, once activated, xlwings.conf) sheet, it
 ' runs that (RunFrozenPython);
-' otherwise it runs the pyaddin package with the configured Python (RunPython).
+' otherwise it runs the pyaddin package with the configured Python (RunPython), once it has found that Python:
+' where there is neither, the message says what to install or where to put the program, not xlwings' error box.
 Option Explicit
 
 Public Const QB_EXE_NAME As String = "qualitybook.exe"
@@ -23,13 +24,65 @@ Public Sub RunAction(ByVal actionName As String)
     If exe = "?" Then Exit Sub  ' a configured program that is not there: QB_FrozenExecutable said so
     If exe <> "" Then
         RunFrozenPython exe, "run " & actionName
-    Else
-        RunPython "import pyaddin.excel; pyaddin.excel.run_action('" & actionName & "')"
+        Exit Sub
     End If
+    If QB_Interpreter() = "" Then Exit Sub  ' no Python either: QB_Interpreter said what to install
+    RunPython "import pyaddin.excel; pyaddin.excel.run_action('" & actionName & "')"
     Exit Sub
 Failed:
-    MsgBox QB_Text("vba_failed") & vbLf & vbLf & Err.Description, vbExclamation, "QualityBook"
+    QB_Show QB_Text("vba_failed") & vbLf & vbLf & Err.Description
 End Sub
+
+Public Function QB_Interpreter() As String
+    ' The Python that xlwings' RunPython will start, by xlwings' own settings (Interpreter_Win, else Interpreter,
+    ' else python on the PATH), looked for before it starts: where it is not there, xlwings would show cmd's
+    ' "'python' is not recognized" or its own "Could not find Interpreter!". "" then, after saying so.
+    ' A conda environment (Conda Path and Conda Env) is xlwings' to activate and check.
+    Dim python As String
+    python = Trim(CStr(GetConfig("INTERPRETER_WIN", "")))
+    If python = "" Then python = Trim(CStr(GetConfig("INTERPRETER", "python")))
+    If CStr(GetConfig("CONDA PATH")) <> "" And CStr(GetConfig("CONDA ENV")) <> "" Then
+        QB_Interpreter = python
+        Exit Function
+    End If
+    If LCase(python) = "python" Or LCase(python) = "pythonw" Then
+        If QB_OnPath("python") Then QB_Interpreter = python  ' xlwings runs python for either name
+    ElseIf QB_FileExists(python) Then
+        QB_Interpreter = python
+    End If
+    If QB_Interpreter = "" Then QB_Show QB_Text("vba_no_python") & vbLf & vbLf & python
+End Function
+
+Private Function QB_OnPath(ByVal program As String) As Boolean
+    ' The program as cmd finds it: in a folder of the PATH, with one of the PATHEXT endings (pyenv's python.bat).
+    ' Windows puts a python.exe of its own in WindowsApps (an alias that opens the Microsoft Store) even where no
+    ' Python is installed: it counts only beside a Python installed from the Store.
+    Dim folders() As String, endings() As String, i As Long, j As Long, folder As String
+    folders = Split(Environ("PATH"), ";")
+    endings = Split(IIf(Environ("PATHEXT") = "", ".COM;.EXE;.BAT;.CMD", Environ("PATHEXT")), ";")
+    For i = LBound(folders) To UBound(folders)
+        folder = Trim(Replace(folders(i), Chr(34), ""))
+        If folder <> "" Then
+            If Right(folder, 1) <> Application.PathSeparator Then folder = folder & Application.PathSeparator
+            For j = LBound(endings) To UBound(endings)
+                If endings(j) <> "" And QB_FileExists(folder & program & LCase(endings(j))) Then
+                    If InStr(LCase(folder), "windowsapps") = 0 Or QB_FolderLike(folder & "PythonSoftwareFoundation.Python.*") Then
+                        QB_OnPath = True
+                        Exit Function
+                    End If
+                End If
+            Next j
+        End If
+    Next i
+End Function
+
+Private Function QB_FolderLike(ByVal pattern As String) As Boolean
+    On Error GoTo Missing
+    QB_FolderLike = (Len(Dir(pattern, vbDirectory)) > 0)
+    Exit Function
+Missing:
+    QB_FolderLike = False
+End Function
 
 Public Function QB_FrozenExecutable() As String
     ' The packaged program: the path set under "QualityBook Executable" (quotes and all, as pasted from
@@ -45,7 +98,7 @@ Public Function QB_FrozenExecutable() As String
         If QB_FileExists(candidate) Then
             QB_FrozenExecutable = candidate
         Else
-            MsgBox QB_Text("vba_exe_missing") & vbLf & vbLf & candidate, vbExclamation, "QualityBook"
+            QB_Show QB_Text("vba_exe_missing") & vbLf & vbLf & candidate
             QB_FrozenExecutable = "?"
         End If
         Exit Function
