@@ -1,4 +1,5 @@
 """Monitoring reports (issue 11): the .xlsx opens in LibreOffice without errors, the .html stands alone."""
+import re
 import shutil
 from html.parser import HTMLParser
 
@@ -206,3 +207,34 @@ def test_a_forecast_wider_than_the_weeks_own_range_is_too_uncertain():
     steady = trend_forecast(pd.Series([80.0, 81.0, 82.0, 83.0, 84.0, 85.0]), 4)
     wild = trend_forecast(pd.Series([60.0, 90.0, 62.0, 88.0, 61.0, 89.0]), 4)
     assert not steady["uncertain"] and wild["uncertain"] and wild["seen_high"] - wild["seen_low"] == 30
+
+
+def test_the_printed_xlsx_report_keeps_each_chart_whole_and_its_values_apart(demo, runner, cli, tmp_path):
+    """Printed by LibreOffice, the Pareto chart sits whole on the page of its section (it was cut across two);
+    a date stands apart from the id beside it, a text from the number before it ("5服务很耐心", "73.4样本不足"),
+    and a measure longer than its column wraps in a row tall enough to read it."""
+    import subprocess
+
+    from pyaddin.ooxml.text import printed_width
+
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(cli, ["report", str(demo), "--period", "2026-09", "-o", str(out)]).exit_code == 0
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, timeout=180, check=True)
+    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    on = [i for i, p in enumerate(pages) if "问题类别帕累托图" in p]
+    assert len(on) == 1 and "4. 主要问题" in pages[on[0]]
+    assert re.search(r"^\s*主要问题\s*$", pages[on[0]], re.M)  # the line below the chart: on the same page
+    ws = openpyxl.load_workbook(out)["监控报告"]
+    heading = next(c.row for c in ws["A"] if c.value == "4. 主要问题")
+    assert heading - 1 in {b.id for b in ws.row_breaks.brk}
+    for row in ws.iter_rows(max_col=8):
+        for c in row:
+            if c.value == "样本不足":
+                assert c.alignment.horizontal == "right", c.coordinate
+            if getattr(c, "is_date", False):
+                assert c.alignment.horizontal == "center", c.coordinate
+    overdue = next(c for c in ws["B"] if isinstance(c.value, str) and printed_width(c.value) > 20)
+    assert overdue.alignment.wrap_text and overdue.alignment.indent >= 1
+    assert ws.row_dimensions[overdue.row].height >= 30

@@ -21,6 +21,7 @@ BETTER, WORSE, GREY = "006100", "C00000", "808080"
 TREND = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct")
 FORMATS = {"int": "0", "num": "0.0", "date": "yyyy-mm-dd", "text": "@"}
 WIDTHS = (24, 14, 12, 12, 12, 20, 10, 30)  # columns A–H: the printed width
+FIRST_PAGE_ROWS = 12  # a chart's section starting below this row begins a new printed page
 HELPER = 20  # the first hidden column holding what the .xlsx charts draw (weeks, the 80 % line)
 
 
@@ -339,6 +340,7 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
 
     w = LANGS[lang].REPORT
     wb = openpyxl.Workbook()
@@ -383,6 +385,7 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
         top = row
         for values in t.rows:
             row += 1
+            lines = 1  # a text wider than its column wraps in a row tall enough to show it whole
             for c, (v, kind) in enumerate(zip(values, t.kinds), start=1):
                 cell = ws.cell(row, c)
                 if isinstance(v, Small) or kind in ("status", "change"):
@@ -393,13 +396,20 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
                     colour = {"better": BETTER, "worse": WORSE, "small": GREY}.get(cls)
                     if colour:
                         cell.font = Font(color=colour)
-                    if kind == "change":
-                        cell.alignment = Alignment(horizontal="right")
+                    if kind == "change" or isinstance(v, Small):  # where the number it stands for would stand
+                        cell.alignment = Alignment(horizontal="right", vertical="top")
                 elif not _empty(v):
                     cell.value = v
                     cell.number_format = FORMATS.get(kind, "General")
-                if kind == "text":
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.alignment = Alignment(vertical="top")
+                if kind == "text":  # set off from a number before it (not "5服务很耐心", "28.1✓")
+                    cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
+                    if isinstance(v, str) and c <= len(WIDTHS):
+                        lines = max(lines, -(-printed_width(v) // int(WIDTHS[c - 1] * 1.15 - 1)))
+                elif kind == "date":  # centred: a date never runs into the id beside it
+                    cell.alignment = Alignment(horizontal="center", vertical="top")
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * lines
         tables[t.headers[0]] = (top, row)
         row += 2
 
@@ -455,6 +465,8 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
         row += 16
 
     for n, (title, blocks) in enumerate(sections(r, lang), start=1):
+        if row > FIRST_PAGE_ROWS and any(isinstance(b, str) for b in blocks):  # a chart's section on a page of its own
+            ws.row_breaks.append(Break(id=row - 1))  # (printed across a page break, a chart is cut in two)
         ws.cell(row, 1, f"{n}. {title}").font = bold
         row += 1
         for b in blocks:
