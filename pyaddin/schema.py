@@ -517,7 +517,7 @@ KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
     *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
-), style="TableStyleLight15", place=("tbl_kpi_cards", 16, 33))  # right of the department matrix's columns
+), style="TableStyleLight15", place=("tbl_kpi_cards", 4, 33))  # right of the department matrix, 24 hours on one page
 
 # The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
 # period, the change), two matrices coloured against the cards' targets (build/dashboard.matrix_colours), and below

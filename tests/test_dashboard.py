@@ -120,3 +120,13 @@ def test_a_thirteen_month_trend_with_each_target_as_a_dashed_line(overview):
     chart = next(c for c in ws._charts if len(c.series) == 2 * len(schema.MONTHLY_KEYS))
     dashed = [s.graphicalProperties.line.prstDash for s in chart.series]
     assert dashed.count("dash") == len(schema.MONTHLY_KEYS) and not any(s.smooth for s in chart.series)
+
+
+def test_the_heat_map_prints_its_24_hours_on_one_page(printed):
+    """The hour × weekday heat map on a page of its own, whole (its last hours printed on a page apart)."""
+    import re
+
+    pages = [p for p in printed if "周一量" in p]
+    assert len(pages) == 1
+    hours = {int(m.group(1)) for m in re.finditer(r"^\s*(\d{1,2})(?:\s+\d+){7}\s", pages[0], re.M)}
+    assert hours == set(range(24))

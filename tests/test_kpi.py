@@ -283,8 +283,8 @@ def test_overview_layout_holds_whatever_the_period(book, runner, cli, tmp_path):
         refs = dict(ws.tables.items())
         assert refs["tbl_kpi_cards"] == "A4:G12" and refs["tbl_kpi_channel"] == f"I4:S{4 + len(schema.CHANNEL.keys())}"
         assert refs["tbl_kpi_department"].startswith("U4:AF")  # beside the channel matrix, nothing below it
-        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "AH16:AV40"
-        assert ws["A16"].value == "周(起始日)" and ws["AH16"].value == "时段"
+        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "AH4:AV28"
+        assert ws["A16"].value == "周(起始日)" and ws["AH4"].value == "时段"
     with FileBook(book) as b:
         channels = b.read(schema.KPI_BY_CHANNEL).data
     assert list(channels["group"]) == schema.CHANNEL.labels("zh")
