@@ -103,7 +103,7 @@ def write_appraisal_book(path: Path, result: dict, quarter: str, rules, lang: st
     placed = result.get("placed_by_tickets") or []
     if placed:
         at = 6 + len(ranked)
-        cover.cell(row=at, column=1, value=words["placed"].format(names="、".join(placed)))
+        cover.cell(row=at, column=1, value=words["placed"].format(names=LANGS[lang].MESSAGES["list_sep"].join(placed)))
     cover.freeze_panes = "A5"
     _print_setup(cover, words["title"].format(quarter=quarter))
 
