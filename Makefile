@@ -55,13 +55,15 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook report $(DEMO) --period 2026-09 -o $(OUT)/report_2026-09.html
 	@echo "Demo workbook: $(DEMO)"
 
+JOBS   ?= 2           # test processes (pytest-xdist), each test file kept whole on one of them
+
 test: setup           ## everything but the slow builds (the packaged executable): a few minutes
 	$(BIN)/ruff check pyaddin scripts tests
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(JOBS) --dist loadfile
 
 test-all: setup       ## every test, the slow builds included: what CI runs (.ci/run)
 	$(BIN)/ruff check pyaddin scripts tests
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 
 test-slow: setup      ## only the slow builds (the packaged executable): CI runs them after `make test`
 	$(BIN)/python -m pytest -q -m slow

@@ -364,6 +364,7 @@ class FileBook(TableBook):
 
     def save(self, *, backup: bool = True):
         kept = self.pkg.save(backup=backup)
+        self.pkg.let_go_of_streams()
         self._copy_written()
         return kept
 
@@ -377,11 +378,15 @@ class FileBook(TableBook):
         for th in self._copying:  # a copy of what was read before is never written over the new one
             th.join()
         directory = colcache.zip_infos(self.path)
-        for name, columns in list(self._stored.items()):
+        self._pending.clear()  # saved: the frames as written are no longer read (a million rows freed first)
+        while self._stored:
+            name, columns = self._stored.popitem()
             t, loc = schema.table(name), self.locs[name]
             cells = pd.DataFrame({h: c.values.reset_index(drop=True) for h, c in zip(loc.columns, columns)})
+            del columns  # the cells frame holds them now
             raw, rows = raw_of(cells, loc.bounds[1] + 1)
+            del cells
             mapping = self.mapping(t)
             parsed = parse_table(t, raw, rows, where=loc.sheet, mapping=mapping, opts=self.options_for(t))
+            del raw
             self._keep_copy(t, mapping, parsed, directory)
-        self._stored.clear()

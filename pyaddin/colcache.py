@@ -38,6 +38,7 @@ META = b"qualitybook"
 ROW = "__sheet_row__"  # each data row's sheet row number, kept beside the data
 SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
 FOLDER = ".qualitybook"
+SLICE = 200_000  # rows converted to Arrow at a time when a copy is written
 
 log = logging.getLogger(__name__)
 
@@ -166,14 +167,16 @@ def store(book: Path, table_name: str, content: dict, context: str, data, rows) 
             return
         objects = [str(c) for c in data.columns if data[c].dtype == object]
         frame = data.assign(**{ROW: rows.to_numpy()})
-        table = pa.Table.from_pandas(frame, preserve_index=True)
-        key = {"format": FORMAT, "content": content, "context": context, "rows": table.num_rows, "objects": objects}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                               META: json.dumps(key, ensure_ascii=False).encode()})
+        schema = pa.Schema.from_pandas(frame, preserve_index=True)
+        key = {"format": FORMAT, "content": content, "context": context, "rows": len(frame), "objects": objects}
+        schema = schema.with_metadata({**(schema.metadata or {}), META: json.dumps(key, ensure_ascii=False).encode()})
         where = folder(book)
         where.mkdir(parents=True, exist_ok=True)
         tmp = where / f".{table_name}-{os.getpid()}-{threading.get_ident()}.tmp"
-        pq.write_table(table, tmp, write_page_checksum=True)
+        with pq.ParquetWriter(tmp, schema, write_page_checksum=True) as out:
+            for start in range(0, max(len(frame), 1), SLICE):  # a slice at a time: Arrow never holds the whole table
+                out.write_table(pa.Table.from_pandas(frame.iloc[start:start + SLICE], schema=schema,
+                                                     preserve_index=True))
         os.replace(tmp, path_of(book, table_name))
         tmp = None
     except Exception as e:  # noqa: BLE001

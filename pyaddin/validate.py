@@ -401,7 +401,7 @@ def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> No
     written to 导入错误."""
     for k, c in enumerate(raw.columns):  # by position: a returned sheet may repeat a header
         col = raw.iloc[:, k]
-        if col.dtype != object:
+        if col.dtype != object or _encodes(col):
             continue
         hit = col.map(lambda v: isinstance(v, str) and any("\ud800" <= ch <= "\udfff" for ch in v)).to_numpy(bool)
         if not hit.any():
@@ -410,6 +410,16 @@ def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> No
             shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
             issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
         raw.isetitem(k, col.where(~hit, col[hit].str.replace(_SURROGATE, "\ufffd", regex=True)))
+
+
+def _encodes(col: pd.Series) -> bool:
+    """Whether the column's texts all encode as UTF-8, found in one pass in C: almost every column does, and
+    a lone surrogate is the only text that does not."""
+    try:
+        "".join([v for v in col.to_numpy() if isinstance(v, str)]).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def utf16_units(text: str) -> int:

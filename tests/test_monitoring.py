@@ -125,3 +125,13 @@ def test_due_lists_what_is_due_and_the_special_period(book, runner, cli):
     assert len(d["special"]) == 1 and d["special"][0]["until"] == "2026-09-30" and d["special"][0]["frequency"] == "daily"
     r = runner.invoke(cli, ["due", str(book), "--as-of", "2026-10-02", "--json"])
     assert json.loads(r.output)["special"] == []
+
+
+def test_the_sample_does_not_depend_on_the_order_of_the_rows():
+    """Ranked by a hash of the seed and the id (§8), not by position: the same tickets in another order (another
+    export, another engine's scan order) draw the same sample."""
+    t = population({"甲": 40, "乙": 25, None: 9})
+    a, _ = stratified_sample(t, 0.2, 3, seed=5)
+    b, _ = stratified_sample(t.iloc[::-1].reset_index(drop=True), 0.2, 3, seed=5)
+    c, _ = stratified_sample(t.sample(frac=1, random_state=3), 0.2, 3, seed=5)
+    assert a == b == c and len(a) == 15

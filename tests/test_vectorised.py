@@ -1,4 +1,6 @@
 """Joins instead of loops over tickets: the same audit rows, sample and breaches as the per-row code gave."""
+import hashlib
+
 import numpy as np
 import pandas as pd
 
@@ -8,16 +10,16 @@ from pyaddin.core import alerts, sampling
 
 
 def loop_sample(tickets, rate, minimum, seed):
-    """The sample as drawn before: each agent's tickets found by a filter over all tickets."""
+    """The sample as DOMAIN.md §8 defines it, one agent at a time: each agent's tickets ranked by the MD5 of
+    ``seed:ticket_id``, the first ones kept (Python's hashlib, not the engine's md5)."""
     agent = tickets["agent"].astype(object).where(tickets["agent"].notna(), sampling.UNASSIGNED)
     sizes = agent.value_counts().sort_index()
     take = sampling.allocate(sizes, rate, minimum)
-    rng = np.random.default_rng(seed)
     chosen = []
     for a in sizes.index:
-        ids = np.sort(tickets.loc[(agent == a).to_numpy(), "ticket_id"].astype(str).to_numpy())
-        if take[a]:
-            chosen += list(ids[np.sort(rng.choice(len(ids), int(take[a]), replace=False))])
+        ids = tickets.loc[(agent == a).to_numpy(), "ticket_id"].astype(str)
+        ranked = sorted(ids, key=lambda i: (hashlib.md5(f"{seed}:{i}".encode()).hexdigest(), i))
+        chosen += ranked[:int(take[a])]
     return sorted(chosen)
 
 

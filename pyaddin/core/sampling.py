@@ -21,24 +21,31 @@ def allocate(sizes: pd.Series, rate: float, minimum: int) -> pd.Series:
     return np.maximum(base, floor).clip(upper=sizes).astype(int)
 
 
+def draw_sql(relation: str, seed: int) -> str:
+    """The draw, as SQL text that runs alike on DuckDB and Spark: each agent's tickets ranked by the MD5 of
+    ``seed:ticket_id`` (ties, which MD5 makes all but impossible, by the id), the first ``n`` of each agent kept,
+    ``n`` from the relation ``take`` (agent, n).  A hash, not an engine's random generator, so that the same seed
+    draws the same tickets wherever the tickets are (DOMAIN.md §8)."""
+    key = f"md5('{int(seed)}:' || id)"
+    return (f"SELECT r.id FROM (SELECT agent, id, row_number() OVER (PARTITION BY agent ORDER BY {key}, id) AS k "
+            f"FROM {relation}) AS r JOIN take AS t ON r.agent = t.agent WHERE r.k <= t.n ORDER BY r.id")
+
+
 def stratified_sample(tickets: pd.DataFrame, rate: float, minimum: int, seed: int) -> tuple[list[str], pd.DataFrame]:
-    """A reproducible sample (same seed, same sample) stratified by agent; (ticket ids, per-agent counts)."""
+    """A reproducible sample (same seed, same sample, on any engine) stratified by agent; (ticket ids, per-agent
+    counts)."""
+    import duckdb
+
     agent = tickets["agent"].astype(object).where(tickets["agent"].notna(), UNASSIGNED)
     sizes = agent.value_counts().sort_index()
     take = allocate(sizes, rate, minimum)
-    rng = np.random.default_rng(seed)
-    # every agent's ticket ids in order, from one sort: (agent, id), each agent a slice of it
-    ordered = pd.DataFrame({"agent": agent.to_numpy(), "id": tickets["ticket_id"].astype(str).to_numpy()}
-                           ).sort_values(["agent", "id"], kind="stable")
-    ids_all = ordered["id"].to_numpy()
-    ends = np.cumsum(sizes.to_numpy())
-    chosen = []
-    for a, end, n in zip(sizes.index, ends, sizes.to_numpy()):  # one draw per agent, in the names' order
-        if take[a]:
-            ids = ids_all[end - n:end]
-            chosen.append(ids[np.sort(rng.choice(len(ids), int(take[a]), replace=False))])
-    by_agent = pd.DataFrame({"tickets": sizes, "sampled": take})
-    return sorted(np.concatenate(chosen).tolist()) if chosen else [], by_agent
+    population = pd.DataFrame({"agent": agent.to_numpy(), "id": tickets["ticket_id"].astype(str).to_numpy()})
+    wanted = pd.DataFrame({"agent": take.index.astype(str), "n": take.to_numpy()})
+    with duckdb.connect() as con:
+        con.register("population", population)
+        con.register("take", wanted)
+        chosen = [r[0] for r in con.execute(draw_sql("population", seed)).fetchall()]
+    return chosen, pd.DataFrame({"tickets": sizes, "sampled": take})
 
 
 AUDIT_TICKET = ["ticket_id", "agent", "department", "channel", "created_at"]

@@ -113,6 +113,11 @@ class Package:
         self._dropped.discard(name)
         self._streams[name] = producer
 
+    def let_go_of_streams(self) -> None:
+        """After a save: the streamed parts' producers hold every written cell (a million rows of columns);
+        the saved file has them now, and nothing reads a streamed part back from the package."""
+        self._streams = dict.fromkeys(self._streams, _saved)
+
     def drop(self, name: str) -> None:
         self._changed.pop(name, None)
         self._streams.pop(name, None)
@@ -179,6 +184,10 @@ class Package:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _saved():
+    raise RuntimeError("this part was streamed into a file already saved")
 
 
 def flush_to_disk(path) -> None:
