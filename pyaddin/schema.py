@@ -234,7 +234,7 @@ COMPLAINT_LEVEL = Enum(  # DOMAIN.md §3: a major complaint (media exposure, hig
 
 PROBLEM_SOURCE = Enum("problem_source", (
     ("pareto", "帕累托", "Pareto"), ("alert", "预警", "Alert"), ("inspection", "质检", "Inspection"),
-    ("complaint", "投诉", "Complaint"), ("manual", "手工", "Manual")))
+    ("complaint", "投诉", "Complaint"), ("feedback", "一线反馈", "Frontline feedback"), ("manual", "手工", "Manual")))
 PROBLEM_STATUS = Enum("problem_status", (
     ("open", "待分析", "Open"), ("analysing", "分析中", "Analysing"), ("improving", "改进中", "Improving"),
     ("verifying", "验证中", "Verifying"), ("closed", "已关闭", "Closed")), default="open")
@@ -259,6 +259,25 @@ CALENDAR_KIND = Enum("calendar_kind", (("holiday", "节假日", "Holiday"), ("wo
                      aliases={"假日": "holiday", "休息": "holiday", "放假": "holiday", "public holiday": "holiday",
                               "调休": "workday", "补班": "workday", "上班": "workday", "working day": "workday",
                               "workday": "workday", "make-up working day": "workday"})
+# What the frontline writes on 一线反馈 (DOMAIN.md §2): a daily log, a process problem, a suggestion, a good case
+FEEDBACK_KIND = Enum("feedback_kind", (
+    ("daily_log", "服务日志", "Daily log"), ("process", "流程问题", "Process problem"),
+    ("suggestion", "改进建议", "Suggestion"), ("highlight", "亮点", "Highlight")),
+    aliases={"日志": "daily_log", "工作日志": "daily_log", "log": "daily_log", "流程": "process",
+             "process issue": "process", "问题": "process", "建议": "suggestion", "improvement": "suggestion",
+             "idea": "suggestion", "亮点案例": "highlight", "good practice": "highlight", "praise": "highlight"})
+FEEDBACK_STATUS = Enum("feedback_status", (
+    ("new", "待处理", "New"), ("adopted", "已转问题", "Made a problem"), ("noted", "已知悉", "Noted"),
+    ("declined", "不采纳", "Declined")), default="new",
+    aliases={"新": "new", "新建": "new", "已采纳": "adopted", "采纳": "adopted", "已阅": "noted", "知悉": "noted",
+             "rejected": "declined", "驳回": "declined"})
+# Where a good case came from (DOMAIN.md §2, §7): proposed from praise, a full-mark inspection, a better signal
+HIGHLIGHT_SOURCE = Enum("highlight_source", (
+    ("five_star", "五星好评", "5-star comment"), ("full_mark", "质检满分", "Full-mark inspection"),
+    ("better_signal", "指标好转", "Better signal"), ("feedback", "一线反馈", "Frontline feedback"),
+    ("manual", "手工", "Manual")),
+    aliases={"好评": "five_star", "5星": "five_star", "五星": "five_star", "满分": "full_mark",
+             "好转": "better_signal", "亮点": "feedback", "手动": "manual"})
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -401,6 +420,27 @@ CALLS = Table("tbl_calls", "calls", "通话记录", "Calls", "input", (
     F("abandoned", "是否放弃", "Abandoned", "bool", negates="answered",
       aliases=("abandon", "放弃", "呼损", "是否呼损", "未接通")),
 ), joins=(("started_at", ("date", "call date", "日期", "来电日期"), ("time", "时间", "来电时刻")),))
+
+# The frontline's voice (DOMAIN.md §2): entries typed here, imported, or added by departments on the 一线反馈
+# sheet of their workbook and appended by 回收汇总 (§10); a suggestion or a process problem becomes a problem.
+FEEDBACK = Table("tbl_feedback", "feedback", "一线反馈", "Feedback", "input", (
+    F("feedback_id", "反馈编号", "Feedback ID", unique=True, width=10, aliases=("id", "编号", "反馈id")),
+    F("date", "日期", "Date", "date", required=True, width=12,
+      aliases=("反馈日期", "日志日期", "填写日期", "feedback date", "day")),
+    F("person", "反馈人", "Person", required=True, width=10,
+      aliases=("填写人", "员工", "姓名", "人员", "name", "staff", "reported by", "坐席", "处理人")),
+    F("department", "部门", "Department", required=True, width=14,
+      aliases=("责任部门", "所属部门", "team", "group")),
+    F("kind", "类型", "Kind", "enum", enum=FEEDBACK_KIND, required=True, width=10,
+      aliases=("反馈类型", "类别", "type")),
+    F("text", "内容", "Text", required=True, width=44,
+      aliases=("反馈内容", "描述", "content", "feedback", "建议内容", "日志内容", "说明")),
+    F("status", "处理状态", "Status", "enum", enum=FEEDBACK_STATUS, width=10, aliases=("状态", "state")),
+    F("problem_id", "问题编号", "Problem ID", width=10, references=("problems", "problem_id"),
+      aliases=("关联问题", "linked problem")),
+    # a row a department added on its returned workbook: the hash that keeps a second collect from adding it twice
+    F("origin", "回收校验码", "Return fingerprint", width=12, hidden=True),
+), id_field="feedback_id")
 
 # --------------------------------------------------------------------------- configuration
 
@@ -580,6 +620,21 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("pdca_stage", "PDCA阶段", "PDCA stage", width=10),  # written by 检查计划
 ), id_field="problem_id")
 
+# Good cases the team curates (亮点案例, DOMAIN.md §1, §2): the report's good typical cases come from here.
+HIGHLIGHTS = Table("tbl_highlights", "highlights", "亮点案例", "Highlights", "worklist", (
+    F("date", "日期", "Date", "date", required=True, width=12, aliases=("案例日期", "day")),
+    F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=9, aliases=("来源渠道", "via")),
+    F("department", "责任部门", "Department", width=14, aliases=("部门", "所属部门", "team")),
+    F("agent", "处理人", "Agent", width=10, aliases=("坐席", "客服", "人员", "agent name")),
+    F("ticket_id", "工单编号", "Ticket ID", width=14, aliases=("工单号", "ticket", "关联工单")),
+    F("what", "经过", "What happened", required=True, width=40,
+      aliases=("案例描述", "亮点", "描述", "事迹", "description", "case")),
+    F("score", "评分", "Score", "number", width=7, aliases=("满意度评分", "得分", "rating")),
+    F("comment", "客户评价", "Customer's words", width=30, aliases=("评价内容", "评价", "comment", "comments")),
+    F("source", "来源", "Source", "enum", enum=HIGHLIGHT_SOURCE, width=10, aliases=("案例来源",)),
+    F("lesson", "可复制的经验", "Lesson to copy", width=30, aliases=("经验", "做法", "lesson", "practice")),
+), style="TableStyleMedium7")
+
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
     F("problem_id", "问题编号", "Problem ID", required=True, width=10, references=("problems", "problem_id")),
     F("dimension", "6M维度", "6M dimension", "enum", enum=SIX_M, required=True, width=9),
@@ -721,11 +776,11 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
 TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
-                             STAFF, RESPONSIBILITY, CALENDAR)
+                             STAFF, RESPONSIBILITY, CALENDAR, FEEDBACK, HIGHLIGHTS)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar", "highlights")
 
 
 def table(ref: str) -> Table:

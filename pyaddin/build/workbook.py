@@ -154,12 +154,12 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
 STAGES = (
     ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard", "tbl_staff", "tbl_responsibility",
                         "tbl_calendar")),
-    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_calls", "tbl_audit", "tbl_mapping",
-                           "tbl_rejects")),
+    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_calls", "tbl_feedback", "tbl_audit",
+                           "tbl_mapping", "tbl_rejects")),
     ("analyse", "548235", ("tbl_kpi_cards", "tbl_kpi", "tbl_pareto", "tbl_control")),
     ("improve", "C55A11", ("tbl_problems", "tbl_rootcause", "tbl_plan")),
     ("check", "BF8F00", ("tbl_dispatch",)),
-    ("appraise", "C00000", ("tbl_appraisal",)),
+    ("appraise", "C00000", ("tbl_appraisal", "tbl_highlights")),
     ("record", "7F7F7F", ("tbl_log",)),
 )
 

@@ -60,4 +60,19 @@ def verify(book: Path, action_id, days, as_json):
     run_action("verify", book, as_json=as_json, action_id=action_id, days=days)
 
 
-COMMANDS = (problems, fishbone, plan, verify)
+@click.command()
+@book_argument
+@click.argument("ids", nargs=-1, metavar="[F001 ...]")
+@click.option("--all", "every", is_flag=True,
+              help="Every process problem and suggestion on 一线反馈 still 待处理 (needed when no ID is named).")
+@json_option
+def adopt(book: Path, ids, every, as_json):
+    """Turn frontline feedback (一线反馈: a process problem or a suggestion) into problems of the problem
+    list, source 一线反馈, owned by the entry's department; each entry gets its problem's ID and the status
+    已转问题. Name the entries (F001 …) or pass --all."""
+    if not ids and not every:
+        raise click.UsageError("name the feedback entries (F001 …) or pass --all. / 请写出反馈编号(F001 …)或加 --all。")
+    run_action("adopt_feedback", book, as_json=as_json, ids=list(ids) or None, every=every)
+
+
+COMMANDS = (problems, fishbone, plan, verify, adopt)

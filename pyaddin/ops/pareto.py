@@ -69,15 +69,6 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
                    log_target=book.sheet_name(schema.PARETO), log_detail=f"{col} {pj['start']}..{pj['end']}")
 
 
-def new_ids(existing, n: int, prefix: str = "P") -> list[str]:
-    """The next free ids (P001, P002…): never reused, whatever the list's order."""
-    import re
-
-    nums = [int(m.group(1)) for x in existing if isinstance(x, str) and (m := re.fullmatch(prefix + r"(\d+)", x))]
-    start = max(nums, default=0) + 1
-    return [f"{prefix}{i:03d}" for i in range(start, start + n)]
-
-
 def responsibilities(book) -> dict[str, str]:
     """责任分工: category → the department that owns its problems (empty in a book made before it existed)."""
     if not book.has_table(schema.RESPONSIBILITY):
@@ -230,6 +221,8 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
     """Adds the vital few (at most five) to the problem list, never twice while one is still open; or, with
     ``from_alerts``, the indicators the control charts flagged."""
     import pandas as pd
+
+    from ..core.pdca import new_ids
 
     if from_alerts:
         existing = book.read(schema.PROBLEMS).data

@@ -135,12 +135,27 @@ def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
     return {"category": c, "value": float(m.at[c, metric]), "n": int(m.at[c, "tickets"])}
 
 
+CASE_COLUMNS = ["date", "ticket_id", "channel", "department", "agent", "category", "res_h", "csat", "comment", "what"]
+CURATED = 10  # the good cases the team wrote up on 亮点案例: each is shown, up to this many
+
+
+def curated_cases(highlights: pd.DataFrame | None, p: kpi.Period) -> pd.DataFrame:
+    """The good cases the team curated on 亮点案例 (DOMAIN.md §1: typical cases, good ones as well as bad) dated
+    in the period, in date order, each with what happened in the team's own words and the score and comment."""
+    if highlights is None or highlights.empty:
+        return pd.DataFrame(columns=CASE_COLUMNS)
+    h = highlights[(highlights["date"] >= p.start) & (highlights["date"] < p.end)].sort_values("date").head(CURATED)
+    return pd.DataFrame({"date": h["date"].dt.date, "ticket_id": h["ticket_id"], "channel": h["channel"],
+                         "department": h["department"], "agent": h["agent"], "category": None, "res_h": None,
+                         "csat": h["score"], "comment": h["comment"], "what": h["what"]}, columns=CASE_COLUMNS)
+
+
 def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typical cases: the period's best-rated tickets with a comment (亮点) and its complaints that took longest,
     each with date, channel, department, agent, what happened and the customer's score and words."""
     t = v.t.assign(res_h=v.flags["res_h"])
     said = v.s.dropna(subset=["comment"]).drop_duplicates("ticket_id", keep="last").set_index("ticket_id")
-    cols = ["date", "ticket_id", "channel", "department", "agent", "category", "res_h", "csat", "comment"]
+    cols = CASE_COLUMNS
 
     def frame(rows: pd.DataFrame) -> pd.DataFrame:
         ids = rows["ticket_id"]
@@ -164,7 +179,7 @@ def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFram
 
 
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
-           plan: pd.DataFrame, signals=()) -> dict:
+           plan: pd.DataFrame, signals=(), highlights: pd.DataFrame | None = None) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
     # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
@@ -190,6 +205,8 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     good, bad = cases(v)
+    chosen = curated_cases(highlights, p)  # the team's own good cases; without any, the 5-star comments as candidates
+    good, good_from = (chosen, "highlights") if len(chosen) else (good, "five_star")
     progress = plan_progress(plan, p.end)
     next_steps = {m: {"hours": worst_hour_band(v, m), "category": worst_category(v, m, std)} for m in HEADLINE_KEYS}
     return {"period": p.as_json(), "previous": prev.as_json(),
@@ -198,5 +215,6 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
             "kpis": rows, "worst": worst, "pareto": par, "problems": problems_of_period(problems, par),
             "overdue": progress["overdue"], "progress": progress, "signals": worse_signals(signals, std, p),
             "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
-            "channels": group_table(v, now, "channel"), "good": good, "bad": bad, "forecast": forecast,
+            "channels": group_table(v, now, "channel"), "good": good, "good_from": good_from, "bad": bad,
+            "forecast": forecast,
             "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED}

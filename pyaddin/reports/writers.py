@@ -170,9 +170,9 @@ def _cases(frame, lang: str) -> Table:
     rows = []
     for c in frame.itertuples(index=False):
         cat = c.category if isinstance(c.category, str) else "-"
-        what = w["what_open"].format(category=cat) if _empty(c.res_h) else w["what_resolved"].format(
-            category=cat, hours=_n(c.res_h))
-        rows.append([c.date, c.ticket_id, schema.CHANNEL.label(c.channel, lang) if isinstance(c.channel, str) else None,
+        what = c.what if isinstance(c.what, str) else w["what_open"].format(category=cat) if _empty(c.res_h) \
+            else w["what_resolved"].format(category=cat, hours=_n(c.res_h))  # a curated case: the team's words
+        rows.append([c.date, c.ticket_id if isinstance(c.ticket_id, str) else None, schema.CHANNEL.label(c.channel, lang) if isinstance(c.channel, str) else None,
                      c.department, c.agent, what, None if _empty(c.csat) else c.csat,
                      c.comment if isinstance(c.comment, str) else None])
     return Table([w["date"], w["ticket"], w["channel"], w["department"], w["agent"], w["what"], w["score"],
@@ -217,7 +217,8 @@ def sections(r: dict, lang: str) -> list[tuple[str, list]]:
                        (w["by_department"], _group_table(r["departments"], w["department"], lang)),
                        (w["by_channel"], _group_table(r["channels"].assign(group=r["channels"]["group"].map(
                            lambda c: schema.CHANNEL.label(c, lang))), w["channel"], lang))]),
-        (w["cases"], [(w["good"], _cases(r["good"], lang)), (w["bad"], _cases(r["bad"], lang))]),
+        (w["cases"], [(w["good"] if r.get("good_from") == "highlights" else w["good_proposed"], _cases(r["good"], lang)),
+                      (w["bad"], _cases(r["bad"], lang))]),
         (w["forecast"], [forecast]),
         (w["recommendations"], [[f"{i}. {x}" for i, x in enumerate(recommendations(r, lang), start=1)]]),
     ]
@@ -396,12 +397,18 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
                     if colour:
                         cell.font = Font(color=colour)
                     if kind == "change":
-                        cell.alignment = Alignment(horizontal="right")
+                        cell.alignment = Alignment(horizontal="right", vertical="top")
                 elif not _empty(v):
                     cell.value = v
                     cell.number_format = FORMATS.get(kind, "General")
                 if kind == "text":
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif kind != "change":  # level with the first line of a text that wraps beside it
+                    cell.alignment = Alignment(vertical="top")
+            lines = max((-(-_width(v) // WIDTHS[c]) for c, (v, kind) in enumerate(zip(values, t.kinds))
+                         if kind == "text" and isinstance(v, str) and c < len(WIDTHS)), default=1)
+            if lines > 1:  # a case told in the team's words: read whole, not cut at the column's edge
+                ws.row_dimensions[row].height = 15 * min(lines, 6)
         tables[t.headers[0]] = (top, row)
         row += 2
 
