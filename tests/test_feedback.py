@@ -107,3 +107,17 @@ def test_a_suggestion_becomes_a_problem_linked_both_ways(tmp_path):
     rest = run_file("adopt_feedback", book, ctx(), every=True)
     assert [d["feedback_id"] for d in rest.data] == ["F005", "F006"]  # the daily log and the good case stay
     assert run_file("adopt_feedback", book, ctx(), every=True).key == "feedback_none"
+
+
+@pytest.mark.parametrize("path, lang", [(ROOT / "qualitybook.xlsm", "zh"), (ROOT / "templates" / "qualitybook_en.xlsm", "en")])
+def test_both_books_carry_feedback_and_highlights_in_their_language_in_the_loops_order(path, lang):
+    wb = openpyxl.load_workbook(path)
+    for t in (schema.FEEDBACK, schema.HIGHLIGHTS):
+        ws = wb[t.sheet(lang)]
+        assert t.name in ws.tables
+        assert [c.value for c in ws[1]][:len(t.fields)] == [f.label(lang) for f in t.fields]
+    names = wb.sheetnames
+    assert names.index(schema.CALLS.sheet(lang)) < names.index(schema.FEEDBACK.sheet(lang)) \
+        < names.index(schema.KPI_CARDS.sheet(lang))  # collected with the other data, analysed after
+    assert names.index(schema.APPRAISAL.sheet(lang)) < names.index(schema.HIGHLIGHTS.sheet(lang))
+    assert ("Feedback" if lang == "en" else "一线反馈") in names
