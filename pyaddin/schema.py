@@ -294,6 +294,7 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("via", "source", "来源", "来源渠道", "受理渠道", "接入渠道")),
     F("department", "责任部门", "Department", required=True, width=14,
       aliases=("group", "team", "部门", "处理部门", "所属部门", "责任单位", "处理组")),
+    F("region", "区域", "Region", width=10, aliases=("地区", "片区", "大区", "area", "服务区域", "所属区域", "city", "城市")),
     F("agent", "处理人", "Agent", width=12,
       aliases=("assignee", "agent name", "owner", "受理人", "客服", "坐席", "处理坐席", "经办人", "客服人员")),
     F("priority", "优先级", "Priority", "enum", enum=PRIORITY, width=9,
@@ -367,6 +368,15 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
     F("comment", "评价内容", "Comment", width=30, aliases=("comments", "feedback", "评价", "意见", "客户意见")),
     F("sent_at", "发送时间", "Sent at", "datetime", width=18,
       aliases=("sent", "invited at", "invitation sent", "survey sent", "邀请时间", "发送日期", "推送时间")),
+    # the seeds' dimensions of satisfaction (DOMAIN.md §3), optional, each 1–5 with its own satisfaction rate
+    F("attitude", "服务态度", "Attitude", "integer", minimum=1, maximum=5, width=9,
+      aliases=("attitude score", "服务态度评分", "态度", "courtesy")),
+    F("speed", "响应速度", "Speed", "integer", minimum=1, maximum=5, width=9,
+      aliases=("speed score", "响应速度评分", "响应及时性", "responsiveness")),
+    F("resolution", "解决能力", "Resolution", "integer", minimum=1, maximum=5, width=9,
+      aliases=("resolution score", "解决能力评分", "问题解决", "专业能力")),
+    F("wait", "等待体验", "Waiting", "integer", minimum=1, maximum=5, width=9,
+      aliases=("wait score", "waiting experience", "等待体验评分", "等候时间")),
 ), id_field="survey_id", needs_one_of=("csat", "nps"), invitation=("sent_at", ("csat", "nps", "submitted_at")))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
@@ -454,6 +464,8 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
     F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
+    # the seeds' 对标行业平均: an indicator's industry reference, shown beside its target where filled
+    F("benchmark", "行业参考", "Industry reference", "number", width=10, aliases=("行业平均", "行业标杆", "benchmark")),
 ), style="TableStyleMedium4")  # a setting blank in both 目标值 and 取值 has its default (pyaddin/settings.py)
 
 # Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.
@@ -519,6 +531,7 @@ KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("metric", "指标", "Metric", width=26, hidden=True), F("name", "指标名称", "Indicator", width=18),
     F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
     F("status", "状态", "Status", width=9),
+    F("benchmark", "行业参考", "Industry reference", "number", width=9),  # 监控标准's 行业参考, where filled
 ), style="TableStyleMedium9", top=4)
 
 _METRIC_FIELDS = {f.key: f for f in (
@@ -547,7 +560,7 @@ KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "co
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
     F("partial", "部分周", "Partial week", "bool", width=8),  # a week cut by the period's start or end
-), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
+), style="TableStyleLight9", place=("tbl_kpi_cards", 24, 0))  # below the phone line's cards
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
@@ -564,7 +577,12 @@ KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "co
     F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
     F("previous", "上期", "Previous", "percent", width=9), F("change", "变化", "Change", "percent", width=8),
     F("status", "状态", "Status", width=8),
+    F("benchmark", "行业参考", "Industry ref.", "percent", width=8),  # 监控标准's 行业参考, where filled
 ), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
+# The phone line's card row (DOMAIN.md §4 Calls), below the cards, titled with the calls offered: fixed rows too.
+PHONE_KEYS = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s")
+KPI_PHONE = Table("tbl_kpi_phone", "kpi_phone", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
+                  style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 0))  # level with the heat map's header
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
                  "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
 # the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
@@ -773,7 +791,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_PHONE, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
                              STAFF, RESPONSIBILITY, CALENDAR, FEEDBACK, HIGHLIGHTS)

@@ -203,7 +203,7 @@ class ReadRecorder:
 # reads that only some options make (the exercise below runs them with those options)
 CONDITIONAL_READS = {**{name: {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
                         for name in ACTIONS if name.startswith("import_")},
-                     "problems": {"tbl_surveys", "tbl_inspections"},  # --from-alerts
+                     "problems": {"tbl_surveys", "tbl_inspections", "tbl_calls"},  # --from-alerts
                      "collect": {"tbl_tickets", "tbl_surveys", "tbl_standards", "tbl_calendar"}}  # an action returned as done
 CONDITIONAL_RUNS = {"problems": {"from_alerts": True},
                     "import_tickets": {"path": SAMPLES / "tickets.csv", "replace": True,

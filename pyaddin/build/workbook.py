@@ -41,6 +41,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
 FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
     schema.KPI_CARDS.name: dashboard.overview_cards,
+    schema.KPI_PHONE.name: dashboard.phone_cards,
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI_AGENTS.name: dashboard.matrix_colours,
@@ -249,6 +250,11 @@ def card_rows(lang: str) -> list[list]:
     return [[metric_name(m, lang)] + [None] * (len(schema.KPI_CARDS.fields) - 1) for m in schema.HEADLINE_KEYS]
 
 
+def phone_rows(lang: str) -> list[list]:
+    """The phone line's fixed card rows (schema.KPI_PHONE): the trend below them must not be pushed down."""
+    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_PHONE.fields) - 1) for m in schema.PHONE_KEYS]
+
+
 def channel_rows(lang: str) -> list[list]:
     return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
@@ -269,7 +275,7 @@ def calendar_rows(lang: str) -> list[list]:
 
 
 PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
-             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows,
+             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows, "tbl_kpi_phone": phone_rows,
              "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

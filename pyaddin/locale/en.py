@@ -391,9 +391,13 @@ DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
+    "phone": "Phone line", "phone_title": "Phone line: {offered} calls offered this period (service level: answered within {seconds} s)",
+    "phone_none": "Phone line: no data (no call log imported)",
+    "major": "Major complaints: {n} this period (each needs its own improvement; Add problems opens one for each)",
+    "major_none": "Major complaints: no data (no ticket carries a complaint level)",
     "best": "Best", "worst": "Needs help",
     "trend_monthly": "Last 13 months (dashed: target)",
-    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
+    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "region": "Region", "small": "too few",
 }
 
 FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… {n} more", "legend": "✓ verified cause    • to be verified"}
@@ -447,7 +451,11 @@ APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal",
 
 CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)", "p": "Rate chart", "xmr": "Values chart", "rule_1": "Beyond the limits", "rule_2of3": "2 of 3 beyond 2σ", "rule_4of5": "4 of 5 beyond 1σ", "rule_8run": "8 in a row on one side", "kind_first_response": "First response late", "kind_resolution": "Resolution late", "unit_h": "hours", "unit_d": "days"}
 
-REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "previous_period": "Compared with", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Problem categories (Pareto)", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Highlights (good cases)", "good_proposed": "Highlight candidates (5-star comments, not yet on Highlights)", "bad": "Complaints", "overdue": "Overdue actions", "forecast": "Forecast for next period", "forecast_method": "Method: a straight line through the last 12 weeks predicts next period's average. What the interval means: if recent behaviour holds, next period's value falls inside it with 95 % probability; when it is wider than the range the indicator itself spanned over those 12 weeks, the data are too unsteady and no forecast is given.", "recommendations": "Recommendations", "unresolved": "unresolved",
+REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "previous_period": "Compared with", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Problem categories (Pareto)", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "by_region": "By region", "region": "Region", "benchmark": "Industry ref.", "dimensions": "Satisfaction by dimension", "dimension": "Dimension", "answers": "Answers", "dimension_pct": "Satisfied % (4–5)",
+          "phone_visits": "Phone line and on-site visits", "phone": "Phone line", "by_queue": "By queue", "queue": "Queue",
+          "phone_none": "No calls this period.", "phone_offered": "{n} calls offered this period ({before} the period before).", "phone_offered_only": "{n} calls offered this period (none the period before).",
+          "visit_count": "{n} on-site visits this period.", "visits": "On-site visits", "visits_none": "No on-site visit this period (no ticket with an appointment or an arrival).",
+          "good": "Highlights (good cases)", "good_proposed": "Highlight candidates (5-star comments, not yet on Highlights)", "bad": "Complaints", "overdue": "Overdue actions", "forecast": "Forecast for next period", "forecast_method": "Method: a straight line through the last 12 weeks predicts next period's average. What the interval means: if recent behaviour holds, next period's value falls inside it with 95 % probability; when it is wider than the range the indicator itself spanned over those 12 weeks, the data are too unsteady and no forecast is given.", "recommendations": "Recommendations", "unresolved": "unresolved",
           "none": "None", "events": "What happened", "signals": "Signals (control charts, for the worse)", "breaches": "SLA breaches", "effects": "Verified effects", "progress": "Plan progress",
           "signal_line": "Week of {week}: {metric} at {value}, beyond its control limits ({lcl}–{ucl}, centre {centre})",
           "breach_line": "{kind}: {n} tickets late ({pct}% of the {of} due), most in {dept} ({dept_n})",

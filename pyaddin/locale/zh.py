@@ -389,8 +389,11 @@ DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
     "best": "最佳", "worst": "待改进",
+    "phone": "电话线路", "phone_title": "电话线路:本期来电{offered}通(服务水平:{seconds}秒内接通)",
+    "phone_none": "电话线路:无数据(未导入通话记录)",
+    "major": "重大投诉:本期{n}起(每起需专项改进,“加入问题清单”为其单独立项)", "major_none": "重大投诉:无数据(工单未填写投诉等级)",
     "trend_monthly": "近13个月趋势(虚线为目标)",
-    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "small": "样本不足",
+    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "region": "区域", "small": "样本不足",
 }
 
 FISHBONE = {"title": "鱼骨图(6M 根因分析)", "why": "根因:", "more": "……另有{n}条", "legend": "✓ 已验证的原因    • 待验证"}
@@ -444,7 +447,11 @@ APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果",
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(比率图)", "xmr_chart": "首次响应时长中位数(单值图)", "res_chart": "解决SLA达成率%(比率图)", "csat_chart": "满意度%(比率图)", "p": "比率图", "xmr": "单值图", "rule_1": "超出控制限", "rule_2of3": "3点中2点超出2σ", "rule_4of5": "5点中4点超出1σ", "rule_8run": "连续8点在中心线同侧", "kind_first_response": "首响超时", "kind_resolution": "解决超时", "unit_h": "小时", "unit_d": "天"}
 
-REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "亮点案例", "good_proposed": "亮点候选(5星好评,尚未整理入“亮点案例”)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
+REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "by_region": "按区域", "region": "区域", "benchmark": "行业参考", "dimensions": "满意度分维度", "dimension": "维度", "answers": "作答数", "dimension_pct": "满意率%(4–5分)",
+          "phone_visits": "电话线路与上门服务", "phone": "电话线路", "by_queue": "按队列", "queue": "队列",
+          "phone_none": "本期无通话记录。", "phone_offered": "本期来电{n}通(上期{before}通)。", "phone_offered_only": "本期来电{n}通(上期无通话记录)。",
+          "visit_count": "本期上门{n}次。", "visits": "上门服务", "visits_none": "本期无上门服务工单(没有预约或到达时间)。",
+          "good": "亮点案例", "good_proposed": "亮点候选(5星好评,尚未整理入“亮点案例”)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
           "none": "无", "events": "本期发生了什么", "signals": "异常信号(控制图,变差的方向)", "breaches": "SLA超时", "effects": "改进效果验证", "progress": "整改进度",
           "signal_line": "{week}当周 {metric}为{value},越过控制限({lcl}–{ucl},中心线{centre})",
           "breach_line": "{kind}超时{n}张(应达标工单{of}张中的{pct}%),{dept}最多({dept_n}张)",

@@ -214,7 +214,7 @@ def complaint_problems(tickets, existing, today, lang: str) -> list[dict]:
 
 @action("problems", group="improvement", icon="TableInsert",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name,
-               schema.PROBLEMS.name, schema.RESPONSIBILITY.name),
+               schema.PROBLEMS.name, schema.RESPONSIBILITY.name, schema.CALLS.name),  # calls: the alerts' phone line
         writes=(schema.PROBLEMS.name,))
 def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None, quarter=None, date_from=None,
                  date_to=None, as_of=None, from_alerts: bool = False) -> Outcome:

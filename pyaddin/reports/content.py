@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
+from ..core.surveys import dimension_rates
 from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
@@ -169,6 +170,14 @@ def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
     return good, frame(bad).head(CASES)
 
 
+def region_table(v: kpi.View) -> pd.DataFrame | None:
+    """The regions as the departments are shown (sample sizes beside the rates); None without regions."""
+    from ..core.regions import region_view
+
+    rv = region_view(v)
+    return None if rv is None else group_table(rv, kpi.result(rv, ("department",)), "department")
+
+
 def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFrame:
     """The open problems with the period's own figures for their category (not the figures they were opened with)."""
     open_ = problems[problems["status"].fillna("open") != "closed"].sort_values(
@@ -176,6 +185,41 @@ def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFram
     counts = par.set_index("category") if len(par) else pd.DataFrame(columns=["count", "pct"])
     return open_.assign(period_count=open_["category"].map(counts["count"]),
                         period_pct=open_["category"].map(counts["pct"]))
+
+
+PHONE_REPORT = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s",
+                "transfer_rate_pct")
+VISIT_REPORT = ("on_time_visit_pct", "median_visit_min", "first_visit_fix_pct")
+
+
+def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period) -> dict:
+    """The phone line (DOMAIN.md §4 Calls: overall against targets with the previous period, and by queue) and the
+    on-site visits of the period (on-time rate, median duration, first-visit fix against targets); None for what
+    the workbook holds no data of (no call in the period, no visit among the tickets)."""
+    from ..core import calls as phone
+    from ..core import visits
+
+    out: dict = {"phone": None, "queues": {}, "queue_dim": None, "visits": None, "calls_offered": None,
+                 "calls_before": None, "visit_count": None}
+    c = frames.get("calls")
+    if c is not None and len(c):
+        args = (std.setting("short_abandon_s"), std.setting("service_level_s"))
+        now, before = phone.result(c, p, *args), phone.result(c, prev, *args)
+        if now["overall"]["calls_offered"]:
+            out["phone"] = kpi.headline(now["overall"], before["overall"], std, PHONE_REPORT)
+            out["calls_offered"], out["calls_before"] = now["overall"]["calls_offered"], before["overall"]["calls_offered"]
+            # by queue; a call log without queues by department (the queue when blank); neither: no table
+            out["queue_dim"] = next((d for d in ("queue", "department") if now[f"by_{d}"]), None)
+            out["queues"] = now[f"by_{out['queue_dim']}"] if out["queue_dim"] else {}
+    t = frames["tickets"]
+
+    def of(period):
+        return visits.result(t[(t["created_at"] >= period.start) & (t["created_at"] < period.end)],
+                             std.setting("visit_grace_min"))["overall"]
+    now_v = of(p)
+    if now_v["visits"]:
+        out["visits"], out["visit_count"] = kpi.headline(now_v, of(prev), std, VISIT_REPORT), now_v["visits"]
+    return out
 
 
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
@@ -217,4 +261,5 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
             "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
             "channels": group_table(v, now, "channel"), "good": good, "good_from": good_from, "bad": bad,
             "forecast": forecast,
-            "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED}
+            "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED,
+            "dimensions": dimension_rates(v.s), "regions": region_table(v), **phone_and_visits(frames, std, p, prev)}
