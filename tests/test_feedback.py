@@ -121,3 +121,41 @@ def test_both_books_carry_feedback_and_highlights_in_their_language_in_the_loops
         < names.index(schema.KPI_CARDS.sheet(lang))  # collected with the other data, analysed after
     assert names.index(schema.APPRAISAL.sheet(lang)) < names.index(schema.HIGHLIGHTS.sheet(lang))
     assert ("Feedback" if lang == "en" else "一线反馈") in names
+
+
+def test_good_cases_are_proposed_once_from_praise_full_marks_and_better_signals(tmp_path, runner, cli):
+    """提取亮点 on the sample data's September: the first ten 5-star comments and full-mark inspections of the month,
+    each with its date, channel, department, agent and ticket; the second run proposes nothing new."""
+    import json
+
+    from conftest import sample_book
+
+    book = sample_book(tmp_path / "book.xlsm")
+    full_marks = write_csv(tmp_path / "qa.csv", "质检编号,质检时间,方式,责任部门,处理人,工单编号,检查项,得分,满分,关键项\n"
+                                                "QFULL,2026-09-18 10:00,工单抽查,客服中心,王伟,T20260003000,礼貌用语,10,10,否\n"
+                                                "QFULL,2026-09-18 10:00,工单抽查,客服中心,王伟,T20260003000,信息安全,20,20,是\n")
+    assert runner.invoke(cli, ["import", str(book), str(full_marks), "--into", "inspections"]).exit_code == 0
+    r = runner.invoke(cli, ["highlights", str(book), "--period", "2026-09", "--json"])
+    assert r.exit_code == 0, r.output
+    got = pd.DataFrame(json.loads(r.output))
+    with FileBook(book) as b:
+        s, i = b.read(schema.SURVEYS).data, b.read(schema.INSPECTIONS).data
+    sept = s[(s["submitted_at"] >= "2026-09-01") & (s["submitted_at"] < "2026-10-01")]
+    praised = sept[(sept["csat"] == 5) & sept["comment"].notna()].sort_values("submitted_at", kind="stable").head(10)
+    five = got[got["source"] == "five_star"]
+    assert list(five["ticket_id"]) == list(praised["ticket_id"]) and (five["score"] == 5).all()
+    assert list(five["comment"]) == list(praised["comment"]) and five["department"].notna().all()
+    assert five["date"].tolist() == [d.date().isoformat() for d in praised["submitted_at"]]
+    i = i[(i["inspected_at"] >= "2026-09-01") & (i["inspected_at"] < "2026-10-01")]
+    whole = i.groupby("inspection_id", sort=False).agg(score=("score", "sum"), top=("max_score", "sum"))
+    full = whole.index[whole["score"] == whole["top"]][:10]  # the sample's critical item fails only below its max
+    marks = got[got["source"] == "full_mark"]
+    assert len(marks) == len(full) > 0 and all(f"质检编号{x}" in w for x, w in zip(full, marks["what"]))
+    ours = marks[marks["what"].str.contains("QFULL")].iloc[0]  # the sample's own inspections all lose a point
+    assert (ours["date"], ours["department"], ours["agent"], ours["ticket_id"], ours["score"]) == (
+        "2026-09-18", "客服中心", "王伟", "T20260003000", 100)
+    with FileBook(book) as b:
+        kept = b.read(schema.HIGHLIGHTS).data
+    assert len(kept) == len(got) and set(kept["source"]) <= {"five_star", "full_mark", "better_signal"}
+    again = runner.invoke(cli, ["highlights", str(book), "--period", "2026-09"])
+    assert again.exit_code == 0 and "没有可新增的亮点候选" in again.output

@@ -120,6 +120,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "collect": {"paths": ["returned"]},  # a department's return, made in the test after the distribution
     "approve_extension": {},
     "appraise": {"quarter": "2026Q3"},
+    "propose_highlights": {"period": "2026-09"},
     "report": {"period": "2026-09"},
     "import_problems": {"path": None},  # a small list made in the test
 }

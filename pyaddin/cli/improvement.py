@@ -75,4 +75,17 @@ def adopt(book: Path, ids, every, as_json):
     run_action("adopt_feedback", book, as_json=as_json, ids=list(ids) or None, every=every)
 
 
-COMMANDS = (problems, fishbone, plan, verify, adopt)
+@click.command()
+@book_argument
+@period_options
+@json_option
+def highlights(book: Path, period, quarter, date_from, date_to, as_json):
+    """Propose the period's good cases to 亮点案例 (default: the last month with tickets): 5-star comments,
+    full-mark inspections and the control charts' better signals, at most 10 of each, never one already
+    listed. The team writes them up (经过, 可复制的经验) or deletes them; the report shows those of its period."""
+    one_period(period, quarter, date_from, date_to)
+    run_action("propose_highlights", book, as_json=as_json, period=period, quarter=quarter, date_from=date_from,
+               date_to=date_to)
+
+
+COMMANDS = (problems, fishbone, plan, verify, adopt, highlights)

@@ -37,6 +37,7 @@ ACTIONS = {
     "import_calendar": ("Import calendar", "Import holidays and make-up working days (CSV/Excel)."),
     "import_feedback": ("Import feedback", "Import the frontline's daily logs, process problems, suggestions and highlights (CSV/Excel) into Feedback."),
     "import_highlights": ("Import highlights", "Import the good cases the team keeps (CSV/Excel); the report's good typical cases come from them."),
+    "propose_highlights": ("Find highlights", "Add this period's 5-star comments, full-mark inspections and better signals to Highlights as candidates for the team to write up or delete."),
     "adopt_feedback": ("Feedback to problems", "Turn the process problems and suggestions of Feedback still new into problems of the problem list (source: frontline feedback) and note each problem's ID on its entry."),
     "config": ("Settings", "Set settings on the Standards sheet (SLA clock, working hours…), each checked by its type."),
 }
@@ -255,6 +256,10 @@ MESSAGES = {
     "item_spread": "{item}: mean spread {spread}%, full agreement {agree}%",
     "calibrate_done": "Calibration: {tickets} ticket(s) scored by more than one reviewer, {reviewers} reviewer(s).",
     "feedback_origin": "Frontline feedback · {id}",
+    "highlight_full_mark": "Full marks in an inspection ({method}, inspection {inspection})",
+    "highlight_better": "{indicator} was {value} in the week of {week}, clearly better than its centre line {centre}: worth learning from",
+    "highlights_none": "No new highlight candidates this period (5-star comments, full-mark inspections and better signals are listed already, or there are none).",
+    "highlights_proposed": "{n} candidates added to Highlights: {kinds}. Write up what happened and the lesson to copy; delete those not kept.",
     "problem_from_feedback": "Frontline feedback ({kind}): {text} ({person}, {department}, {date})",
     "collect_feedback_added": "Feedback {id} ({kind}, {person}): {text}",
     "no_such_feedback": "Feedback has no entry {ids}. Process problems and suggestions still new: {known}.",

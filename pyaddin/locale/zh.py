@@ -37,6 +37,7 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "import_calendar": ("导入工作日历", "导入节假日与调休上班日(CSV/Excel)。"),
     "import_feedback": ("导入一线反馈", "导入一线员工的服务日志、流程问题、改进建议与亮点(CSV/Excel)到“一线反馈”表。"),
     "import_highlights": ("导入亮点案例", "导入团队整理的亮点案例(CSV/Excel),报告的典型案例中的亮点取自此表。"),
+    "propose_highlights": ("提取亮点", "把本期的5星好评、质检满分和指标好转加入“亮点案例”作为候选,由团队补充经验或删除。"),
     "adopt_feedback": ("反馈转问题", "把“一线反馈”中待处理的流程问题与改进建议转为问题清单中的问题(来源:一线反馈),并在反馈行记下问题编号。"),
     "config": ("设置参数", "在监控标准中设置参数(如 SLA 计时方式、工作时间),按参数类型校验。"),
 }
@@ -253,6 +254,10 @@ MESSAGES = {
     "calibrate_done": "校准:{tickets}张工单被多位质检员评分,涉及质检员{reviewers}人。",
     "major_complaint_origin": "重大投诉 · {ticket}",
     "feedback_origin": "一线反馈 · {id}",
+    "highlight_full_mark": "质检满分({method},质检编号{inspection})",
+    "highlight_better": "{indicator}在{week}这周为{value},明显好于中心线{centre}:值得总结推广",
+    "highlights_none": "本期没有可新增的亮点候选(5星好评、质检满分、指标好转均已列出或没有)。",
+    "highlights_proposed": "已在“亮点案例”中新增{n}条候选:{kinds}。请补充经过与可复制的经验,删除不保留的。",
     "problem_from_feedback": "一线反馈({kind}):{text}({person},{department},{date})",
     "collect_feedback_added": "一线反馈 {id}({kind},{person}):{text}",
     "no_such_feedback": "“一线反馈”中没有编号为 {ids} 的反馈。待处理的流程问题与改进建议:{known}。",
