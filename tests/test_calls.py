@@ -210,3 +210,5 @@ def test_the_report_shows_the_phone_line_against_its_targets(runner, cli, book, 
     by_queue = {row[0]: row for row in rows[queues + 2:queues + 6]}
     assert by_queue["Technical Support"][1] == 2 and by_queue["Technical Support"][2] == "样本不足"  # 2 calls
     assert any(row[0] == "本期无上门服务工单(没有预约或到达时间)。" for row in rows)
+    csat = next(row for row in rows if row[0] == "满意度%")
+    assert csat[1] == pytest.approx(200 / 3)  # ratings 3, 5 and 4 given on calls, as on the dashboard

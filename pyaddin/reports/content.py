@@ -225,11 +225,12 @@ def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
            plan: pd.DataFrame, signals=(), highlights: pd.DataFrame | None = None) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
+    c = frames.get("calls")  # satisfaction given on a call counts in CSAT, as on the dashboard (DOMAIN.md §4)
     # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end)))
-    v = kpi.view(t, s, i, std, p)
-    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
+                                                               p.end), c))
+    v = kpi.view(t, s, i, std, p, c)
+    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
     sizes = {"tickets": v.t["department"].value_counts(), "surveys": v.s["department"].value_counts(),
@@ -245,7 +246,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "cum_pct",
                                                                           "vital_few"])
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end)))
+                                                               p.end), c))
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     good, bad = cases(v)
