@@ -25,6 +25,8 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook import $(DEMO) samples/calendar.csv --into calendar
 	$(BIN)/qualitybook import $(DEMO) samples/staff.csv --into staff
 	$(BIN)/qualitybook import $(DEMO) samples/responsibility.csv --into responsibility
+	$(BIN)/qualitybook import $(DEMO) samples/feedback.csv --into feedback
+	$(BIN)/qualitybook import $(DEMO) samples/highlights.csv --into highlights
 	$(BIN)/qualitybook check $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO)
 	$(BIN)/qualitybook kpi $(DEMO) --quarter 2026Q3 --json > $(OUT)/kpi_2026Q3.json
@@ -39,6 +41,7 @@ demo: setup           ## the main job on the bundled sample data (see README)
 	$(BIN)/qualitybook import $(DEMO) samples/rootcause.csv --into rootcause
 	$(BIN)/qualitybook import $(DEMO) samples/plan.csv --into plan
 	$(BIN)/qualitybook problems $(DEMO) --from-alerts
+	$(BIN)/qualitybook adopt $(DEMO) --all
 	$(BIN)/qualitybook fishbone $(DEMO) --problem P001 -o $(OUT)/fishbone_P001.png
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01
 	$(BIN)/qualitybook plan $(DEMO) --as-of 2026-10-01 --json > $(OUT)/plan.json

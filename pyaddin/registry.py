@@ -6,9 +6,9 @@ ribbon group, then as declared.
 from __future__ import annotations
 
 from .action import GROUPS, Action
-from .ops import alerts, appraisal, data, departments, improve, kpi, monitoring, pareto, report, settings
+from .ops import alerts, appraisal, data, departments, feedback, improve, kpi, monitoring, pareto, report, settings
 
-_MODULES = (data, monitoring, settings, kpi, pareto, alerts, improve, departments, appraisal, report)
+_MODULES = (data, monitoring, settings, kpi, pareto, alerts, improve, feedback, departments, appraisal, report)
 
 
 def _assemble() -> dict[str, Action]:

@@ -239,7 +239,7 @@ COMPLAINT_LEVEL = Enum(  # DOMAIN.md §3: a major complaint (media exposure, hig
 
 PROBLEM_SOURCE = Enum("problem_source", (
     ("pareto", "帕累托", "Pareto"), ("alert", "预警", "Alert"), ("inspection", "质检", "Inspection"),
-    ("complaint", "投诉", "Complaint"), ("manual", "手工", "Manual")))
+    ("complaint", "投诉", "Complaint"), ("feedback", "一线反馈", "Frontline feedback"), ("manual", "手工", "Manual")))
 PROBLEM_STATUS = Enum("problem_status", (
     ("open", "待分析", "Open"), ("analysing", "分析中", "Analysing"), ("improving", "改进中", "Improving"),
     ("verifying", "验证中", "Verifying"), ("closed", "已关闭", "Closed")), default="open")
@@ -264,6 +264,25 @@ CALENDAR_KIND = Enum("calendar_kind", (("holiday", "节假日", "Holiday"), ("wo
                      aliases={"假日": "holiday", "休息": "holiday", "放假": "holiday", "public holiday": "holiday",
                               "调休": "workday", "补班": "workday", "上班": "workday", "working day": "workday",
                               "workday": "workday", "make-up working day": "workday"})
+# What the frontline writes on 一线反馈 (DOMAIN.md §2): a daily log, a process problem, a suggestion, a good case
+FEEDBACK_KIND = Enum("feedback_kind", (
+    ("daily_log", "服务日志", "Daily log"), ("process", "流程问题", "Process problem"),
+    ("suggestion", "改进建议", "Suggestion"), ("highlight", "亮点", "Highlight")),
+    aliases={"日志": "daily_log", "工作日志": "daily_log", "log": "daily_log", "流程": "process",
+             "process issue": "process", "问题": "process", "建议": "suggestion", "improvement": "suggestion",
+             "idea": "suggestion", "亮点案例": "highlight", "good practice": "highlight", "praise": "highlight"})
+FEEDBACK_STATUS = Enum("feedback_status", (
+    ("new", "待处理", "New"), ("adopted", "已转问题", "Made a problem"), ("noted", "已知悉", "Noted"),
+    ("declined", "不采纳", "Declined")), default="new",
+    aliases={"新": "new", "新建": "new", "已采纳": "adopted", "采纳": "adopted", "已阅": "noted", "知悉": "noted",
+             "rejected": "declined", "驳回": "declined"})
+# Where a good case came from (DOMAIN.md §2, §7): proposed from praise, a full-mark inspection, a better signal
+HIGHLIGHT_SOURCE = Enum("highlight_source", (
+    ("five_star", "五星好评", "5-star comment"), ("full_mark", "质检满分", "Full-mark inspection"),
+    ("better_signal", "指标好转", "Better signal"), ("feedback", "一线反馈", "Frontline feedback"),
+    ("manual", "手工", "Manual")),
+    aliases={"好评": "five_star", "5星": "five_star", "五星": "five_star", "满分": "full_mark",
+             "好转": "better_signal", "亮点": "feedback", "手动": "manual"})
 DIRECTION = Enum("direction", (("ge", "≥", "≥"), ("le", "≤", "≤")), aliases={">=": "ge", "<=": "le"})
 
 F = Field
@@ -313,6 +332,8 @@ TICKETS = Table("tbl_tickets", "tickets", "工单数据", "Tickets", "input", (
       aliases=("first time fix", "first-time fix", "fixed first visit", "首次上门解决", "是否一次上门解决")),
     F("status", "状态", "Status", "enum", enum=STATUS, width=10,
       aliases=("state", "incident state", "ticket status", "工单状态", "处理状态", "当前状态")),
+    # a breakdown like the department's where the export carries one (DOMAIN.md §3; the seeds' 某区域)
+    F("region", "区域", "Region", width=10, aliases=("地区", "片区", "大区", "area", "服务区域", "所属区域", "city", "城市")),
 ), id_field="ticket_id", derived=(
     F("closed_at", "关闭时间", "Closed at", "datetime", derives=("resolved_at", 0),
       aliases=("closed", "closed time", "closed date", "关闭日期")),  # only when the export has no resolution column
@@ -353,6 +374,15 @@ SURVEYS = Table("tbl_surveys", "surveys", "满意度调查", "Surveys", "input",
     F("comment", "评价内容", "Comment", width=30, aliases=("comments", "feedback", "评价", "意见", "客户意见")),
     F("sent_at", "发送时间", "Sent at", "datetime", width=18,
       aliases=("sent", "invited at", "invitation sent", "survey sent", "邀请时间", "发送日期", "推送时间")),
+    # the seeds' dimensions of satisfaction (DOMAIN.md §3), optional, each 1–5 with its own satisfaction rate
+    F("attitude", "服务态度", "Attitude", "integer", minimum=1, maximum=5, width=9,
+      aliases=("attitude score", "服务态度评分", "态度", "courtesy")),
+    F("speed", "响应速度", "Speed", "integer", minimum=1, maximum=5, width=9,
+      aliases=("speed score", "响应速度评分", "响应及时性", "responsiveness")),
+    F("resolution", "解决能力", "Resolution", "integer", minimum=1, maximum=5, width=9,
+      aliases=("resolution score", "解决能力评分", "问题解决", "专业能力")),
+    F("wait", "等待体验", "Waiting", "integer", minimum=1, maximum=5, width=9,
+      aliases=("wait score", "waiting experience", "等待体验评分", "等候时间")),
 ), id_field="survey_id", needs_one_of=("csat", "nps"), invitation=("sent_at", ("csat", "nps", "submitted_at")))
 
 INSPECTIONS = Table("tbl_inspections", "inspections", "质检记录", "Inspections", "input", (
@@ -407,6 +437,27 @@ CALLS = Table("tbl_calls", "calls", "通话记录", "Calls", "input", (
       aliases=("abandon", "放弃", "呼损", "是否呼损", "未接通")),
 ), joins=(("started_at", ("date", "call date", "日期", "来电日期"), ("time", "时间", "来电时刻")),))
 
+# The frontline's voice (DOMAIN.md §2): entries typed here, imported, or added by departments on the 一线反馈
+# sheet of their workbook and appended by 回收汇总 (§10); a suggestion or a process problem becomes a problem.
+FEEDBACK = Table("tbl_feedback", "feedback", "一线反馈", "Feedback", "input", (
+    F("feedback_id", "反馈编号", "Feedback ID", unique=True, width=10, aliases=("id", "编号", "反馈id")),
+    F("date", "日期", "Date", "date", required=True, width=12,
+      aliases=("反馈日期", "日志日期", "填写日期", "feedback date", "day")),
+    F("person", "反馈人", "Person", required=True, width=10,
+      aliases=("填写人", "员工", "姓名", "人员", "name", "staff", "reported by", "坐席", "处理人")),
+    F("department", "部门", "Department", required=True, width=14,
+      aliases=("责任部门", "所属部门", "team", "group")),
+    F("kind", "类型", "Kind", "enum", enum=FEEDBACK_KIND, required=True, width=10,
+      aliases=("反馈类型", "类别", "type")),
+    F("text", "内容", "Text", required=True, width=44,
+      aliases=("反馈内容", "描述", "content", "feedback", "建议内容", "日志内容", "说明")),
+    F("status", "处理状态", "Status", "enum", enum=FEEDBACK_STATUS, width=10, aliases=("状态", "state")),
+    F("problem_id", "问题编号", "Problem ID", width=10, references=("problems", "problem_id"),
+      aliases=("关联问题", "linked problem")),
+    # a row a department added on its returned workbook: the hash that keeps a second collect from adding it twice
+    F("origin", "回收校验码", "Return fingerprint", width=12, hidden=True),
+), id_field="feedback_id")
+
 # --------------------------------------------------------------------------- configuration
 
 STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "config", (
@@ -419,6 +470,8 @@ STANDARDS = Table("tbl_standards", "standards", "监控标准", "Standards", "co
     F("warning_band", "预警幅度", "Warning band", "number", width=10),
     F("note", "说明", "Note", width=40),
     F("owner", "负责部门", "Owner department", width=14),  # an indicator's owner: its alerts' problems go there
+    # the seeds' 对标行业平均: an indicator's industry reference, shown beside its target where filled
+    F("benchmark", "行业参考", "Industry reference", "number", width=10, aliases=("行业平均", "行业标杆", "benchmark")),
 ), style="TableStyleMedium4")  # a setting blank in both 目标值 and 取值 has its default (pyaddin/settings.py)
 
 # Holidays and make-up working days (调休) for the working-time clock (DOMAIN.md §4); hours and weekdays are settings.
@@ -484,6 +537,7 @@ KPI = Table("tbl_kpi", "kpi", "KPI看板", "KPI", "computed", (
     F("metric", "指标", "Metric", width=26, hidden=True), F("name", "指标名称", "Indicator", width=18),
     F("value", "实际值", "Value", "number", width=10), F("target", "目标值", "Target", "number", width=9),
     F("status", "状态", "Status", width=9),
+    F("benchmark", "行业参考", "Industry reference", "number", width=9),  # 监控标准's 行业参考, where filled
 ), style="TableStyleMedium9", top=4)
 
 _METRIC_FIELDS = {f.key: f for f in (
@@ -512,7 +566,7 @@ KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "co
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
     F("partial", "部分周", "Partial week", "bool", width=8),  # a week cut by the period's start or end
-), style="TableStyleLight9", place=("tbl_kpi_cards", 16, 0))
+), style="TableStyleLight9", place=("tbl_kpi_cards", 24, 0))  # below the phone line's cards
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),
     *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
@@ -529,7 +583,12 @@ KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "co
     F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
     F("previous", "上期", "Previous", "percent", width=9), F("change", "变化", "Change", "percent", width=8),
     F("status", "状态", "Status", width=8),
+    F("benchmark", "行业参考", "Industry ref.", "percent", width=8),  # 监控标准's 行业参考, where filled
 ), style="TableStyleMedium2", top=4)  # columns in step with the trend table below them, which sets their formats
+# The phone line's card row (DOMAIN.md §4 Calls), below the cards, titled with the calls offered: fixed rows too.
+PHONE_KEYS = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s")
+KPI_PHONE = Table("tbl_kpi_phone", "kpi_phone", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
+                  style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 0))  # below the cards, the heat map on the right
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
                  "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
 # the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
@@ -584,6 +643,21 @@ PROBLEMS = Table("tbl_problems", "problems", "问题清单", "Problems", "workli
     F("origin", "来源事件", "Origin", width=24),  # the alert incident it came from: opened once (§7)
     F("pdca_stage", "PDCA阶段", "PDCA stage", width=10),  # written by 检查计划
 ), id_field="problem_id")
+
+# Good cases the team curates (亮点案例, DOMAIN.md §1, §2): the report's good typical cases come from here.
+HIGHLIGHTS = Table("tbl_highlights", "highlights", "亮点案例", "Highlights", "worklist", (
+    F("date", "日期", "Date", "date", required=True, width=12, aliases=("案例日期", "day")),
+    F("channel", "渠道", "Channel", "enum", enum=CHANNEL, width=9, aliases=("来源渠道", "via")),
+    F("department", "责任部门", "Department", width=14, aliases=("部门", "所属部门", "team")),
+    F("agent", "处理人", "Agent", width=10, aliases=("坐席", "客服", "人员", "agent name")),
+    F("ticket_id", "工单编号", "Ticket ID", width=14, aliases=("工单号", "ticket", "关联工单")),
+    F("what", "经过", "What happened", required=True, width=40,
+      aliases=("案例描述", "亮点", "描述", "事迹", "description", "case")),
+    F("score", "评分", "Score", "number", width=7, aliases=("满意度评分", "得分", "rating")),
+    F("comment", "客户评价", "Customer's words", width=30, aliases=("评价内容", "评价", "comment", "comments")),
+    F("source", "来源", "Source", "enum", enum=HIGHLIGHT_SOURCE, width=10, aliases=("案例来源",)),
+    F("lesson", "可复制的经验", "Lesson to copy", width=30, aliases=("经验", "做法", "lesson", "practice")),
+), style="TableStyleMedium7")
 
 ROOTCAUSE = Table("tbl_rootcause", "rootcause", "根因分析", "Root cause", "worklist", (
     F("problem_id", "问题编号", "Problem ID", required=True, width=10, references=("problems", "problem_id")),
@@ -728,14 +802,14 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_TREND, KPI_HEATMAP,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_PHONE, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
-                             STAFF, RESPONSIBILITY, CALENDAR)
+                             STAFF, RESPONSIBILITY, CALENDAR, FEEDBACK, HIGHLIGHTS)
 BY_NAME = {t.name: t for t in TABLES}
 BY_KEY = {t.key: t for t in TABLES}
 INPUT_TABLES = tuple(t.key for t in TABLES if t.role == "input")
-IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar")
+IMPORTABLE = INPUT_TABLES + ("problems", "rootcause", "plan", "staff", "responsibility", "calendar", "highlights")
 
 
 def table(ref: str) -> Table:

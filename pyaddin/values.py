@@ -64,9 +64,17 @@ def _arrow_text(col: pd.Series) -> bool:
 
 
 def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    out = _text_cells(col)
+    if len(out) and out.isna().all():  # blank throughout: the same column from the sheet and from its columnar copy
+        out = pd.Series([None] * len(col), index=col.index, dtype=object)
+    return out, pd.Series(False, index=col.index)
+
+
+def _text_cells(col: pd.Series) -> pd.Series:
     if _arrow_text(col):  # text read from a workbook: trim and blank out in Arrow, no object per cell
         out = col.str.strip()
-        return out.where(out != "", None), pd.Series(False, index=col.index)
+        return out.where(out != "", None)
+
     def one(v):
         if isinstance(v, str):
             v = v.strip()
@@ -76,8 +84,7 @@ def parse_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, (dt.datetime, pd.Timestamp)):
             return pd.Timestamp(v).isoformat(sep=" ")
         return str(v)
-    out = map_unique(col, one)
-    return out, pd.Series(False, index=col.index)
+    return map_unique(col, one)
 
 
 def parse_number(col: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -1,7 +1,8 @@
 """Act as two departments filling in the workbooks `qualitybook distribute` sent them (for `make demo`).
 
 技术部 returns its action done, dated on the deadline it had long passed (held for the quality team to
-confirm, §10).  客服中心 moves an action forward and types a formula into the evidence cell (kept as text).
+confirm, §10).  客服中心 moves an action forward, types a formula into the evidence cell (kept as text) and adds
+a suggestion on its 一线反馈 sheet (appended to the master's).
 物流配送部, which owns the logistics problem's root causes (责任分工), confirms one with its evidence but
 also changes a locked cell (another cause's wording) after lifting the sheet protection: that row is sent
 back on collection, the rest merged.  The other departments do not return their files.  Edited with
@@ -48,6 +49,10 @@ def service(wb) -> None:
     r = row_of(ws, "A003")
     ws.cell(row=r, column=column(ws, "进度%"), value=80)
     ws.cell(row=r, column=column(ws, "完成证据"), value='=HYPERLINK("http://intranet/train","培训签到表")')
+    fb = wb["一线反馈"]  # its staff's voice, appended to the master's 一线反馈 on collection
+    for c, value in enumerate((dt.datetime(2026, 9, 28), "张娜", "改进建议", "夜班咨询物流的客户多,建议夜班话术加入物流时效查询步骤"),
+                              start=1):
+        fb.cell(row=2, column=c, value=value)  # the first of its open rows
 
 
 def logistics(wb) -> None:

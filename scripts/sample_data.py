@@ -289,8 +289,39 @@ def worklist_frames() -> dict[str, pd.DataFrame]:
                     "start": "2026-09-20", "approval": "pending", "progress_pct": 0, "status": "planned"})
     return {"rootcause": labelled(schema.ROOTCAUSE, causes), "plan": labelled(schema.PLAN, actions),
             "staff": labelled(schema.STAFF, staff_rows()),
+            "feedback": labelled(schema.FEEDBACK, feedback_rows()), "highlights": labelled(schema.HIGHLIGHTS, highlight_rows()),
             "responsibility": labelled(schema.RESPONSIBILITY, [{"category": c, "department": d, "note": n}
                                                                for c, d, n in RESPONSIBILITY])}
+
+
+def feedback_rows() -> list[dict]:
+    """一线反馈 as the frontline writes it (the seeds' 《服务日志》 and "这个话术客户听不懂,建议修改"): two
+    suggestions and two process problems the quality team may turn into problems, a daily log and a good case."""
+    a = agents()
+    rows = (("2026-09-02", a["客服中心"][1], "客服中心", "suggestion", "退货政策的话术客户听不懂,建议改成分三步说明并配短信链接"),
+            ("2026-09-05", a["售后服务部"][2], "售后服务部", "process", "换货需要客户重复上传商品照片,多一步流程,客户不满"),
+            ("2026-09-08", a["客服中心"][3], "客服中心", "daily_log", "今日来电高峰在10:00–11:00,排队较长,午间人手紧张"),
+            ("2026-09-12", a["线上客服组"][1], "线上客服组", "highlight", "客户咨询会员积分时,主动帮其兑换即将过期的积分,客户当场好评"),
+            ("2026-09-15", a["物流配送部"][0], "物流配送部", "process", "偏远地区配送无法预约时段,客户反复来电询问送达时间"),
+            ("2026-09-20", a["门店运营部"][1], "门店运营部", "suggestion", "安装预约前一天增加短信提醒,减少上门扑空"))
+    return [{"feedback_id": f"F{i:03d}", "date": d, "person": p, "department": dept, "kind": k, "text": t,
+             "status": "new"} for i, (d, p, dept, k, t) in enumerate(rows, start=1)]
+
+
+def highlight_rows() -> list[dict]:
+    """亮点案例 the team keeps: good service worth copying (找亮点,提炼成可复制的经验), in the demo's September."""
+    a = agents()
+    return [
+        {"date": "2026-09-03", "channel": "phone", "department": "客服中心", "agent": a["客服中心"][0],
+         "what": "客户反映快递三天未更新,坐席当场联系物流核实并承诺次日回电,按时回电告知送达时间", "score": 5,
+         "comment": "说到做到,很负责", "source": "five_star", "lesson": "承诺回电的时间写进工单并设提醒"},
+        {"date": "2026-09-10", "channel": "onsite", "department": "门店运营部", "agent": a["门店运营部"][0],
+         "what": "上门安装提前10分钟到达,安装后演示使用并清理现场", "score": 5, "comment": "师傅专业又细心",
+         "source": "five_star", "lesson": "安装后演示三分钟并请客户确认"},
+        {"date": "2026-09-17", "channel": "chat", "department": "线上客服组", "agent": a["线上客服组"][1],
+         "what": "工单抽查满分:问题确认完整,方案一次说清,记录规范", "score": 100, "comment": None,
+         "source": "full_mark", "lesson": "复述确认诉求后再给方案"},
+    ]
 
 
 def staff_rows() -> list[dict]:
@@ -312,7 +343,8 @@ def staff_rows() -> list[dict]:
 
 def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     """tickets.csv (UTF-8 BOM, 2026/9/3 8:05 dates), surveys.csv (GBK, 2026年9月3日 08:05), inspections.xlsx;
-    and the lists a team keeps: rootcause.csv, plan.csv, staff.csv, responsibility.csv (UTF-8 BOM)."""
+    and the lists a team keeps: rootcause.csv, plan.csv, staff.csv, responsibility.csv, feedback.csv,
+    highlights.csv (UTF-8 BOM)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in worklist_frames().items():
         frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
@@ -327,7 +359,8 @@ def write_exports(folder: Path, data: dict[str, pd.DataFrame]) -> list[Path]:
     i.to_excel(tmp, index=False, engine="openpyxl")
     _reproducible(tmp, xlsx)
     return [folder / "tickets.csv", folder / "surveys.csv", xlsx, folder / "rootcause.csv", folder / "plan.csv",
-            folder / "staff.csv", folder / "responsibility.csv", *([folder / "calls.csv"] if "calls" in data else [])]
+            folder / "staff.csv", folder / "responsibility.csv", folder / "feedback.csv", folder / "highlights.csv",
+            *([folder / "calls.csv"] if "calls" in data else [])]
 
 
 def _reproducible(tmp: Path, target: Path) -> None:

@@ -130,3 +130,85 @@ def test_calls_metrics_are_empty_when_their_columns_were_never_supplied():
     r = phone.result(calls, SEPT)["overall"]
     assert r["calls_offered"] == 2
     assert all(r[m] is None for m in phone.METRICS if m != "calls_offered")
+
+
+def test_the_phone_line_stands_as_a_card_row_on_the_overview(runner, cli, book, tmp_path):
+    """Answer rate, service level, abandon rate, ASA and AHT of the hand-computed case on KPI总览, each against its
+    target with the previous month beside it (one August call, answered after 50 s in 60 s)."""
+    august = "ID0000,Diane,2026-08-20,10:00:00,Streaming,Y,Y,50,00:01:00,\n"
+    _import(runner, cli, book, write_csv(tmp_path / "acd.csv", ACD + august))
+    assert runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / "t.csv", TICKET)),
+                               "--into", "tickets"]).exit_code == 0
+    assert runner.invoke(cli, ["kpi", str(book), "--period", "2026-09"]).exit_code == 0
+    from pyaddin import schema
+
+    with FileBook(book) as b:
+        cards = b.read(schema.KPI_PHONE).data.set_index("name")
+    assert list(cards.index) == ["接通率%", "服务水平%", "放弃率%", "平均应答速度(秒)", "平均处理时长(秒)"]
+    assert cards.loc["接通率%", "value"] == pytest.approx(400 / 6) and cards.loc["接通率%", "status"] == "未达标"
+    assert cards.loc["接通率%", "previous"] == 100.0 and cards.loc["接通率%", "target"] == 95
+    assert (cards.loc["服务水平%", "value"], cards.loc["服务水平%", "previous"]) == (50.0, 0.0)  # 50 s > 30 s
+    assert cards.loc["放弃率%", "value"] == pytest.approx(200 / 6) and cards.loc["放弃率%", "status"] == "未达标"
+    asa = cards.loc["平均应答速度(秒)"]
+    assert asa["value"] == pytest.approx(26.25) and asa["status"] == "达标" and asa["change"] == pytest.approx(-23.75)
+    aht = cards.loc["平均处理时长(秒)"]
+    assert aht["value"] == pytest.approx(157.5) and pd.isna(aht["target"]) and pd.isna(aht["status"])  # no target
+    ws = openpyxl.load_workbook(book)[schema.KPI_PHONE.sheet("zh")]
+    top = schema.KPI_PHONE.place[1]
+    assert ws[f"A{top - 1}"].value == "电话线路:本期来电6通(服务水平:30秒内接通)"
+    colours = {str(cf.sqref): {r.formula[0].split(",")[1][-3:-1]: r.dxf.font.color.rgb[-6:] for r in cf.rules}
+               for cf in ws.conditional_formatting if str(cf.sqref) in (f"F{top + 1}", f"F{top + 4}", f"F{top + 5}")}
+    assert colours[f"F{top + 1}"] == {">0": "00B050", "<0": "C00000"}  # answer rate: higher is better
+    assert colours[f"F{top + 4}"] == colours[f"F{top + 5}"] == {">0": "C00000", "<0": "00B050"}  # ASA, AHT: lower
+
+
+def test_the_alerts_chart_the_phone_line_week_by_week(runner, cli, book, tmp_path):
+    """Ten full weeks of 100 calls each: 95 answered within 18–20 s, until the tenth week, when only 60 are
+    answered, after 90 s.  The p-charts of answer rate, service level and abandon rate and the XmR chart of ASA
+    (limits from the first eight weeks) each signal that week as worse, and no other week."""
+    lines = ["Call Id,Call start,Answered (Y/N),Speed of answer in seconds,Talk time"]
+    for w in range(10):
+        monday = dt.date(2026, 7, 6) + dt.timedelta(weeks=w)
+        outage = w == 9
+        for i in range(100):
+            start = dt.datetime.combine(monday + dt.timedelta(days=i % 7), dt.time(9 + i % 8, i % 60))
+            answered = i < (60 if outage else 95)
+            wait = (90 if outage else 18 + w % 3) if answered else 40
+            lines.append(f"W{w}C{i},{start:%Y-%m-%d %H:%M},{'Y' if answered else 'N'},{wait},{120 if answered else 0}")
+    _import(runner, cli, book, write_csv(tmp_path / "weeks.csv", "\n".join(lines) + "\n"))
+    ticket = "工单编号,创建时间,责任部门\nT1,2026-09-08 09:00,客服中心\n"
+    assert runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / "t.csv", ticket)),
+                               "--into", "tickets"]).exit_code == 0
+    r = runner.invoke(cli, ["alerts", str(book), "--json"])
+    assert r.exit_code == 0, r.output
+    calls = {s["indicator"]: s for s in json.loads(r.output)["signals"]
+             if s["indicator"] in ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s")}
+    assert set(calls) == {"answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s"}
+    assert {s["week"] for s in calls.values()} == {"2026-09-07"} and {s["direction"] for s in calls.values()} == {"worse"}
+    assert {k: s["chart"] for k, s in calls.items()} == {"answer_rate_pct": "p", "service_level_pct": "p",
+                                                       "abandon_rate_pct": "p", "asa_s": "xmr"}
+    assert calls["answer_rate_pct"]["value"] == 60.0 and calls["answer_rate_pct"]["centre"] == pytest.approx(95.0)
+    assert calls["answer_rate_pct"]["lcl"] == pytest.approx(95 - 300 * (0.95 * 0.05 / 100) ** 0.5)
+    assert calls["asa_s"]["value"] == 90.0 and calls["asa_s"]["centre"] == pytest.approx(151 / 8)  # 18,19,20,18…
+
+
+def test_the_report_shows_the_phone_line_against_its_targets(runner, cli, book, tmp_path):
+    _import(runner, cli, book, write_csv(tmp_path / "acd.csv", ACD.replace("Topic,", "Queue,")))
+    assert runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / "t.csv", TICKET)),
+                               "--into", "tickets"]).exit_code == 0
+    out = tmp_path / "r.xlsx"
+    r = runner.invoke(cli, ["report", str(book), "--period", "2026-09", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] and "电话线路与上门服务" in str(row[0]))
+    assert rows[at + 2][0] == "本期来电6通(上期无通话记录)。"
+    table = {row[0]: row for row in rows[at + 3:at + 12]}
+    assert table["接通率%"][1] == pytest.approx(400 / 6) and table["接通率%"][2] == 95 and table["接通率%"][3] == "未达标"
+    assert table["平均应答速度(秒)"][1] == pytest.approx(26.25) and table["平均应答速度(秒)"][3] == "达标"
+    assert table["转接率%"][3] == "无数据"  # no transfer column: never 0 %
+    queues = next(i for i, row in enumerate(rows) if row[0] == "按队列")
+    by_queue = {row[0]: row for row in rows[queues + 2:queues + 6]}
+    assert by_queue["Technical Support"][1] == 2 and by_queue["Technical Support"][2] == "样本不足"  # 2 calls
+    assert any(row[0] == "本期无上门服务工单(没有预约或到达时间)。" for row in rows)
+    csat = next(row for row in rows if row[0] == "满意度%")
+    assert csat[1] == pytest.approx(200 / 3)  # ratings 3, 5 and 4 given on calls, as on the dashboard

@@ -61,3 +61,25 @@ def test_major_complaints_are_counted_for_the_appraisal_deduction():
     t = pd.DataFrame({"agent": ["甲", "甲", "乙"], "complaint_level": ["major", "minor", None]})
     assert appraisal.major_complaints(t, "agent").to_dict() == {"甲": 1, "乙": 0}
     assert appraisal.major_complaints(t.drop(columns="complaint_level"), "agent").sum() == 0
+
+
+def test_the_major_complaints_are_counted_in_the_kpi_result_and_on_the_overview(book, runner, cli, tmp_path):
+    import openpyxl
+
+    from pyaddin.ops.kpi import MAJOR_ROW
+
+    loaded(book, runner, cli, tmp_path)
+    extra = write_csv(tmp_path / "more.csv", HEAD + "T20,2026-09-20 09:00,电话,客服中心,张三,普通,物流延迟,,,是,重大\n"
+                                                   "T21,2026-08-20 09:00,电话,客服中心,张三,普通,物流延迟,,,是,重大\n")
+    assert runner.invoke(cli, ["import", str(book), str(extra), "--into", "tickets", "--append"]).exit_code == 0
+    r = runner.invoke(cli, ["kpi", str(book), "--period", "2026-09", "--json"])
+    assert json.loads(r.output)["major_complaints"] == 2  # T03 and T20; T21 is August's
+    ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
+    assert ws[f"A{MAJOR_ROW}"].value.startswith("重大投诉:本期2起")
+
+
+def test_without_any_complaint_level_the_major_complaints_are_no_data(book, runner, cli, tmp_path):
+    src = write_csv(tmp_path / "t.csv", "工单编号,创建时间,责任部门,是否投诉\nT1,2026-09-02 09:00,客服中心,是\n")
+    assert runner.invoke(cli, ["import", str(book), str(src), "--into", "tickets"]).exit_code == 0
+    r = runner.invoke(cli, ["kpi", str(book), "--period", "2026-09", "--json"])
+    assert json.loads(r.output)["major_complaints"] is None  # never 0 for a level never supplied

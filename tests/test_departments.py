@@ -120,7 +120,7 @@ def test_distribute_writes_one_locked_workbook_per_department(tmp_path):
     assert {p.name for p in tmp_path.rglob("*.xlsx")} == set(files)  # nothing written outside the folder
 
     wb = openpyxl.load_workbook(sent_file(outdir, "客服中心"))
-    assert wb.sheetnames == ["填写说明", "问题清单", "根因分析", "改进计划", "KPI快照", "_qb"]
+    assert wb.sheetnames == ["填写说明", "问题清单", "根因分析", "改进计划", "一线反馈", "KPI快照", "_qb"]  # 一线反馈: staff add entries
     assert wb["_qb"].sheet_state == "veryHidden" and wb.security.lockStructure
     master_wb = openpyxl.load_workbook(book)
     for t in (schema.PROBLEMS, schema.ROOTCAUSE, schema.PLAN):  # the master's own column labels
@@ -213,7 +213,8 @@ def test_a_clean_return_is_merged_in_the_editable_fields_with_a_log_row_per_chan
     data = json.loads(r.output)
     assert list(data) == ["batch", "files", "missing_departments", "skipped"] and data["batch"] == "B20261001-1"
     f = data["files"][0]
-    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts", "notes"]
+    assert list(f) == ["file", "department", "status", "reason", "applied", "rejected", "conflicts", "notes",
+                       "added"]  # 一线反馈 entries appended
     assert (f["file"], f["department"], f["status"], f["reason"]) == (back.name, "技术部", "accepted", None)
     assert f["applied"] == [
         {"table": "plan", "id": "A002", "field": "progress_pct", "old": 60, "new": 100},

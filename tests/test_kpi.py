@@ -4,6 +4,7 @@ import json
 import pytest
 
 from conftest import ROOT, parts, write_csv
+from pyaddin import schema
 from pyaddin.book import FileBook
 from pyaddin.schema import STANDARDS
 
@@ -92,7 +93,7 @@ def test_overall_metrics_match_the_hand_computation(book, runner, cli, tmp_path)
     assert r["period"] == {"start": "2026-09-01", "end": "2026-09-30", "as_of": "2026-10-01T00:00:00"}
     assert r["overall"] == approx(OVERALL)
     assert set(r) == {"period", "overall", "by_channel", "by_department", "by_agent", "calls", "sla_clock",
-                      "visits", "surveys"}
+                      "visits", "surveys", "major_complaints"}
 
 
 def test_breakdowns_and_empty_groups(book, runner, cli, tmp_path):
@@ -163,7 +164,8 @@ def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book
     overview = FileBook(book).locs["tbl_kpi_cards"].sheet_part  # the cards and matrices' own sheet
     allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part in (loc.sheet_part, overview)}
     assert changed <= allowed | {overview} and loc.sheet_part in changed and overview in changed
-    assert b"$A$17:$A$21" in after["xl/charts/chart1.xml"]  # five weeks of September, on the overview
+    first = schema.KPI_TREND.place[1] + 1  # the trend below the phone line's cards
+    assert f"$A${first}:$A${first + 4}".encode() in after["xl/charts/chart1.xml"]  # five weeks of September
 
 
 def test_heat_map_shows_the_night_shift(tmp_path, runner, cli):
@@ -281,10 +283,12 @@ def test_overview_layout_holds_whatever_the_period(book, runner, cli, tmp_path):
         assert runner.invoke(cli, ["kpi", str(book), *args]).exit_code == 0
         ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
         refs = dict(ws.tables.items())
-        assert refs["tbl_kpi_cards"] == "A4:G12" and refs["tbl_kpi_channel"] == f"I4:S{4 + len(schema.CHANNEL.keys())}"
+        assert refs["tbl_kpi_cards"] == "A4:H12" and refs["tbl_kpi_channel"] == f"I4:S{4 + len(schema.CHANNEL.keys())}"
         assert refs["tbl_kpi_department"].startswith("U4:AF")  # beside the channel matrix, nothing below it
-        assert refs["tbl_kpi_trend"].startswith("A16:") and refs["tbl_kpi_heatmap"] == "AH4:AV28"
-        assert ws["A16"].value == "周(起始日)" and ws["AH4"].value == "时段"
+        assert refs["tbl_kpi_phone"] == "A16:H21" and ws["A17"].value == "接通率%"  # the phone line's cards
+        assert refs["tbl_kpi_trend"].startswith("A24:") and refs["tbl_kpi_heatmap"] == "AH4:AV28"
+        assert ws["A24"].value == "周(起始日)" and ws["AH4"].value == "时段"
+        assert ws["A13"].value.startswith("重大投诉") and ws["A15"].value.startswith("电话线路")
     with FileBook(book) as b:
         channels = b.read(schema.KPI_BY_CHANNEL).data
     assert list(channels["group"]) == schema.CHANNEL.labels("zh")

@@ -128,7 +128,8 @@ def test_headline_sets_each_indicator_against_its_target_and_the_previous_period
     fr = rows["first_response_sla_pct"]
     assert fr == {"metric": "first_response_sla_pct", "value": pytest.approx(400 / 6), "target": 90.0,
                   "direction": "ge", "band": 5.0, "status": "missed", "previous": 100.0,
-                  "change": pytest.approx(400 / 6 - 100)}  # August: T5 answered in a minute
+                  "change": pytest.approx(400 / 6 - 100), "benchmark": None}  # August: T5 answered in a minute;
+    # no 行业参考 on 监控标准: none beside the target
     assert rows["fcr_pct"]["previous"] is None and rows["fcr_pct"]["change"] is None
     bare = kpi.headline(now, before, kpi.Standards())
     assert all(r["target"] is None and r["status"] is None and r["direction"] is None for r in bare)

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from pyaddin.book import FileBook
 from pyaddin.core.sampling import allocate, calibration, stratified_sample
-from pyaddin.schema import AUDIT, INSPECTIONS
+from pyaddin.schema import AUDIT, INSPECTIONS, TICKETS
 
 
 def population(sizes: dict) -> pd.DataFrame:
@@ -135,3 +135,17 @@ def test_the_sample_does_not_depend_on_the_order_of_the_rows():
     b, _ = stratified_sample(t.iloc[::-1].reset_index(drop=True), 0.2, 3, seed=5)
     c, _ = stratified_sample(t.sample(frac=1, random_state=3), 0.2, 3, seed=5)
     assert a == b == c and len(a) == 15
+
+
+def test_a_daily_sample_draws_from_that_days_tickets_only(book, runner, cli):
+    """The seeds' daily 10 % audit (每日抽查): --day 2026-09-15 samples the tickets created that day."""
+    r = runner.invoke(cli, ["sample", str(book), "--day", "2026-09-15", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    with FileBook(book) as b:
+        t = b.read(TICKETS).data
+    day = t[t["created_at"].dt.date == pd.Timestamp("2026-09-15").date()]
+    assert d["period"]["start"] == d["period"]["end"] == "2026-09-15" and d["population"] == len(day) > 0
+    assert set(d["sample"]) <= set(day["ticket_id"]) and len(d["sample"]) >= round(0.1 * len(day))
+    bad = runner.invoke(cli, ["sample", str(book), "--day", "2026-09-15", "--period", "2026-09"])
+    assert bad.exit_code == 2 and "只能选择一种统计周期" in bad.output

@@ -238,3 +238,31 @@ def test_the_printed_xlsx_report_keeps_each_chart_whole_and_its_values_apart(dem
     overdue = next(c for c in ws["B"] if isinstance(c.value, str) and printed_width(c.value) > 20)
     assert overdue.alignment.wrap_text and overdue.alignment.indent >= 1
     assert ws.row_dimensions[overdue.row].height >= 30
+
+
+def test_the_good_cases_are_the_teams_highlights_of_the_period_beside_the_complaints(demo, runner, cli, tmp_path):
+    """Without 亮点案例 the 5-star comments stand as candidates, so named; once the team keeps its good cases, the
+    period's are shown in its own words with date, channel, department, agent and score (issue 23)."""
+    book = tmp_path / "book.xlsm"
+    shutil.copy(demo, book)
+    before = tmp_path / "before.html"
+    assert runner.invoke(cli, ["report", str(book), "--period", "2026-09", "-o", str(before)]).exit_code == 0
+    page = Page()
+    page.feed(before.read_text(encoding="utf-8"))
+    text = "".join(page.text)
+    assert "亮点候选(5星好评" in text and "上门安装提前10分钟到达" not in text
+    r = runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / "highlights.csv"), "--into", "highlights"])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "report.xlsx"
+    assert runner.invoke(cli, ["report", str(book), "--period", "2026-09", "-o", str(out)]).exit_code == 0
+    ws = openpyxl.load_workbook(out).active
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] == "亮点案例")
+    good = [row for row in rows[at + 2:at + 5]]
+    assert [str(g[0])[:10] for g in good] == ["2026-09-03", "2026-09-10", "2026-09-17"]
+    assert good[1][2:4] == ("上门", "门店运营部") and good[1][4] and good[1][5].startswith("上门安装提前10分钟到达")
+    assert good[0][6] == 5 and good[0][7] == "说到做到,很负责" and good[2][6] == 100
+    assert rows[at + 5][0] == "投诉" or rows[at + 6][0] == "投诉"  # the bad cases follow, as before
+    assert runner.invoke(cli, ["report", str(book), "--period", "2026-08", "-o", str(tmp_path / "aug.html")]
+                         ).exit_code == 0
+    assert "上门安装提前10分钟到达" not in (tmp_path / "aug.html").read_text(encoding="utf-8")  # September's only

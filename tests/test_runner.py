@@ -99,6 +99,8 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "import_calendar": {"path": SAMPLES / "calendar.csv"},
     "import_staff": {"path": SAMPLES / "staff.csv"},
     "import_responsibility": {"path": SAMPLES / "responsibility.csv"},
+    "import_feedback": {"path": SAMPLES / "feedback.csv"},
+    "import_highlights": {"path": SAMPLES / "highlights.csv"},
     "check": {},
     "kpi": {},
     "pareto": {"quarter": "2026Q3"},
@@ -110,6 +112,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "problems": {"quarter": "2026Q3"},
     "import_rootcause": {"path": SAMPLES / "rootcause.csv"},
     "import_plan": {"path": SAMPLES / "plan.csv"},
+    "adopt_feedback": {"every": True},
     "fishbone": {"problem": "P001"},
     "plan": {"as_of": "2026-10-01"},
     "verify": {},
@@ -117,6 +120,7 @@ READY_OPTIONS = {  # what each ready action needs to run headless on the user's 
     "collect": {"paths": ["returned"]},  # a department's return, made in the test after the distribution
     "approve_extension": {},
     "appraise": {"quarter": "2026Q3"},
+    "propose_highlights": {"period": "2026-09"},
     "report": {"period": "2026-09"},
     "import_problems": {"path": None},  # a small list made in the test
 }
@@ -200,7 +204,7 @@ class ReadRecorder:
 # reads that only some options make (the exercise below runs them with those options)
 CONDITIONAL_READS = {**{name: {"tbl_mapping", "tbl_value_mapping"}  # with --map/--value (one importer)
                         for name in ACTIONS if name.startswith("import_")},
-                     "problems": {"tbl_surveys", "tbl_inspections"},  # --from-alerts
+                     "problems": {"tbl_surveys", "tbl_inspections", "tbl_calls"},  # --from-alerts
                      "collect": {"tbl_tickets", "tbl_surveys", "tbl_standards", "tbl_calendar"}}  # an action returned as done
 CONDITIONAL_RUNS = {"problems": {"from_alerts": True},
                     "import_tickets": {"path": SAMPLES / "tickets.csv", "replace": True,

@@ -51,3 +51,28 @@ def test_an_export_of_invitations_alone_needs_no_submission_column(runner, cli, 
     sent = write_csv(tmp_path / "sent.csv", "问卷编号,发送时间,渠道\nI1,2026-09-01 10:00,电话\nI2,2026-09-02 10:00,电话\n")
     r = runner.invoke(cli, ["import", str(book), str(sent), "--into", "surveys"])
     assert r.exit_code == 0, r.output
+
+
+DIMENSIONS_CSV = """问卷编号,提交时间,责任部门,满意度评分,服务态度,响应速度,解决能力,等待体验
+D1,2026-09-02 10:00,A部,5,5,3,,
+D2,2026-09-03 10:00,A部,4,4,4,,2
+D3,2026-09-04 10:00,B部,2,2,,,
+D4,2026-08-04 10:00,B部,5,5,5,5,5
+"""
+
+
+def test_each_dimension_of_satisfaction_has_its_own_rate_by_hand(runner, cli, book, tmp_path):
+    """服务态度 5, 4, 2 → 2 of 3 satisfied; 响应速度 3, 4 → 1 of 2; 等待体验 2 → 0 of 1; 解决能力 never scored in
+    September: empty, not 0 % (D4 is August's)."""
+    for into, text in (("surveys", DIMENSIONS_CSV), ("tickets", TICKET)):
+        r = runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / f"{into}.csv", text)), "--into", into])
+        assert r.exit_code == 0, r.output
+    out = json.loads(runner.invoke(cli, ["kpi", str(book), "--period", "2026-09", "--json"]).stdout)
+    d = out["surveys"]["dimensions"]
+    assert d["attitude"] == {"answers": 3, "pct": pytest.approx(200 / 3)}
+    assert d["speed"] == {"answers": 2, "pct": 50.0} and d["wait"] == {"answers": 1, "pct": 0.0}
+    assert d["resolution"] == {"answers": 0, "pct": None}
+    report = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(book), "--period", "2026-09", "-o", str(report)]).exit_code == 0
+    html = report.read_text(encoding="utf-8")
+    assert "满意度分维度" in html and "服务态度" in html and "解决能力" not in html.split("满意度分维度")[1][:400]

@@ -33,6 +33,11 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 def status_header(ws, table, top: int, left: int, lang: str, title: str | None = None) -> None:
     """The sheet's title, and the status column coloured 达标 / 预警 / 未达标."""
     ws.cell(row=1, column=1, value=title or LANGS[lang].DASHBOARD_TITLE).font = TITLE_FONT
+    status_colours(ws, table, lang, left)
+
+
+def status_colours(ws, table, lang: str, left: int = 0) -> None:
+    """The status column coloured 达标 / 预警 / 未达标."""
     status_col = get_column_letter(left + table.keys.index("status") + 1)
     first, last = body_rows(ws, table)
     for status, (bg, fg) in STATUS_FILLS.items():
@@ -42,18 +47,18 @@ def status_header(ws, table, top: int, left: int, lang: str, title: str | None =
                        fill=PatternFill("solid", bgColor=bg), font=Font(color=fg)))
 
 
-def change_arrows(ws, table, top: int, left: int) -> None:
+def change_arrows(ws, table, top: int, left: int, keys=None) -> None:
     """The change against the previous period as ▲/▼, green when better and red when worse by the indicator's
-    direction (DOMAIN.md §4), not as a bare signed number."""
+    direction (DOMAIN.md §4), not as a bare signed number.  ``keys``: the indicators of the rows, in order."""
     from .. import schema
 
     col = get_column_letter(left + table.keys.index("change") + 1)
     target = get_column_letter(left + table.keys.index("target") + 1)
     band = get_column_letter(left + table.keys.index("band") + 1)
     directions = {m: d for m, d, _ in schema.TARGET_DEFAULTS}
-    for i, metric in enumerate(schema.HEADLINE_KEYS):
-        cell = f"{col}{top + 1 + i}"
-        ge = directions.get(metric, "ge") == "ge"
+    for i, metric in enumerate(keys or schema.HEADLINE_KEYS):
+        cell = f"{col}{top + 1 + i}"  # a time without a target (AHT) is still better when shorter (DOMAIN.md §4)
+        ge = directions.get(metric, "le" if metric.endswith(("_s", "_min", "_h")) else "ge") == "ge"
         up, down = (BETTER, WORSE) if ge else (WORSE, BETTER)
         for ref, fmt_id, fmt in ((f"{target}{top + 1 + i}", DIRECTION_FORMAT_ID + (0 if ge else 1),
                                   '"≥ "0.0' if ge else '"≤ "0.0'),
@@ -73,6 +78,16 @@ def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
     status_header(ws, table, top, left, lang, LANGS[lang].OVERVIEW_TITLE)
     change_arrows(ws, table, top, left)
     print_in_pages(ws)
+
+
+def phone_cards(ws, table, top: int, left: int, lang: str) -> None:
+    """The phone line's card row under the cards: its title (the KPI action adds the calls offered), coloured
+    status and change arrows by each indicator's direction (abandon rate and times: lower is better)."""
+    from .. import schema
+
+    ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD["phone"]).font = Font(bold=True, color="1F4E78")
+    status_colours(ws, table, lang, left)
+    change_arrows(ws, table, top, left, schema.PHONE_KEYS)
 
 
 PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper

@@ -41,6 +41,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
 FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
     schema.KPI_CARDS.name: dashboard.overview_cards,
+    schema.KPI_PHONE.name: dashboard.phone_cards,
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI_AGENTS.name: dashboard.matrix_colours,
@@ -154,12 +155,12 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
 STAGES = (
     ("plan", "7030A0", ("tbl_monitor_plan", "tbl_standards", "tbl_scorecard", "tbl_staff", "tbl_responsibility",
                         "tbl_calendar")),
-    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_calls", "tbl_audit", "tbl_mapping",
-                           "tbl_rejects")),
+    ("collect", "2F75B5", ("tbl_tickets", "tbl_surveys", "tbl_inspections", "tbl_calls", "tbl_feedback", "tbl_audit",
+                           "tbl_mapping", "tbl_rejects")),
     ("analyse", "548235", ("tbl_kpi_cards", "tbl_kpi", "tbl_pareto", "tbl_control")),
     ("improve", "C55A11", ("tbl_problems", "tbl_rootcause", "tbl_plan")),
     ("check", "BF8F00", ("tbl_dispatch",)),
-    ("appraise", "C00000", ("tbl_appraisal",)),
+    ("appraise", "C00000", ("tbl_appraisal", "tbl_highlights")),
     ("record", "7F7F7F", ("tbl_log",)),
 )
 
@@ -249,6 +250,11 @@ def card_rows(lang: str) -> list[list]:
     return [[metric_name(m, lang)] + [None] * (len(schema.KPI_CARDS.fields) - 1) for m in schema.HEADLINE_KEYS]
 
 
+def phone_rows(lang: str) -> list[list]:
+    """The phone line's fixed card rows (schema.KPI_PHONE): the trend below them must not be pushed down."""
+    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_PHONE.fields) - 1) for m in schema.PHONE_KEYS]
+
+
 def channel_rows(lang: str) -> list[list]:
     return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
@@ -269,7 +275,7 @@ def calendar_rows(lang: str) -> list[list]:
 
 
 PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
-             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows,
+             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows, "tbl_kpi_phone": phone_rows,
              "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

@@ -119,15 +119,20 @@ def due(book: Path, as_of, as_json):
 @click.option("--min-per-agent", type=click.IntRange(0, 1000), help="At least this many per agent who has that many "
                                                                    "(default 3).")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed draws the same sample.")
+@click.option("--day", metavar="YYYY-MM-DD", help="One day's tickets: the daily 10 % audit (每日抽查).")
 @period_options
 @json_option
-def sample(book: Path, rate, min_per_agent, seed, period, quarter, date_from, date_to, as_json):
+def sample(book: Path, rate, min_per_agent, seed, day, period, quarter, date_from, date_to, as_json):
     """Draw a reproducible ticket-audit sample, stratified by agent, and write it as the 抽样质检 sheet with
     the scorecard's items for reviewers to score.
 
     With --json prints {"period", "rate", "seed", "population", "sample", "by_agent"}.
     """
-    one_period(period, quarter, date_from, date_to)
+    one_period(period, quarter, date_from or day, date_to)
+    if day and (date_from or date_to):
+        raise click.UsageError("use one of --day, --period, --quarter or --from/--to / 只能选择一种统计周期")
+    if day:
+        date_from = date_to = day
     run_action("sample", book, as_json=as_json, rate=rate, min_per_agent=min_per_agent, seed=seed, period=period,
                quarter=quarter, date_from=date_from, date_to=date_to)
 

@@ -60,4 +60,32 @@ def verify(book: Path, action_id, days, as_json):
     run_action("verify", book, as_json=as_json, action_id=action_id, days=days)
 
 
-COMMANDS = (problems, fishbone, plan, verify)
+@click.command()
+@book_argument
+@click.argument("ids", nargs=-1, metavar="[F001 ...]")
+@click.option("--all", "every", is_flag=True,
+              help="Every process problem and suggestion on 一线反馈 still 待处理 (needed when no ID is named).")
+@json_option
+def adopt(book: Path, ids, every, as_json):
+    """Turn frontline feedback (一线反馈: a process problem or a suggestion) into problems of the problem
+    list, source 一线反馈, owned by the entry's department; each entry gets its problem's ID and the status
+    已转问题. Name the entries (F001 …) or pass --all."""
+    if not ids and not every:
+        raise click.UsageError("name the feedback entries (F001 …) or pass --all. / 请写出反馈编号(F001 …)或加 --all。")
+    run_action("adopt_feedback", book, as_json=as_json, ids=list(ids) or None, every=every)
+
+
+@click.command()
+@book_argument
+@period_options
+@json_option
+def highlights(book: Path, period, quarter, date_from, date_to, as_json):
+    """Propose the period's good cases to 亮点案例 (default: the last month with tickets): 5-star comments,
+    full-mark inspections and the control charts' better signals, at most 10 of each, never one already
+    listed. The team writes them up (经过, 可复制的经验) or deletes them; the report shows those of its period."""
+    one_period(period, quarter, date_from, date_to)
+    run_action("propose_highlights", book, as_json=as_json, period=period, quarter=quarter, date_from=date_from,
+               date_to=date_to)
+
+
+COMMANDS = (problems, fishbone, plan, verify, adopt, highlights)

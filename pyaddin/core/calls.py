@@ -109,6 +109,22 @@ def result(calls: pd.DataFrame, period, short_abandon_s: float = 0, service_leve
     return out
 
 
+WEEKLY_RATES = {"answer_rate_pct": "answered", "service_level_pct": "in_level", "abandon_rate_pct": "abandoned"}
+
+
+def weekly(calls: pd.DataFrame, short_abandon_s: float = 0, service_level_s: float = 30) -> pd.DataFrame:
+    """The phone line week by week (Monday start) for the control charts (DOMAIN.md §7): calls offered, answered,
+    within the service level and abandoned (the p-charts' successes and trials), and ASA (the XmR chart's value)."""
+    flags = call_flags(calls, short_abandon_s, service_level_s)
+    flags = flags[flags["offered"]]
+    week = calls.loc[flags.index, "started_at"].dt.to_period("W-SUN").dt.start_time
+    g = flags.groupby(week)
+    out = g[["offered", "answered", "in_level"]].sum().astype(float)
+    out["abandoned"] = out["offered"] - out["answered"]
+    out["asa_s"] = g["wait"].mean()
+    return out
+
+
 def survey_answers(calls: pd.DataFrame) -> pd.DataFrame:
     """Satisfaction given on a call as survey answers (it counts in csat_pct like one: DOMAIN.md §4)."""
     c = calls[calls["csat"].notna()] if "csat" in calls else calls.iloc[:0]

@@ -273,3 +273,24 @@ def department_rules(table: Table, sent: dict, locked_row: dict, returned: dict,
                        "deadline": pd.Timestamp(deadline).date().isoformat(),
                        "days": (sent_on - pd.Timestamp(deadline).date()).days if sent_on else 0}
     return r
+
+
+# The 一线反馈 sheet of a department's workbook (DOMAIN.md §10): the one place a return adds rows.  The department
+# fills these columns; the department itself is the file's, and the status and problem are the quality team's.
+FEEDBACK_COLUMNS = ("date", "person", "kind", "text")
+FEEDBACK_ROWS = 200  # unlocked, validated rows offered for entries
+
+
+def feedback_fingerprints(batch: str, master_id: str, department: str, rows: pd.DataFrame) -> list[str]:
+    """One hash per entry a department added: its batch, the master, the department and what it says.  The same
+    entry in a second return of the file (collected again, or a corrected copy) hashes alike and is not added
+    twice; two identical entries in one file are told apart by their count."""
+    t = schema.FEEDBACK
+    seen: dict[tuple, int] = {}
+    out = []
+    for row in rows.to_dict("records"):
+        key = tuple(canon(row.get(k), t.field(k)) for k in FEEDBACK_COLUMNS)
+        seen[key] = seen.get(key, 0) + 1
+        parts = [FORMAT, batch, master_id, department, "feedback", *key, str(seen[key])]
+        out.append(hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16])
+    return out

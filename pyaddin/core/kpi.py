@@ -32,6 +32,7 @@ class Standards:
     settings: dict[str, float] = field(default_factory=dict)
     calendar: pd.DataFrame | None = None  # 工作日历 (date, kind): the working-time clock's holidays and 调休 days
     texts: dict[str, str] = field(default_factory=dict)  # settings that are not numbers (the 取值 column)
+    benchmarks: dict[str, float] = field(default_factory=dict)  # metric → 行业参考, where 监控标准 gives one
 
     def setting(self, key: str):
         """A setting's typed value (pyaddin.settings), its default when missing."""
@@ -52,6 +53,8 @@ class Standards:
         for r in rows.itertuples(index=False):
             if r.kind == "setting" and isinstance(getattr(r, "text", None), str):
                 std.texts[r.key] = r.text
+            if r.kind == "target" and not pd.isna(getattr(r, "benchmark", None)):
+                std.benchmarks[r.key] = float(r.benchmark)
             if pd.isna(r.value):
                 continue
             if r.kind == "sla_first_response":
@@ -127,15 +130,15 @@ def previous_period(p: Period) -> Period:
     return period(p.start - (p.end - p.start), p.start - pd.Timedelta(days=1))
 
 
-def headline(now: dict, before: dict, std: Standards) -> list[dict]:
+def headline(now: dict, before: dict, std: Standards, keys=HEADLINE_KEYS) -> list[dict]:
     """The main indicators as a manager reads them: value, target, status, the previous period and the change
-    (None wherever a side has no data, never 0)."""
+    (None wherever a side has no data, never 0).  ``keys``: the phone line's card row passes its own."""
     rows = []
-    for m in HEADLINE_KEYS:
-        value, old, target = now[m], before[m], std.targets.get(m)
+    for m in keys:
+        value, old, target = now.get(m), before.get(m), std.targets.get(m)
         rows.append({"metric": m, "value": value, "target": target[1] if target else None,
                      "direction": target[0] if target else None, "band": target[2] if target else None,
-                     "status": status(value, target), "previous": old,
+                     "status": status(value, target), "previous": old, "benchmark": std.benchmarks.get(m),
                      "change": None if value is None or old is None else value - old})
     return rows
 

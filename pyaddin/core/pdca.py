@@ -6,6 +6,7 @@ tables in and write back what comes out.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,13 @@ import pandas as pd
 OPEN_ACTION = ("planned", "in_progress", "overdue")
 SMART_FIELDS = ("owner", "deadline", "target_metric", "goal")  # "a measurable target": the metric and its goal
 NEEDS_ROOT_CAUSE = ("improving", "verifying", "closed")
+
+
+def new_ids(existing, n: int, prefix: str = "P") -> list[str]:
+    """The next free ids (P001, P002…): never reused, whatever the list's order."""
+    nums = [int(m.group(1)) for x in existing if isinstance(x, str) and (m := re.fullmatch(prefix + r"(\d+)", x))]
+    start = max(nums, default=0) + 1
+    return [f"{prefix}{i:03d}" for i in range(start, start + n)]
 
 
 def overdue(plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:

@@ -32,3 +32,17 @@ def response(surveys: pd.DataFrame, period) -> dict:
     for dim in DIMENSIONS:
         out[f"by_{dim}"] = {str(k): _row(r) for k, r in _frame(sent, sent[dim]).iterrows()}
     return out
+
+
+SCORE_DIMENSIONS = ("attitude", "speed", "resolution", "wait")  # 服务态度, 响应速度, 解决能力, 等待体验
+
+
+def dimension_rates(answers: pd.DataFrame) -> dict:
+    """Each dimension of satisfaction with its own rate, like csat_pct (DOMAIN.md §3): 100 × answers scoring 4 or 5
+    / answers scoring that dimension, and how many answered it; a dimension no answer scored is empty (None)."""
+    out = {}
+    for d in SCORE_DIMENSIONS:
+        scores = pd.to_numeric(answers[d], errors="coerce") if d in answers else pd.Series(dtype=float)
+        n = int(scores.notna().sum())
+        out[d] = {"answers": n, "pct": float(100.0 * (scores >= 4).sum() / n) if n else None}
+    return out

@@ -30,10 +30,12 @@ class FileReport:
     conflicts: list[dict] = field(default_factory=list)
     logged: list[dict] = field(default_factory=list)  # 操作日志 rows of the applied changes
     notes: list[str] = field(default_factory=list)  # what a rule adjusted (done at 95 % is done at 100 %)
+    added: list[dict] = field(default_factory=list)  # 一线反馈 entries appended to the master (§10)
 
     def as_json(self) -> dict:
         return {"file": self.file, "department": self.department, "status": self.status, "reason": self.reason,
-                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts, "notes": self.notes}
+                "applied": self.applied, "rejected": self.rejected, "conflicts": self.conflicts, "notes": self.notes,
+                "added": self.added}
 
     @property
     def held(self) -> list[dict]:
@@ -44,7 +46,7 @@ class FileReport:
         """The whole file is refused; each row it holds is listed as rejected with the same reason."""
         self.status, self.reason = "refused", reason
         self.rejected = [{"table": t, "id": i, "reason": reason} for t, i in rows]
-        self.applied, self.logged = [], []
+        self.applied, self.logged, self.added = [], [], []
         return self
 
 
@@ -52,7 +54,7 @@ class FileReport:
 class Master:
     """What a collect run judges against: the worklists as typed frames, the batch as sent, the log."""
 
-    frames: dict[str, pd.DataFrame]  # problems, rootcause, plan
+    frames: dict[str, pd.DataFrame]  # problems, rootcause, plan; feedback, where the book has 一线反馈
     batch: str
     master_id: str
     sent: pd.DataFrame  # the batch's rows of 下发回收
@@ -171,7 +173,8 @@ def judge(path: Path, m: Master, at, user: str) -> FileReport:
         return rep.refuse(say("return_sheet_missing", sheets=listing(gone)), listed)
     for t in dispatch.WORK_TABLES:
         _merge_table(ret, t, by_table.get(t.key, []), meta, lang, m, rep, at, user)
-    if ret.untouched and not (rep.applied or rep.rejected or rep.conflicts):  # the file as sent: not a return
+    _append_feedback(ret, meta, lang, m, rep, at, user)
+    if ret.untouched and not (rep.applied or rep.rejected or rep.conflicts or rep.added):  # the file as sent: not a return
         return rep.refuse(say("return_untouched"), listed)
     if rep.rejected or rep.conflicts:
         rep.status = "partly"
@@ -273,6 +276,48 @@ def _merge_table(ret, t, hidden: list[list[str]], meta, lang, m: Master, rep: Fi
                                    "field": f.label(m.lang), "old": shown(old, f, m.lang), "new": shown(new, f, m.lang)})
                 _set(frame, at_master, f.key, new)
                 m.changed.add(t.key)
+
+
+def _append_feedback(ret: Returned, meta: dict, lang: str, m: Master, rep: FileReport, at, user: str) -> None:
+    """The entries the department added on its 一线反馈 sheet, appended to the master's (the one place a return
+    adds rows, §10): each checked as an import would check it, numbered F001…, status 待处理, and fingerprinted so
+    that collecting the same file again adds nothing."""
+    from ..core.pdca import new_ids
+
+    t = schema.FEEDBACK
+    frame = m.frames.get(t.key)
+    raw, rows = returned_rows(ret, t, lang)
+    if frame is None or raw.empty:
+        return
+    department = meta["department"]
+    raw[t.field("department").label(lang)] = department  # the file's department: its staff's entries
+    parsed = parse_table(t, raw, rows, where=f"{rep.file} · {t.sheet(lang)}", opts=m.options)
+    for i in parsed.issues:
+        if i.row is None:  # a column renamed or removed: nothing of the sheet can be read
+            rep.rejected.append({"table": t.key, "id": t.sheet(lang), "reason": i.say()})
+            return
+    bad = {i.row: i for i in parsed.issues}
+    good = [idx for idx, r in zip(parsed.data.index, parsed.rows) if int(r) not in bad]
+    for r, issue in sorted(bad.items()):
+        rep.rejected.append({"table": t.key, "id": f"#{r}", "reason": issue.say()})
+    entries = parsed.data.loc[good]
+    fps = dispatch.feedback_fingerprints(m.batch, m.master_id, department, entries)
+    taken = set(frame["origin"].dropna().astype(str))
+    fresh = entries[[fp not in taken for fp in fps]].assign(origin=[fp for fp in fps if fp not in taken])
+    if fresh.empty:
+        return
+    fresh = fresh.assign(feedback_id=new_ids(frame["feedback_id"], len(fresh), prefix="F"), status="new",
+                         problem_id=None)[t.keys]
+    m.frames[t.key] = pd.concat([frame, fresh], ignore_index=True) if len(frame) else fresh.reset_index(drop=True)
+    m.changed.add(t.key)
+    kind = t.field("kind")
+    for row in fresh.to_dict("records"):
+        rep.added.append({"table": t.key, "id": row["feedback_id"], "kind": row["kind"], "person": row["person"],
+                          "text": row["text"]})
+        rep.logged.append({"at": at, "user": user, "action": "collect", "target": t.sheet(m.lang),
+                           "detail": f"{m.batch}: {shown(row['kind'], kind, m.lang)} · {row['text']}",
+                           "result": "ok", "department": department, "file": rep.file, "row": row["feedback_id"],
+                           "field": None, "old": None, "new": row["text"]})
 
 
 def _set(frame: pd.DataFrame, idx, key: str, value) -> None:

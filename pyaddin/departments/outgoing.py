@@ -20,11 +20,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 
+from .. import schema
 from ..book import to_columns
 from ..build.templates import a4_landscape, check_rule, list_choices
 from ..core import dispatch
 from ..inert import save_workbook
-from ..locale import LANGS
+from ..locale import LANGS, text
 from ..schema import Table
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -112,6 +113,38 @@ def table_sheet(wb, table: Table, frame: pd.DataFrame, lang: str, served: pd.Ser
     ws.protection.sheet = True  # locked cells cannot be typed over; the fingerprint catches the rest
 
 
+def feedback_sheet(wb, lang: str) -> None:
+    """一线反馈: empty rows the department's staff fill (date, person, kind, text), unlocked and validated; the
+    quality team's collect appends them to the master's 一线反馈 (DOMAIN.md §10).  No Excel Table: a table needs
+    a data row, and a blank one would come back as an entry."""
+    t = schema.FEEDBACK
+    ws = wb.create_sheet(t.sheet(lang))
+    last = dispatch.FEEDBACK_ROWS + 1
+    for c, key in enumerate(dispatch.FEEDBACK_COLUMNS, start=1):
+        f = t.field(key)
+        cell = text_cell(ws, 1, c, f.label(lang))
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = f.width
+        for r in range(2, last + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.protection = Protection(locked=False)
+            cell.fill = EDITABLE_FILL
+            if f.number_format:
+                cell.number_format = f.number_format
+            if f.type == "text" and f.width >= 24:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        choices = list_choices(f, lang)
+        dv = DataValidation(type="list", formula1=choices, allow_blank=True) if choices else check_rule(f, lang)
+        if dv is not None:
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{last}")
+    ws.freeze_panes = "A2"
+    a4_landscape(ws, "1:1")
+    ws.protection.sheet = True
+
+
 def cover_sheet(wb, s: Sending, counts: dict[str, int]) -> None:
     words = LANGS[s.lang].DEPARTMENT
     ws = wb.active
@@ -131,6 +164,12 @@ def cover_sheet(wb, s: Sending, counts: dict[str, int]) -> None:
         fields = "、".join(f.label(s.lang) for f in dispatch.editable(t))
         ws.cell(row=r, column=1, value=words["fields"].format(sheet=f"{t.sheet(s.lang)} ({counts[t.key]})",
                                                               fields=fields))
+    r += 1
+    sep = text("list_sep", s.lang)
+    ws.cell(row=r, column=1, value=words["feedback"].format(
+        sheet=schema.FEEDBACK.sheet(s.lang),
+        fields=sep.join(schema.FEEDBACK.field(k).label(s.lang) for k in dispatch.FEEDBACK_COLUMNS),
+        kinds=sep.join(schema.FEEDBACK_KIND.labels(s.lang))))
     for rule in words["rules"]:
         r += 1
         ws.cell(row=r, column=1, value="· " + rule).alignment = Alignment(wrap_text=False)
@@ -183,6 +222,7 @@ def write(path: Path, s: Sending, share: dict[str, pd.DataFrame], kpi_rows: pd.D
     cover_sheet(wb, s, {k: len(v) for k, v in share.items()})
     for t in dispatch.WORK_TABLES:
         table_sheet(wb, t, share[t.key], s.lang, served)
+    feedback_sheet(wb, s.lang)
     kpi_sheet(wb, s, kpi_rows, period)
     ws = wb.create_sheet(dispatch.HIDDEN_SHEET)
     rows = hidden_rows(s, share)

@@ -35,6 +35,10 @@ ACTIONS = {
     "calibrate": ("Calibrate", "Compare reviewers who scored the same tickets; flag the stricter and the more lenient."),
     "import_calls": ("Import calls", "Pick a call-centre export (ACD/CDR call log, CSV/Excel), validate it and import it into Calls."),
     "import_calendar": ("Import calendar", "Import holidays and make-up working days (CSV/Excel)."),
+    "import_feedback": ("Import feedback", "Import the frontline's daily logs, process problems, suggestions and highlights (CSV/Excel) into Feedback."),
+    "import_highlights": ("Import highlights", "Import the good cases the team keeps (CSV/Excel); the report's good typical cases come from them."),
+    "propose_highlights": ("Find highlights", "Add this period's 5-star comments, full-mark inspections and better signals to Highlights as candidates for the team to write up or delete."),
+    "adopt_feedback": ("Feedback to problems", "Turn the process problems and suggestions of Feedback still new into problems of the problem list (source: frontline feedback) and note each problem's ID on its entry."),
     "config": ("Settings", "Set settings on the Standards sheet (SLA clock, working hours…), each checked by its type."),
 }
 
@@ -265,6 +269,19 @@ MESSAGES = {
     "reviewer_lenient": "Reviewer {reviewer} scores consistently more leniently (mean deviation {dev}%)",
     "item_spread": "{item}: mean spread {spread}%, full agreement {agree}%",
     "calibrate_done": "Calibration: {tickets} ticket(s) scored by more than one reviewer, {reviewers} reviewer(s).",
+    "feedback_origin": "Frontline feedback · {id}",
+    "highlight_full_mark": "Full marks in an inspection ({method}, inspection {inspection})",
+    "highlight_better": "{indicator} was {value} in the week of {week}, clearly better than its centre line {centre}: worth learning from",
+    "highlights_none": "No new highlight candidates this period (5-star comments, full-mark inspections and better signals are listed already, or there are none).",
+    "highlights_proposed": "{n} candidates added to Highlights: {kinds}. Write up what happened and the lesson to copy; delete those not kept.",
+    "problem_from_feedback": "Frontline feedback ({kind}): {text} ({person}, {department}, {date})",
+    "collect_feedback_added": "Feedback {id} ({kind}, {person}): {text}",
+    "no_such_feedback": "Feedback has no entry {ids}. Process problems and suggestions still new: {known}.",
+    "feedback_not_adoptable": "Feedback {ids} cannot become a problem: only a process problem or a suggestion that is still new and linked to no problem can.",
+    "feedback_none": "Feedback holds no process problem or suggestion still new.",
+    "feedback_confirm": "Turn these {n} feedback entries into problems of the problem list?\n{lines}",
+    "feedback_not_adopted": "No feedback entry was turned into a problem.",
+    "feedback_adopted": "{n} feedback entries became problems: {pairs}. Rate their frequency and impact on Problems.",
     "major_complaint_origin": "Major complaint · {ticket}",
     "problem_major_complaint": "Major complaint: ticket {ticket} ({date}, {channel}, {department}, {category}) needs a dedicated improvement: find the cause and fix it",
     "problem_from_alert": "{indicator} worsened to {value} in the week of {week} (centre {centre}, limits [{lcl}, {ucl}]), {weeks} week(s) out of control",
@@ -342,8 +359,8 @@ MESSAGES = {
     "collect_rejected": "sent back {table} {id}: {reason}",
     "collect_conflict": "conflict {table} {id} {field}: changed in the master to {master} after sending, returned {returned}; not merged, please decide.",
     "collect_missing": "Not returned yet: {departments}",
-    "collect_done": "Batch {batch}: {n} files read, {applied} changes merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
-    "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    "collect_done": "Batch {batch}: {n} files read, {applied} changes merged, {added} feedback entries added ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged, {added} feedback entries added ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
     "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
     "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",
     "no_settings": "Write the settings to set, such as sla_clock=working. Settings you can set: {keys}.",
@@ -393,9 +410,13 @@ DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
+    "phone": "Phone line", "phone_title": "Phone line: {offered} calls offered this period (service level: answered within {seconds} s)",
+    "phone_none": "Phone line: no data (no call log imported)",
+    "major": "Major complaints: {n} this period (each needs its own improvement; Add problems opens one for each)",
+    "major_none": "Major complaints: no data (no ticket carries a complaint level)",
     "best": "Best", "worst": "Needs help",
     "trend_monthly": "Last 13 months (dashed: target)",
-    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "small": "too few",
+    "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "region": "Region", "small": "too few",
 }
 
 FISHBONE = {"title": "Fishbone (6M root causes)", "why": "root: ", "more": "… {n} more", "legend": "✓ verified cause    • to be verified"}
@@ -449,7 +470,11 @@ APPRAISAL = {"summary": "Departments", "title": "{quarter} quarterly appraisal",
 
 CONTROL = {"title": "Early warning: control charts, signals and overdue tickets", "p_chart": "First-response SLA % (p-chart)", "xmr_chart": "Median first response (XmR)", "res_chart": "Resolution SLA % (p-chart)", "csat_chart": "CSAT % (p-chart)", "p": "Rate chart", "xmr": "Values chart", "rule_1": "Beyond the limits", "rule_2of3": "2 of 3 beyond 2σ", "rule_4of5": "4 of 5 beyond 1σ", "rule_8run": "8 in a row on one side", "kind_first_response": "First response late", "kind_resolution": "Resolution late", "unit_h": "hours", "unit_d": "days"}
 
-REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "previous_period": "Compared with", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Problem categories (Pareto)", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "good": "Highlights (praise)", "bad": "Complaints", "overdue": "Overdue actions", "forecast": "Forecast for next period", "forecast_method": "Method: a straight line through the last 12 weeks predicts next period's average. What the interval means: if recent behaviour holds, next period's value falls inside it with 95 % probability; when it is wider than the range the indicator itself spanned over those 12 weeks, the data are too unsteady and no forecast is given.", "recommendations": "Recommendations", "unresolved": "unresolved",
+REPORT = {"title": "Service quality monitoring report", "sheet": "Report", "period": "Period", "previous_period": "Compared with", "overview": "Overview", "kpis": "Indicators and targets", "metric": "Indicator", "value": "This period", "target": "Target", "status": "Status", "previous": "Previous", "change": "Change", "trend_chart": "Main indicators by week (%)", "pareto_chart": "Problem categories (Pareto)", "problems": "Main problems", "week": "Week", "category": "Category", "count": "Count", "share": "Share %", "cum": "Cumulative %", "vital": "Vital few", "cases": "Typical cases", "by_region": "By region", "region": "Region", "benchmark": "Industry ref.", "dimensions": "Satisfaction by dimension", "dimension": "Dimension", "answers": "Answers", "dimension_pct": "Satisfied % (4–5)",
+          "phone_visits": "Phone line and on-site visits", "phone": "Phone line", "by_queue": "By queue", "queue": "Queue",
+          "phone_none": "No calls this period.", "phone_offered": "{n} calls offered this period ({before} the period before).", "phone_offered_only": "{n} calls offered this period (none the period before).",
+          "visit_count": "{n} on-site visits this period.", "visits": "On-site visits", "visits_none": "No on-site visit this period (no ticket with an appointment or an arrival).",
+          "good": "Highlights (good cases)", "good_proposed": "Highlight candidates (5-star comments, not yet on Highlights)", "bad": "Complaints", "overdue": "Overdue actions", "forecast": "Forecast for next period", "forecast_method": "Method: a straight line through the last 12 weeks predicts next period's average. What the interval means: if recent behaviour holds, next period's value falls inside it with 95 % probability; when it is wider than the range the indicator itself spanned over those 12 weeks, the data are too unsteady and no forecast is given.", "recommendations": "Recommendations", "unresolved": "unresolved",
           "none": "None", "events": "What happened", "signals": "Signals (control charts, for the worse)", "breaches": "SLA breaches", "effects": "Verified effects", "progress": "Plan progress",
           "signal_line": "Week of {week}: {metric} at {value}, beyond its control limits ({lcl}–{ucl}, centre {centre})",
           "breach_line": "{kind}: {n} tickets late ({pct}% of the {of} due), most in {dept} ({dept_n})",
@@ -487,5 +512,6 @@ DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "kpi_none": "No data: the master holds no tickets yet.",
     "indicator": "Indicator", "value": "Value", "target": "Target", "status": "Status",
     "served": "Problem served (what the action is for)", "kpi_no_tickets": "No tickets for this department in this period.",
+    "feedback": "{sheet}: one row per entry from your staff ({fields}; the kind is {kinds}); it is added to the master on collection.",
 }
 PDCA_STAGES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act", "closed": "Closed"}

@@ -35,6 +35,10 @@ ACTIONS = {  # action: (按钮文字, 屏幕提示)
     "calibrate": ("质检校准", "同一工单由多位质检员评分时,比较评分差异,找出偏严或偏松的质检员。"),
     "import_calls": ("导入通话记录", "选择呼叫中心导出的通话记录(ACD/CDR,CSV/Excel),校验后导入通话记录表。"),
     "import_calendar": ("导入工作日历", "导入节假日与调休上班日(CSV/Excel)。"),
+    "import_feedback": ("导入一线反馈", "导入一线员工的服务日志、流程问题、改进建议与亮点(CSV/Excel)到“一线反馈”表。"),
+    "import_highlights": ("导入亮点案例", "导入团队整理的亮点案例(CSV/Excel),报告的典型案例中的亮点取自此表。"),
+    "propose_highlights": ("提取亮点", "把本期的5星好评、质检满分和指标好转加入“亮点案例”作为候选,由团队补充经验或删除。"),
+    "adopt_feedback": ("反馈转问题", "把“一线反馈”中待处理的流程问题与改进建议转为问题清单中的问题(来源:一线反馈),并在反馈行记下问题编号。"),
     "config": ("设置参数", "在监控标准中设置参数(如 SLA 计时方式、工作时间),按参数类型校验。"),
 }
 
@@ -263,6 +267,19 @@ MESSAGES = {
     "item_spread": "{item}:平均分差{spread}%,完全一致{agree}%",
     "calibrate_done": "校准:{tickets}张工单被多位质检员评分,涉及质检员{reviewers}人。",
     "major_complaint_origin": "重大投诉 · {ticket}",
+    "feedback_origin": "一线反馈 · {id}",
+    "highlight_full_mark": "质检满分({method},质检编号{inspection})",
+    "highlight_better": "{indicator}在{week}这周为{value},明显好于中心线{centre}:值得总结推广",
+    "highlights_none": "本期没有可新增的亮点候选(5星好评、质检满分、指标好转均已列出或没有)。",
+    "highlights_proposed": "已在“亮点案例”中新增{n}条候选:{kinds}。请补充经过与可复制的经验,删除不保留的。",
+    "problem_from_feedback": "一线反馈({kind}):{text}({person},{department},{date})",
+    "collect_feedback_added": "一线反馈 {id}({kind},{person}):{text}",
+    "no_such_feedback": "“一线反馈”中没有编号为 {ids} 的反馈。待处理的流程问题与改进建议:{known}。",
+    "feedback_not_adoptable": "反馈 {ids} 不能转为问题:只有尚未关联问题、状态为待处理的流程问题或改进建议可以转。",
+    "feedback_none": "“一线反馈”中没有待处理的流程问题或改进建议。",
+    "feedback_confirm": "把以下{n}条一线反馈转为问题清单中的问题?\n{lines}",
+    "feedback_not_adopted": "未转换任何一线反馈。",
+    "feedback_adopted": "已把{n}条一线反馈转为问题:{pairs}。请在“问题清单”中评估其发生频率与影响程度。",
     "problem_major_complaint": "重大投诉:工单{ticket}({date},{channel},{department},{category}),需专项改进:查明原因并整改",
     "problem_from_alert": "{indicator}在{week}当周恶化至{value}(中心线{centre},控制限[{lcl}, {ucl}]),连续{weeks}周异常",
     "direction_worse": "恶化", "direction_better": "好转", "quality_team": "质量监控部",
@@ -339,8 +356,8 @@ MESSAGES = {
     "collect_rejected": "退回 {table} {id}:{reason}",
     "collect_conflict": "冲突 {table} {id} {field}:总表下发后已改为 {master},部门交回 {returned};未合并,请人工确认。",
     "collect_missing": "尚未交回的部门:{departments}",
-    "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
-    "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更、新增{added}条一线反馈(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更、新增{added}条一线反馈(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
     "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
     "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",
     "no_settings": "请写出要设置的参数,如 sla_clock=working。可设置的参数:{keys}。",
@@ -391,8 +408,11 @@ DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
     "best": "最佳", "worst": "待改进",
+    "phone": "电话线路", "phone_title": "电话线路:本期来电{offered}通(服务水平:{seconds}秒内接通)",
+    "phone_none": "电话线路:无数据(未导入通话记录)",
+    "major": "重大投诉:本期{n}起(每起需专项改进,“加入问题清单”为其单独立项)", "major_none": "重大投诉:无数据(工单未填写投诉等级)",
     "trend_monthly": "近13个月趋势(虚线为目标)",
-    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "small": "样本不足",
+    "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "region": "区域", "small": "样本不足",
 }
 
 FISHBONE = {"title": "鱼骨图(6M 根因分析)", "why": "根因:", "more": "……另有{n}条", "legend": "✓ 已验证的原因    • 待验证"}
@@ -446,7 +466,11 @@ APPRAISAL = {"summary": "部门汇总", "title": "{quarter} 季度考核结果",
 
 CONTROL = {"title": "异常预警:控制图、异常信号与超时工单", "p_chart": "首次响应SLA达成率%(比率图)", "xmr_chart": "首次响应时长中位数(单值图)", "res_chart": "解决SLA达成率%(比率图)", "csat_chart": "满意度%(比率图)", "p": "比率图", "xmr": "单值图", "rule_1": "超出控制限", "rule_2of3": "3点中2点超出2σ", "rule_4of5": "5点中4点超出1σ", "rule_8run": "连续8点在中心线同侧", "kind_first_response": "首响超时", "kind_resolution": "解决超时", "unit_h": "小时", "unit_d": "天"}
 
-REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "good": "亮点(好评)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
+REPORT = {"title": "服务质量监控报告", "sheet": "监控报告", "period": "统计周期", "previous_period": "对比上期", "overview": "数据概览", "kpis": "指标与目标", "metric": "指标", "value": "本期", "target": "目标", "status": "状态", "previous": "上期", "change": "变化", "trend_chart": "主要指标周趋势(%)", "pareto_chart": "问题类别帕累托图", "problems": "主要问题", "week": "周", "category": "问题类别", "count": "数量", "share": "占比%", "cum": "累计%", "vital": "关键少数", "cases": "典型案例", "by_region": "按区域", "region": "区域", "benchmark": "行业参考", "dimensions": "满意度分维度", "dimension": "维度", "answers": "作答数", "dimension_pct": "满意率%(4–5分)",
+          "phone_visits": "电话线路与上门服务", "phone": "电话线路", "by_queue": "按队列", "queue": "队列",
+          "phone_none": "本期无通话记录。", "phone_offered": "本期来电{n}通(上期{before}通)。", "phone_offered_only": "本期来电{n}通(上期无通话记录)。",
+          "visit_count": "本期上门{n}次。", "visits": "上门服务", "visits_none": "本期无上门服务工单(没有预约或到达时间)。",
+          "good": "亮点案例", "good_proposed": "亮点候选(5星好评,尚未整理入“亮点案例”)", "bad": "投诉", "overdue": "逾期整改措施", "forecast": "下期预测", "forecast_method": "方法:对最近12周的周数据做直线拟合,预测下期的平均水平。区间的含义:若近期规律不变,下期实际值有95%的可能落在区间内;区间比该指标近12周的实际波动范围还宽时,数据太不稳定,不给出预测值。", "recommendations": "改进建议", "unresolved": "未解决",
           "none": "无", "events": "本期发生了什么", "signals": "异常信号(控制图,变差的方向)", "breaches": "SLA超时", "effects": "改进效果验证", "progress": "整改进度",
           "signal_line": "{week}当周 {metric}为{value},越过控制限({lcl}–{ucl},中心线{centre})",
           "breach_line": "{kind}超时{n}张(应达标工单{of}张中的{pct}%),{dept}最多({dept_n}张)",
@@ -482,5 +506,6 @@ DEPARTMENT = {  # the workbook sent to a department (下发部门)
     "kpi_title": "{department} KPI与目标", "kpi_none": "无数据:总表尚无工单。",
     "indicator": "指标", "value": "实际值", "target": "目标值", "status": "状态",
     "served": "所属问题(措施针对的问题)", "kpi_no_tickets": "本部门本期无工单。",
+    "feedback": "{sheet}:员工每条反馈填一行({fields};类型为{kinds}),回收时追加到总表。",
 }
 PDCA_STAGES = {"plan": "计划(P)", "do": "执行(D)", "check": "检查(C)", "act": "处理(A)", "closed": "已关闭"}

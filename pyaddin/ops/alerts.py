@@ -9,6 +9,8 @@ from .kpi import read_inputs
 
 P_CHARTS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "complaint_rate_pct", "csat_pct")
 XMR_CHARTS = ("median_first_response_min", "median_resolution_h")
+CALL_P_CHARTS = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct")  # the phone line's rates (p-charts)
+CALL_XMR_CHARTS = ("asa_s",)  # and its speed of answer (XmR)
 BASELINE_WEEKS = 8
 WINDOW_WEEKS = 26  # the charts cover the last 26 weeks of data, whatever the report's period
 
@@ -37,7 +39,8 @@ def weekly(v, metric):
 
 
 @action("alerts", group="analysis", icon="ConditionalFormattingMenu",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name),
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.CALLS.name,
+               schema.STANDARDS.name, schema.CALENDAR.name),
         writes=(schema.CONTROL.name, schema.SIGNALS.name, schema.BREACHES.name, schema.BETTER.name))
 def check_alerts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS) -> Outcome:
     """Breaches at ``as_of`` (default: the latest ticket's time), weekly control charts over all the data with
@@ -127,7 +130,7 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     from ..core.clock import sla_times
     from .kpi import choose_period
 
-    frames, std = inputs or read_inputs(book)
+    frames, std = inputs or read_inputs(book, ("tickets", "surveys", "inspections", "calls"))
     t, s = frames["tickets"], frames["surveys"]
     if t.empty:
         raise QBError("no_tickets", exit_code=1)
@@ -140,16 +143,31 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
                        t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)
     found, charts = [], {}
-    first, last = t["created_at"].min(), t["created_at"].max()
-    for metric in P_CHARTS + XMR_CHARTS:
-        if metric in v.missing:
-            continue
-        a, b = weekly(v, metric)
+
+    def series():
+        """(metric, weekly values or successes, trials or None, the data's first and last moment)"""
+        first, last = t["created_at"].min(), t["created_at"].max()
+        for metric in P_CHARTS + XMR_CHARTS:
+            if metric not in v.missing:
+                yield (metric, *weekly(v, metric), first, last)
+        c = frames.get("calls")
+        if c is not None and len(c):  # the phone line (DOMAIN.md §7): p-charts for its rates, XmR for ASA
+            from ..core import calls as phone
+
+            w = phone.weekly(c, std.setting("short_abandon_s"), std.setting("service_level_s"))
+            unsupplied = phone.unsupplied(c)
+            span = (c["started_at"].min(), c["started_at"].max())
+            for metric in CALL_P_CHARTS + CALL_XMR_CHARTS:
+                if metric not in unsupplied:
+                    rate = metric in CALL_P_CHARTS
+                    yield (metric, w[phone.WEEKLY_RATES[metric]] if rate else w[metric],
+                           w["offered"] if rate else None, *span)
+    for metric, a, b, first, last in series():
         weeks = incidents.window(a.index, WINDOW_WEEKS)
         a = a.reindex(weeks)
         partial = incidents.partial_weeks(weeks, first, last)
         base = incidents.baseline(partial, baseline_weeks)
-        if metric in P_CHARTS:
+        if b is not None and len(b):
             chart, kind = alerts.p_chart(a, b.reindex(weeks).fillna(0), base), "p"
         else:
             chart, kind = alerts.xmr(a, base), "xmr"

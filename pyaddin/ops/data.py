@@ -300,6 +300,8 @@ import_plan = _importer("plan")
 import_staff = _importer("staff")
 import_responsibility = _importer("responsibility")
 import_calendar = _importer("calendar")  # holidays and 调休 days: command line only
+import_feedback = _importer("feedback")  # the frontline's entries (一线反馈), from a sheet they keep
+import_highlights = _importer("highlights")  # good cases a team already keeps: command line only
 
 
 WORKLISTS = tuple(t.name for t in schema.TABLES if t.role == "worklist")

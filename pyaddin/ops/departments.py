@@ -160,8 +160,9 @@ def returned_files(paths) -> tuple[list[Path], list[Path]]:
 
 @action("collect", group="departments", icon="FileOpen",
         reads=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.LOG.name, T.TICKETS.name,
-               T.SURVEYS.name, T.STANDARDS.name, T.CALENDAR.name),  # the data: only to verify actions returned as done
-        writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name))
+               T.SURVEYS.name, T.STANDARDS.name, T.CALENDAR.name,  # the data: only to verify actions returned as done
+               T.FEEDBACK.name),  # the entries departments add on their 一线反馈 sheet are appended to it
+        writes=(T.PROBLEMS.name, T.ROOTCAUSE.name, T.PLAN.name, T.DISPATCH.name, T.FEEDBACK.name))
 def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = None, accept=()) -> Outcome:
     """Merge the returned workbooks of a batch (the latest by default) into the worklists, only in the fields
     departments fill; report what was applied, rejected and in conflict, and who has not returned yet.  A row
@@ -185,7 +186,13 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
         paths = [folder]
     files, skipped = returned_files(paths)
     problems, causes, plan = worklists(book)
-    frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
+    feedback = book.read(T.FEEDBACK).data if book.has_table(T.FEEDBACK) else None
+    extra = {} if feedback is None else {"feedback": feedback}
+
+    def fresh():
+        return {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy(),
+                **{k: v.copy() for k, v in extra.items()}}
+    frames = fresh()
     now = ctx.now()
     m = Master(frames, batch, str(sent["master_id"].iloc[0]), sent, lambda: book.read(T.LOG).data, book.lang,
                book.options, collected=now.date(), accept=frozenset(accept or ()))
@@ -193,7 +200,7 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
     held = [c for r in reports for c in r.held]
     confirmed = [c["id"] for c in held if not dry_run and ctx.confirm(say("collect_confirm_held", reason=c["reason"]))]
     if confirmed:  # judged again with the rows the quality team confirmed, from the worklists as read
-        frames = {"problems": problems.copy(), "rootcause": causes.copy(), "plan": plan.copy()}
+        frames = fresh()
         m = Master(frames, batch, m.master_id, sent, m.read_log, book.lang, book.options, collected=now.date(),
                    accept=m.accept | set(confirmed))
         reports = [judge_alone(f, m, now, ctx.user) for f in files]
@@ -221,7 +228,8 @@ def collect(ctx, book, paths=None, dry_run: bool = False, batch: str | None = No
             book.append(T.LOG, pd.DataFrame(logged))
     counts = {s: sum(r.status == s for r in reports) for s in ("accepted", "partly", "refused")}
     key = "collect_dry_run" if dry_run else "collect_done"
-    return Outcome(key, {"batch": batch, "n": len(reports), "applied": applied, **counts,
+    added = sum(len(r.added) for r in reports)
+    return Outcome(key, {"batch": batch, "n": len(reports), "applied": applied, "added": added, **counts,
                          "conflicts": sum(len(r.conflicts) for r in reports), "missing": listing(missing) or "—"},
                    1 if counts["refused"] or counts["partly"] else 0, details, data,
                    log_target=book.sheet_name(T.DISPATCH), log_result="ok" if not (counts["refused"] or counts["partly"]) else "partly")
@@ -334,6 +342,8 @@ def _report_lines(reports, missing) -> list[str]:
                   for c in r.conflicts if not c.get("held")]
         lines += ["  " + say("collect_held", reason=c["reason"], id=c["id"]) for c in r.held]
         lines += ["  " + note for note in r.notes]
+        lines += ["  " + say("collect_feedback_added", id=a["id"], kind=T.FEEDBACK_KIND.label(a["kind"], current()),
+                             person=a["person"], text=a["text"]) for a in r.added]
     if missing:
         lines.append(say("collect_missing", departments=listing(missing)))
     return lines

@@ -117,7 +117,7 @@ def kpi_rows(result: dict, std, lang: str):
 
     words, status_words = LANGS[lang].DASHBOARD, LANGS[lang].STATUS
     rows = []
-    for scope in SCOPES:
+    for scope in SCOPES + (("region",) if "by_region" in result else ()):
         groups = {"": result["overall"]} if scope == "overall" else result[f"by_{scope}"]
         for group, metrics in groups.items():
             label = schema.CHANNEL.label(group, lang) if scope == "channel" else group
@@ -127,7 +127,8 @@ def kpi_rows(result: dict, std, lang: str):
                 shown = status_words.get(st) if metrics[m] is not None else status_words["no_data"]
                 rows.append({"scope": words[scope], "group": label or words["overall"], "metric": m,
                              "name": metric_name(m, lang), "value": metrics[m],
-                             "target": target[1] if target else None, "status": shown})
+                             "target": target[1] if target else None, "status": shown,
+                             "benchmark": std.benchmarks.get(m)})
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
@@ -144,14 +145,9 @@ def overview_rows(now: dict, before: dict, std, lang: str, v=None):
     import pandas as pd
 
     from ..core import kpi
-    from ..locale import LANGS, metric_name
+    from ..locale import metric_name
 
-    status_words = LANGS[lang].STATUS
-
-    def shown(r):  # a status word; 无数据 when the indicator has no value, blank when it has no target
-        return status_words[r["status"]] if r["status"] else (status_words["no_data"] if r["value"] is None else None)
-
-    cards = pd.DataFrame([{**r, "name": metric_name(r["metric"], lang), "status": shown(r)}
+    cards = pd.DataFrame([{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
                           for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
 
     def matrix(groups: dict, table, dim: str, label=lambda g: g):
@@ -168,6 +164,52 @@ def overview_rows(now: dict, before: dict, std, lang: str, v=None):
     channels = {k: now["by_channel"].get(k, blank) for k in schema.CHANNEL.keys()}
     return (cards, matrix(channels, schema.KPI_BY_CHANNEL, "channel", lambda g: schema.CHANNEL.label(g, lang)),
             matrix(now["by_department"], schema.KPI_BY_DEPARTMENT, "department"))
+
+
+MAJOR_ROW = schema.KPI_CARDS.top + len(schema.HEADLINE_KEYS) + 1  # the line under the cards
+
+
+def major_complaints(tickets, in_period) -> int | None:
+    """重大投诉 of the period (DOMAIN.md §4); None when no ticket of the table carries a complaint level."""
+    from ..core.kpi import major_complaint
+
+    if "complaint_level" not in tickets or tickets["complaint_level"].isna().all():
+        return None
+    kept = in_period["status"].ne("cancelled") if "status" in in_period else True  # a cancelled ticket: tickets only
+    return int((major_complaint(in_period) & kept).sum())
+
+
+def major_line(n: int | None, lang: str) -> str:
+    from ..locale import LANGS
+
+    words = LANGS[lang].DASHBOARD
+    return words["major_none"] if n is None else words["major"].format(n=n)
+
+
+def card_status(r: dict, lang: str):
+    """A card's status word; 无数据 when the indicator has no value, blank when it has no target."""
+    from ..locale import LANGS
+
+    words = LANGS[lang].STATUS
+    return words[r["status"]] if r["status"] else (words["no_data"] if r["value"] is None else None)
+
+
+def phone_cards(now: dict | None, before: dict | None, std, lang: str):
+    """The phone line's card row (answer rate, service level, abandon rate, ASA, AHT against their targets, the
+    previous period and the change) and its title with the calls offered; 无数据 on every card without calls."""
+    import pandas as pd
+
+    from ..core import kpi
+    from ..locale import LANGS, metric_name
+
+    o, b = (now or {}).get("overall") or {}, (before or {}).get("overall") or {}
+    rows = [{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
+            for r in kpi.headline(o, b, std, schema.PHONE_KEYS)]
+    words = LANGS[lang].DASHBOARD
+    offered = o.get("calls_offered")
+    title = words["phone_title"].format(offered=offered, seconds=f"{now['service_level_s']:g}") if offered \
+        else words["phone_none"]
+    return pd.DataFrame(rows, columns=schema.KPI_PHONE.keys), title
 
 
 def agent_rows(result: dict, v, lang: str):
@@ -224,13 +266,14 @@ def heatmap_rows(vol, sla):
 
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
-        writes=(schema.KPI_CARDS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
+        writes=(schema.KPI_CARDS.name, schema.KPI_PHONE.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
                 schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name, schema.KPI_MONTHLY.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     import pandas as pd
 
     from ..core import kpi, visits
     from ..core import surveys as participation
+    from ..core.regions import by_region
     from ..locale import LANGS
 
     frames, std = read_inputs(book, INPUTS + ("calls",))
@@ -244,6 +287,11 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     result["sla_clock"] = sla_clock(std, p)
     result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
     result["surveys"] = participation.response(frames["surveys"], p)
+    result["surveys"]["dimensions"] = participation.dimension_rates(v.s)  # 服务态度, 响应速度, 解决能力, 等待体验
+    result["major_complaints"] = major_complaints(frames["tickets"], v.t)  # 重大投诉: beside the overall figures
+    regions = by_region(v)
+    if regions is not None:  # where tickets carry a region (区域): a breakdown like the department's
+        result["by_region"] = regions
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
@@ -258,6 +306,11 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
                            overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
+    earlier = phone_line(frames.get("calls"), std, kpi.previous_period(p))
+    cards, title = phone_cards(result["calls"], earlier, std, book.lang)
+    book.write(schema.KPI_PHONE, cards)
+    book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title,
+                                      f"A{MAJOR_ROW}": major_line(result["major_complaints"], book.lang)})
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(
         start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))

@@ -71,15 +71,6 @@ def run_pareto(ctx, book, by="category", weight=None, period=None, quarter=None,
                                    **found))
 
 
-def new_ids(existing, n: int, prefix: str = "P") -> list[str]:
-    """The next free ids (P001, P002…): never reused, whatever the list's order."""
-    import re
-
-    nums = [int(m.group(1)) for x in existing if isinstance(x, str) and (m := re.fullmatch(prefix + r"(\d+)", x))]
-    start = max(nums, default=0) + 1
-    return [f"{prefix}{i:03d}" for i in range(start, start + n)]
-
-
 def responsibilities(book) -> dict[str, str]:
     """责任分工: category → the department that owns its problems (empty in a book made before it existed)."""
     if not book.has_table(schema.RESPONSIBILITY):
@@ -225,13 +216,15 @@ def complaint_problems(tickets, existing, today, lang: str) -> list[dict]:
 
 @action("problems", group="improvement", icon="TableInsert",
         reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name,
-               schema.PROBLEMS.name, schema.RESPONSIBILITY.name),
+               schema.PROBLEMS.name, schema.RESPONSIBILITY.name, schema.CALLS.name),  # calls: the alerts' phone line
         writes=(schema.PROBLEMS.name,))
 def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None, quarter=None, date_from=None,
                  date_to=None, as_of=None, from_alerts: bool = False) -> Outcome:
     """Adds the vital few (at most five) to the problem list, never twice while one is still open; or, with
     ``from_alerts``, the indicators the control charts flagged."""
     import pandas as pd
+
+    from ..core.pdca import new_ids
 
     if from_alerts:
         existing = book.read(schema.PROBLEMS).data

@@ -11,8 +11,9 @@ from .kpi import choose_period, read_inputs
 
 
 @action("report", group="reports", icon="FileSaveAsPdfOrXps",
-        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.STANDARDS.name, schema.CALENDAR.name,
-               schema.PROBLEMS.name, schema.PLAN.name))
+        reads=(schema.TICKETS.name, schema.SURVEYS.name, schema.INSPECTIONS.name, schema.CALLS.name,
+               schema.STANDARDS.name, schema.CALENDAR.name,
+               schema.PROBLEMS.name, schema.PLAN.name, schema.HIGHLIGHTS.name))
 def make_report(ctx, book, output=None, period=None, quarter=None, week=None, year=None) -> Outcome:
     """Writes the report of a week, month, quarter or year to ``output`` (.xlsx or .html); from the ribbon, both,
     beside the workbook."""
@@ -21,12 +22,13 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     from ..reports.writers import write_html, write_xlsx
     from .alerts import alert_data
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"))  # calls: the phone line
     p = choose_period(frames["tickets"]["created_at"], period, quarter, week=week, year=year)
     prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
     signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(frames["tickets"]) else []
-    r = report(frames, std, p, prev, problems, plan, signals)
+    highlights = book.read(schema.HIGHLIGHTS).data if book.has_table(schema.HIGHLIGHTS) else None
+    r = report(frames, std, p, prev, problems, plan, signals, highlights)
     if r["overview"]["tickets"] == 0:
         raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])
     lang = current()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
+from ..core.surveys import dimension_rates
 from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
@@ -135,12 +136,27 @@ def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
     return {"category": c, "value": float(m.at[c, metric]), "n": int(m.at[c, "tickets"])}
 
 
+CASE_COLUMNS = ["date", "ticket_id", "channel", "department", "agent", "category", "res_h", "csat", "comment", "what"]
+CURATED = 10  # the good cases the team wrote up on 亮点案例: each is shown, up to this many
+
+
+def curated_cases(highlights: pd.DataFrame | None, p: kpi.Period) -> pd.DataFrame:
+    """The good cases the team curated on 亮点案例 (DOMAIN.md §1: typical cases, good ones as well as bad) dated
+    in the period, in date order, each with what happened in the team's own words and the score and comment."""
+    if highlights is None or highlights.empty:
+        return pd.DataFrame(columns=CASE_COLUMNS)
+    h = highlights[(highlights["date"] >= p.start) & (highlights["date"] < p.end)].sort_values("date").head(CURATED)
+    return pd.DataFrame({"date": h["date"].dt.date, "ticket_id": h["ticket_id"], "channel": h["channel"],
+                         "department": h["department"], "agent": h["agent"], "category": None, "res_h": None,
+                         "csat": h["score"], "comment": h["comment"], "what": h["what"]}, columns=CASE_COLUMNS)
+
+
 def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typical cases: the period's best-rated tickets with a comment (亮点) and its complaints that took longest,
     each with date, channel, department, agent, what happened and the customer's score and words."""
     t = v.t.assign(res_h=v.flags["res_h"])
     said = v.s.dropna(subset=["comment"]).drop_duplicates("ticket_id", keep="last").set_index("ticket_id")
-    cols = ["date", "ticket_id", "channel", "department", "agent", "category", "res_h", "csat", "comment"]
+    cols = CASE_COLUMNS
 
     def frame(rows: pd.DataFrame) -> pd.DataFrame:
         ids = rows["ticket_id"]
@@ -154,6 +170,14 @@ def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
     return good, frame(bad).head(CASES)
 
 
+def region_table(v: kpi.View) -> pd.DataFrame | None:
+    """The regions as the departments are shown (sample sizes beside the rates); None without regions."""
+    from ..core.regions import region_view
+
+    rv = region_view(v)
+    return None if rv is None else group_table(rv, kpi.result(rv, ("department",)), "department")
+
+
 def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFrame:
     """The open problems with the period's own figures for their category (not the figures they were opened with)."""
     open_ = problems[problems["status"].fillna("open") != "closed"].sort_values(
@@ -163,14 +187,50 @@ def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFram
                         period_pct=open_["category"].map(counts["pct"]))
 
 
+PHONE_REPORT = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s",
+                "transfer_rate_pct")
+VISIT_REPORT = ("on_time_visit_pct", "median_visit_min", "first_visit_fix_pct")
+
+
+def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period) -> dict:
+    """The phone line (DOMAIN.md §4 Calls: overall against targets with the previous period, and by queue) and the
+    on-site visits of the period (on-time rate, median duration, first-visit fix against targets); None for what
+    the workbook holds no data of (no call in the period, no visit among the tickets)."""
+    from ..core import calls as phone
+    from ..core import visits
+
+    out: dict = {"phone": None, "queues": {}, "queue_dim": None, "visits": None, "calls_offered": None,
+                 "calls_before": None, "visit_count": None}
+    c = frames.get("calls")
+    if c is not None and len(c):
+        args = (std.setting("short_abandon_s"), std.setting("service_level_s"))
+        now, before = phone.result(c, p, *args), phone.result(c, prev, *args)
+        if now["overall"]["calls_offered"]:
+            out["phone"] = kpi.headline(now["overall"], before["overall"], std, PHONE_REPORT)
+            out["calls_offered"], out["calls_before"] = now["overall"]["calls_offered"], before["overall"]["calls_offered"]
+            # by queue; a call log without queues by department (the queue when blank); neither: no table
+            out["queue_dim"] = next((d for d in ("queue", "department") if now[f"by_{d}"]), None)
+            out["queues"] = now[f"by_{out['queue_dim']}"] if out["queue_dim"] else {}
+    t = frames["tickets"]
+
+    def of(period):
+        return visits.result(t[(t["created_at"] >= period.start) & (t["created_at"] < period.end)],
+                             std.setting("visit_grace_min"))["overall"]
+    now_v = of(p)
+    if now_v["visits"]:
+        out["visits"], out["visit_count"] = kpi.headline(now_v, of(prev), std, VISIT_REPORT), now_v["visits"]
+    return out
+
+
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
-           plan: pd.DataFrame, signals=()) -> dict:
+           plan: pd.DataFrame, signals=(), highlights: pd.DataFrame | None = None) -> dict:
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
+    c = frames.get("calls")  # satisfaction given on a call counts in CSAT, as on the dashboard (DOMAIN.md §4)
     # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end)))
-    v = kpi.view(t, s, i, std, p)
-    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev), dims=())
+                                                               p.end), c))
+    v = kpi.view(t, s, i, std, p, c)
+    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
     sizes = {"tickets": v.t["department"].value_counts(), "surveys": v.s["department"].value_counts(),
@@ -186,10 +246,12 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "cum_pct",
                                                                           "vital_few"])
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end)))
+                                                               p.end), c))
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     good, bad = cases(v)
+    chosen = curated_cases(highlights, p)  # the team's own good cases; without any, the 5-star comments as candidates
+    good, good_from = (chosen, "highlights") if len(chosen) else (good, "five_star")
     progress = plan_progress(plan, p.end)
     next_steps = {m: {"hours": worst_hour_band(v, m), "category": worst_category(v, m, std)} for m in HEADLINE_KEYS}
     return {"period": p.as_json(), "previous": prev.as_json(),
@@ -198,5 +260,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
             "kpis": rows, "worst": worst, "pareto": par, "problems": problems_of_period(problems, par),
             "overdue": progress["overdue"], "progress": progress, "signals": worse_signals(signals, std, p),
             "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
-            "channels": group_table(v, now, "channel"), "good": good, "bad": bad, "forecast": forecast,
-            "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED}
+            "channels": group_table(v, now, "channel"), "good": good, "good_from": good_from, "bad": bad,
+            "forecast": forecast,
+            "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED,
+            "dimensions": dimension_rates(v.s), "regions": region_table(v), **phone_and_visits(frames, std, p, prev)}

@@ -169,23 +169,79 @@ def _cases(frame, lang: str) -> Table:
     rows = []
     for c in frame.itertuples(index=False):
         cat = c.category if isinstance(c.category, str) else "-"
-        what = w["what_open"].format(category=cat) if _empty(c.res_h) else w["what_resolved"].format(
-            category=cat, hours=_n(c.res_h))
-        rows.append([c.date, c.ticket_id, schema.CHANNEL.label(c.channel, lang) if isinstance(c.channel, str) else None,
+        what = c.what if isinstance(c.what, str) else w["what_open"].format(category=cat) if _empty(c.res_h) \
+            else w["what_resolved"].format(category=cat, hours=_n(c.res_h))  # a curated case: the team's words
+        rows.append([c.date, c.ticket_id if isinstance(c.ticket_id, str) else None, schema.CHANNEL.label(c.channel, lang) if isinstance(c.channel, str) else None,
                      c.department, c.agent, what, None if _empty(c.csat) else c.csat,
                      c.comment if isinstance(c.comment, str) else None])
     return Table([w["date"], w["ticket"], w["channel"], w["department"], w["agent"], w["what"], w["score"],
                   w["comment"]], ["date", "text", "text", "text", "text", "text", "int", "text"], rows)
 
 
+def _benchmarked(t: Table, rows, lang: str) -> Table:
+    """The 行业参考 column beside the target, when 监控标准 gives any of these indicators one (the seeds' 对标)."""
+    if not any(k.get("benchmark") is not None for k in rows or []):
+        return t
+    return Table([*t.headers[:3], LANGS[lang].REPORT["benchmark"], *t.headers[3:]], [*t.kinds[:3], "num", *t.kinds[3:]],
+                 [[*v[:3], k.get("benchmark"), *v[3:]] for v, k in zip(t.rows, rows)])
+
+
+def _headline_table(rows, lang: str) -> Table:
+    """Indicators against their targets, the previous period and the change (the report's KPI table's shape)."""
+    w = LANGS[lang].REPORT
+    return _benchmarked(Table([w["metric"], w["value"], w["target"], w["status"], w["previous"], w["change"]],
+                 ["text", "num", "num", "status", "num", "change"],
+                 [[metric_name(k["metric"], lang), k["value"], k["target"],
+                   k["status"] or ("no_data" if k["value"] is None else ""), k["previous"],
+                   Change(k["change"], k["direction"] or ("le" if k["metric"].endswith(("_s", "_min")) else None))]
+                  for k in rows or []]), rows, lang)  # a time without a target is still better shorter; a count neither
+
+
+def _dimension_block(r: dict, lang: str) -> list:
+    """The dimensions of satisfaction the surveys scored (服务态度, 响应速度, 解决能力, 等待体验), each with its
+    rate and answers; nothing when no survey scored any."""
+    w, dims = LANGS[lang].REPORT, r.get("dimensions") or {}
+    rows = [[schema.SURVEYS.field(d).label(lang), x["answers"],
+             Small() if x["answers"] < MIN_SAMPLE and x["pct"] is not None else x["pct"]]
+            for d, x in dims.items() if x["answers"]]
+    return [(w["dimensions"], Table([w["dimension"], w["answers"], w["dimension_pct"]], ["text", "int", "num"], rows))] \
+        if rows else []
+
+
+def _queue_table(queues: dict, dim: str, lang: str) -> Table:
+    """The phone line by queue (or department), each with the calls behind its rates (too few: greyed)."""
+    w = LANGS[lang].REPORT
+    keys = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s")
+    rows = [[q, m["calls_offered"], *((Small() if not _empty(m[k]) and m["calls_offered"] < MIN_SAMPLE else m[k])
+                                      for k in keys)] for q, m in queues.items()]
+    return Table([w[dim], metric_name("calls_offered", lang), *(metric_name(k, lang) for k in keys)],
+                 ["text", "int", "num", "num", "num", "num", "num"], rows)
+
+
+def _phone_section(r: dict, lang: str) -> list:
+    w = LANGS[lang].REPORT
+    if r.get("phone"):
+        said = w["phone_offered"] if r["calls_before"] else w["phone_offered_only"]
+        phone = [(w["phone"], [said.format(n=r["calls_offered"], before=r["calls_before"])]),
+                 _headline_table(r["phone"], lang)]
+        if r["queue_dim"]:
+            phone.append((w[f"by_{r['queue_dim']}"], _queue_table(r["queues"], r["queue_dim"], lang)))
+    else:
+        phone = [(w["phone"], [w["phone_none"]])]
+    if r.get("visits"):
+        return phone + [(w["visits"], [w["visit_count"].format(n=r["visit_count"])]), _headline_table(r["visits"], lang)]
+    return phone + [(w["visits"], [w["visits_none"]])]
+
+
 def sections(r: dict, lang: str) -> list[tuple[str, list]]:
     """The report's sections in order: (title, blocks); a block is a list of sentences, a ``Table``, a chart
     name, or a (subtitle, block) pair.  An empty block reads 无."""
     w, status = LANGS[lang].REPORT, LANGS[lang].STATUS
-    kpis = Table([w["metric"], w["value"], w["target"], w["status"], w["previous"], w["change"]],
-                 ["text", "num", "num", "status", "num", "change"],
-                 [[metric_name(k["metric"], lang), k["value"], k["target"], k["status"] or "no_data", k["previous"],
-                   Change(k["change"], k["direction"])] for k in r["kpis"]])
+    kpis = _benchmarked(Table([w["metric"], w["value"], w["target"], w["status"], w["previous"], w["change"]],
+                              ["text", "num", "num", "status", "num", "change"],
+                              [[metric_name(k["metric"], lang), k["value"], k["target"], k["status"] or "no_data",
+                                k["previous"], Change(k["change"], k["direction"])] for k in r["kpis"]]),
+                        r["kpis"], lang)
     par = Table([w["category"], w["count"], w["share"], w["cum"], w["vital"]], ["text", "int", "num", "num", "text"],
                 [[p.category, int(p.count), p.pct, p.cum_pct, "✓" if p.vital_few else ""]
                  for p in r["pareto"].head(10).itertuples(index=False)])
@@ -209,14 +265,18 @@ def sections(r: dict, lang: str) -> list[tuple[str, list]]:
     return [
         (w["overview"], [[say("report_overview", **r["overview"]),
                           f"{w['previous_period']}: {r['previous']['start']} – {r['previous']['end']}"]]),
-        (w["kpis"], [kpis, "trend"]),
+        (w["kpis"], [kpis, *_dimension_block(r, lang), "trend"]),
         (w["events"], _events(r, lang)),
         (w["problems"], [par, "pareto", (w["problems"], problems)]),
         (w["groups"], [[w["small_note"].format(n=MIN_SAMPLE)],
                        (w["by_department"], _group_table(r["departments"], w["department"], lang)),
+                       *([(w["by_region"], _group_table(r["regions"], w["region"], lang))]
+                         if r.get("regions") is not None else []),
                        (w["by_channel"], _group_table(r["channels"].assign(group=r["channels"]["group"].map(
                            lambda c: schema.CHANNEL.label(c, lang))), w["channel"], lang))]),
-        (w["cases"], [(w["good"], _cases(r["good"], lang)), (w["bad"], _cases(r["bad"], lang))]),
+        (w["phone_visits"], _phone_section(r, lang)),
+        (w["cases"], [(w["good"] if r.get("good_from") == "highlights" else w["good_proposed"], _cases(r["good"], lang)),
+                      (w["bad"], _cases(r["bad"], lang))]),
         (w["forecast"], [forecast]),
         (w["recommendations"], [[f"{i}. {x}" for i, x in enumerate(recommendations(r, lang), start=1)]]),
     ]
@@ -228,6 +288,8 @@ def _shown(v, kind: str, lang: str) -> tuple[str, str]:
     if isinstance(v, Small):
         return w["small"], "small"
     if kind == "status":
+        if v == "":  # an indicator without a target has no status (DOMAIN.md §4)
+            return "", ""
         return status.get(v, status["no_data"]), v or ""
     if kind == "change":
         if _empty(v.value):
