@@ -231,20 +231,15 @@ def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
 
 # ----------------------------------------------------------------------------- tickets
 
-def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
-    """One row per ticket with the numbers every ticket metric is a sum or a quantile of (``engine.metrics.
-    ticket_flags_sql``, on DuckDB).
-
-    Times are on the workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where
-    the export writes minutes), computed here before the SQL, which reads them as columns; complaints are held to
-    the stricter target.  Where the status decides (``status_decides``) a cancelled ticket counts in ``tickets``
-    only, and a solved or closed one without ``resolved_at`` is resolved at an unknown time."""
-    decides = status_decides(t, as_of) if decides is None else decides
+def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The columns ``engine.metrics.ticket_flags_sql`` reads: the tickets' own, and their times and targets on the
+    workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where the export writes
+    minutes; complaints held to the stricter target), which numpy computes before the SQL."""
     prio = t["priority"].fillna("normal")
     fr_target = prio.map(std.first_response_min).astype(float)
     res_target = prio.map(std.resolution_h).astype(float)
-    times = sla_times(t, std, as_of, fr_target, res_target)  # the SLA clock; complaints held to the stricter target
-    rel = pd.DataFrame({
+    times = sla_times(t, std, as_of, fr_target, res_target)
+    return pd.DataFrame({
         "status": _column(t, "status", "string"), "resolved_at": t["resolved_at"],
         "is_complaint": _column(t, "is_complaint", "boolean"), "complaint_level": _column(t, "complaint_level", "string"),
         "contacts": _column(t, "contacts", "Float64"), "reopened": _column(t, "reopened", "boolean"),
@@ -253,7 +248,15 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
         "fr_min": times.fr_min, "res_h": times.res_h, "age_min": times.age_min, "fr_target": times.fr_target,
         "res_target": times.res_target, "cfr_target": float(times.complaint_fr_target),
     }, index=t.index)
-    flags = duck.query(metrics.ticket_flags_sql("rows", decides), rows=rel)
+
+
+def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
+    """One row per ticket with the numbers every ticket metric is a sum or a quantile of (``engine.metrics.
+    ticket_flags_sql``, on DuckDB, over ``timed_tickets``).  Where the status decides (``status_decides``) a
+    cancelled ticket counts in ``tickets`` only, and a solved or closed one without ``resolved_at`` is resolved at
+    an unknown time."""
+    decides = status_decides(t, as_of) if decides is None else decides
+    flags = duck.query(metrics.ticket_flags_sql("rows", decides), rows=timed_tickets(t, std, as_of))
     flags.index = t.index
     return flags
 
@@ -294,6 +297,12 @@ def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | No
 def _survey_groups(s: pd.DataFrame, keys) -> pd.DataFrame:
     rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
     return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
+
+
+def survey_metrics(s: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
+    """CSAT % and NPS of a set of survey answers, one row or one per group of ``keys``, with the answers counted
+    (``n_csat_n``) and satisfied (``n_csat_ok``)."""
+    return _survey_groups(s, keys)
 
 
 def _survey_frame(s: pd.DataFrame, keys) -> pd.DataFrame:
@@ -405,8 +414,7 @@ def _metrics(row: pd.Series) -> dict:
 def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
     t, s, flags, p = v.t, v.s, v.flags, v.p
-    week_t = t["created_at"].dt.to_period("W-SUN").dt.start_time
-    week_s = s["submitted_at"].dt.to_period("W-SUN").dt.start_time
+    week_t, week_s = week_of(t["created_at"]), week_of(s["submitted_at"])
     tf = _ticket_frame(flags, week_t)
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
@@ -457,3 +465,22 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
         return 0, 0
     row = counts.iloc[0]
     return int(row[f"n_{num}"]), int(sum(row[f"n_{d}"] for d in den))
+
+
+def week_of(times: pd.Series) -> pd.Series:
+    """The Monday that starts each time's ISO week."""
+    return times.dt.to_period("W-SUN").dt.start_time
+
+
+MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}
+
+
+def weekly_counts(v: View, metric: str) -> tuple[pd.Series, pd.Series]:
+    """Per week: (successes, trials) of a rate, as floats; for a median time, (its weekly value, an empty series)."""
+    if metric in MEDIAN_TIMES:
+        g = _ticket_groups(v.flags, week_of(v.t["created_at"]))
+        return g[metric].astype(float), pd.Series(dtype=float)
+    table, num, den = RATE_PARTS[metric]
+    g = _ticket_groups(v.flags, week_of(v.t["created_at"])) if table == "tickets" \
+        else _survey_groups(v.s, week_of(v.s["submitted_at"]))
+    return g[f"n_{num}"].astype(float), sum(g[f"n_{d}"] for d in den).astype(float)

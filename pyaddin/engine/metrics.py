@@ -193,3 +193,17 @@ FROM {scores}
 WHERE {key} IS NOT NULL
 GROUP BY {key}
 ORDER BY key"""
+
+
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+    "\u200a\u2028\u2029\u202f\u205f\u3000"  # what Python's str.strip() strips: every Unicode space, 全角 too
+
+
+def pareto_counts_sql(relation: str, unclassified: str) -> str:
+    """Tickets (or a weight's sum) per category, blank and spaces-only categories as one ``unclassified`` group
+    (DOMAIN.md §5); ``value`` is the category, ``weight`` 1 or the column weighed (blank counts 0)."""
+    name = f"NULLIF(TRIM(CAST(value AS VARCHAR), {literal(SPACES)}), '')"
+    return f"""
+SELECT COALESCE({name}, {literal(unclassified)}) AS category, SUM(COALESCE(CAST(weight AS DOUBLE), 0.0)) AS count
+FROM {relation}
+GROUP BY COALESCE({name}, {literal(unclassified)})"""

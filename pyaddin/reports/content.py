@@ -122,8 +122,8 @@ def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
     cat = v.t["category"].astype(object).where(v.t["category"].notna(), UNCLASSIFIED)
     if metric == "csat_pct":
         s = v.s.assign(category=v.s["ticket_id"].map(dict(zip(v.t["ticket_id"], cat))))
-        g = s.dropna(subset=["csat", "category"]).groupby("category")["csat"]
-        m = pd.DataFrame({"tickets": g.size(), metric: 100.0 * g.apply(lambda c: (c >= 4).mean())})
+        g = kpi.survey_metrics(s, s["category"])  # the engine's CSAT, the same as the period's figure
+        m = pd.DataFrame({"tickets": g["n_csat_n"], metric: g["csat_pct"]})
     else:
         m = kpi.ticket_metrics(v.flags, cat)
     if metric not in m:
