@@ -1,7 +1,7 @@
 """Every indicator of DOMAIN.md §4 as SQL text, written once in DuckDB's dialect.
 
 The text keeps to what sqlglot carries over to Spark SQL as it is (CASE, COALESCE, CAST, SUM, COUNT, AVG,
-quantile_cont = PERCENTILE.INC, date_trunc), so one definition runs on every engine.  Each function returns a
+exact quantiles from ranked rows, ROW_NUMBER), so one definition runs on every engine.  Each function returns a
 SELECT over named relations:
 
 - ``ticket_flags_sql``: one row per ticket with the numbers every ticket metric is a sum or a quantile of, read
@@ -103,26 +103,55 @@ SELECT
 FROM f"""
 
 
+def quantiles_sql(relation: str, column: str, quantiles: dict[str, float]) -> str:
+    """Exact quantiles per ``key`` (PERCENTILE.INC: h = (n − 1)·p, x[⌊h⌋] + (x[⌈h⌉] − x[⌊h⌋])·(h − ⌊h⌋)), written
+    from ranked rows so that every engine does the same arithmetic and gives the same number to the last digit."""
+    def pick(rank: str) -> str:
+        return f"MAX(CASE WHEN r = {rank} THEN v END)"
+
+    cols = []
+    for name, p in quantiles.items():
+        h = f"CAST(n - 1 AS DOUBLE) * {float(p)!r}"
+        lo, hi = pick(f"FLOOR({h})"), pick(f"CEIL({h})")
+        cols.append(f"{lo} + ({hi} - {lo}) * MAX({h} - FLOOR({h})) AS {name}")
+    return f"""
+SELECT key, {", ".join(cols)}
+FROM (
+  SELECT key, {column} AS v, ROW_NUMBER() OVER (PARTITION BY key ORDER BY {column}) - 1 AS r,
+    COUNT(*) OVER (PARTITION BY key) AS n
+  FROM {relation}
+  WHERE key IS NOT NULL AND {column} IS NOT NULL
+) ranked
+GROUP BY key"""
+
+
 def ticket_groups_sql(flags: str, key: str) -> str:
     """The ticket metrics per group of ``key`` over a relation of flags (``ticket_flags_sql``)."""
     s = {f: count(f) for f in FLAG_SUMS}
     return f"""
-SELECT {key} AS key,
-  COUNT(*) AS tickets,
-  {pct(s["fr_met"], f'{s["fr_met"]} + {s["fr_breached"]}')} AS first_response_sla_pct,
-  {pct(s["res_met"], f'{s["res_met"]} + {s["res_breached"]}')} AS resolution_sla_pct,
-  quantile_cont(fr_min, 0.5) AS median_first_response_min,
-  quantile_cont(fr_min, 0.9) AS p90_first_response_min,
-  quantile_cont(res_h, 0.5) AS median_resolution_h,
-  {pct(s["fcr"], s["resolved"])} AS fcr_pct,
-  {pct(s["reopened"], s["resolved"])} AS reopen_rate_pct,
-  {pct(s["complaint"], s["counted"])} AS complaint_rate_pct,
-  {pct(s["complete"], s["counted"])} AS record_completeness_pct,
-  {pct(s["cfr_met"], f'{s["cfr_met"]} + {s["cfr_breached"]}')} AS complaint_first_response_sla_pct,
-  {", ".join(f"{v} AS n_{f}" for f, v in s.items())}
-FROM {flags}
-WHERE {key} IS NOT NULL
-GROUP BY {key}
+WITH g AS (
+  SELECT {key} AS key, fr_min, res_h, {", ".join(FLAG_SUMS)} FROM {flags}
+), sums AS (
+  SELECT key,
+    COUNT(*) AS tickets,
+    {pct(s["fr_met"], f'{s["fr_met"]} + {s["fr_breached"]}')} AS first_response_sla_pct,
+    {pct(s["res_met"], f'{s["res_met"]} + {s["res_breached"]}')} AS resolution_sla_pct,
+    {pct(s["fcr"], s["resolved"])} AS fcr_pct,
+    {pct(s["reopened"], s["resolved"])} AS reopen_rate_pct,
+    {pct(s["complaint"], s["counted"])} AS complaint_rate_pct,
+    {pct(s["complete"], s["counted"])} AS record_completeness_pct,
+    {pct(s["cfr_met"], f'{s["cfr_met"]} + {s["cfr_breached"]}')} AS complaint_first_response_sla_pct,
+    {", ".join(f"{v} AS n_{f}" for f, v in s.items())}
+  FROM g
+  WHERE key IS NOT NULL
+  GROUP BY key
+), fr AS ({quantiles_sql("g", "fr_min", {"median_first_response_min": 0.5, "p90_first_response_min": 0.9})}
+), res AS ({quantiles_sql("g", "res_h", {"median_resolution_h": 0.5})}
+)
+SELECT sums.key AS key, tickets, first_response_sla_pct, resolution_sla_pct, median_first_response_min,
+  p90_first_response_min, median_resolution_h, fcr_pct, reopen_rate_pct, complaint_rate_pct,
+  record_completeness_pct, complaint_first_response_sla_pct, {", ".join(f"n_{f}" for f in FLAG_SUMS)}
+FROM sums LEFT JOIN fr ON fr.key = sums.key LEFT JOIN res ON res.key = sums.key
 ORDER BY key"""
 
 
