@@ -127,3 +127,16 @@ def test_the_sql_runs_as_written_and_treats_a_blank_as_false():
     assert f["fr_met"].tolist() == [False, False] and f["fr_breached"].tolist() == [False, False]
     assert f["counted"].tolist() == [True, False] and f["complaint"].tolist() == [False, False]
     assert f["fr_min"].isna().tolist() == [True, True]  # a cancelled ticket's times count nowhere
+
+
+def test_a_csv_folder_with_a_cell_that_cannot_be_read_names_it_and_computes_nothing(group, tmp_path):
+    root, src, lake = group
+    csv = tmp_path / "bad"
+    csv.mkdir()
+    lines = (ROOT / "samples" / "surveys.csv").read_text(encoding="gb18030").splitlines()  # as the export came
+    first = lines[1].split(",")
+    first[6] = "很好吧"  # the satisfaction score
+    (csv / "s.csv").write_text("\n".join([lines[0], ",".join(first), *lines[2:]]), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["kpi", str(src), "--source", f"surveys={csv}"])
+    assert r.exit_code == 1 and "很好吧" in r.output and str(csv) in r.output
+    assert not (csv / ".qualitybook").exists()

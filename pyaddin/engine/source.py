@@ -229,7 +229,8 @@ def imported(book, source: Source) -> Source:
         parsed = parse_table(table, src.frame, src.rows, where=src.where, mapping=mapping, opts=book.options,
                              header_row=src.header_row, cell_errors=src.cell_errors)
         if parsed.issues:
-            raise DataProblems("kpi_refused", count=len(parsed.issues), details=summary_lines(parsed.issues))
+            raise DataProblems("source_csv_refused", where=source.where, count=len(parsed.issues),
+                               details=summary_lines(parsed.issues))
         frames.append(parsed.data)
     data = pd.concat(frames, ignore_index=True)
     arrow = pa.Table.from_pandas(data, preserve_index=False)
