@@ -1,5 +1,5 @@
 """One definition, two engines: every SQL text of pyaddin/engine/metrics.py gives the same figures on DuckDB and on
-Spark (local mode), carried over by sqlglot.  Counts, rates and quantiles (exact, PERCENTILE.INC from ranked rows on both) are
+Spark (local mode), carried over by sqlglot.  Counts, rates and quantiles (exact, PERCENTILE.INC from sorted values on both) are
 identical; a mean may differ in its last floating-point digits.  Run by `make test-spark` (CI installs Java and
 the `spark` extra): without pyspark these tests fail, they are never skipped."""
 from __future__ import annotations
@@ -89,8 +89,9 @@ def test_backlog_surveys_inspections_and_pareto_are_identical(session, data):
 
 
 def test_the_sql_reaches_spark_as_spark_sql():
-    """The quantiles reach Spark as ranked rows (never percentile_approx, which sqlglot writes for percentile_cont),
-    the text types as Spark's."""
+    """The quantiles reach Spark as each group's sorted values (never percentile_approx, which sqlglot writes for
+    percentile_cont), list positions shifted to Spark's 0-based ones, the text types as Spark's."""
     sql = spark.spark_sql(metrics.ticket_groups_sql("rows", "key"))
-    assert "ROW_NUMBER() OVER" in sql.upper() and "PERCENTILE" not in sql.upper()
+    assert "ARRAY_SORT(COLLECT_LIST(FR_MIN))" in sql.upper() and "PERCENTILE" not in sql.upper()
+    assert "AS BIGINT) + 0]" in sql and "SIZE(v)" in sql
     assert "VARCHAR" not in spark.spark_sql(metrics.ticket_flags_sql("rows", True)).upper()

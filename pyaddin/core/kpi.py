@@ -267,14 +267,15 @@ _TICKET_COLUMNS = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "m
                    "record_completeness_pct", "complaint_first_response_sla_pct"]
 
 
-def _ticket_groups(flags: pd.DataFrame, keys) -> pd.DataFrame:
-    """The ticket metrics per group and the flag counts behind them (``n_<flag>``)."""
-    return _grouped(metrics.ticket_groups_sql("rows", "key"), flags[[*_SUMS, "fr_min", "res_h"]], keys)
+def _ticket_groups(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
+    """The ticket metrics per group and the flag counts behind them (``n_<flag>``); the medians and P90 only
+    with ``quantiles`` (the one costly part)."""
+    return _grouped(metrics.ticket_groups_sql("rows", "key", quantiles), flags[[*_SUMS, "fr_min", "res_h"]], keys)
 
 
-def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
+def _ticket_frame(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
     """Ticket metrics per group (keys: a Series to group by, or None for one overall row)."""
-    return _ticket_groups(flags, keys)[_TICKET_COLUMNS]
+    return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
 
 
 def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
@@ -415,7 +416,7 @@ def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
     t, s, flags, p = v.t, v.s, v.flags, v.p
     week_t, week_s = week_of(t["created_at"]), week_of(s["submitted_at"])
-    tf = _ticket_frame(flags, week_t)
+    tf = _ticket_frame(flags, week_t, quantiles=False)  # the trend shows rates and counts
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
     out = pd.concat([tf, sf], axis=1, sort=True).reindex(weeks)  # every week of the period, empty ones too
@@ -431,7 +432,7 @@ def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
     t, flags = v.t, v.flags
     cell = t["created_at"].dt.hour * 7 + t["created_at"].dt.day_of_week
-    m = _ticket_frame(flags, cell).reindex(range(24 * 7))
+    m = _ticket_frame(flags, cell, quantiles=False).reindex(range(24 * 7))
     grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
     vol = pd.Series(m["tickets"].fillna(0).astype("int64").to_numpy(), index=grid).unstack()
     sla = pd.Series(m["first_response_sla_pct"].to_numpy(dtype=float), index=grid).unstack()
@@ -460,7 +461,7 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
     if metric not in RATE_PARTS:
         return None
     table, num, den = RATE_PARTS[metric]
-    counts = _ticket_groups(v.flags, None) if table == "tickets" else _survey_groups(v.s, None)
+    counts = _ticket_groups(v.flags, None, quantiles=False) if table == "tickets" else _survey_groups(v.s, None)
     if counts.empty:
         return 0, 0
     row = counts.iloc[0]
@@ -481,6 +482,6 @@ def weekly_counts(v: View, metric: str) -> tuple[pd.Series, pd.Series]:
         g = _ticket_groups(v.flags, week_of(v.t["created_at"]))
         return g[metric].astype(float), pd.Series(dtype=float)
     table, num, den = RATE_PARTS[metric]
-    g = _ticket_groups(v.flags, week_of(v.t["created_at"])) if table == "tickets" \
+    g = _ticket_groups(v.flags, week_of(v.t["created_at"]), quantiles=False) if table == "tickets" \
         else _survey_groups(v.s, week_of(v.s["submitted_at"]))
     return g[f"n_{num}"].astype(float), sum(g[f"n_{d}"] for d in den).astype(float)

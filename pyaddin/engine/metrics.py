@@ -1,7 +1,7 @@
 """Every indicator of DOMAIN.md §4 as SQL text, written once in DuckDB's dialect.
 
 The text keeps to what sqlglot carries over to Spark SQL as it is (CASE, COALESCE, CAST, SUM, COUNT, AVG,
-exact quantiles from ranked rows, ROW_NUMBER), so one definition runs on every engine.  Each function returns a
+exact quantiles from sorted lists), so one definition runs on every engine.  Each function returns a
 SELECT over named relations:
 
 - ``ticket_flags_sql``: one row per ticket with the numbers every ticket metric is a sum or a quantile of, read
@@ -105,29 +105,35 @@ FROM f"""
 
 def quantiles_sql(relation: str, column: str, quantiles: dict[str, float]) -> str:
     """Exact quantiles per ``key`` (PERCENTILE.INC: h = (n − 1)·p, x[⌊h⌋] + (x[⌈h⌉] − x[⌊h⌋])·(h − ⌊h⌋)), written
-    from ranked rows so that every engine does the same arithmetic and gives the same number to the last digit."""
-    def pick(rank: str) -> str:
-        return f"MAX(CASE WHEN r = {rank} THEN v END)"
+    from each group's sorted values so that every engine does the same arithmetic and gives the same number to the
+    last digit (DuckDB's quantile_cont and Spark's percentile each round their own way)."""
+    def at(position: str) -> str:
+        return f"v[CAST({position} AS BIGINT) + 1]"  # 1-based, as DuckDB writes it; sqlglot shifts it for Spark
 
     cols = []
     for name, p in quantiles.items():
-        h = f"CAST(n - 1 AS DOUBLE) * {float(p)!r}"
-        lo, hi = pick(f"FLOOR({h})"), pick(f"CEIL({h})")
-        cols.append(f"{lo} + ({hi} - {lo}) * MAX({h} - FLOOR({h})) AS {name}")
+        h = f"CAST(ARRAY_LENGTH(v) - 1 AS DOUBLE) * {float(p)!r}"
+        lo, hi = at(f"FLOOR({h})"), at(f"CEIL({h})")
+        cols.append(f"{lo} + ({hi} - {lo}) * ({h} - FLOOR({h})) AS {name}")
     return f"""
 SELECT key, {", ".join(cols)}
 FROM (
-  SELECT key, {column} AS v, ROW_NUMBER() OVER (PARTITION BY key ORDER BY {column}) - 1 AS r,
-    COUNT(*) OVER (PARTITION BY key) AS n
+  SELECT key, LIST_SORT(LIST({column})) AS v
   FROM {relation}
   WHERE key IS NOT NULL AND {column} IS NOT NULL
-) ranked
-GROUP BY key"""
+  GROUP BY key
+) sorted"""
 
 
-def ticket_groups_sql(flags: str, key: str) -> str:
-    """The ticket metrics per group of ``key`` over a relation of flags (``ticket_flags_sql``)."""
+def ticket_groups_sql(flags: str, key: str, quantiles: bool = True) -> str:
+    """The ticket metrics per group of ``key`` over a relation of flags (``ticket_flags_sql``); without
+    ``quantiles`` the medians and P90 are left blank (a breakdown that shows only rates and counts)."""
     s = {f: count(f) for f in FLAG_SUMS}
+    fr = quantiles_sql("g", "fr_min", {"median_first_response_min": 0.5, "p90_first_response_min": 0.9}) \
+        if quantiles else "SELECT key, CAST(NULL AS DOUBLE) AS median_first_response_min, " \
+                          "CAST(NULL AS DOUBLE) AS p90_first_response_min FROM g WHERE FALSE"
+    res = quantiles_sql("g", "res_h", {"median_resolution_h": 0.5}) if quantiles \
+        else "SELECT key, CAST(NULL AS DOUBLE) AS median_resolution_h FROM g WHERE FALSE"
     return f"""
 WITH g AS (
   SELECT {key} AS key, fr_min, res_h, {", ".join(FLAG_SUMS)} FROM {flags}
@@ -145,8 +151,8 @@ WITH g AS (
   FROM g
   WHERE key IS NOT NULL
   GROUP BY key
-), fr AS ({quantiles_sql("g", "fr_min", {"median_first_response_min": 0.5, "p90_first_response_min": 0.9})}
-), res AS ({quantiles_sql("g", "res_h", {"median_resolution_h": 0.5})}
+), fr AS ({fr}
+), res AS ({res}
 )
 SELECT sums.key AS key, tickets, first_response_sla_pct, resolution_sla_pct, median_first_response_min,
   p90_first_response_min, median_resolution_h, fcr_pct, reopen_rate_pct, complaint_rate_pct,

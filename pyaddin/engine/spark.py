@@ -9,7 +9,7 @@ _SESSIONS: dict[str, object] = {}
 
 
 def spark_sql(sql: str) -> str:
-    """DuckDB's dialect → Spark SQL: types and functions by sqlglot (the quantiles are ranked rows, exact on both)."""
+    """DuckDB's dialect → Spark SQL: types and functions by sqlglot (the quantiles are sorted lists, exact on both)."""
     import sqlglot
 
     return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
