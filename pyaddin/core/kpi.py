@@ -235,9 +235,10 @@ def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.Da
     """The columns ``engine.metrics.ticket_flags_sql`` reads: the tickets' own, and their times and targets on the
     workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where the export writes
     minutes; complaints held to the stricter target), which numpy computes before the SQL."""
-    prio = t["priority"].fillna("normal")
-    fr_target = prio.map(std.first_response_min).astype(float)
-    res_target = prio.map(std.resolution_h).astype(float)
+    codes, priorities = pd.factorize(t["priority"].fillna("normal"))  # a lookup per priority, not per ticket
+    fr_target, res_target = (pd.Series(np.array([table.get(p, np.nan) for p in priorities], dtype=float)[codes]
+                                       if len(priorities) else np.full(len(t), np.nan), index=t.index)
+                             for table in (std.first_response_min, std.resolution_h))
     times = sla_times(t, std, as_of, fr_target, res_target)
     return pd.DataFrame({
         "status": _column(t, "status", "string"), "resolved_at": t["resolved_at"],
