@@ -279,9 +279,10 @@ def _ticket_frame(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataF
     return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
 
 
-def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
-    """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category)."""
-    return _ticket_frame(flags, keys)
+def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None, quantiles: bool = True) -> pd.DataFrame:
+    """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category);
+    without ``quantiles`` the medians and P90 are blank (a caller that weighs rates only)."""
+    return _ticket_frame(flags, keys, quantiles)
 
 
 def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
