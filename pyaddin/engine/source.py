@@ -65,15 +65,20 @@ def locate(table: str, where: str | None, base: Path) -> Source:
     raise QBError("source_unreadable", table=table, where=text)
 
 
+FILTER_FIELDS = {"department": "department", "部门": "department", "channel": "channel", "渠道": "channel",
+                 "agent": "agent", "坐席": "agent", "客服": "agent"}
+
+
 def parse_filter(text: str | None) -> tuple[str, str] | None:
     """``department:售后服务部`` → (field, value); blank → None."""
     text = (text or "").strip()
     if not text:
         return None
-    field, found, value = text.partition(":")
-    if not found or field.strip() not in ("department", "channel", "agent") or not value.strip():
+    field, found, value = text.replace("：", ":").partition(":")
+    field = FILTER_FIELDS.get(field.strip().lower())
+    if not found or field is None or not value.strip():
         raise QBError("source_bad_filter", value=text)
-    return field.strip(), value.strip()
+    return field, value.strip()
 
 
 def _quote(name: str) -> str:

@@ -251,7 +251,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     result["sla_clock"] = sla_clock(std, p)
     result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
     result["surveys"] = participation.response(frames["surveys"], p)
-    result["sources"] = {k: {"source": w, "rows": n} for k, (w, n) in book.sources_read.items()}
+    if book.sources_read:  # only with an outside source: the book's own JSON stays as it was
+        result["sources"] = {k: {"source": w, "rows": n} for k, (w, n) in book.sources_read.items()}
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
