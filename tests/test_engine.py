@@ -57,6 +57,12 @@ def test_kpi_and_pareto_over_parquet_equal_the_workbooks_own(group):
     said = outside.pop("sources")
     assert said["tickets"]["rows"] == 4000 and said["tickets"]["source"] == str(lake / "tickets")
     assert "sources" not in own and outside == own
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(src, read_only=True)["KPI总览"]
+    assert sheet["A3"].value == "外部数据:工单数据4,000行, 满意度调查1,077行, 质检记录2,120行"  # the dashboard says so
+    run("kpi", src, "--quarter", "2026Q3", "--json")
+    assert not openpyxl.load_workbook(src, read_only=True)["KPI总览"]["A3"].value  # and no more once it is not
     assert run("pareto", src, "--quarter", "2026Q3", "--json", *sources) == run("pareto", src, "--quarter", "2026Q3",
                                                                                "--json")
 

@@ -342,6 +342,8 @@ MESSAGES = {
     "source_needs_spark": "The source “{where}” is a Spark session, which needs the Spark extra: pip install qualitybook[spark] (and a Java 17 runtime).",
     "source_spark_not_here": "The source “{where}” is a Spark session: this version computes the indicators on DuckDB only; export the Spark data to Parquet and use that as the source.",
     "source_csv_refused": "The CSV files of the source “{where}” hold {count} values that cannot be read; nothing was computed. Fix these cells (below) and run again:",
+    "source_header": "Outside data: {tables}",
+    "source_rows": "{table} {rows} rows",
     "source_line": "Data source: {table} ← {where} ({rows} rows, read by DuckDB)",
     "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
     "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",

@@ -339,6 +339,8 @@ MESSAGES = {
     "source_needs_spark": "数据源“{where}”是 Spark 会话,需要先安装 Spark 支持:pip install qualitybook[spark](另需 Java 17 运行时)。",
     "source_spark_not_here": "数据源“{where}”是 Spark 会话:本版本的指标计算只在 DuckDB 上运行,Spark 数据请先导出为 Parquet 再作为数据源。",
     "source_csv_refused": "数据源“{where}”的 CSV 文件中有{count}处无法识别的值,未计算。请修正这些单元格(见下)后再运行:",
+    "source_header": "外部数据:{tables}",
+    "source_rows": "{table}{rows}行",
     "source_line": "数据来源:{table} ← {where}({rows}行,由 DuckDB 读取)",
     "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
     "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",

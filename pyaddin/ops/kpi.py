@@ -270,9 +270,13 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(
         start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))
-    header = "  ".join([header, *source_lines(book)])  # the figures of an outside source say where they came from
-    book.set_cells(schema.KPI, {"A2": header})
-    book.set_cells(schema.KPI_CARDS, {"A2": header})
+    # the figures of an outside source say so, on the line below (the paths are in the command's output); blank
+    # when every table is the workbook's own, so an earlier run's line does not stay
+    outside = say("source_header", tables=", ".join(
+        say("source_rows", table=book.sheet_name(schema.table(k)), rows=f"{n:,}") for k, (_, n) in book.sources_read.items())) \
+        if book.sources_read else ""
+    book.set_cells(schema.KPI, {"A2": header, "A3": outside})
+    book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     gaps = result["sla_clock"]["years_without_calendar"]
