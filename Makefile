@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 DEMO   := $(OUT)/qualitybook_demo.xlsm
 
-.PHONY: setup demo test test-all test-slow build samples benchmark exe clean mutation
+.PHONY: setup demo test test-all test-slow test-spark build samples benchmark benchmark-lake exe clean mutation
 
 setup: $(VENV)/.installed
 
@@ -62,14 +62,19 @@ JOBS   ?= 2           # test processes (pytest-xdist), each test file kept whole
 
 test: setup           ## everything but the slow builds (the packaged executable): a few minutes
 	$(BIN)/ruff check pyaddin scripts tests
-	$(BIN)/python -m pytest -q -m "not slow" -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -q -m "not slow and not spark" -n $(JOBS) --dist loadfile
 
 test-all: setup       ## every test, the slow builds included: what CI runs (.ci/run)
 	$(BIN)/ruff check pyaddin scripts tests
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 
+test-spark: setup     ## the engine on Spark local mode: installs the spark extra (pyspark, sqlglot; Java 17 needed)
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	$(BIN)/python -m pytest -q -m spark
+
 test-slow: setup      ## only the slow builds (the packaged executable): CI runs them after `make test`
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m "slow and not spark"
 
 build: setup          ## regenerate the committed workbook and templates
 	$(BIN)/python scripts/build_workbook.py
@@ -79,6 +84,10 @@ samples: setup        ## regenerate the bundled sample exports
 
 benchmark: setup      ## the machine is shared: the figures are ratios within one run
 	nice -n 10 $(BIN)/python scripts/benchmark.py
+	nice -n 10 $(BIN)/python scripts/benchmark.py --lake 10000000
+
+benchmark-lake: setup ## only the group measure: 10 M tickets in Parquet through DuckDB
+	nice -n 10 $(BIN)/python scripts/benchmark.py --lake 10000000
 
 # Mutation testing of the core and the file writer (long; not part of `make test`; settings in pyproject.toml).
 # MUTATE picks mutants by name, e.g. MUTATE="pyaddin.core.kpi*"; results are kept in mutants/ between runs.

@@ -45,7 +45,7 @@ def read_ahead(a: Action) -> list[str]:
 
 
 def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date_order: str | None = None,
-             prefetch=None, **options) -> Outcome:
+             prefetch=None, sources: dict[str, str] | None = None, **options) -> Outcome:
     """Run the action ``name`` on the workbook file at ``path`` (the command line's way in).
 
     A writing action holds the book's lock from before its first read to after its save.  The
@@ -71,4 +71,5 @@ def run_file(name: str, path: str | Path, ctx: Context | None = None, /, *, date
         from .book import FileBook
 
         with FileBook(path, date_order=date_order, prefetch=prefetch) as book:
+            book.source_overrides = dict(sources or {})  # --source TABLE=WHERE, over 监控标准's source.<table>
             return execute(a, ctx, book, **options)

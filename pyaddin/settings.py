@@ -60,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     # departments ask about their workbook (§10)
     Setting("default_department", "text"),
     Setting("quality_contact", "text", ("质量监控部", "Quality monitoring team")),
+    # where each input table's rows live (pyaddin.engine.source): blank, the workbook's own table; a Parquet file,
+    # folder or glob, a CSV folder or a DuckDB file; and the rows a department's workbook keeps of a shared source
+    *(Setting(f"source.{t}", "text") for t in ("tickets", "surveys", "inspections", "calls")),
+    Setting("source.filter", "text"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 TEXTS = tuple(s for s in SETTINGS if s.in_text)  # rows a new workbook carries (a text without a default blank)

@@ -150,6 +150,36 @@ def duckdb_query(book: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
+SCAN = ("import sys, time, duckdb\n"
+        "con = duckdb.connect(); con.execute('select 1')\n"
+        "t = time.perf_counter()\n"
+        "cols = sys.argv[2].split(',')\n"
+        "con.execute('select ' + ', '.join(f'count({c})' for c in cols) + ' from read_parquet(?)', [sys.argv[1]]).fetchall()\n"
+        "print(time.perf_counter() - t)\n")
+LAKE_COLUMNS = ("created_at,channel,department,agent,priority,category,first_response_at,resolved_at,contacts,reopened,"
+                "is_complaint,complaint_level,resolution_note")
+
+
+def lake(n: int, tmp: Path, folder: Path | None) -> None:
+    """The group's history: N tickets as Parquet (``sample_data.py --rows N --parquet``), the quarter's KPIs and
+    Pareto through DuckDB from an empty workbook pointed at it (``--source``), against DuckDB's bare scan of the
+    columns the KPIs read (the baseline of the ratio)."""
+    folder = folder or tmp / f"lake_{n}"
+    if not (folder / "tickets").is_dir():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "sample_data.py"), "--rows", str(n), "--parquet",
+                        str(folder)], check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", SCAN, str(folder / "tickets" / "*.parquet"), LAKE_COLUMNS],
+                         capture_output=True, text=True, check=True)
+    scan = float(out.stdout.split()[-1])
+    line("DuckDB bare scan (Parquet)", n, scan, scan, None, "the columns the KPIs read")
+    book = tmp / "group.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    sources = [x for t in ("tickets", "surveys", "inspections") for x in ("--source", f"{t}={folder / t}")]
+    for name in ("kpi", "pareto"):
+        elapsed, peak = command(name, str(book), "--quarter", "2026Q3", *sources)
+        line(f"{name} over Parquet (DuckDB)", n, elapsed, scan, peak, "whole command; ratio: to the bare scan")
+
+
 def line(label: str, n: int, seconds: float, base: float, peak: float | None = None, extra: str = "") -> None:
     print(f"{label:>30} {n:>10,} {seconds:>8.2f} {seconds / base:>7.2f} {'' if peak is None else f'{peak:8.0f}':>8} "
           f"{extra}", flush=True)
@@ -166,6 +196,8 @@ def actions_on(book: Path, n: int, base: float, duck: float | None, tmp: Path, w
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--lake", type=int, metavar="N", help="Only the group measure: N tickets in Parquet (e.g. 10000000).")
+    ap.add_argument("--lake-dir", type=Path, help="Parquet written before by sample_data.py --parquet (else generated).")
     ap.add_argument("--make", nargs=3, metavar=("KIND", "PATH", "N"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.make:
@@ -178,6 +210,9 @@ def main() -> None:
     print(f"{'measure':>30} {'tickets':>10} {'seconds':>8} {'ratio':>7} {'peak MB':>8}  (ratio: to calamine's read)")
     tmp = Path(tempfile.mkdtemp(prefix="qb-bench-"))
     try:
+        if args.lake:
+            lake(args.lake, tmp, args.lake_dir)
+            return
         for n in args.sizes:
             # inputs are built in their own process: a child's peak RSS inherits the parent's high-water mark
             book = tmp / f"bench_{n}.xlsm"

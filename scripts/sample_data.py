@@ -9,6 +9,7 @@ service; inspections of five checklist items with a critical one.
 """
 from __future__ import annotations
 
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -373,9 +374,45 @@ def _reproducible(tmp: Path, target: Path) -> None:
     tmp.unlink()
 
 
+CHUNK = 1_000_000  # tickets generated and written at a time: the memory of a chunk, whatever N
+
+
+def write_parquet(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
+    """N tickets (surveys and inspections in proportion, as in the sample data) as Parquet, one file per table and
+    chunk of a million (``tickets/part-0000.parquet``…), typed with the canonical columns: the shape a group's
+    history has in a shared folder or a lake.  Ids carry the chunk, so they stay unique."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    counts = {"tickets": 0, "surveys": 0, "inspections": 0}
+    for k, first in enumerate(range(0, n, CHUNK)):
+        size = min(CHUNK, n - first)
+        t = tickets(size, seed=seed + 1000 * k)
+        t["ticket_id"] = [f"T{k:03d}{i:07d}" for i in range(1, size + 1)]
+        s = surveys(t, seed + 1000 * k + 1)
+        s["survey_id"] = f"S{k:03d}" + s["survey_id"].str[1:]
+        i = inspections(t, seed + 1000 * k + 2)
+        i["inspection_id"] = f"Q{k:03d}" + i["inspection_id"]
+        for key, frame in (("tickets", t), ("surveys", s), ("inspections", i)):
+            (folder / key).mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / key / f"part-{k:04d}.parquet")
+            counts[key] += len(frame)
+        del t, s, i
+    return counts
+
+
 def main(argv: list[str]) -> None:
-    folder = Path(argv[0] if argv else ROOT / "samples")
-    for p in write_exports(folder, generate()):
+    import argparse
+
+    ap = argparse.ArgumentParser(description="The bundled sample exports, or N tickets as Parquet.")
+    ap.add_argument("folder", nargs="?", default=str(ROOT / "samples"))
+    ap.add_argument("--rows", type=int, help="How many tickets (with --parquet).")
+    ap.add_argument("--parquet", metavar="DIR", help="Write N tickets, surveys and inspections as Parquet in DIR.")
+    args = ap.parse_args(argv)
+    if args.parquet:
+        print(json.dumps(write_parquet(Path(args.parquet), args.rows or 4000)))
+        return
+    for p in write_exports(Path(args.folder), generate()):
         print(p)
 
 

@@ -5,7 +5,16 @@ from pathlib import Path
 
 import click
 
-from .options import as_of_option, book_argument, date_order_option, json_option, one_period, period_options, run_action
+from .options import (
+    as_of_option,
+    book_argument,
+    date_order_option,
+    json_option,
+    one_period,
+    period_options,
+    run_action,
+    source_option,
+)
 
 
 @click.command()
@@ -14,7 +23,8 @@ from .options import as_of_option, book_argument, date_order_option, json_option
 @as_of_option
 @json_option
 @date_order_option
-def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_order):
+@source_option
+def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_order, sources):
     """Compute every KPI of the period (default: the last month that holds tickets) and write the KPI sheet.
 
     With --json the result is printed exactly as {"period", "overall", "by_channel",
@@ -22,7 +32,7 @@ def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_or
     """
     one_period(period, quarter, date_from, date_to)
     run_action("kpi", book, as_json=as_json, date_order=date_order, period=period, quarter=quarter,
-               date_from=date_from, date_to=date_to, as_of=as_of)
+               date_from=date_from, date_to=date_to, as_of=as_of, sources=sources)
 
 
 @click.command()
@@ -33,7 +43,8 @@ def kpi(book: Path, period, quarter, date_from, date_to, as_of, as_json, date_or
 @period_options
 @as_of_option
 @json_option
-def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, as_json):
+@source_option
+def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, as_json, sources):
     """Pareto analysis of the period's tickets (default: the last month that holds tickets): counts by
     category, shares, cumulative shares and the vital few that reach 80 %, with the combo chart.
 
@@ -41,7 +52,7 @@ def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, a
     """
     one_period(period, quarter, date_from, date_to)
     run_action("pareto", book, as_json=as_json, by=by, weight=weight, period=period, quarter=quarter,
-               date_from=date_from, date_to=date_to, as_of=as_of)
+               date_from=date_from, date_to=date_to, as_of=as_of, sources=sources)
 
 
 @click.command()

@@ -47,6 +47,24 @@ def as_of_option(f):
                         help="The clock for SLA ages, the backlog and overdue checks (default: period end).")(f)
 
 
+def _sources(ctx, param, items):
+    out = {}
+    for item in items:
+        table, found, where = item.partition("=")
+        if not found or table.strip() not in ("tickets", "surveys", "inspections", "calls"):
+            raise click.BadParameter(f"{item!r}: expected TABLE=PATH (tickets, surveys, inspections, calls) / "
+                                     f"应为 表=路径", param=param)
+        out[table.strip()] = where.strip()
+    return out
+
+
+def source_option(f):
+    return click.option("--source", "sources", multiple=True, metavar="TABLE=PATH", callback=_sources,
+                        help="Read a table from outside the workbook for this run: a Parquet file, folder or glob, a "
+                             "CSV folder or a .duckdb file (TABLE=  with nothing: the workbook's own). Overrides "
+                             "source.TABLE on the standards sheet.")(f)
+
+
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (and nothing else).")(f)
 
@@ -61,14 +79,15 @@ def report(outcome) -> int:
 
 
 def run_action(name: str, book: Path, *, as_json: bool = False, date_order: str | None = None, title: str | None = None,
-               **options):
+               sources: dict[str, str] | None = None, **options):
     """Run a registered action on BOOK from the command line and exit with its code."""
     from ..context import Context
     from ..progress import steps
     from ..runner import run_file
 
     with steps(title or name) as progress:
-        out = run_file(name, book, Context(surface="cli", progress=progress), date_order=date_order, **options)
+        out = run_file(name, book, Context(surface="cli", progress=progress), date_order=date_order, sources=sources,
+                       **options)
     if as_json:
         click.echo(json.dumps(out.data, ensure_ascii=False))
         sys.exit(out.exit_code)

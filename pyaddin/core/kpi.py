@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..engine import duck, metrics
 from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, warning_band
 from .clock import sla_times
 
@@ -205,8 +206,7 @@ def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
     return out
 
 
-DONE_STATUSES = ("solved", "closed")  # resolved, at an unknown time where resolved_at is blank
-OPEN_STATUSES = ("new", "open", "pending")  # with a resolved_at: reopened since
+DONE_STATUSES, OPEN_STATUSES = metrics.DONE_STATUSES, metrics.OPEN_STATUSES
 
 
 def status_decides(tickets: pd.DataFrame, as_of: pd.Timestamp) -> bool:
@@ -219,144 +219,113 @@ def status_decides(tickets: pd.DataFrame, as_of: pd.Timestamp) -> bool:
     return latest is None or as_of >= latest
 
 
-def _status(t: pd.DataFrame, decides: bool) -> pd.Series:
-    if not decides or "status" not in t:
-        return pd.Series(None, index=t.index, dtype=object)
-    return t["status"].astype(object)
+def _grouped(sql, frame: pd.DataFrame, keys) -> pd.DataFrame:
+    """Run a group query of ``engine.metrics`` over ``frame`` with ``keys`` (a Series, or None for one overall
+    group) as its column ``key``; the result indexed by the key, sorted."""
+    rel = frame.assign(key=0 if keys is None else keys)
+    out = duck.query(sql, rows=rel).set_index("key")
+    out.index.name = None
+    return out
 
 
-def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
-    """100 × num / den, null where the denominator is 0."""
-    return (100.0 * num / den.where(den > 0)).astype(float)
+def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
+    return t[name].astype(dtype) if name in t else pd.Series(None, index=t.index, dtype=dtype)
 
 
 # ----------------------------------------------------------------------------- tickets
 
-def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
-    """One row per ticket with the numbers every ticket metric is a sum or a quantile of.
-
-    Times are on the workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where
-    the export writes minutes) and complaints are held to the stricter target.  Where the status decides
-    (``status_decides``): a solved or closed ticket without ``resolved_at`` is resolved at an unknown time (resolved
-    for fcr and reopen rates, neither met nor breached on resolution); one with ``resolved_at`` and an open status
-    was reopened; a cancelled ticket counts in ``tickets`` only."""
-    state = _status(t, status_decides(t, as_of) if decides is None else decides)
-    cancelled = (state == "cancelled").to_numpy()
-    keep = pd.Series(~cancelled, index=t.index)
-    prio = t["priority"].fillna("normal")
-    fr_target = prio.map(std.first_response_min).astype(float)
-    res_target = prio.map(std.resolution_h).astype(float)
-    times = sla_times(t, std, as_of, fr_target, res_target)  # the SLA clock; complaints held to the stricter target
-    fr_min, res_h = times.fr_min.where(keep), times.res_h.where(keep)
-    age_min, fr_target, res_target = times.age_min, times.fr_target, times.res_target
-    complaint = (t["is_complaint"].fillna(False).astype(bool) | is_major_or_minor(t)) & keep  # a level ⇒ complaint
-    unknown_time = t["resolved_at"].isna() & state.isin(DONE_STATUSES)
-    resolved = (t["resolved_at"].notna() | unknown_time) & keep
-    contacts = t["contacts"].fillna(1)
-    reopened = (t["reopened"].fillna(False).astype(bool) | (t["resolved_at"].notna() & state.isin(OPEN_STATUSES))) \
-        & keep
-    note = t["resolution_note"].notna()
+def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The columns ``engine.metrics.ticket_flags_sql`` reads: the tickets' own, and their times and targets on the
+    workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where the export writes
+    minutes; complaints held to the stricter target), which numpy computes before the SQL."""
+    codes, priorities = pd.factorize(t["priority"].fillna("normal"))  # a lookup per priority, not per ticket
+    fr_target, res_target = (pd.Series(np.array([table.get(p, np.nan) for p in priorities], dtype=float)[codes]
+                                       if len(priorities) else np.full(len(t), np.nan), index=t.index)
+                             for table in (std.first_response_min, std.resolution_h))
+    times = sla_times(t, std, as_of, fr_target, res_target)
     return pd.DataFrame({
-        "fr_min": fr_min,
-        "fr_met": fr_min <= fr_target,
-        "fr_breached": (fr_min > fr_target) | (fr_min.isna() & (age_min > fr_target) & keep),
-        "res_h": res_h,
-        "res_met": res_h <= res_target,
-        "res_breached": (res_h > res_target) | (res_h.isna() & ~unknown_time & (age_min / 60.0 > res_target) & keep),
-        "resolved": resolved,
-        "fcr": resolved & (contacts == 1) & ~reopened,
-        "reopened": resolved & reopened,  # reopen rate: resolved tickets that were reopened / resolved
-        "complaint": complaint,
-        "cfr_met": complaint & (fr_min <= times.complaint_fr_target),  # complaints against their own target alone
-        "cfr_breached": complaint & ((fr_min > times.complaint_fr_target)
-                                     | (fr_min.isna() & (age_min > times.complaint_fr_target))),
-        "complete": t["agent"].notna() & t["category"].notna() & (~resolved | note) & keep,
-        "counted": keep,  # a cancelled ticket is in no rate's denominator
+        "status": _column(t, "status", "string"), "resolved_at": t["resolved_at"],
+        "is_complaint": _column(t, "is_complaint", "boolean"), "complaint_level": _column(t, "complaint_level", "string"),
+        "contacts": _column(t, "contacts", "Float64"), "reopened": _column(t, "reopened", "boolean"),
+        "resolution_note": _column(t, "resolution_note", "string"), "agent": _column(t, "agent", "string"),
+        "category": _column(t, "category", "string"),
+        "fr_min": times.fr_min, "res_h": times.res_h, "age_min": times.age_min, "fr_target": times.fr_target,
+        "res_target": times.res_target, "cfr_target": float(times.complaint_fr_target),
     }, index=t.index)
 
 
-_SUMS = ("fr_met", "fr_breached", "res_met", "res_breached", "resolved", "fcr", "reopened", "complaint", "complete",
-         "cfr_met", "cfr_breached", "counted")
+def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
+    """One row per ticket with the numbers every ticket metric is a sum or a quantile of (``engine.metrics.
+    ticket_flags_sql``, on DuckDB, over ``timed_tickets``).  Where the status decides (``status_decides``) a
+    cancelled ticket counts in ``tickets`` only, and a solved or closed one without ``resolved_at`` is resolved at
+    an unknown time."""
+    decides = status_decides(t, as_of) if decides is None else decides
+    flags = duck.query(metrics.ticket_flags_sql("rows", decides), rows=timed_tickets(t, std, as_of))
+    flags.index = t.index
+    return flags
 
 
-def _ticket_frame(flags: pd.DataFrame, keys) -> pd.DataFrame:
+_SUMS = metrics.FLAG_SUMS
+_TICKET_COLUMNS = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
+                   "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
+                   "record_completeness_pct", "complaint_first_response_sla_pct"]
+
+
+def _ticket_groups(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
+    """The ticket metrics per group and the flag counts behind them (``n_<flag>``); the medians and P90 only
+    with ``quantiles`` (the one costly part)."""
+    return _grouped(metrics.ticket_groups_sql("rows", "key", quantiles), flags[[*_SUMS, "fr_min", "res_h"]], keys)
+
+
+def _ticket_frame(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
     """Ticket metrics per group (keys: a Series to group by, or None for one overall row)."""
-    by = keys if keys is not None else pd.Series(0, index=flags.index)
-    g = flags.groupby(by, sort=True, dropna=True)
-    s = g[list(_SUMS)].sum()
-    s["tickets"] = g.size()
-    out = pd.DataFrame(index=s.index)
-    out["tickets"] = s["tickets"]
-    out["first_response_sla_pct"] = _pct(s["fr_met"], s["fr_met"] + s["fr_breached"])
-    out["resolution_sla_pct"] = _pct(s["res_met"], s["res_met"] + s["res_breached"])
-    out["median_first_response_min"] = g["fr_min"].quantile(0.5)
-    out["p90_first_response_min"] = g["fr_min"].quantile(0.9)
-    out["median_resolution_h"] = g["res_h"].quantile(0.5)
-    out["fcr_pct"] = _pct(s["fcr"], s["resolved"])
-    out["reopen_rate_pct"] = _pct(s["reopened"], s["resolved"])
-    out["complaint_rate_pct"] = _pct(s["complaint"], s["counted"])
-    out["record_completeness_pct"] = _pct(s["complete"], s["counted"])
-    out["complaint_first_response_sla_pct"] = _pct(s["cfr_met"], s["cfr_met"] + s["cfr_breached"])
-    return out
+    return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
 
 
-def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
-    """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category)."""
-    return _ticket_frame(flags, keys)
+def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None, quantiles: bool = True) -> pd.DataFrame:
+    """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category);
+    without ``quantiles`` the medians and P90 are blank (a caller that weighs rates only)."""
+    return _ticket_frame(flags, keys, quantiles)
 
 
 def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
             decides: bool | None = None) -> pd.Series:
-    """Open at ``as_of``: created before it and not resolved before it — over the whole table. Where the status
-    decides, a solved/closed/cancelled ticket without ``resolved_at`` has left the backlog and one with
-    ``resolved_at`` and an open status is back in it."""
-    state = _status(all_tickets, status_decides(all_tickets, as_of) if decides is None else decides)
-    resolved_at = all_tickets["resolved_at"]
-    open_ = (all_tickets["created_at"] < as_of) & ~(resolved_at < as_of)
-    open_ &= ~(resolved_at.isna() & state.isin(DONE_STATUSES + ("cancelled",)))
-    open_ |= (all_tickets["created_at"] < as_of) & resolved_at.notna() & state.isin(OPEN_STATUSES)
-    by = keys if keys is not None else pd.Series(0, index=all_tickets.index)
-    return open_.groupby(by, sort=True, dropna=True).sum()
+    """Open at ``as_of``: created before it and not resolved before it — over the whole table (``engine.metrics.
+    backlog_sql``)."""
+    decides = status_decides(all_tickets, as_of) if decides is None else decides
+    rel = pd.DataFrame({"created_at": all_tickets["created_at"], "resolved_at": all_tickets["resolved_at"],
+                        "status": _column(all_tickets, "status", "string")}, index=all_tickets.index)
+    return _grouped(metrics.backlog_sql("rows", "key", as_of, decides), rel, keys)["backlog"]
 
 
 # ----------------------------------------------------------------------------- surveys and inspections
 
+def _survey_groups(s: pd.DataFrame, keys) -> pd.DataFrame:
+    rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
+    return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
+
+
+def survey_metrics(s: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
+    """CSAT % and NPS of a set of survey answers, one row or one per group of ``keys``, with the answers counted
+    (``n_csat_n``) and satisfied (``n_csat_ok``)."""
+    return _survey_groups(s, keys)
+
+
 def _survey_frame(s: pd.DataFrame, keys) -> pd.DataFrame:
-    by = keys if keys is not None else pd.Series(0, index=s.index)
-    csat, nps = s["csat"].astype(float), s["nps"].astype(float)
-    f = pd.DataFrame({"csat_n": csat.notna(), "csat_ok": csat >= 4, "nps_n": nps.notna(), "promoter": nps >= 9,
-                      "detractor": nps <= 6}, index=s.index)
-    g = f.groupby(by, sort=True, dropna=True).sum()
-    out = pd.DataFrame(index=g.index)
-    out["csat_pct"] = _pct(g["csat_ok"], g["csat_n"])
-    out["nps"] = _pct(g["promoter"], g["nps_n"]) - _pct(g["detractor"], g["nps_n"])
-    return out
+    return _survey_groups(s, keys)[["csat_pct", "nps"]]
 
 
 def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
-    """One row per inspection: its score %, zero when a critical item is below its max."""
-    f = pd.DataFrame({"inspection_id": i["inspection_id"], "score": i["score"].astype(float),
-                      "max_score": i["max_score"].astype(float),
-                      "critical_fail": i["critical"].fillna(False).astype(bool)
-                      & (i["score"].astype(float) < i["max_score"].astype(float)),
-                      "department": i["department"], "agent": i["agent"]})
-    g = f.groupby("inspection_id", sort=False)
-    out = g.agg(score=("score", "sum"), max_score=("max_score", "sum"), critical_fail=("critical_fail", "any"),
-                department=("department", "first"), agent=("agent", "first"))
-    out["pct"] = np.where(out["critical_fail"], 0.0, 100.0 * out["score"] / out["max_score"].where(out["max_score"] > 0))
-    return out
+    """One row per inspection: its score %, zero when a critical item is below its max (``engine.metrics.
+    inspection_scores_sql``)."""
+    rel = pd.DataFrame({"inspection_id": i["inspection_id"], "score": i["score"].astype(float),
+                        "max_score": i["max_score"].astype(float), "critical": _column(i, "critical", "boolean"),
+                        "department": _column(i, "department", "string"), "agent": _column(i, "agent", "string")})
+    return duck.query(metrics.inspection_scores_sql("rows"), rows=rel).set_index("inspection_id")
 
 
 def _inspection_frame(scores: pd.DataFrame, keys, pass_mark: float) -> pd.DataFrame:
-    by = keys if keys is not None else pd.Series(0, index=scores.index)
-    f = pd.DataFrame({"pct": scores["pct"], "fail": scores["pct"] < pass_mark, "n": scores["pct"].notna()},
-                     index=scores.index)
-    g = f.groupby(by, sort=True, dropna=True)
-    out = pd.DataFrame(index=g.size().index)
-    out["qa_score_pct"] = g["pct"].mean()
-    sums = g[["fail", "n"]].sum()
-    out["qa_fail_rate_pct"] = _pct(sums["fail"], sums["n"])
-    return out
+    return _grouped(metrics.inspection_groups_sql("rows", "key", pass_mark), scores[["pct"]], keys)
 
 
 # ----------------------------------------------------------------------------- putting it together
@@ -451,9 +420,8 @@ def _metrics(row: pd.Series) -> dict:
 def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
     t, s, flags, p = v.t, v.s, v.flags, v.p
-    week_t = t["created_at"].dt.to_period("W-SUN").dt.start_time
-    week_s = s["submitted_at"].dt.to_period("W-SUN").dt.start_time
-    tf = _ticket_frame(flags, week_t)
+    week_t, week_s = week_of(t["created_at"]), week_of(s["submitted_at"])
+    tf = _ticket_frame(flags, week_t, quantiles=False)  # the trend shows rates and counts
     sf = _survey_frame(s, week_s)
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
     out = pd.concat([tf, sf], axis=1, sort=True).reindex(weeks)  # every week of the period, empty ones too
@@ -468,13 +436,11 @@ def weekly_trend(v: View) -> pd.DataFrame:
 def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
     t, flags = v.t, v.flags
-    hour, wd = t["created_at"].dt.hour, t["created_at"].dt.day_of_week
+    cell = t["created_at"].dt.hour * 7 + t["created_at"].dt.day_of_week
+    m = _ticket_frame(flags, cell, quantiles=False).reindex(range(24 * 7))
     grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
-    f = flags.assign(hour=hour, weekday=wd)
-    g = f.groupby(["hour", "weekday"])
-    vol = g.size().reindex(grid, fill_value=0).unstack()
-    sums = g[["fr_met", "fr_breached"]].sum().reindex(grid, fill_value=0)
-    sla = _pct(sums["fr_met"], sums["fr_met"] + sums["fr_breached"]).unstack()
+    vol = pd.Series(m["tickets"].fillna(0).astype("int64").to_numpy(), index=grid).unstack()
+    sla = pd.Series(m["first_response_sla_pct"].to_numpy(dtype=float), index=grid).unstack()
     if "first_response_sla_pct" in v.missing:
         sla[:] = np.nan
     return vol, sla
@@ -500,9 +466,27 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
     if metric not in RATE_PARTS:
         return None
     table, num, den = RATE_PARTS[metric]
-    if table == "tickets":
-        f = v.flags
-        n = int(len(f)) if den is None else int(sum(f[d].sum() for d in den))
-        return int(f[num].sum()), n
-    csat = v.s["csat"].astype(float)
-    return int((csat >= 4).sum()), int(csat.notna().sum())
+    counts = _ticket_groups(v.flags, None, quantiles=False) if table == "tickets" else _survey_groups(v.s, None)
+    if counts.empty:
+        return 0, 0
+    row = counts.iloc[0]
+    return int(row[f"n_{num}"]), int(sum(row[f"n_{d}"] for d in den))
+
+
+def week_of(times: pd.Series) -> pd.Series:
+    """The Monday that starts each time's ISO week."""
+    return times.dt.to_period("W-SUN").dt.start_time
+
+
+MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}
+
+
+def weekly_counts(v: View, metric: str) -> tuple[pd.Series, pd.Series]:
+    """Per week: (successes, trials) of a rate, as floats; for a median time, (its weekly value, an empty series)."""
+    if metric in MEDIAN_TIMES:
+        g = _ticket_groups(v.flags, week_of(v.t["created_at"]))
+        return g[metric].astype(float), pd.Series(dtype=float)
+    table, num, den = RATE_PARTS[metric]
+    g = _ticket_groups(v.flags, week_of(v.t["created_at"]), quantiles=False) if table == "tickets" \
+        else _survey_groups(v.s, week_of(v.s["submitted_at"]))
+    return g[f"n_{num}"].astype(float), sum(g[f"n_{d}"] for d in den).astype(float)

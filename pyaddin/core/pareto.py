@@ -1,7 +1,10 @@
-"""Pareto analysis (DOMAIN.md §5): the vital few problem categories, on pandas only."""
+"""Pareto analysis (DOMAIN.md §5): the vital few problem categories; the counts by the engine (``engine.metrics.
+pareto_counts_sql``), the order, shares and the vital few on the few rows that come back."""
 from __future__ import annotations
 
 import pandas as pd
+
+from ..engine import duck, metrics
 
 UNCLASSIFIED = "未分类"
 VITAL_CUM_PCT = 80.0
@@ -16,11 +19,10 @@ def pareto(values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
     set.  未分类 is never one of them (it names no problem to act on); the table's pct and cum_pct stay
     shares of all tickets.
     """
-    text = values.astype(pd.StringDtype("pyarrow")).str.strip()  # Arrow kernels: no Python object per ticket
-    names = text.where(text.notna() & (text != ""), UNCLASSIFIED)
-    w = pd.Series(1.0, index=values.index) if weights is None else pd.to_numeric(weights, errors="coerce").fillna(0.0)
-    counts = w.groupby(names).sum()
-    frame = pd.DataFrame({"category": counts.index.astype(str), "count": counts.to_numpy(dtype=float)})
+    w = pd.Series(1.0, index=values.index) if weights is None else pd.to_numeric(weights, errors="coerce")
+    rows = pd.DataFrame({"value": values.astype(pd.StringDtype("pyarrow")), "weight": w.astype(float)})
+    counts = duck.query(metrics.pareto_counts_sql("rows", UNCLASSIFIED), rows=rows)  # the engine counts
+    frame = pd.DataFrame({"category": counts["category"].astype(str), "count": counts["count"].to_numpy(dtype=float)})
     frame = frame.sort_values(["count", "category"], ascending=[False, True], kind="stable").reset_index(drop=True)
     total = frame["count"].sum()
     frame["pct"] = 100.0 * frame["count"] / total if total else 0.0

@@ -58,6 +58,11 @@ METRICS = {
 }
 
 SETTINGS = {
+    "source.tickets": "Tickets source",
+    "source.surveys": "Surveys source",
+    "source.inspections": "Inspections source",
+    "source.calls": "Calls source",
+    "source.filter": "Source filter (e.g. department:After-sales)",
     "qa_pass_mark": "QA pass mark", "appraisal_complaint_points_per_pct": "Points per complaint-rate point",
     "quality_contact": "Quality team contact",
     "appraisal_cap": "Attainment cap (points)", "appraisal_raw": "Scoring method (0 = attainment, 1 = raw value)",
@@ -361,6 +366,16 @@ MESSAGES = {
     "collect_missing": "Not returned yet: {departments}",
     "collect_done": "Batch {batch}: {n} files read, {applied} changes merged, {added} feedback entries added ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
     "collect_dry_run": "Dry run: the workbook was not changed. Batch {batch}: {n} files read, {applied} changes would be merged, {added} feedback entries added ({accepted} accepted, {partly} partly, {refused} refused; {conflicts} conflicts). Not returned yet: {missing}.",
+    "source_missing": "The source “{where}” of {table} does not exist: check source.{table} on the Standards sheet or --source (a relative path starts at the workbook's folder).",
+    "source_unreadable": "The source “{where}” of {table} cannot be read: it should be a Parquet file, folder or glob, a folder of CSV files, or a .duckdb database file.",
+    "source_no_table": "The DuckDB database “{where}” has no table for {table}: name it {names}.",
+    "source_bad_filter": "The source filter “{value}” is not written as field:value, e.g. department:After-sales (field: department, channel or agent).",
+    "source_needs_spark": "The source “{where}” is a Spark session, which needs the Spark extra: pip install qualitybook[spark] (and a Java 17 runtime).",
+    "source_spark_not_here": "The source “{where}” is a Spark session: this version computes the indicators on DuckDB only; export the Spark data to Parquet and use that as the source.",
+    "source_csv_refused": "The CSV files of the source “{where}” hold {count} values that cannot be read; nothing was computed. Fix these cells (below) and run again:",
+    "source_header": "Outside data: {tables}",
+    "source_rows": "{table} {rows} rows",
+    "source_line": "Data source: {table} ← {where} ({rows} rows, read by DuckDB)",
     "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
     "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",
     "no_settings": "Write the settings to set, such as sla_clock=working. Settings you can set: {keys}.",

@@ -58,6 +58,11 @@ METRICS = {
 }
 
 SETTINGS = {
+    "source.tickets": "工单数据来源",
+    "source.surveys": "满意度数据来源",
+    "source.inspections": "质检数据来源",
+    "source.calls": "通话数据来源",
+    "source.filter": "数据来源筛选(如 部门:售后服务部)",
     "qa_pass_mark": "质检合格线(分)", "appraisal_complaint_points_per_pct": "投诉率每1个百分点扣分",
     "quality_contact": "质量监控部联系人",
     "appraisal_cap": "考核达成度上限(分)", "appraisal_raw": "考核计分方式(0=达成率,1=原值)",
@@ -358,6 +363,16 @@ MESSAGES = {
     "collect_missing": "尚未交回的部门:{departments}",
     "collect_done": "批次{batch}:读取{n}个文件,合并{applied}项变更、新增{added}条一线反馈(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
     "collect_dry_run": "试运行,工作簿未作任何修改。批次{batch}:读取{n}个文件,可合并{applied}项变更、新增{added}条一线反馈(已接收{accepted}、部分接收{partly}、拒收{refused},冲突{conflicts}项)。尚未交回:{missing}。",
+    "source_missing": "“{table}”的数据源“{where}”不存在:请检查监控标准中 source.{table} 或 --source 写的路径(相对路径从工作簿所在文件夹算起)。",
+    "source_unreadable": "“{table}”的数据源“{where}”无法读取:应为 Parquet 文件、文件夹或通配路径,CSV 文件夹,或 .duckdb 数据库文件。",
+    "source_no_table": "DuckDB 数据库“{where}”中没有“{table}”的数据表:表名应为 {names}。",
+    "source_bad_filter": "数据源筛选“{value}”写法不对:应为 字段:值,如 部门:售后服务部(字段可为 部门、渠道、坐席,或 department、channel、agent)。",
+    "source_needs_spark": "数据源“{where}”是 Spark 会话,需要先安装 Spark 支持:pip install qualitybook[spark](另需 Java 17 运行时)。",
+    "source_spark_not_here": "数据源“{where}”是 Spark 会话:本版本的指标计算只在 DuckDB 上运行,Spark 数据请先导出为 Parquet 再作为数据源。",
+    "source_csv_refused": "数据源“{where}”的 CSV 文件中有{count}处无法识别的值,未计算。请修正这些单元格(见下)后再运行:",
+    "source_header": "外部数据:{tables}",
+    "source_rows": "{table}{rows}行",
+    "source_line": "数据来源:{table} ← {where}({rows}行,由 DuckDB 读取)",
     "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
     "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",
     "no_settings": "请写出要设置的参数,如 sla_clock=working。可设置的参数:{keys}。",

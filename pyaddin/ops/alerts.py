@@ -16,26 +16,11 @@ WINDOW_WEEKS = 26  # the charts cover the last 26 weeks of data, whatever the re
 
 
 def weekly(v, metric):
-    """(successes, trials) per week (Monday start) of a rate, or the weekly value of a time."""
-    import pandas as pd
-
+    """(successes, trials) per week (Monday start) of a rate, or the weekly value of a time (``kpi.weekly_counts``:
+    the engine's counts, the same that make the period's figure)."""
     from ..core import kpi
 
-    if metric in kpi.RATE_PARTS:
-        table, num, den = kpi.RATE_PARTS[metric]
-        if table == "tickets":
-            week = v.t["created_at"].dt.to_period("W-SUN").dt.start_time
-            f = v.flags
-            s = f[num].groupby(week).sum()
-            n = f.groupby(week).size() if den is None else sum(f[d].groupby(week).sum() for d in den)
-        else:
-            week = v.s["submitted_at"].dt.to_period("W-SUN").dt.start_time
-            csat = v.s["csat"].astype(float)
-            s, n = (csat >= 4).groupby(week).sum(), csat.notna().groupby(week).sum()
-        return s.astype(float), n.astype(float)
-    column = {"median_first_response_min": "fr_min", "median_resolution_h": "res_h"}[metric]
-    week = v.t["created_at"].dt.to_period("W-SUN").dt.start_time
-    return v.flags[column].groupby(week).median(), pd.Series(dtype=float)
+    return kpi.weekly_counts(v, metric)
 
 
 @action("alerts", group="analysis", icon="ConditionalFormattingMenu",

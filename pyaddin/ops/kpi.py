@@ -81,10 +81,17 @@ def read_inputs(book, keys=INPUTS):
     """The typed input tables an action uses (``keys``; the others come as empty tables, none of their
     rows read) and the standards; any unreadable cell stops the calculation (the numbers would be wrong)."""
     from ..core import kpi
+    from ..engine import source
     from ..validate import parse_table
 
-    parsed = book.read_many([schema.table(k) for k in keys if k != "calls" or book.has_table(schema.CALLS)])
+    outside = source.configured(book, keys)
+    parsed = book.read_many([schema.table(k) for k in keys
+                             if k not in outside and (k != "calls" or book.has_table(schema.CALLS))])
     frames = {key: p.data for key, p in parsed.items()}
+    book.sources_read = {}
+    for key, src in outside.items():  # read by DuckDB where they lie: the filter and the columns applied there
+        frames[key] = source.read(book, src)
+        book.sources_read[key] = (src.where, len(frames[key]))
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
         raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
@@ -292,6 +299,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     regions = by_region(v)
     if regions is not None:  # where tickets carry a region (区域): a breakdown like the department's
         result["by_region"] = regions
+    if book.sources_read:  # only with an outside source: the book's own JSON stays as it was
+        result["sources"] = {k: {"source": w, "rows": n} for k, (w, n) in book.sources_read.items()}
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
                                  kpi.previous_period(p), frames.get("calls")), dims=())
     trend = kpi.weekly_trend(v)
@@ -314,20 +323,30 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(
         start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))
-    book.set_cells(schema.KPI, {"A2": header})
-    book.set_cells(schema.KPI_CARDS, {"A2": header})
+    # the figures of an outside source say so, on the line below (the paths are in the command's output); blank
+    # when every table is the workbook's own, so an earlier run's line does not stay
+    outside = say("source_header", tables=", ".join(
+        say("source_rows", table=book.sheet_name(schema.table(k)), rows=f"{n:,}") for k, (_, n) in book.sources_read.items())) \
+        if book.sources_read else ""
+    book.set_cells(schema.KPI, {"A2": header, "A3": outside})
+    book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     gaps = result["sla_clock"]["years_without_calendar"]
     done = {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"], "fr": _fmt(o["first_response_sla_pct"]),
             "csat": _fmt(o["csat_pct"]), "qa": _fmt(o["qa_score_pct"])}
     return Outcome("kpi_done", done, data=result,
-                   details=([say("kpi_no_tickets")] if v.t.empty else [])
+                   details=source_lines(book) + ([say("kpi_no_tickets")] if v.t.empty else [])
                    + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
                       if gaps else []),
                    log_target=book.sheet_name(schema.KPI),
                    log_detail=text("log_as_of", book.lang, as_of=str(pj["as_of"]).replace("T", " ")[:16],
                                    message=text("kpi_done", book.lang, **done)))
+
+
+def source_lines(book) -> list[str]:
+    """Where the tables outside the workbook came from, and how many rows each held."""
+    return [say("source_line", table=k, where=w, rows=f"{n:,}") for k, (w, n) in getattr(book, "sources_read", {}).items()]
 
 
 def sla_clock(std, p) -> dict:

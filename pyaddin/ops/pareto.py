@@ -118,7 +118,7 @@ def problem_rows(frame, tickets, std, today, lang: str, owners: dict[str, str] |
     flags = kpi.ticket_flags(tickets, std, pd.Timestamp(today) + pd.Timedelta(days=1))
     for r in frame[frame["vital_few"]].head(MAX_PROBLEMS).itertuples(index=False):
         mine = (tickets["category"].astype(object).where(tickets["category"].notna(), UNCLASSIFIED) == r.category)
-        sub = kpi.ticket_metrics(flags[mine.to_numpy()])
+        sub = kpi.ticket_metrics(flags[mine.to_numpy()], quantiles=False)  # rates only
         worst, gap, worst_value = None, 0.0, None
         for m in ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "complaint_rate_pct"):
             value = sub[m].iloc[0] if len(sub) else None

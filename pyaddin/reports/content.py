@@ -108,7 +108,7 @@ def worst_hour_band(v: kpi.View, metric: str) -> dict | None:
     if metric not in ("first_response_sla_pct", "resolution_sla_pct") or v.t.empty:
         return None
     band = (v.t["created_at"].dt.hour // HOUR_BAND) * HOUR_BAND
-    m = kpi.ticket_metrics(v.flags, band)
+    m = kpi.ticket_metrics(v.flags, band, quantiles=False)  # an SLA rate
     m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]
     if m.empty:
         return None
@@ -123,10 +123,10 @@ def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
     cat = v.t["category"].astype(object).where(v.t["category"].notna(), UNCLASSIFIED)
     if metric == "csat_pct":
         s = v.s.assign(category=v.s["ticket_id"].map(dict(zip(v.t["ticket_id"], cat))))
-        g = s.dropna(subset=["csat", "category"]).groupby("category")["csat"]
-        m = pd.DataFrame({"tickets": g.size(), metric: 100.0 * g.apply(lambda c: (c >= 4).mean())})
+        g = kpi.survey_metrics(s, s["category"])  # the engine's CSAT, the same as the period's figure
+        m = pd.DataFrame({"tickets": g["n_csat_n"], metric: g["csat_pct"]})
     else:
-        m = kpi.ticket_metrics(v.flags, cat)
+        m = kpi.ticket_metrics(v.flags, cat, quantiles=metric not in kpi.RATE_PARTS)
     if metric not in m:
         return None
     m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]

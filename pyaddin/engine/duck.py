@@ -1,0 +1,59 @@
+"""The DuckDB runner: one embedded database per process, the workbook's frames registered as Arrow relations for
+the length of a query, only the result coming back.
+
+A query sees the relations it is given by name (``query(sql, tickets=frame)``); a pandas frame goes in as an Arrow
+table (no copy of Arrow-backed columns, no Python object per value) and is unregistered afterwards.  The session
+runs in the workbook's time zone, so that no timestamp is shifted on its way in or out."""
+from __future__ import annotations
+
+import threading
+
+_LOCK = threading.Lock()
+_DB = None
+
+
+def _database():
+    global _DB
+    with _LOCK:
+        if _DB is None:
+            import duckdb
+
+            _DB = duckdb.connect(":memory:", config={"threads": 2})
+        return _DB
+
+
+def zone(utc_offset_h: float | None) -> str:
+    """The workbook's time zone as DuckDB names it: a whole-hour offset from UTC (``Etc/GMT-8`` is UTC+8)."""
+    if utc_offset_h is None or float(utc_offset_h) == 0 or float(utc_offset_h) != int(utc_offset_h):
+        return "UTC"
+    h = int(utc_offset_h)
+    return f"Etc/GMT{'-' if h > 0 else '+'}{abs(h)}"
+
+
+def connection(utc_offset_h: float | None = 8):
+    """A cursor of the process's database, in the workbook's time zone (each thread its own cursor)."""
+    con = _database().cursor()
+    con.execute(f"SET TimeZone = '{zone(utc_offset_h)}'")
+    return con
+
+
+def arrow(frame):
+    """A pandas frame as an Arrow table (the index dropped: results are put back on it by the caller)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def query(sql: str, con=None, **relations):
+    """The result of ``sql`` as a pandas frame, with each keyword a relation it reads (a pandas frame or an Arrow
+    table); on ``con`` when given (an outside source's views), else on a fresh cursor."""
+    import pandas as pd
+
+    con = con if con is not None else connection()
+    for name, rel in relations.items():
+        con.register(name, arrow(rel) if isinstance(rel, pd.DataFrame) else rel)
+    try:
+        return con.execute(sql).df()
+    finally:
+        for name in relations:
+            con.unregister(name)

@@ -1,0 +1,247 @@
+"""Where a table's rows live (``source.<table>`` on 监控标准, or ``--source TABLE=WHERE``): the workbook's own
+table (blank), a Parquet file, folder or glob, a CSV folder (imported once into Parquet beside it), or a DuckDB
+database file holding a table named like the canonical one (``tickets`` or ``tbl_tickets``).
+
+An outside source holds typed columns under the canonical names or under headers mapped on 字段映射 (matched as
+an import matches them); DuckDB reads it where it lies, keeps the department of ``source.filter`` and the columns
+the calculation uses, and only those come back.  ``spark://…``, ``sc://…`` and ``local[*]`` name a Spark
+session, which needs the optional extra (``pip install qualitybook[spark]``)."""
+from __future__ import annotations
+
+import glob as globbing
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import QBError
+
+TABLES = ("tickets", "surveys", "inspections", "calls")
+BOOK, PARQUET, CSV, DUCKDB, SPARK = "book", "parquet", "csv", "duckdb", "spark"
+SQL_TYPES = {"datetime": "TIMESTAMP", "date": "TIMESTAMP", "integer": "BIGINT", "number": "DOUBLE",
+             "percent": "DOUBLE", "seconds": "DOUBLE", "bool": "BOOLEAN"}  # anything else: text
+
+
+@dataclass(frozen=True)
+class Source:
+    table: str  # tickets | surveys | inspections | calls
+    where: str  # as written (a path relative to the book's folder, or a Spark address)
+    kind: str
+    path: Path | None = None
+
+    @property
+    def outside(self) -> bool:
+        return self.kind != BOOK
+
+
+def setting_key(table: str) -> str:
+    return f"source.{table}"
+
+
+def locate(table: str, where: str | None, base: Path) -> Source:
+    """What ``where`` names, for ``table``; a path that leads to nothing readable says so."""
+    text = (where or "").strip()
+    if not text:
+        return Source(table, "", BOOK)
+    if text.startswith(("spark://", "sc://", "local[")) or text == "local":
+        return Source(table, text, SPARK)
+    path = Path(text).expanduser()
+    path = path if path.is_absolute() else base / path
+    if path.suffix.lower() in (".duckdb", ".db"):
+        if not path.is_file():
+            raise QBError("source_missing", table=table, where=text)
+        return Source(table, text, DUCKDB, path)
+    if any(c in text for c in "*?["):
+        if not globbing.glob(str(path), recursive=True):
+            raise QBError("source_missing", table=table, where=text)
+        return Source(table, text, PARQUET, path)
+    if path.is_file() and path.suffix.lower() == ".parquet":
+        return Source(table, text, PARQUET, path)
+    if path.is_dir():
+        if any(path.rglob("*.parquet")):
+            return Source(table, text, PARQUET, path)
+        if any(path.glob("*.csv")):
+            return Source(table, text, CSV, path)
+    if not path.exists():
+        raise QBError("source_missing", table=table, where=text)
+    raise QBError("source_unreadable", table=table, where=text)
+
+
+FILTER_FIELDS = {"department": "department", "部门": "department", "channel": "channel", "渠道": "channel",
+                 "agent": "agent", "坐席": "agent", "客服": "agent"}
+
+
+def parse_filter(text: str | None) -> tuple[str, str] | None:
+    """``department:售后服务部`` → (field, value); blank → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    field, found, value = text.replace("：", ":").partition(":")
+    field = FILTER_FIELDS.get(field.strip().lower())
+    if not found or field is None or not value.strip():
+        raise QBError("source_bad_filter", value=text)
+    return field, value.strip()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def scan_sql(source: Source) -> str:
+    """The relation the source's rows are read from, as DuckDB reads it where it lies."""
+    if source.kind == PARQUET:
+        p = source.path
+        where = str(p / "**" / "*.parquet") if p.is_dir() else str(p)
+        return f"read_parquet({_text(where)}, union_by_name = true)"
+    raise QBError("source_unreadable", table=source.table, where=source.where)
+
+
+def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None) -> str:
+    """A SELECT of the source's rows under the canonical field names (headers matched as an import matches them,
+    a field the source lacks as a typed blank), keeping the rows of ``source.filter`` (``only``)."""
+    from .. import schema
+    from ..validate import match_headers
+
+    table = schema.table(source.table)
+    relation = scan_sql(source) if source.kind != DUCKDB else attached(con, source)
+    headers = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    found, _, _ = match_headers(table, headers, mapping)
+    cols = []
+    for f in table.fields:
+        sql_type = SQL_TYPES.get(f.type, "VARCHAR")
+        cols.append(f"{_quote(found[f.key])} AS {f.key}" if f.key in found
+                    else f"CAST(NULL AS {sql_type}) AS {f.key}")
+    sql = f"SELECT {', '.join(cols)} FROM {relation}"
+    if only is not None and only[0] in found:
+        sql += f" WHERE {_quote(found[only[0]])} = {_text(only[1])}"
+    return sql
+
+
+def attached(con, source: Source) -> str:
+    """The source's table in its DuckDB database file, attached read-only."""
+    from .. import schema
+
+    alias = f"src_{source.table}"
+    if alias not in {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}:
+        con.execute(f"ATTACH {_text(str(source.path))} AS {alias} (READ_ONLY)")
+    names = {r[0] for r in con.execute(
+        f"SELECT table_name FROM duckdb_tables() WHERE database_name = {_text(alias)}").fetchall()}
+    names |= {r[0] for r in con.execute(
+        f"SELECT view_name FROM duckdb_views() WHERE database_name = {_text(alias)}").fetchall()}
+    for name in (source.table, schema.table(source.table).name):
+        if name in names:
+            return f"{alias}.{_quote(name)}"
+    raise QBError("source_no_table", table=source.table, where=source.where,
+                  names=f"{source.table} / {schema.table(source.table).name}")
+
+
+def needs_spark(source: Source):
+    """A Spark source without pyspark installed says how to get it."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise QBError("source_needs_spark", where=source.where) from None
+    raise QBError("source_spark_not_here", where=source.where)
+
+
+def configured(book, tables) -> dict[str, Source]:
+    """The outside sources of ``tables``: ``--source`` first, then 监控标准's ``source.<table>``."""
+    overrides = getattr(book, "source_overrides", None) or {}
+    texts = book.text_settings if book.has_table(_standards()) else {}
+    base = Path(book.path).parent if getattr(book, "path", None) else Path.cwd()
+    out = {}
+    for t in tables:
+        if t not in TABLES:
+            continue
+        src = locate(t, overrides.get(t, texts.get(setting_key(t))), base)
+        if src.outside:
+            out[t] = src
+    return out
+
+
+def _standards():
+    from .. import schema
+
+    return schema.STANDARDS
+
+
+def read(book, source: Source):
+    """The source's rows as a typed frame of the canonical columns, the department filter applied by DuckDB."""
+    from .. import schema
+    from . import duck
+
+    if source.kind == SPARK:
+        needs_spark(source)
+    if source.kind == CSV:
+        source = imported(book, source)
+    con = duck.connection(book.settings.get("utc_offset_h", 8))
+    only = parse_filter(book.text_settings.get("source.filter")) if book.has_table(_standards()) else None
+    sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only)
+    try:
+        frame = con.sql(sql).to_arrow_table().to_pandas()
+    except Exception as e:  # a column of the wrong type, a damaged file: said with the source named
+        if isinstance(e, QBError):
+            raise
+        raise QBError("source_unreadable", table=source.table, where=f"{source.where} ({e})") from None
+    return frame
+
+
+def _fingerprint(files: list[Path]) -> str:
+    """The CSV files' names, sizes and CRC-32 of their bytes: what the Parquet copy was imported from."""
+    import json
+    import zlib
+
+    out = []
+    for f in files:
+        crc = 0
+        with open(f, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+        out.append([f.name, f.stat().st_size, crc])
+    return json.dumps(out, ensure_ascii=False)
+
+
+def imported(book, source: Source) -> Source:
+    """A CSV folder as Parquet: each file read and parsed once by the import's own path (DOMAIN.md §3: dates, enums,
+    yes/no, durations), kept as ``<folder>/.qualitybook/<table>.parquet`` with the files' fingerprint, and read from
+    there while the files stay the same.  A file with cells that cannot be read stops it, each cell named."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .. import schema
+    from ..errors import DataProblems
+    from ..sources import read_source
+    from ..summary import summary_lines
+    from ..validate import known_headers, parse_table
+
+    files = sorted(source.path.glob("*.csv"))
+    key = _fingerprint(files).encode()
+    target = source.path / ".qualitybook" / f"{source.table}.parquet"
+    if target.is_file():
+        try:
+            if (pq.read_schema(target).metadata or {}).get(b"qualitybook-csv") == key:
+                return Source(source.table, source.where, PARQUET, target)
+        except (OSError, pa.ArrowInvalid):
+            pass
+    table = schema.table(source.table)
+    mapping = book.mapping(table)
+    frames = []
+    for f in files:
+        src = read_source(f, None, known_headers(table, mapping), None)
+        parsed = parse_table(table, src.frame, src.rows, where=src.where, mapping=mapping, opts=book.options,
+                             header_row=src.header_row, cell_errors=src.cell_errors)
+        if parsed.issues:
+            raise DataProblems("source_csv_refused", where=source.where, count=len(parsed.issues),
+                               details=summary_lines(parsed.issues))
+        frames.append(parsed.data)
+    data = pd.concat(frames, ignore_index=True)
+    arrow = pa.Table.from_pandas(data, preserve_index=False)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), b"qualitybook-csv": key})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    pq.write_table(arrow, tmp)
+    tmp.replace(target)
+    return Source(source.table, source.where, PARQUET, target)

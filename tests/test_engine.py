@@ -1,0 +1,146 @@
+"""The analyses over tables outside the workbook (pyaddin/engine): a Parquet file, folder or glob, a DuckDB file or a
+CSV folder, set on 监控标准 or with --source, give the same figures as the workbook's own tables."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, sample_book
+from pyaddin import schema
+from pyaddin.book import FileBook
+from pyaddin.cli.main import cli
+from pyaddin.engine import metrics
+
+TABLES = ("tickets", "surveys", "inspections")
+
+
+@pytest.fixture(scope="module")
+def group(tmp_path_factory):
+    """The sample book, its three tables as Parquet in a shared folder, and an empty book beside them."""
+    root = tmp_path_factory.mktemp("group")
+    src = sample_book(root / "source.xlsm")
+    lake = root / "lake"
+    with FileBook(src) as b:
+        for key in TABLES:
+            data = b.read(schema.table(key)).data
+            (lake / key).mkdir(parents=True)
+            half = len(data) // 2  # two files per table: a folder is read whole
+            for n, part in enumerate((data.iloc[:half], data.iloc[half:])):
+                pq.write_table(pa.Table.from_pandas(part, preserve_index=False), lake / key / f"part{n}.parquet")
+    return root, src, lake
+
+
+def run(*args) -> dict:
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def empty_book(root, name) -> str:
+    p = root / name
+    shutil.copy(ROOT / "qualitybook.xlsm", p)
+    return p
+
+
+def test_kpi_and_pareto_over_parquet_equal_the_workbooks_own(group):
+    root, src, lake = group
+    own = run("kpi", src, "--quarter", "2026Q3", "--json")
+    sources = [x for t in TABLES for x in ("--source", f"{t}={lake / t}")]
+    outside = run("kpi", src, "--quarter", "2026Q3", "--json", *sources)
+    said = outside.pop("sources")
+    assert said["tickets"]["rows"] == 4000 and said["tickets"]["source"] == str(lake / "tickets")
+    assert "sources" not in own and outside == own
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(src, read_only=True)["KPI总览"]
+    assert sheet["A3"].value == "外部数据:工单数据4,000行, 满意度调查1,077行, 质检记录2,120行"  # the dashboard says so
+    run("kpi", src, "--quarter", "2026Q3", "--json")
+    assert not openpyxl.load_workbook(src, read_only=True)["KPI总览"]["A3"].value  # and no more once it is not
+    assert run("pareto", src, "--quarter", "2026Q3", "--json", *sources) == run("pareto", src, "--quarter", "2026Q3",
+                                                                               "--json")
+
+
+def test_a_book_pointed_at_the_source_by_config_shows_the_groups_figures_and_its_departments(group):
+    root, src, lake = group
+    own = run("kpi", src, "--quarter", "2026Q3", "--json")
+    book = empty_book(root, "group.xlsm")
+    run("config", book, "--json", "source.tickets=lake/tickets", "source.surveys=lake/surveys/*.parquet",
+        "source.inspections=lake/inspections")  # relative to the book's folder; a glob too
+    got = run("kpi", book, "--quarter", "2026Q3", "--json")
+    assert got.pop("sources")["surveys"]["rows"] == 1077
+    assert got == own
+    dept = next(iter(own["by_department"]))
+    mine = empty_book(root, "dept.xlsm")
+    run("config", mine, "--json", "source.tickets=lake/tickets", "source.surveys=lake/surveys",
+        "source.inspections=lake/inspections", f"source.filter=部门:{dept}")  # the field named in Chinese too
+    d = run("kpi", mine, "--quarter", "2026Q3", "--json")
+    assert list(d["by_department"]) == [dept] and d["overall"] == own["by_department"][dept]
+
+
+def test_a_duckdb_file_with_mapped_headers_and_a_csv_folder(group, tmp_path):
+    root, src, lake = group
+    own = run("kpi", src, "--quarter", "2026Q3", "--json")
+    db = tmp_path / "history.duckdb"
+    with duckdb.connect(str(db)) as con:  # the tickets under export headers (recognised aliases), as a data team names them
+        con.execute(f"CREATE TABLE tickets AS SELECT * RENAME (ticket_id AS 工单号, department AS 处理部门) "
+                    f"FROM read_parquet('{lake / 'tickets'}/*.parquet')")
+    csv = tmp_path / "csv"
+    csv.mkdir()
+    shutil.copy(ROOT / "samples" / "surveys.csv", csv / "2026.csv")
+    got = run("kpi", src, "--quarter", "2026Q3", "--json", "--source", f"tickets={db}", "--source", f"surveys={csv}")
+    assert got.pop("sources")["surveys"]["rows"] == 1077
+    assert got == own
+    assert (csv / ".qualitybook" / "surveys.parquet").is_file()  # imported once, read from Parquet next time
+
+
+def test_a_source_that_is_not_there_or_needs_spark_says_what_to_do(group, monkeypatch):
+    root, src, lake = group
+    r = CliRunner().invoke(cli, ["kpi", str(src), "--source", "tickets=nowhere/x.parquet"])
+    assert r.exit_code == 2 and "nowhere/x.parquet" in r.output
+    monkeypatch.setitem(__import__("sys").modules, "pyspark", None)  # as on a machine without the extra
+    r = CliRunner().invoke(cli, ["kpi", str(src), "--source", "tickets=local[*]"])
+    assert r.exit_code == 2 and "pip install qualitybook[spark]" in r.output
+    r = CliRunner().invoke(cli, ["config", str(src), "source.filter=售后服务部"])
+    assert r.exit_code == 0  # stored as text; read when a source is used
+    r = CliRunner().invoke(cli, ["kpi", str(src), "--source", f"tickets={lake / 'tickets'}"])
+    assert r.exit_code == 2 and "部门:售后服务部" in r.output
+
+
+def test_the_sql_runs_as_written_and_treats_a_blank_as_false():
+    """A blank time compares as false, not as a blank flag: a ticket without a first response is neither met nor
+    breached before its target passes."""
+    from pyaddin.engine import duck
+
+    rows = pd.DataFrame({"status": pd.Series([None, "cancelled"], dtype="string"),
+                         "resolved_at": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]"),
+                         "is_complaint": pd.Series([None, True], dtype="boolean"),
+                         "complaint_level": pd.Series([None, None], dtype="string"),
+                         "contacts": [1.0, 1.0], "reopened": pd.Series([None, None], dtype="boolean"),
+                         "resolution_note": pd.Series([None, None], dtype="string"),
+                         "agent": ["a", "a"], "category": ["c", "c"], "fr_min": [None, 5.0], "res_h": [None, None],
+                         "age_min": [10.0, 100.0], "fr_target": [30.0, 30.0], "res_target": [24.0, 24.0],
+                         "cfr_target": [30.0, 30.0]})
+    f = duck.query(metrics.ticket_flags_sql("rows", True), rows=rows)
+    assert f["fr_met"].tolist() == [False, False] and f["fr_breached"].tolist() == [False, False]
+    assert f["counted"].tolist() == [True, False] and f["complaint"].tolist() == [False, False]
+    assert f["fr_min"].isna().tolist() == [True, True]  # a cancelled ticket's times count nowhere
+
+
+def test_a_csv_folder_with_a_cell_that_cannot_be_read_names_it_and_computes_nothing(group, tmp_path):
+    root, src, lake = group
+    csv = tmp_path / "bad"
+    csv.mkdir()
+    lines = (ROOT / "samples" / "surveys.csv").read_text(encoding="gb18030").splitlines()  # as the export came
+    first = lines[1].split(",")
+    first[6] = "很好吧"  # the satisfaction score
+    (csv / "s.csv").write_text("\n".join([lines[0], ",".join(first), *lines[2:]]), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["kpi", str(src), "--source", f"surveys={csv}"])
+    assert r.exit_code == 1 and "很好吧" in r.output and str(csv) in r.output
+    assert not (csv / ".qualitybook").exists()

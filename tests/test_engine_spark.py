@@ -1,0 +1,97 @@
+"""One definition, two engines: every SQL text of pyaddin/engine/metrics.py gives the same figures on DuckDB and on
+Spark (local mode), carried over by sqlglot.  Counts, rates and quantiles (exact, PERCENTILE.INC from sorted values on both) are
+identical; a mean may differ in its last floating-point digits.  Run by `make test-spark` (CI installs Java and
+the `spark` extra): without pyspark these tests fail, they are never skipped."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_kpi_core import STD, typed
+
+import sample_data
+from pyaddin import schema
+from pyaddin.core import kpi
+from pyaddin.core.pareto import UNCLASSIFIED
+from pyaddin.engine import duck, metrics, spark
+from test_kpi import INSPECTIONS_ZH, SURVEYS_ZH, TICKETS_ZH
+
+pytestmark = pytest.mark.spark
+AS_OF = pd.Timestamp("2026-10-01")
+
+
+@pytest.fixture(scope="module")
+def session():
+    return spark.session("local[2]", duck.zone(8))
+
+
+@pytest.fixture(scope="module", params=["hand", "generated"])
+def data(request):
+    """The hand-computed case of test_kpi_core, and 3 000 generated tickets with their surveys and inspections."""
+    if request.param == "hand":
+        return (typed(schema.TICKETS, TICKETS_ZH), typed(schema.SURVEYS, SURVEYS_ZH),
+                typed(schema.INSPECTIONS, INSPECTIONS_ZH))
+    g = sample_data.generate(3000)
+    return g["tickets"], g["surveys"], g["inspections"]
+
+
+def same(sql, session, mean=(), **relations):
+    """The query on both engines, rows in the key's order: equal, a mean to the last digits."""
+    a = duck.query(sql, **relations).reset_index(drop=True)
+    b = spark.query(sql, session, **relations)
+    b = b.sort_values(list(b.columns[:1])).reset_index(drop=True) if "key" in b or "category" in b \
+        or "inspection_id" in b else b
+    a = a.sort_values(list(a.columns[:1])).reset_index(drop=True) if "key" in a or "category" in a \
+        or "inspection_id" in a else a
+    assert list(a.columns) == list(b.columns) and len(a) == len(b) > 0
+    for c in a.columns:
+        x, y = a[c], b[c]
+        if c in mean:
+            pd.testing.assert_series_equal(x.astype(float), y.astype(float), check_exact=False, rtol=1e-12,
+                                           check_names=False)
+        elif pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
+            assert x.astype(float).fillna(-1e300).tolist() == y.astype(float).fillna(-1e300).tolist(), c
+        else:
+            assert x.astype(object).where(x.notna(), None).tolist() == y.astype(object).where(y.notna(), None).tolist(), c
+    return a
+
+
+def test_ticket_flags_and_group_metrics_are_identical(session, data):
+    t = data[0]
+    decides = kpi.status_decides(t, AS_OF)
+    timed = kpi.timed_tickets(t, STD, AS_OF)
+    flags = same(metrics.ticket_flags_sql("rows", decides), session, rows=timed)
+    assert flags["fr_met"].sum() > 0 and flags["fr_min"].notna().any()
+    for dim in ("department", "channel", "agent"):
+        rel = flags[[*metrics.FLAG_SUMS, "fr_min", "res_h"]].assign(key=kpi.group_keys(t, dim).to_numpy())
+        g = same(metrics.ticket_groups_sql("rows", "key"), session, rows=rel)
+        assert g["tickets"].sum() == len(t[kpi.group_keys(t, dim).notna()])
+        assert g["median_first_response_min"].notna().any()  # the quantiles were compared, not blanks
+
+
+def test_backlog_surveys_inspections_and_pareto_are_identical(session, data):
+    t, s, i = data
+    rel = pd.DataFrame({"created_at": t["created_at"], "resolved_at": t["resolved_at"],
+                        "status": kpi._column(t, "status", "string"), "key": t["department"]})
+    assert same(metrics.backlog_sql("rows", "key", AS_OF - pd.Timedelta(days=20), kpi.status_decides(t, AS_OF)),
+                session, rows=rel)["backlog"].sum() > 0
+    sv = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float), "key": s["department"]})
+    assert same(metrics.survey_groups_sql("rows", "key"), session, rows=sv)["csat_pct"].notna().any()
+    scores = kpi.inspection_scores(i)
+    same(metrics.inspection_scores_sql("rows"), session, mean=(), rows=pd.DataFrame({
+        "inspection_id": i["inspection_id"], "score": i["score"].astype(float), "max_score": i["max_score"].astype(float),
+        "critical": i["critical"].astype("boolean"), "department": i["department"].astype("string"),
+        "agent": i["agent"].astype("string")}))
+    same(metrics.inspection_groups_sql("rows", "key", 80.0), session, mean=("qa_score_pct",),
+         rows=scores[["pct"]].assign(key=scores["department"]))
+    counts = same(metrics.pareto_counts_sql("rows", UNCLASSIFIED), session,
+                  rows=pd.DataFrame({"value": t["category"].astype("string"), "weight": 1.0}))
+    assert counts["count"].sum() == len(t)
+
+
+def test_the_sql_reaches_spark_as_spark_sql():
+    """The quantiles reach Spark as each group's sorted values (never percentile_approx, which sqlglot writes for
+    percentile_cont), list positions shifted to Spark's 0-based ones, the text types as Spark's."""
+    sql = spark.spark_sql(metrics.ticket_groups_sql("rows", "key"))
+    assert "ARRAY_SORT(COLLECT_LIST(FR_MIN))" in sql.upper() and "PERCENTILE" not in sql.upper()
+    assert "AS BIGINT) + 0]" in sql and "SIZE(v)" in sql
+    assert "VARCHAR" not in spark.spark_sql(metrics.ticket_flags_sql("rows", True)).upper()
