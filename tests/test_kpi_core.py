@@ -257,3 +257,27 @@ def test_an_item_out_of_one_point_counts(frames):
     i = typed(schema.INSPECTIONS, "质检编号,质检时间,方式,责任部门,处理人,检查项,得分,满分,关键项\n"
                                   "K1,2026-09-03 10:00,工单抽查,A部,a1,核实身份,1,1,是\n")
     assert kpi.inspection_scores(i)["pct"].tolist() == [100.0]
+
+
+def test_the_months_of_one_span_are_the_overall_figures_of_a_view_of_each_month():
+    """KPI总览's thirteen months come from one view of the whole span grouped by month: each must be what a view
+    of that month alone gives (a month without data stays empty)."""
+    import sample_data
+
+    data = sample_data.generate(4000)
+    t, s, i = data["tickets"], data["surveys"], data["inspections"]
+    months = pd.period_range("2026-05", "2026-10", freq="M")  # May: no data; October: surveys only
+    as_of = pd.Timestamp("2026-10-31")
+    span = kpi.period(months[0].start_time, months[-1].end_time.normalize(), as_of)
+    keys = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct")
+    got = kpi.monthly(kpi.view(t, s, i, STD, span), keys)
+    assert "2026-05" not in got.index and got.loc["2026-07", "tickets"] > 0 and pd.isna(got.loc["2026-10", "tickets"])
+    for m in months:
+        alone = kpi.result(kpi.view(t, s, i, STD, kpi.month_period(str(m), as_of)), dims=())["overall"]
+        if str(m) not in got.index:
+            assert alone["tickets"] == 0 and alone["csat_pct"] is None
+            continue
+        assert (0 if pd.isna(got.loc[str(m), "tickets"]) else got.loc[str(m), "tickets"]) == alone["tickets"]
+        for k in keys:
+            want, have = alone[k], got.loc[str(m), k]
+            assert (want is None and pd.isna(have)) or have == pytest.approx(want, abs=1e-9), (m, k)

@@ -417,6 +417,18 @@ def _metrics(row: pd.Series) -> dict:
     return out
 
 
+def monthly(v: View, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Rates (``keys``, no quantile among them) and ticket counts per calendar month of the view, one query per
+    table over the whole span instead of a view per month: each ticket's flags depend on the ticket, the standards
+    and ``as_of`` alone, so the months' figures are those of a view of each month."""
+    month_t = v.t["created_at"].dt.to_period("M").astype(str)
+    month_s = v.s["submitted_at"].dt.to_period("M").astype(str)
+    out = pd.concat([_ticket_frame(v.flags, month_t, quantiles=False), _survey_frame(v.s, month_s)], axis=1)
+    for m in v.missing & set(out.columns):
+        out[m] = np.nan
+    return out.reindex(columns=["tickets", *keys])
+
+
 def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
     t, s, flags, p = v.t, v.s, v.flags, v.p

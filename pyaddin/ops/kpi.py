@@ -251,12 +251,15 @@ def monthly_rows(frames: dict, std, p):
     from ..core import kpi
 
     last = (p.end - pd.Timedelta(days=1)).to_period("M")
+    months = pd.period_range(last - (schema.MONTHS - 1), last, freq="M")
+    span = kpi.period(months[0].start_time, months[-1].end_time.normalize(), p.as_of)
+    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, span)
+    figures = kpi.monthly(v, schema.MONTHLY_KEYS).reindex([str(m) for m in months])  # a month without data: NaN
+    figures = figures.astype(object).where(figures.notna(), None)
     rows = []
-    for m in pd.period_range(last - (schema.MONTHS - 1), last, freq="M"):
-        o = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                kpi.month_period(str(m), p.as_of)), dims=())["overall"]
-        rows.append({"month": str(m), "tickets": o["tickets"] or None,
-                     **{k: o[k] for k in schema.MONTHLY_KEYS},
+    for m, o in figures.iterrows():
+        rows.append({"month": m, "tickets": int(o["tickets"]) if o["tickets"] else None,
+                     **{k: None if o[k] is None else float(o[k]) for k in schema.MONTHLY_KEYS},
                      **{f"target_{k}": std.targets[k][1] if k in std.targets else None for k in schema.MONTHLY_KEYS}})
     return pd.DataFrame(rows, columns=schema.KPI_MONTHLY.keys)
 
