@@ -1,6 +1,7 @@
 """Values as people paste them (DOMAIN.md §3)."""
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -165,3 +166,64 @@ def test_a_placeholder_date_is_blank_and_said_once_with_the_values_as_written():
     assert note.values == ["1900-01-01", "2101-01-01", "1900-01-01 08:05:00"]
     out, _ = values.parse_datetime(pd.Series(["1900-01-01"], dtype=object))  # without options: still blank
     assert out.isna().all()
+
+
+def test_boolean_cells_are_no_number_and_no_duration():
+    out, bad = values.parse_number(pd.Series([True, False]))
+    assert out.isna().all() and bad.tolist() == [True, True]
+    out, bad = values.parse_seconds(pd.Series([True, False]))
+    assert out.isna().all() and bad.tolist() == [True, True]
+    out, bad = values.parse_seconds(pd.Series([True, 5, "1:60:00", dt.time(1, 2, 3), "x"], dtype=object))
+    assert [None if pd.isna(v) else v for v in out] == [None, 5.0, None, 3723.0, None]
+    assert bad.tolist() == [True, False, True, False, True]
+
+
+def test_the_masks_of_cells_not_read_are_booleans_on_the_columns_index():
+    for col in (pd.Series(pd.to_timedelta([1, None], unit="s"), index=[4, 9]), pd.Series([3.0, None], index=[4, 9])):
+        out, bad = values.parse_seconds(col)
+        assert bad.tolist() == [False, False] and bad.index.tolist() == [4, 9] and bad.dtype == bool
+        assert out.dtype == float
+    out, held = values.blank_placeholders(pd.Series([1.0, 2.0], index=[4, 9]))
+    assert held.tolist() == [False, False] and held.index.tolist() == [4, 9]
+    out, bad = values.parse(pd.Series(["1:00", "x", " "], dtype=object), "seconds")
+    assert [None if pd.isna(v) else v for v in out] == [60.0, None, None] and bad.tolist() == [False, True, False]
+    out, bad = values.seconds_of(pd.Series(pd.to_timedelta([None, None])), 60)
+    assert out.isna().all() and bad.tolist() == [False, False]
+
+
+def test_placeholders_in_arrow_text_of_several_chunks():
+    col = pd.concat([pd.Series(["-", "x"], dtype="str"), pd.Series(["无", None], dtype="str")], ignore_index=True)
+    out, held = values.blank_placeholders(col)
+    assert held.tolist() == [True, False, True, False] and out[1] == "x" and out.isna().tolist() == [True, False, True, True]
+
+
+def test_a_join_reads_the_date_with_the_workbooks_settings_and_shows_what_it_could_not_read():
+    opts = values.ParseOptions(day_first=True)
+    date = pd.Series(["09/03/2026", "09/03/2026", "09/03/2026", "09/03/2026", 5.0, np.nan, dt.datetime(2026, 9, 3)],
+                     dtype=object)
+    time = pd.Series([0.0, 1.0, 1.5, "0.5", "08:00", "x", True], dtype=object)
+    out = values.join_date_time(date, time, opts, "started_at")
+    assert out.tolist() == [pd.Timestamp("2026-03-09"), "09/03/2026 1", "09/03/2026 1.5", "09/03/2026 0.5",
+                            "5 08:00", "x", "2026-09-03 True"]
+    assert [(key, note.order, note.reason) for key, note in opts.notes] == [("started_at", "dmy", "setting")]
+    opts = values.ParseOptions()
+    values.join_date_time(pd.Series(["09/03/2026"], dtype=object), pd.Series(["08:00"], dtype=object), opts)
+    assert [key for key, _ in opts.notes] == [""]  # no field named: no key
+    opts = values.ParseOptions()
+    values.parse(pd.Series(["09/03/2026"], dtype=object), "datetime", None, opts)
+    assert [key for key, _ in opts.notes] == [""]
+
+
+def test_a_date_cell_at_midnight_and_from_1900_on_is_a_date_not_a_time():
+    cells = pd.Series([pd.Timestamp("1899-12-31 00:02:23"), pd.Timestamp("1900-01-01")])
+    assert values.as_written(cells) is cells
+    out, bad = values.seconds_of(cells, 60)
+    assert out[0] == 143.0 and pd.isna(out[1]) and bad.tolist() == [False, True]
+    opts = values.ParseOptions()
+    values.parse_datetime(pd.Series([dt.datetime(1900, 1, 1), dt.datetime(1900, 1, 1, 8, 5)], dtype=object), opts)
+    assert opts.notes[0][1].values == ["1900-01-01", "1900-01-01 08:05:00"]
+
+
+def test_which_column_is_the_time_in_a_csv_where_every_cell_is_text():
+    # a CSV's fractions of a day are numbers written as text: they count as times of day when choosing the column
+    assert values.time_share(pd.Series(["0.5", "0.25", "x", "2026-09-03"], dtype="str")) == 0.5
