@@ -227,3 +227,9 @@ def test_a_date_cell_at_midnight_and_from_1900_on_is_a_date_not_a_time():
 def test_which_column_is_the_time_in_a_csv_where_every_cell_is_text():
     # a CSV's fractions of a day are numbers written as text: they count as times of day when choosing the column
     assert values.time_share(pd.Series(["0.5", "0.25", "x", "2026-09-03"], dtype="str")) == 0.5
+
+
+def test_the_date_reader_names_no_field_unless_told():
+    opts = values.ParseOptions()
+    values.read_datetime(pd.Series(["09/03/2026"], dtype=object), opts)
+    assert [(key, note.order) for key, note in opts.notes] == [("", "mdy")]
