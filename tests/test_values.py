@@ -233,3 +233,33 @@ def test_the_date_reader_names_no_field_unless_told():
     opts = values.ParseOptions()
     values.read_datetime(pd.Series(["09/03/2026"], dtype=object), opts)
     assert [(key, note.order) for key, note in opts.notes] == [("", "mdy")]
+
+
+def test_date_columns_keep_their_index_and_nanosecond_type_on_every_path():
+    cells = pd.Series([dt.datetime(2026, 9, 3, 8, 5), dt.date(2026, 9, 4)], dtype=object, index=[3, 8])
+    out, bad = values.parse_datetime(cells)
+    assert str(out.dtype) == "datetime64[ns]" and out.index.tolist() == [3, 8] and bad.tolist() == [False, False]
+    mixed = pd.Series([dt.datetime(2026, 9, 3, 8, 5), "2026/9/3 8:05", 46268.5], dtype=object, index=[3, 8, 9])
+    out, bad = values.parse_datetime(mixed)
+    assert str(out.dtype) == "datetime64[ns]" and out.index.tolist() == [3, 8, 9] and not bad.any()
+    arrow = pd.Series(["2026/9/3 8:05", "46268.5", " "], dtype="str", index=[5, 6, 7])
+    out, bad = values.parse_datetime(arrow)
+    assert out.tolist()[:2] == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-03 12:00")]
+    assert out.index.tolist() == [5, 6, 7] and bad.tolist() == [False, False, False]
+    out, bad = values.parse_datetime(pd.Series([" ", ""], dtype=object, index=[1, 2]))  # only blanks: no error
+    assert out.isna().all() and bad.tolist() == [False, False] and str(out.dtype) == "datetime64[ns]"
+
+
+def test_full_width_digits_in_arrow_text_are_read_with_the_workbooks_settings():
+    wide = pd.Series(["０９/０３/２０２６ ０８:０５", "２０２６-０９-０３T０８:０５Z"], dtype="str", index=[4, 5])
+    for day_first, offset, expected in ((True, 0.0, ["2026-03-09 08:05", "2026-09-03 08:05"]),
+                                        (False, 8.0, ["2026-09-03 08:05", "2026-09-03 16:05"])):
+        opts = values.ParseOptions(day_first=day_first, utc_offset_h=offset)
+        out, bad = values.parse_datetime(wide, opts, "created_at")
+        assert out.tolist() == [pd.Timestamp(t) for t in expected] and not bad.any()
+
+
+def test_blank_masks_keep_the_columns_index():
+    assert values.is_blank(pd.Series([" ", "a", None], dtype="str", index=[5, 6, 7])).tolist() == [True, False, True]
+    assert values.is_blank(pd.Series([" ", "a"], dtype="str", index=[5, 6])).index.tolist() == [5, 6]
+    assert values.map_unique(pd.Series([None, None], index=[4, 9], dtype=object), str).index.tolist() == [4, 9]
