@@ -86,3 +86,36 @@ def test_excel_serials_between_1990_and_2100(serial, expected):
     out = dates.serial_to_datetime(pd.Series([serial], index=[4]))
     assert out.index.tolist() == [4] and str(out.dtype) == "datetime64[ns]"
     assert (pd.isna(out[4]) if expected is None else out[4] == expected)
+
+
+def test_a_12_proves_nothing_and_the_example_is_the_first_row_that_proves():
+    out, note = read("12/05/2026", "11/04/2026")
+    assert out == [ts("2026-12-05"), ts("2026-11-04")] and (note.order, note.reason) == ("mdy", "setting")
+    out, note = read("05/12/2026", "04/11/2026", day_first=True)
+    assert out == [ts("2026-12-05"), ts("2026-11-04")] and (note.order, note.reason) == ("dmy", "setting")
+    out, note = read("12/01/2026", "13/02/2026")
+    assert (note.order, note.reason, note.example) == ("dmy", "proved", "13/02/2026")
+    out, note = read("01/12/2026", "02/13/2026")
+    assert (note.order, note.reason, note.example) == ("mdy", "proved", "02/13/2026")
+    _, note = read("13/02/2026", "02/14/2026", "02/15/2026", "12/01/2026", "12/03/2026")
+    assert (note.order, note.reason) == ("mdy", "conflict")
+    _, note = read("13/02/2026", "14/02/2026", "02/15/2026", "01/12/2026", "03/12/2026")
+    assert (note.order, note.reason) == ("dmy", "conflict")
+
+
+def test_a_year_last_date_after_rows_no_pattern_reads():
+    out, note = read("明天", "13/02/2026", "2026-09-03", "x", "14/03/2026 08:05")
+    assert out == [None, ts("2026-02-13"), ts("2026-09-03"), None, ts("2026-03-14 08:05")]
+    assert note.example == "13/02/2026"
+
+
+def test_a_four_digit_year_is_never_taken_for_a_two_digit_one():
+    out, _ = read("24/Oct/0100", "24/Oct/0099", "24/Oct/99", "Oct 24, 0100", "01/01/0001", "1-Jan-0001", "3/9/26")
+    assert out == [ts("1800-10-24"), ts("1800-10-24"), ts("2099-10-24"), ts("1800-10-24"), ts("1800-01-01"),
+                   ts("1800-01-01"), ts("2026-03-09")]
+
+
+def test_a_serial_is_rounded_to_a_billionth_of_a_day_before_the_millisecond():
+    # Excel's float noise is cut at 1e-9 day (86 µs) first: 5.64e-9 day is 6e-9 (518 µs), which rounds to 1 ms
+    out = dates.serial_to_datetime(pd.Series([46268.00000000564]))
+    assert out[0] == ts("2026-09-03 00:00:00.001")

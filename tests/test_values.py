@@ -263,3 +263,10 @@ def test_blank_masks_keep_the_columns_index():
     assert values.is_blank(pd.Series([" ", "a", None], dtype="str", index=[5, 6, 7])).tolist() == [True, False, True]
     assert values.is_blank(pd.Series([" ", "a"], dtype="str", index=[5, 6])).index.tolist() == [5, 6]
     assert values.map_unique(pd.Series([None, None], index=[4, 9], dtype=object), str).index.tolist() == [4, 9]
+
+
+def test_a_placeholder_date_written_year_last_is_blank_not_a_date_in_2001():
+    opts = values.ParseOptions()
+    out, bad = values.parse_datetime(pd.Series(["01/01/0001", "1-Jan-0001", "01/01/01"], dtype=object), opts)
+    assert out[:2].isna().all() and out[2] == pd.Timestamp("2001-01-01") and not bad.any()
+    assert opts.notes[-1][1].values == ["01/01/0001", "1-Jan-0001"]
