@@ -270,3 +270,36 @@ def test_a_placeholder_date_written_year_last_is_blank_not_a_date_in_2001():
     out, bad = values.parse_datetime(pd.Series(["01/01/0001", "1-Jan-0001", "01/01/01"], dtype=object), opts)
     assert out[:2].isna().all() and out[2] == pd.Timestamp("2001-01-01") and not bad.any()
     assert opts.notes[-1][1].values == ["01/01/0001", "1-Jan-0001"]
+
+
+def test_whole_columns_of_numbers_datetimes_and_arrow_text_are_never_read_value_by_value(monkeypatch):
+    """The module's promise for million-row exports: such columns are read in one vectorised call, never through
+    the per-value helpers (a regression here is minutes, not seconds, on a real export)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("read value by value")
+
+    monkeypatch.setattr(values, "_text", refuse)
+    monkeypatch.setattr(values, "map_unique", refuse)
+    for col, expected in ((pd.Series([1.5, None, 2], dtype=object), [1.5, None, 2.0]),
+                          (pd.Series([1.0, 2.5], dtype=object), [1.0, 2.5]), (pd.Series([1, 2], dtype=object), [1.0, 2.0]),
+                          (pd.Series([None, None], dtype=object), [None, None])):
+        out, bad = values.parse_number(col)
+        assert [None if pd.isna(v) else v for v in out] == expected and not bad.any()
+    out, bad = values.parse_datetime(pd.Series(["2026/9/3 8:05", None, "46268.5"], dtype="str"))
+    assert out.tolist()[::2] == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-03 12:00")] and not bad.any()
+    for col in (pd.Series(pd.to_timedelta([1, None], unit="s")), pd.Series([1.0, None])):
+        out, bad = values.parse_seconds(col)
+        assert out[0] == 1.0 and pd.isna(out[1]) and not bad.any()
+    assert values.blank_placeholders(pd.Series([1.0, 2.0]))[1].tolist() == [False, False]
+    assert values.is_blank(pd.Series([" ", "a"], dtype="str")).tolist() == [True, False]
+    monkeypatch.setattr(values, "is_blank", refuse)
+    cells = pd.Series([dt.datetime(2026, 9, 3, 8, 5), None, dt.date(2026, 9, 4)], dtype=object)
+    out, bad = values.parse_datetime(cells)
+    assert out.tolist()[::2] == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-04")] and not bad.any()
+    out, bad = values.parse_datetime(pd.Series([46268.5, np.nan]))
+    assert out[0] == pd.Timestamp("2026-09-03 12:00") and not bad.any()
+
+
+def test_a_column_of_neither_durations_nor_datetimes_has_no_time_cells_on_its_own_index():
+    out = values._time_cell(pd.Series(["a", "b"], index=[3, 4]))
+    assert out.index.tolist() == [3, 4] and out.dtype == float and out.isna().all()
