@@ -101,6 +101,8 @@ def test_a_12_proves_nothing_and_the_example_is_the_first_row_that_proves():
     assert (note.order, note.reason) == ("mdy", "conflict")
     _, note = read("13/02/2026", "14/02/2026", "02/15/2026", "01/12/2026", "03/12/2026")
     assert (note.order, note.reason) == ("dmy", "conflict")
+    _, note = read("13/02/2026", "02/13/2026", "02/14/2026")  # a 13 proves as much as a 14
+    assert (note.order, note.reason) == ("mdy", "conflict")
 
 
 def test_a_year_last_date_after_rows_no_pattern_reads():

@@ -298,6 +298,12 @@ def test_whole_columns_of_numbers_datetimes_and_arrow_text_are_never_read_value_
     assert out.tolist()[::2] == [pd.Timestamp("2026-09-03 08:05"), pd.Timestamp("2026-09-04")] and not bad.any()
     out, bad = values.parse_datetime(pd.Series([46268.5, np.nan]))
     assert out[0] == pd.Timestamp("2026-09-03 12:00") and not bad.any()
+    out, bad = values.parse_datetime(pd.Series([dt.datetime(2026, 9, 3, 8, 5), None], dtype=object))
+    assert out[0] == pd.Timestamp("2026-09-03 08:05") and not bad.any()
+    out, bad = values.parse_datetime(pd.Series([np.datetime64("2026-09-03T08:05"), None], dtype=object))
+    assert out[0] == pd.Timestamp("2026-09-03 08:05") and not bad.any()
+    out, bad = values.parse_datetime(pd.Series([None, None], dtype=object))
+    assert out.isna().all() and not bad.any()
 
 
 def test_a_column_of_neither_durations_nor_datetimes_has_no_time_cells_on_its_own_index():
