@@ -124,7 +124,7 @@ def test_a_sheet_without_rows_gets_the_table():
 def test_where_the_sheet_data_lies():
     assert sd.sheet_data_span(b"<a><sheetData/><b/></a>") == (3, 15)
     assert sd.sheet_data_span(b'<a><sheetData x="1"><row r="1"/></sheetData></a>') == (3, 44)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^no sheetData in the sheet part$"):
         sd.sheet_data_span(b"<a/>")
 
 
@@ -157,3 +157,15 @@ def test_a_lone_surrogate_becomes_the_replacement_character_and_numbers_stay_num
     assert sd._arrow(pd.Series(["a\ud800b", None, "c"], dtype=object), False).to_pylist() == ["a\ufffdb", None, "c"]
     assert sd._arrow(pd.Series([1, None, 2.5], dtype=object), True).to_pylist() == [1.0, None, 2.5]
     assert sd.is_arrow_text(pd.StringDtype()) and not sd.is_arrow_text(object)
+
+
+def test_two_notes_on_each_side_of_a_row_and_two_rows_above_keep_their_order():
+    xml = (b'<worksheet><dimension ref="A1:F3"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+           b'<row r="2"><c r="A2"><v>2</v></c></row>'
+           b'<row r="3"><c r="A3"><v>3</v></c><c r="B3"><v>4</v></c><c r="C3"/><c r="E3"><v>5</v></c>'
+           b'<c r="F3"><v>6</v></c></row></sheetData></worksheet>')
+    _, out = written(xml, (2, 3, 3, 4), cols=columns(1), header_style="", styles={})
+    assert out.startswith('<worksheet><dimension ref="A1:F4"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                          '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c>'
+                          '<c r="B3"><v>4</v></c><c r="C3" t="inlineStr">')
+    assert '<c r="E3"><v>5</v></c><c r="F3"><v>6</v></c></row>' in out
