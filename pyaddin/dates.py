@@ -95,8 +95,9 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         f = f[matched]
         idx = np.flatnonzero(left)[matched]
         year = _numbers(f, "y")
-        if kind != "year_first":  # a two-digit year (24/Oct/24); 0001-01-01 is a placeholder, not 2001
-            year = year.where(year >= 100, year + 2000)
+        if kind != "year_first":  # a year written in two digits (24/Oct/24); 01/01/0001 is a placeholder, not 2001
+            two = pc.utf8_length(parts.field("y")).to_numpy(zero_copy_only=False)[matched] == 2
+            year = year.where(~two, year + 2000)
         year = year.clip(1800, 2200)  # 0001-01-01, 9999-12-31: placeholders, not overflows
         if kind == "year_first":
             month, day = _numbers(f, "a"), _numbers(f, "b")

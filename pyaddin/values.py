@@ -408,7 +408,7 @@ def join_date_time(date: pd.Series, time: pd.Series, opts: ParseOptions | None =
 
 
 def _shown(v) -> str:
-    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else _as_written(v)
+    return "" if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)) else _as_written(v)
 
 
 def as_written(col: pd.Series) -> pd.Series:

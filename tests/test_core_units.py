@@ -1,0 +1,97 @@
+"""Small core modules on hand-made frames (fast: they judge the mutants of core/pareto.py, surveys.py, minutes.py)."""
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pyaddin.core import minutes, pareto, surveys
+
+
+def test_pareto_counts_sorts_and_closes_the_vital_few_on_the_classified_tickets():
+    f = pareto.pareto(pd.Series(["A", "B", "A", None, " ", "C", "B", "A", "D", " A "], index=range(5, 15)))
+    assert f["category"].tolist() == ["A", "B", "未分类", "C", "D"]
+    assert f["count"].tolist() == [4.0, 2.0, 2.0, 1.0, 1.0] and f["pct"].tolist() == [40.0, 20.0, 20.0, 10.0, 10.0]
+    assert f["cum_pct"].tolist() == [40.0, 60.0, 80.0, 90.0, 100.0]
+    # of the 8 classified: A 50 %, B 75 %, C 87.5 % crosses 80 and is in; 未分类 never is
+    assert f["vital_few"].tolist() == [True, True, False, True, False]
+    assert f["vital_count"].fillna(-1).tolist() == [4.0, 2.0, -1, 1.0, -1]
+    assert f["other_count"].fillna(-1).tolist() == [-1, -1, 2.0, -1, 1.0]
+    assert f["line_80"].tolist() == [80.0] * 5 and list(f.index) == [0, 1, 2, 3, 4]
+    assert pareto.unclassified_pct(f) == 20.0 and not pareto.unclassified_alarm(f)
+
+
+def test_a_category_landing_exactly_on_80_closes_the_set_and_weights_are_numbers():
+    f = pareto.pareto(pd.Series(["A", "B", "C"]), pd.Series([8, "2", None]))
+    assert f["count"].tolist() == [8.0, 2.0, 0.0] and f["vital_few"].tolist() == [True, False, False]
+    assert f["cum_pct"].tolist() == [80.0, 100.0, 100.0]
+    f = pareto.pareto(pd.Series(["b", "a", "c", "c", "c"]))  # equal counts by name; a lands on 80 exactly
+    assert f["category"].tolist() == ["c", "a", "b"] and f["vital_few"].tolist() == [True, True, False]
+    j = pareto.as_json(pareto.pareto(pd.Series(["A"] * 4 + ["B"]), pd.Series([1.5, 1, 1, 1, 0.5])), "x")
+    assert j == {"by": "x", "total": 4.5 + 0.5, "unclassified_pct": None, "data_problem": False,
+                 "rows": [{"name": "A", "count": 4.5, "pct": 90.0, "cum_pct": 90.0, "vital": True},
+                          {"name": "B", "count": 0.5, "pct": 10.0, "cum_pct": 100.0, "vital": False}]}
+    assert isinstance(j["total"], int) and isinstance(j["rows"][0]["count"], float)
+
+
+def test_cumulative_shares_end_at_exactly_100():
+    f = pareto.pareto(pd.Series(["a", "b", "c"]))
+    assert f["cum_pct"].tolist() == [pytest.approx(100 / 3), pytest.approx(200 / 3), 100.0]
+    assert f["cum_pct"].iloc[-1] == 100.0
+
+
+def test_nothing_classified_has_no_vital_few_and_the_unclassified_alarm_is_above_20_percent():
+    f = pareto.pareto(pd.Series([None, ""]))
+    assert pareto.as_json(f, "category") == {
+        "by": "category", "total": 2, "unclassified_pct": 100.0, "data_problem": True,
+        "rows": [{"name": "未分类", "count": 2, "pct": 100.0, "cum_pct": 100.0, "vital": False}]}
+    f = pareto.pareto(pd.Series([], dtype=object))
+    assert f.empty and pareto.unclassified_pct(f) is None and not pareto.unclassified_alarm(f)
+    at_20 = pareto.pareto(pd.Series(["a", "b", "c", "d", None]))
+    assert pareto.unclassified_pct(at_20) == 20.0 and not pareto.unclassified_alarm(at_20)
+    over = pareto.pareto(pd.Series(["a", "b", "c", "d", None, None]))
+    assert pareto.unclassified_alarm(over)
+    zero = pareto.pareto(pd.Series(["a", "b"]), pd.Series([0, 0]))
+    assert zero["pct"].tolist() == [0.0, 0.0] and not zero["vital_few"].any()
+
+
+PERIOD = SimpleNamespace(start=pd.Timestamp("2026-09-01"), end=pd.Timestamp("2026-10-01"))
+
+
+def test_survey_response_of_the_invitations_sent_in_the_period():
+    s = pd.DataFrame({"sent_at": pd.to_datetime(["2026-09-01", "2026-09-30 23:59", "2026-10-01", "2026-08-31", None,
+                                                 "2026-09-10"], format="mixed"),
+                      "csat": [5, None, 4, 3, 5, None], "nps": [None, None, None, None, None, 9],
+                      "channel": ["phone", "chat", "phone", "phone", "phone", None],
+                      "department": ["A", "A", "B", "A", "A", "B"]})
+    out = surveys.response(s, PERIOD)
+    assert out == {"overall": {"surveys_sent": 3, "survey_response_pct": pytest.approx(200 / 3)},
+                   "by_channel": {"chat": {"surveys_sent": 1, "survey_response_pct": 0.0},
+                                  "phone": {"surveys_sent": 1, "survey_response_pct": 100.0}},
+                   "by_department": {"A": {"surveys_sent": 2, "survey_response_pct": 50.0},
+                                     "B": {"surveys_sent": 1, "survey_response_pct": 100.0}}}
+    assert list(out["by_channel"]) == ["chat", "phone"]
+    assert isinstance(out["overall"]["surveys_sent"], int)
+
+
+def test_no_invitation_sent_is_an_empty_rate_never_0():
+    assert surveys.response(pd.DataFrame({"csat": [5]}), PERIOD) == {
+        "overall": {"surveys_sent": 0, "survey_response_pct": None}}
+    none = pd.DataFrame({"sent_at": pd.to_datetime(["2026-08-01"]), "csat": [5], "nps": [np.nan],
+                         "channel": ["phone"], "department": ["A"]})
+    assert surveys.response(none, PERIOD) == {"overall": {"surveys_sent": 0, "survey_response_pct": None},
+                                              "by_channel": {}, "by_department": {}}
+
+
+def test_times_written_to_the_minute_are_compared_at_the_minute():
+    whole = pd.Series(pd.to_datetime(["2026-09-03 17:02", None]))
+    exact = pd.Series(pd.to_datetime(["2026-09-03 17:02:10", "2026-09-03 17:03:00"]))
+    assert minutes.minute_precision(whole) and not minutes.minute_precision(exact)
+    assert not minutes.minute_precision(pd.Series([None, None], dtype="datetime64[ns]"))
+    assert not minutes.minute_precision(pd.Series(["17:02"]))
+    a, b = minutes.at_the_minute(whole, exact)
+    assert a.tolist()[0] == b.tolist()[0] == pd.Timestamp("2026-09-03 17:02")
+    b2, a2 = minutes.at_the_minute(exact, whole)
+    assert b2.tolist() == [pd.Timestamp("2026-09-03 17:02"), pd.Timestamp("2026-09-03 17:03")]
+    a3, b3 = minutes.at_the_minute(exact, exact)
+    assert a3 is exact and b3 is exact

@@ -1,0 +1,265 @@
+"""``validate.parse_table`` on small pasted tables: every problem located (row, column, value, reason), the typed
+data, which column fills which field, and what the import is told. Fast: no workbook, no file."""
+import pandas as pd
+import pytest
+
+from pyaddin import schema, validate, values
+
+
+def parse(table, columns, **kw):
+    raw = pd.DataFrame(columns, dtype=object)
+    return validate.parse_table(table, raw, pd.Series(range(2, len(raw) + 2), index=raw.index), where="W", **kw)
+
+
+def issues(parsed):
+    return [(i.row, i.column, i.value, i.reason, i.args) for i in parsed.issues]
+
+
+def filled(parsed):
+    return {k: [None if pd.isna(x) else x for x in v] for k, v in parsed.data.to_dict("list").items()
+            if any(pd.notna(x) for x in v)}
+
+
+T = pd.Timestamp
+CHANNELS = (("allowed_zh", "电话/在线/邮件/APP/门店/社交媒体/上门/其他"),
+            ("allowed_en", "Phone/Chat/Email/App/Store/Social media/On-site/Other"))
+
+
+def test_every_bad_cell_of_a_ticket_table_is_located_and_the_rest_is_typed():
+    p = parse(schema.TICKETS, {
+        "工单编号": ["T1", "T1", "T3", None], "创建时间": ["2026-09-03 08:05", "x", "2026-09-03 09:00", "2026-09-03"],
+        "责任部门": ["A", "B", "-", "C"], "联系次数": ["0", "2", "1.5", ""],
+        "首次响应时间": ["2026-09-03 08:00", None, "2026-09-03 09:00", None], "是否重开": ["是", "maybe", None, "否"],
+        "渠道": ["电话", "传真", None, None], "备注2": ["a", "b", "c", "d"]})
+    assert issues(p) == [
+        (2, "联系次数", "0", "below_min", (("minimum", 1),)),
+        (2, "首次响应时间", "2026-09-03 08:00", "before_other", (("other", "创建时间"),)),
+        (3, "创建时间", "x", "bad_datetime", ()),
+        (3, "渠道", "传真", "bad_enum", CHANNELS),
+        (3, "是否重开", "maybe", "bad_bool", ()),
+        (3, "工单编号", "T1", "duplicate", (("other", 2),)),
+        (4, "责任部门", None, "required", ()),
+        (4, "联系次数", "1.5", "bad_integer", ()),
+        (5, "工单编号", None, "required", ())]
+    assert filled(p) == {
+        "ticket_id": ["T1", "T1", "T3", None], "created_at": [T("2026-09-03 08:05"), None, T("2026-09-03 09:00"),
+                                                              T("2026-09-03")],
+        "channel": ["phone", None, None, None], "department": ["A", "B", None, "C"],
+        "first_response_at": [T("2026-09-03 08:00"), None, T("2026-09-03 09:00"), None], "contacts": [0, 2, None, None],
+        "reopened": [True, None, None, False], "备注2": ["a", "b", "c", "d"]}
+    assert p.headers == {"ticket_id": "工单编号", "created_at": "创建时间", "department": "责任部门", "contacts": "联系次数",
+                         "first_response_at": "首次响应时间", "reopened": "是否重开", "channel": "渠道"}
+    assert p.extra == ["备注2"] and p.format is None and p.rows.tolist() == [2, 3, 4, 5]
+    assert p.notes == [("placeholders_blank", (("column", "责任部门"), ("count", 1), ("values", "“-”")))]
+    assert p.bad_rows.tolist() == [0, 1, 2, 3] and not p.fatal
+    assert str(p.data["contacts"].dtype) == "Int64"
+
+
+def test_a_response_at_the_same_minute_as_the_creation_is_not_before_it():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2"], "创建时间": ["2026-09-03 08:05:40", "2026-09-03 08:05:10"],
+                               "责任部门": ["A", "A"], "首次响应时间": ["2026-09-03 08:05", "2026-09-03 08:04"],
+                               "解决时间": ["2026-09-03 08:05", "2026-09-03 08:05"]})
+    assert issues(p) == [(3, "首次响应时间", "2026-09-03 08:04", "before_other", (("other", "创建时间"),))]
+    seconds = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03 08:05:40"], "责任部门": ["A"],
+                                     "首次响应时间": ["2026-09-03 08:05:39"]})  # both to the second: compared so
+    assert [i.reason for i in seconds.issues] == ["before_other"]
+
+
+def test_score_bounds_and_a_score_above_its_maximum():
+    p = parse(schema.INSPECTIONS, {"质检编号": ["Q1", "Q2", "Q3", "Q4"], "质检时间": ["2026-09-01"] * 4,
+                                   "得分": ["5", "-1", "4", "0"], "满分": ["4", "0", "4", "0.5"]})
+    assert issues(p) == [(2, "得分", "5", "above_other", (("other", "满分"),)),
+                         (3, "得分", "-1", "below_min", (("minimum", 0),)),
+                         (3, "满分", "0", "not_above", (("minimum", 0),))]
+    assert filled(p)["score"] == [5.0, -1.0, 4.0, 0.0]
+
+
+def test_a_survey_needs_a_score_unless_it_is_an_invitation_not_yet_answered():
+    p = parse(schema.SURVEYS, {"问卷编号": ["S1", "S2", "S3", "S4"], "提交时间": ["2026-09-01", None, "2026-09-01", None],
+                               "满意度评分": [None, None, "6", "0"], "推荐意愿": [None, None, None, "11"],
+                               "发送时间": [None, "2026-09-01", None, None]})
+    assert issues(p) == [(2, "满意度评分/推荐意愿", None, "need_one_of", (("zh", "满意度评分/推荐意愿"), ("en", "CSAT/NPS"))),
+                         (4, "满意度评分", "6", "above_max", (("maximum", 5),)),
+                         (5, "提交时间", None, "required", ()),
+                         (5, "满意度评分", "0", "below_min", (("minimum", 1),)),
+                         (5, "推荐意愿", "11", "above_max", (("maximum", 10),))]
+
+
+def test_durations_stand_in_for_the_timestamps_they_measure():
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1", "T2", "T3"], "Created": ["2026-09-03 08:00", "2026-09-03 08:00", None],
+                               "Group": ["A", "A", "A"], "First reply time in minutes": ["30", "x", "5"],
+                               "Resolution time in days": ["1.5", "-1", None],
+                               "Closed": ["2026-09-05", "2026-09-05", "2026-09-05"]})
+    assert issues(p) == [(3, "First reply time in minutes", "x", "bad_duration", ()),
+                         (3, "Resolution time in days", "-1", "below_min", (("minimum", 0),)),
+                         (4, "Created", None, "required", ())]
+    assert filled(p)["first_response_at"] == [T("2026-09-03 08:30"), None, None]
+    assert filled(p)["resolved_at"] == [T("2026-09-04 20:00"), T("2026-09-02 08:00"), None]  # not the closing time
+    both = parse(schema.TICKETS, {"Ticket ID": ["T1", "T2"], "Created": ["2026-09-03 08:00"] * 2, "Group": ["A", "A"],
+                                  "Resolution time (s)": ["60", None], "Resolution time (days)": ["1", "2"],
+                                  "First reply time (hrs)": ["0.5", None]})
+    assert issues(both) == []
+    assert filled(both)["resolved_at"] == [T("2026-09-03 08:01"), T("2026-09-05 08:00")]  # the first found, then the next
+    assert filled(both)["first_response_at"] == [T("2026-09-03 08:30"), None]
+
+
+def test_a_closing_time_is_the_resolution_only_when_the_export_has_none():
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1", "T2"], "Created": ["2026-09-03 08:00", "2026-09-03"],
+                               "Group": ["A", "A"], "Closed": ["2026-09-05", "bad"]})
+    assert issues(p) == [(3, "Closed", "bad", "bad_datetime", ())]
+    assert filled(p)["resolved_at"] == [T("2026-09-05"), None]
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1"], "Created": ["2026-09-03 08:00"], "Group": ["A"],
+                               "Closed": ["2026-09-05"], "Resolved at": ["2026-09-04"]})
+    assert filled(p)["resolved_at"] == [T("2026-09-04")]
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1"], "Group": ["A"], "Closed": ["2026-09-05"],
+                               "Resolution time (s)": ["60"]})  # no creation time: durations place nothing
+    assert "resolved_at" not in filled(p) and issues(p)[0][3] == "missing_column"
+
+
+def test_a_call_log_date_and_time_join_and_abandoned_says_the_opposite_of_answered():
+    p = parse(schema.CALLS, {"Call Id": ["C1", "C2", "C3"], "Date": ["2026-09-03"] * 3, "Time": ["08:05", "09:10", "x"],
+                             "Abandoned": ["N", "Y", "maybe"], "AvgTalkDuration": ["0:02:23", "0", None],
+                             "wait_s": ["5", "-1", "1:00"]})
+    assert issues(p) == [(3, "wait_s", "-1", "below_min", (("minimum", 0),)),
+                         (4, "Abandoned", "maybe", "bad_bool", ()),
+                         (4, "Date+Time", "2026-09-03 x", "bad_datetime", ()),
+                         (4, "是否接通", None, "blank_implied",
+                          (("zh", "是否接通"), ("en", "Answered"), ("other", "AvgTalkDuration")))]
+    assert filled(p) == {"call_id": ["C1", "C2", "C3"], "started_at": [T("2026-09-03 08:05"), T("2026-09-03 09:10"), None],
+                         "answered": [True, False, None], "wait_s": [5.0, -1.0, 60.0], "talk_s": [143.0, 0.0, None]}
+    assert p.extra == [] and p.headers["started_at"] == "Date+Time"
+
+
+def test_a_blank_answered_is_yes_when_there_was_talk_time():
+    p = parse(schema.CALLS, {"Call Id": ["C1", "C2"], "Start time": ["2026-09-03"] * 2, "Answered": [None, None],
+                             "Talk time": ["30", "0"]})
+    assert issues(p) == [(3, "Answered", None, "blank_implied", (("zh", "是否接通"), ("en", "Answered"),
+                                                                   ("other", "Talk time")))]
+    assert filled(p)["answered"] == [True, None]
+
+
+@pytest.mark.parametrize("mapping", [{"D+T": "started_at"}, {"D": "started_at", "T": "started_at"},
+                                     {"T + D": "started_at"}])
+def test_a_mapping_joins_a_date_and_a_time_column_into_one_field(mapping):
+    p = parse(schema.CALLS, {"呼叫编号": ["C1", "C2"], "D": ["2026-09-03", "2026-09-04"], "T": ["08:05", "0:30"]},
+              mapping=mapping)
+    assert filled(p)["started_at"] == [T("2026-09-03 08:05"), T("2026-09-04 00:30")] and issues(p) == []
+    assert p.headers["started_at"] == "D+T"
+
+
+def test_a_mapping_of_two_full_datetimes_or_of_an_unknown_column_joins_nothing():
+    raw = pd.DataFrame({"A": ["2026-09-03 08:05"], "B": ["2026-09-04 09:00"]}, dtype=object)
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"A+B": "started_at"})
+    assert out is raw and mapping == {"A+B": "started_at"}
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"A+C": "started_at", "B": "queue"})
+    assert out is raw and mapping == {"A+C": "started_at", "B": "queue"}
+    assert validate.join_date_time(schema.CALLS, raw, None) == (raw, None)
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"A+B": "queue"})  # not a datetime field
+    assert out is raw
+
+
+def test_who_fills_a_field_strongest_claim_first():
+    p = parse(schema.TICKETS, {"Id": ["5003000000D8cuIAAR", "5003000000D8cuJAAR"], "CaseNumber": ["00001", "00002"],
+                               "Created": ["2026-09-03"] * 2, "部门": ["A", "B"], "Resolved": ["Y", "N"],
+                               "工单号": ["x", "y"]})
+    assert p.headers == {"ticket_id": "CaseNumber", "created_at": "Created", "department": "部门"}
+    assert p.extra == ["Id", "Resolved", "工单号"] and issues(p) == []
+    assert p.notes == [("passed_over", (("field", "ticket_id"), ("taken", "CaseNumber"), ("other", "工单号"))),
+                       ("passed_over", (("field", "ticket_id"), ("taken", "CaseNumber"), ("other", "Id"))),
+                       ("alias_unreadable", (("field", "resolved_at"), ("column", "Resolved")))]
+    ranks = {}
+    keys, extra, notes = validate.match_headers(schema.TICKETS, ["Ticket", "工单编号", "mine", "Id", "x"],
+                                                {"mine": "agent", "x": schema.IGNORE}, None, ranks)
+    assert keys == {"ticket_id": "工单编号", "agent": "mine"} and extra == ["Ticket", "Id", "x"]
+    assert ranks == {"ticket_id": "name", "agent": "mapping"}
+    assert notes == [("ticket_id", "工单编号", "Ticket"), ("ticket_id", "工单编号", "Id")]
+    keys, _, _ = validate.match_headers(schema.TICKETS, ["Id", "x"], {"Id": "ticket_id"})
+    assert keys == {"ticket_id": "Id"}  # the user's own mapping of a generic id stands
+
+
+def test_a_salesforce_record_id_alone_is_no_ticket_number_and_the_default_department_fills_in():
+    p = parse(schema.TICKETS, {"Id": ["5003000000D8cuIAAR", "5003000000D8cuJAAR"], "Created": ["2026-09-03"] * 2},
+              opts=values.ParseOptions(defaults={"department": "客服部"}))
+    assert issues(p) == [(None, "ticket_id", None, "missing_column",
+                          (("zh", "工单编号"), ("en", "Ticket ID"), ("found", "Id、Created"), ("row", 1), ("where", "W")))]
+    assert p.fatal and filled(p)["department"] == ["客服部", "客服部"]
+    assert p.notes == [("default_used", (("zh", "责任部门"), ("en", "Department"), ("value", "客服部"), ("count", 2))),
+                       ("record_id_unused", (("field", "ticket_id"), ("column", "Id")))]
+    assert validate._record_ids(pd.Series(["5003000000D8cuI", "5003000000D8cuJAAR", "12345", None]))  # 15 characters too
+    assert not validate._record_ids(pd.Series(["5003000000D8cuI", "12345", "67890"]))
+    assert not validate._record_ids(pd.Series([None, None]))
+    assert not validate._record_ids(pd.Series(["ABCDE0FGHIJKLMN", "500300000012345"]))  # letters and digits both
+
+
+def test_a_missing_required_column_names_the_setting_that_could_fill_it():
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]}, header_row=3)
+    assert issues(p) == [(None, "department", None, "missing_column_default",
+                          (("zh", "责任部门"), ("en", "Department"), ("found", "工单编号、创建时间"), ("row", 3),
+                           ("where", "W")))]
+    p = parse(schema.TICKETS, {"工单编号": [], "创建时间": []}, opts=values.ParseOptions(defaults={"department": "X"}))
+    assert [i.reason for i in p.issues] == ["missing_column_default"] and p.notes == []  # no rows: no default said
+
+
+def test_error_cells_surrogates_long_texts_placeholders_and_existing_ids():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3"], "创建时间": ["2026-09-03", "1900-01-01", "2026-09-03"],
+                               "责任部门": [None, "B\ud800", "C"], "处理记录": ["x" * 32768, "ok\x0b", "😀" * 16384],
+                               "Z": ["\x01", "y", "😀" * 16383 + "a"]},
+              existing_ids=["T2"], cell_errors=[(2, "责任部门", "#N/A")])
+    assert issues(p) == [
+        (2, "责任部门", "#N/A", "cell_error", ()),
+        (2, "处理记录", "x" * 40 + "…", "too_long", (("limit", 32767),)),
+        (3, "责任部门", "B\\ud800", "lone_surrogate", ()),
+        (3, "创建时间", "1900-01-01", "placeholder_required", ()),
+        (3, "工单编号", "T2", "duplicate_existing", ()),
+        (4, "处理记录", "😀" * 40 + "…", "too_long", (("limit", 32767),))]
+    assert filled(p)["department"] == [None, "B\ufffd", "C"]
+    assert p.notes == [("control_chars_removed", (("count", 2),))]  # \x0b and \x01: texts and extra columns
+
+
+def test_duplicates_name_the_first_row_and_arrow_ids_are_checked_against_the_book():
+    ids = pd.Series(["a", "b", "a", None, "b", "c"], dtype="str")
+    found = []
+    validate._check_unique(ids, pd.Series(range(2, 8)), "ID", ["c"], found, "W")
+    assert [(i.row, i.value, i.reason, i.args) for i in found] == [
+        (7, "c", "duplicate_existing", ()), (4, "a", "duplicate", (("other", 2),)),
+        (6, "b", "duplicate", (("other", 3),))]
+    assert validate._isin(ids, ["a", "z"]).tolist() == [True, False, True, False, False, False]
+    assert validate._isin(pd.Series([1, 2], dtype=object), [2]).tolist() == [False, True]
+
+
+def test_references_to_another_table():
+    problems = parse(schema.PROBLEMS, {"问题编号": ["P1", "P2"], "问题描述": ["x", "y"]})
+    causes = parse(schema.ROOTCAUSE, {"问题编号": ["P1", "P9", None], "6M维度": ["人", "机", "料"], "原因": ["a", "b", "c"]})
+    plan = parse(schema.PLAN, {"措施编号": ["A1"], "Problem ID": ["P8"], "改进措施": ["m"]})
+    found = validate.check_references({"problems": problems, "rootcause": causes, "plan": plan},
+                                      {"rootcause": "rc.csv"})
+    assert [(i.row, i.column, i.value, i.reason, i.args, i.where) for i in found] == [
+        (3, "问题编号", "P9", "unknown_reference", (("zh", "问题清单"), ("en", "Problems")), "rc.csv"),
+        (2, "Problem ID", "P8", "unknown_reference", (("zh", "问题清单"), ("en", "Problems")),
+         schema.PLAN.sheet(validate.current()))]
+    assert validate.check_references({"rootcause": causes}) == []  # the problem list not read: nothing to check
+
+
+def test_messages_in_both_languages_with_the_place():
+    i = validate.Issue(3, "渠道", None, "required", (), "工单数据")
+    assert i.message("en").startswith("工单数据: ") and "3" in i.message("en")
+    assert i.both() == f"{i.message('zh')} | {i.message('en')}"
+    whole = validate.Issue(None, "x", None, "missing_column", (("zh", "a"), ("en", "b"), ("found", "c"), ("row", 1),
+                                                                  ("where", "W")))
+    assert whole.message("en") == validate.text("missing_column", "en", zh="a", en="b", found="c", row=1, where="W")
+    assert validate._show(None) == "" and validate._show(float("nan")) == "" and validate._show(2.5) == "2.5"
+    assert validate.utf16_units("a😀") == 3
+
+
+@pytest.mark.parametrize("ftype, reason", [("datetime", "bad_datetime"), ("date", "bad_datetime"), ("bool", "bad_bool"),
+                                           ("integer", "bad_integer"), ("number", "bad_number"),
+                                           ("percent", "bad_number"), ("seconds", "bad_duration"),
+                                           ("text", "bad_number")])
+def test_the_reason_for_an_unreadable_cell_follows_the_type(ftype, reason):
+    assert validate._type_reason(schema.Field("k", "键", "Key", ftype)) == (reason, ())
+
+
+def test_control_characters_are_counted_in_text_of_every_kind():
+    assert validate.control_chars(pd.Series(["a\x01", None, 3, "\ufffe\x0c"], dtype=object)) == 3
+    assert validate.control_chars(pd.Series(["a\x01", None], dtype="str")) == 1
+    assert validate.control_chars(pd.Series([1.0])) == 0 and validate.control_chars(pd.Series([], dtype=object)) == 0
