@@ -589,6 +589,10 @@ KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "co
 PHONE_KEYS = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s")
 KPI_PHONE = Table("tbl_kpi_phone", "kpi_phone", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
                   style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 0))  # below the cards, the heat map on the right
+# The on-site visits' card row (DOMAIN.md §4 on-site), beside the phone line's, under the channel matrix: fixed rows.
+VISIT_KEYS = ("on_time_visit_pct", "median_visit_min", "first_visit_fix_pct")
+KPI_VISITS = Table("tbl_kpi_visits", "kpi_visits", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
+                   style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 8))
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
                  "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
 # the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
@@ -802,7 +806,7 @@ REJECTS = Table("tbl_rejects", "rejects", "导入错误", "Rejects", "log", (
     F("reason", "原因", "Reason", width=50), F("record", "整行内容", "Row content", width=60),
 ), style="TableStyleLight1")
 
-TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_PHONE, KPI_TREND, KPI_HEATMAP,
+TABLES: tuple[Table, ...] = (STANDARDS, TICKETS, SURVEYS, INSPECTIONS, CALLS, KPI_CARDS, KPI_PHONE, KPI_VISITS, KPI_TREND, KPI_HEATMAP,
                              KPI_BY_CHANNEL, KPI_BY_DEPARTMENT, KPI_AGENTS, KPI_MONTHLY, KPI, PARETO, PROBLEMS, ROOTCAUSE, PLAN, PLAN_BY_DEPARTMENT,
                              CONTROL, SIGNALS, BREACHES, BETTER, AUDIT, APPRAISAL, DISPATCH, LOG, REJECTS, MAPPING, VALUE_MAPPING, SCORECARD, MONITOR_PLAN,
                              STAFF, RESPONSIBILITY, CALENDAR, FEEDBACK, HIGHLIGHTS)

@@ -90,6 +90,16 @@ def phone_cards(ws, table, top: int, left: int, lang: str) -> None:
     change_arrows(ws, table, top, left, schema.PHONE_KEYS)
 
 
+def visit_cards(ws, table, top: int, left: int, lang: str) -> None:
+    """The on-site visits' card row beside the phone line's: its title (the KPI action adds the visits' count),
+    coloured status and change arrows."""
+    from .. import schema
+
+    ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD["visits"]).font = Font(bold=True, color="1F4E78")
+    status_colours(ws, table, lang, left)
+    change_arrows(ws, table, top, left, schema.VISIT_KEYS)
+
+
 PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper
 
 

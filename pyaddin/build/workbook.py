@@ -42,6 +42,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
     schema.KPI_CARDS.name: dashboard.overview_cards,
     schema.KPI_PHONE.name: dashboard.phone_cards,
+    schema.KPI_VISITS.name: dashboard.visit_cards,
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI_AGENTS.name: dashboard.matrix_colours,
@@ -255,6 +256,11 @@ def phone_rows(lang: str) -> list[list]:
     return [[metric_name(m, lang)] + [None] * (len(schema.KPI_PHONE.fields) - 1) for m in schema.PHONE_KEYS]
 
 
+def visit_rows(lang: str) -> list[list]:
+    """The on-site visits' fixed card rows (schema.KPI_VISITS)."""
+    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_VISITS.fields) - 1) for m in schema.VISIT_KEYS]
+
+
 def channel_rows(lang: str) -> list[list]:
     return [[label] + [None] * (len(schema.KPI_BY_CHANNEL.fields) - 1) for label in schema.CHANNEL.labels(lang)]
 
@@ -275,7 +281,7 @@ def calendar_rows(lang: str) -> list[list]:
 
 
 PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
-             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows, "tbl_kpi_phone": phone_rows,
+             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows, "tbl_kpi_phone": phone_rows, "tbl_kpi_visits": visit_rows,
              "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

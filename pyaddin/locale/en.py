@@ -425,6 +425,8 @@ DASHBOARD_TITLE = "Service quality KPI dashboard"
 DASHBOARD = {
     "trend_rates": "Weekly trend: SLA, FCR, CSAT (%)", "trend_volume": "Weekly trend: tickets",
     "header": "Period: {start} to {end}    As of: {as_of}    Calculated: {at}",
+    "visits": "On-site visits", "visits_title": "On-site visits: {n} this period (on time: arrived within {grace} min of the appointment)",
+    "visits_none": "On-site visits: no data (no ticket with an appointment or an arrival this period)",
     "phone": "Phone line", "phone_title": "Phone line: {offered} calls offered this period (service level: answered within {seconds} s)",
     "phone_none": "Phone line: no data (no call log imported)",
     "major": "Major complaints: {n} this period (each needs its own improvement; Add problems opens one for each)",

@@ -423,6 +423,8 @@ DASHBOARD = {
     "trend_rates": "周趋势:达成率与满意度(%)", "trend_volume": "周趋势:工单量",
     "header": "统计周期:{start} 至 {end}    截止时点:{as_of}    计算时间:{at}",
     "best": "最佳", "worst": "待改进",
+    "visits": "上门服务", "visits_title": "上门服务:本期上门{n}次(准时:预约时间后{grace}分钟内到达)",
+    "visits_none": "上门服务:无数据(本期没有带预约或到达时间的工单)",
     "phone": "电话线路", "phone_title": "电话线路:本期来电{offered}通(服务水平:{seconds}秒内接通)",
     "phone_none": "电话线路:无数据(未导入通话记录)",
     "major": "重大投诉:本期{n}起(每起需专项改进,“加入问题清单”为其单独立项)", "major_none": "重大投诉:无数据(工单未填写投诉等级)",

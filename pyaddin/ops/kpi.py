@@ -219,6 +219,23 @@ def phone_cards(now: dict | None, before: dict | None, std, lang: str):
     return pd.DataFrame(rows, columns=schema.KPI_PHONE.keys), title
 
 
+def visit_cards(now: dict, before: dict | None, std, lang: str):
+    """The on-site visits' card row (on-time visit rate, median visit duration, first-visit fix rate against their
+    targets, the previous period and the change) and its title with the visits counted; 无数据 without visits."""
+    import pandas as pd
+
+    from ..core import kpi
+    from ..locale import LANGS, metric_name
+
+    o, b = now.get("overall") or {}, (before or {}).get("overall") or {}
+    rows = [{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
+            for r in kpi.headline(o, b, std, schema.VISIT_KEYS)]
+    words = LANGS[lang].DASHBOARD
+    title = words["visits_title"].format(n=o["visits"], grace=f"{std.setting('visit_grace_min'):g}") \
+        if o.get("visits") else words["visits_none"]
+    return pd.DataFrame(rows, columns=schema.KPI_VISITS.keys), title
+
+
 def agent_rows(result: dict, v, lang: str):
     """The best and the worst agents by first-response SLA, each over at least MIN_SAMPLE tickets (never 未分配),
     with their samples and main rates: who to learn from and who to coach."""
@@ -276,7 +293,7 @@ def heatmap_rows(vol, sla):
 
 
 @action("kpi", group="analysis", icon="CalculateNow", reads=KPI_READS,
-        writes=(schema.KPI_CARDS.name, schema.KPI_PHONE.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
+        writes=(schema.KPI_CARDS.name, schema.KPI_PHONE.name, schema.KPI_VISITS.name, schema.KPI_BY_CHANNEL.name, schema.KPI_BY_DEPARTMENT.name, schema.KPI.name,
                 schema.KPI_TREND.name, schema.KPI_HEATMAP.name, schema.KPI_AGENTS.name, schema.KPI_MONTHLY.name))
 def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=None, as_of=None) -> Outcome:
     import pandas as pd
@@ -285,6 +302,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     from ..core import surveys as participation
     from ..core.regions import by_region
     from ..locale import LANGS
+    from ..ooxml.sheetdata import col_letter
 
     frames, std = read_inputs(book, INPUTS + ("calls",))
     p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
@@ -321,6 +339,12 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     earlier = phone_line(frames.get("calls"), std, kpi.previous_period(p))
     cards, title = phone_cards(result["calls"], earlier, std, book.lang)
     book.write(schema.KPI_PHONE, cards)
+    prev = kpi.previous_period(p)
+    visits_before = visits.result(kpi.in_period(frames["tickets"], "created_at", prev), std.setting("visit_grace_min"))
+    visit_rows, visit_title = visit_cards(result["visits"], visits_before, std, book.lang)
+    book.write(schema.KPI_VISITS, visit_rows)
+    book.set_cells(schema.KPI_VISITS, {f"{col_letter(schema.KPI_VISITS.place[2])}{schema.KPI_VISITS.place[1] - 1}":
+                                       visit_title})
     book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title,
                                       f"A{MAJOR_ROW}": major_line(result["major_complaints"], book.lang)})
     pj = result["period"]
