@@ -68,3 +68,24 @@ def test_the_visits_stand_as_a_card_row_on_the_overview(runner, cli, book, tmp_p
     assert [ws[f"J{r}"].value for r in (17, 18, 19)] == pytest.approx(
         [v["on_time_visit_pct"], v["median_visit_min"], v["first_visit_fix_pct"]])
     assert ws["K17"].value == 95 and ws["O17"].value == "未达标" and ws["O19"].value == "未达标"  # 75 < 95−5, 75 < 85−5
+
+
+def test_a_workbook_made_before_the_phone_and_visit_cards_still_gets_its_kpis(runner, cli, book, tmp_path):
+    """A book made by the previous version has neither card row: the KPIs are written all the same, and the
+    message says which cards it lacks and how to get them (never 找不到表 and nothing written)."""
+    import openpyxl
+
+    from pyaddin import schema
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb[schema.KPI_CARDS.sheet("zh")]
+    for name in ("tbl_kpi_phone", "tbl_kpi_visits"):
+        del ws.tables[name]
+    wb.save(book)
+    r = runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / "t.csv", TICKETS)), "--into", "tickets"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["kpi", str(book), "--period", "2026-09"])
+    assert r.exit_code == 0, r.output
+    assert "没有电话线路、上门服务卡片" in r.output and "新版 qualitybook.xlsm" in r.output
+    ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
+    assert all(ws[f"G{r}"].value for r in range(5, 13)) and ws["A13"].value.startswith("重大投诉")  # cards, line under

@@ -376,6 +376,7 @@ MESSAGES = {
     "source_header": "Outside data: {tables}",
     "source_rows": "{table} {rows} rows",
     "source_line": "Data source: {table} ← {where} ({rows} rows, read by DuckDB)",
+    "kpi_older_book": "This workbook was made by an earlier version: its KPI overview has no {cards} cards, so those were not written (everything else was). A workbook made from the new qualitybook.xlsm, with the data imported, shows them.",
     "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
     "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",
     "no_settings": "Write the settings to set, such as sla_clock=working. Settings you can set: {keys}.",

@@ -336,17 +336,20 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
                            overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
-    earlier = phone_line(frames.get("calls"), std, kpi.previous_period(p))
-    cards, title = phone_cards(result["calls"], earlier, std, book.lang)
-    book.write(schema.KPI_PHONE, cards)
     prev = kpi.previous_period(p)
-    visits_before = visits.result(kpi.in_period(frames["tickets"], "created_at", prev), std.setting("visit_grace_min"))
-    visit_rows, visit_title = visit_cards(result["visits"], visits_before, std, book.lang)
-    book.write(schema.KPI_VISITS, visit_rows)
-    book.set_cells(schema.KPI_VISITS, {f"{col_letter(schema.KPI_VISITS.place[2])}{schema.KPI_VISITS.place[1] - 1}":
-                                       visit_title})
-    book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title,
-                                      f"A{MAJOR_ROW}": major_line(result["major_complaints"], book.lang)})
+    if book.has_table(schema.KPI_PHONE):  # a workbook made before the phone line's cards: the rest is written
+        cards, title = phone_cards(result["calls"], phone_line(frames.get("calls"), std, prev), std, book.lang)
+        book.write(schema.KPI_PHONE, cards)
+        book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title})
+    if book.has_table(schema.KPI_VISITS):
+        visits_before = visits.result(kpi.in_period(frames["tickets"], "created_at", prev),
+                                      std.setting("visit_grace_min"))
+        visit_rows, visit_title = visit_cards(result["visits"], visits_before, std, book.lang)
+        book.write(schema.KPI_VISITS, visit_rows)
+        book.set_cells(schema.KPI_VISITS, {f"{col_letter(schema.KPI_VISITS.place[2])}{schema.KPI_VISITS.place[1] - 1}":
+                                           visit_title})
+    older = [t for t in (schema.KPI_PHONE, schema.KPI_VISITS) if not book.has_table(t)]
+    book.set_cells(schema.KPI_CARDS, {f"A{MAJOR_ROW}": major_line(result["major_complaints"], book.lang)})
     pj = result["period"]
     header = LANGS[book.lang].DASHBOARD["header"].format(
         start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))
@@ -364,6 +367,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
             "csat": _fmt(o["csat_pct"]), "qa": _fmt(o["qa_score_pct"])}
     return Outcome("kpi_done", done, data=result,
                    details=source_lines(book) + ([say("kpi_no_tickets")] if v.t.empty else [])
+                   + ([say("kpi_older_book", cards=listing([LANGS[book.lang].DASHBOARD[
+                       "phone" if t is schema.KPI_PHONE else "visits"] for t in older]))] if older else [])
                    + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]
                       if gaps else []),
                    log_target=book.sheet_name(schema.KPI),
