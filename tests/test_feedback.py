@@ -80,6 +80,28 @@ def test_a_department_adds_entries_on_its_workbook_and_a_second_collect_adds_non
     assert len(feedback(book)) == 2
 
 
+def test_a_master_made_before_feedback_keeps_the_entries_in_the_return_and_says_so(tmp_path):
+    """A master from the previous version has no 一线反馈 table: the department's entries are not dropped in
+    silence — the file is partly received, the reason says where they are and how to merge them."""
+    book = master(tmp_path)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    del wb[schema.FEEDBACK.sheet("zh")].tables["tbl_feedback"]
+    wb.save(book)
+    assert run_file("distribute", book, ctx(), outdir=tmp_path / "sent", deadline="2026-10-15").exit_code == 0
+    src = next((tmp_path / "sent").iterdir())
+    back = tmp_path / "back" / src.name
+    back.parent.mkdir()
+    wb = openpyxl.load_workbook(src)
+    ws = wb[schema.FEEDBACK.sheet("zh")]
+    ws["A2"], ws["B2"], ws["C2"], ws["D2"] = dt.datetime(2026, 10, 9), "张娜", "改进建议", "退货话术客户听不懂"
+    wb.save(back)
+    out = run_file("collect", book, ctx(SENT_AT + dt.timedelta(days=9)), paths=[back])
+    f = out.data["files"][0]
+    assert f["status"] == "partly" and f["added"] == [] and out.exit_code == 1
+    reason = next(r["reason"] for r in f["rejected"] if r["table"] == "feedback")
+    assert "1条新反馈" in reason and "较早的版本" in reason and "仍保留在交回文件中" in reason
+
+
 def test_a_suggestion_becomes_a_problem_linked_both_ways(tmp_path):
     book = master(tmp_path)
     assert run_file("import_feedback", book, ctx(), path=SAMPLES / "feedback.csv").exit_code == 0

@@ -287,7 +287,11 @@ def _append_feedback(ret: Returned, meta: dict, lang: str, m: Master, rep: FileR
     t = schema.FEEDBACK
     frame = m.frames.get(t.key)
     raw, rows = returned_rows(ret, t, lang)
-    if frame is None or raw.empty:
+    if raw.empty:
+        return
+    if frame is None:  # a master made before 一线反馈: the entries are not lost in silence, they stay in the file
+        rep.rejected.append({"table": t.key, "id": t.sheet(lang),
+                             "reason": say("feedback_master_without_table", count=len(raw), sheet=t.sheet(lang))})
         return
     department = meta["department"]
     raw[t.field("department").label(lang)] = department  # the file's department: its staff's entries

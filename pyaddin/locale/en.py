@@ -376,6 +376,7 @@ MESSAGES = {
     "source_header": "Outside data: {tables}",
     "source_rows": "{table} {rows} rows",
     "source_line": "Data source: {table} ← {where} ({rows} rows, read by DuckDB)",
+    "feedback_master_without_table": "The returned file's “{sheet}” holds {count} new entries, but this workbook was made by an earlier version and has no “{sheet}” table: the entries were not merged and stay in the returned file. Collect again into a master made from the new qualitybook.xlsm to merge them.",
     "kpi_older_book": "This workbook was made by an earlier version: its KPI overview has no {cards} cards, so those were not written (everything else was). A workbook made from the new qualitybook.xlsm, with the data imported, shows them.",
     "unknown_setting": "There is no setting “{setting}”. Settings you can set: {keys}.",
     "bad_setting": "Setting “{setting}” cannot be “{value}”: {reason}.",

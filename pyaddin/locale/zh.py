@@ -373,6 +373,7 @@ MESSAGES = {
     "source_header": "外部数据:{tables}",
     "source_rows": "{table}{rows}行",
     "source_line": "数据来源:{table} ← {where}({rows}行,由 DuckDB 读取)",
+    "feedback_master_without_table": "交回文件的“{sheet}”有{count}条新反馈,但本工作簿由较早的版本创建,没有“{sheet}”表:这些反馈未合并,仍保留在交回文件中。用新版 qualitybook.xlsm 新建主工作簿后再回收,即可合并。",
     "kpi_older_book": "这个工作簿由较早的版本创建,KPI总览上没有{cards}卡片,这部分未写入(其余结果已写入)。用新版 qualitybook.xlsm 新建工作簿并导入数据,即可看到它们。",
     "unknown_setting": "没有名为“{setting}”的参数。可设置的参数:{keys}。",
     "bad_setting": "参数“{setting}”不能设为“{value}”:{reason}。",
