@@ -80,24 +80,16 @@ def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
     print_in_pages(ws)
 
 
-def phone_cards(ws, table, top: int, left: int, lang: str) -> None:
-    """The phone line's card row under the cards: its title (the KPI action adds the calls offered), coloured
-    status and change arrows by each indicator's direction (abandon rate and times: lower is better)."""
-    from .. import schema
-
-    ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD["phone"]).font = Font(bold=True, color="1F4E78")
-    status_colours(ws, table, lang, left)
-    change_arrows(ws, table, top, left, schema.PHONE_KEYS)
-
-
-def visit_cards(ws, table, top: int, left: int, lang: str) -> None:
-    """The on-site visits' card row beside the phone line's: its title (the KPI action adds the visits' count),
-    coloured status and change arrows."""
-    from .. import schema
-
-    ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD["visits"]).font = Font(bold=True, color="1F4E78")
-    status_colours(ws, table, lang, left)
-    change_arrows(ws, table, top, left, schema.VISIT_KEYS)
+def card_row(title: str, keys: tuple[str, ...]):
+    """The furniture of a card row under the headline cards (the phone line's, the visits'): its title above it
+    (the KPI action adds the counts), coloured status and change arrows by each indicator's direction (rates of
+    abandon and times: lower is better)."""
+    def furnish(ws, table, top: int, left: int, lang: str) -> None:
+        ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD[title]).font = Font(bold=True,
+                                                                                           color="1F4E78")
+        status_colours(ws, table, lang, left)
+        change_arrows(ws, table, top, left, keys)
+    return furnish
 
 
 PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper

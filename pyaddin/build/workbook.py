@@ -41,8 +41,8 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 
 FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, colour scales, a title
     schema.KPI_CARDS.name: dashboard.overview_cards,
-    schema.KPI_PHONE.name: dashboard.phone_cards,
-    schema.KPI_VISITS.name: dashboard.visit_cards,
+    schema.KPI_PHONE.name: dashboard.card_row("phone", schema.PHONE_KEYS),
+    schema.KPI_VISITS.name: dashboard.card_row("visits", schema.VISIT_KEYS),
     schema.KPI_BY_CHANNEL.name: dashboard.matrix_colours,
     schema.KPI_BY_DEPARTMENT.name: dashboard.matrix_colours,
     schema.KPI_AGENTS.name: dashboard.matrix_colours,
@@ -246,19 +246,10 @@ def add_config_sheet(wb: openpyxl.Workbook) -> None:
     ws.column_dimensions["B"].width = 60
 
 
-def card_rows(lang: str) -> list[list]:
-    """The overview's fixed rows (see schema.KPI_CARDS): the tables below them must not be pushed down."""
-    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_CARDS.fields) - 1) for m in schema.HEADLINE_KEYS]
-
-
-def phone_rows(lang: str) -> list[list]:
-    """The phone line's fixed card rows (schema.KPI_PHONE): the trend below them must not be pushed down."""
-    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_PHONE.fields) - 1) for m in schema.PHONE_KEYS]
-
-
-def visit_rows(lang: str) -> list[list]:
-    """The on-site visits' fixed card rows (schema.KPI_VISITS)."""
-    return [[metric_name(m, lang)] + [None] * (len(schema.KPI_VISITS.fields) - 1) for m in schema.VISIT_KEYS]
+def fixed_card_rows(table, keys: tuple[str, ...]):
+    """A card table's fixed rows (the headline cards, the phone line's, the visits'), one per indicator: the tables
+    below must not be pushed down."""
+    return lambda lang: [[metric_name(m, lang)] + [None] * (len(table.fields) - 1) for m in keys]
 
 
 def channel_rows(lang: str) -> list[list]:
@@ -281,7 +272,8 @@ def calendar_rows(lang: str) -> list[list]:
 
 
 PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
-             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": card_rows, "tbl_kpi_phone": phone_rows, "tbl_kpi_visits": visit_rows,
+             "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": fixed_card_rows(schema.KPI_CARDS, schema.HEADLINE_KEYS), "tbl_kpi_phone": fixed_card_rows(schema.KPI_PHONE, schema.PHONE_KEYS),
+             "tbl_kpi_visits": fixed_card_rows(schema.KPI_VISITS, schema.VISIT_KEYS),
              "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")

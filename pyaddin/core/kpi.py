@@ -379,7 +379,10 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
 
 
 def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period,
-         calls: pd.DataFrame | None = None) -> View:
+         calls: pd.DataFrame | None = None, known: View | None = None) -> View:
+    """The period's rows and their flags; ``known``, a view already made whose tickets may be these very rows (the
+    months around a quarter that holds every ticket): its flags are taken, not computed again, when they are the
+    same rows on the same standards and as_of."""
     if calls is not None and len(calls):  # satisfaction given on a call counts like a survey answer (§4)
         from .calls import survey_answers
 
@@ -389,8 +392,9 @@ def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame
     missing = unsupplied({"tickets": tickets, "surveys": surveys})
     t = in_period(tickets, "created_at", p)
     decides = status_decides(tickets, p.as_of)
+    same = known is not None and known.t is t and known.std is std and known.p.as_of == p.as_of
     return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
-                ticket_flags(t, std, p.as_of, decides), std, p, missing, decides)
+                known.flags if same else ticket_flags(t, std, p.as_of, decides), std, p, missing, decides)
 
 
 def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
@@ -436,24 +440,25 @@ def monthly(v: View, keys: tuple[str, ...]) -> pd.DataFrame:
     """Rates (``keys``, no quantile among them) and ticket counts per calendar month of the view, one query per
     table over the whole span instead of a view per month: each ticket's flags depend on the ticket, the standards
     and ``as_of`` alone, so the months' figures are those of a view of each month."""
-    month_t = v.t["created_at"].dt.to_period("M").astype(str)
-    month_s = v.s["submitted_at"].dt.to_period("M").astype(str)
-    out = pd.concat([_ticket_frame(v.flags, month_t, quantiles=False), _survey_frame(v.s, month_s)], axis=1)
+    month = lambda times: times.dt.to_period("M").astype(str)  # noqa: E731
+    return _rates_by(v, month(v.t["created_at"]), month(v.s["submitted_at"])).reindex(columns=["tickets", *keys])
+
+
+def _rates_by(v: View, ticket_keys: pd.Series, survey_keys: pd.Series) -> pd.DataFrame:
+    """The ticket rates and counts (no quantiles) and the survey figures per key (a week, a month), a metric the
+    data never supplied left empty."""
+    out = pd.concat([_ticket_frame(v.flags, ticket_keys, quantiles=False), _survey_frame(v.s, survey_keys)],
+                    axis=1, sort=True)
     for m in v.missing & set(out.columns):
         out[m] = np.nan
-    return out.reindex(columns=["tickets", *keys])
+    return out
 
 
 def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
-    t, s, flags, p = v.t, v.s, v.flags, v.p
-    week_t, week_s = week_of(t["created_at"]), week_of(s["submitted_at"])
-    tf = _ticket_frame(flags, week_t, quantiles=False)  # the trend shows rates and counts
-    sf = _survey_frame(s, week_s)
+    p = v.p
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
-    out = pd.concat([tf, sf], axis=1, sort=True).reindex(weeks)  # every week of the period, empty ones too
-    for m in v.missing & set(out.columns):
-        out[m] = np.nan
+    out = _rates_by(v, week_of(v.t["created_at"]), week_of(v.s["submitted_at"])).reindex(weeks)  # empty weeks too
     out["tickets"] = out["tickets"].fillna(0)
     out.index.name = "week"
     cols = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"]

@@ -10,6 +10,7 @@ import threading
 
 _LOCK = threading.Lock()
 _DB = None
+_THREAD = threading.local()  # each thread's cursor for ``query``: made and set to the zone once, not per query
 
 
 def _database():
@@ -49,7 +50,9 @@ def query(sql: str, con=None, **relations):
     table); on ``con`` when given (an outside source's views), else on a fresh cursor."""
     import pandas as pd
 
-    con = con if con is not None else connection()
+    if con is None:
+        con = getattr(_THREAD, "cursor", None) or connection()
+        _THREAD.cursor = con
     for name, rel in relations.items():
         con.register(name, arrow(rel) if isinstance(rel, pd.DataFrame) else rel)
     try:

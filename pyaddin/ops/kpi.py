@@ -201,39 +201,42 @@ def card_status(r: dict, lang: str):
     return words[r["status"]] if r["status"] else (words["no_data"] if r["value"] is None else None)
 
 
-def phone_cards(now: dict | None, before: dict | None, std, lang: str):
-    """The phone line's card row (answer rate, service level, abandon rate, ASA, AHT against their targets, the
-    previous period and the change) and its title with the calls offered; 无数据 on every card without calls."""
+def _card_row(table, keys, o: dict, b: dict, std, lang: str):
+    """A card row under the headline cards: each indicator of ``keys`` against its target, the previous period and
+    the change, its status in words (无数据 without a value)."""
     import pandas as pd
 
     from ..core import kpi
-    from ..locale import LANGS, metric_name
+    from ..locale import metric_name
+
+    rows = [{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
+            for r in kpi.headline(o, b, std, keys)]
+    return pd.DataFrame(rows, columns=table.keys)
+
+
+def phone_cards(now: dict | None, before: dict | None, std, lang: str):
+    """The phone line's card row (answer rate, service level, abandon rate, ASA, AHT) and its title with the calls
+    offered; 无数据 on every card without calls."""
+    from ..locale import LANGS
 
     o, b = (now or {}).get("overall") or {}, (before or {}).get("overall") or {}
-    rows = [{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
-            for r in kpi.headline(o, b, std, schema.PHONE_KEYS)]
     words = LANGS[lang].DASHBOARD
     offered = o.get("calls_offered")
     title = words["phone_title"].format(offered=offered, seconds=f"{now['service_level_s']:g}") if offered \
         else words["phone_none"]
-    return pd.DataFrame(rows, columns=schema.KPI_PHONE.keys), title
+    return _card_row(schema.KPI_PHONE, schema.PHONE_KEYS, o, b, std, lang), title
 
 
 def visit_cards(now: dict, before: dict | None, std, lang: str):
-    """The on-site visits' card row (on-time visit rate, median visit duration, first-visit fix rate against their
-    targets, the previous period and the change) and its title with the visits counted; 无数据 without visits."""
-    import pandas as pd
-
-    from ..core import kpi
-    from ..locale import LANGS, metric_name
+    """The on-site visits' card row (on-time visit rate, median visit duration, first-visit fix rate) and its title
+    with the visits counted; 无数据 without visits."""
+    from ..locale import LANGS
 
     o, b = now.get("overall") or {}, (before or {}).get("overall") or {}
-    rows = [{**r, "name": metric_name(r["metric"], lang), "status": card_status(r, lang)}
-            for r in kpi.headline(o, b, std, schema.VISIT_KEYS)]
     words = LANGS[lang].DASHBOARD
     title = words["visits_title"].format(n=o["visits"], grace=f"{std.setting('visit_grace_min'):g}") \
         if o.get("visits") else words["visits_none"]
-    return pd.DataFrame(rows, columns=schema.KPI_VISITS.keys), title
+    return _card_row(schema.KPI_VISITS, schema.VISIT_KEYS, o, b, std, lang), title
 
 
 def agent_rows(result: dict, v, lang: str):
@@ -260,7 +263,7 @@ def agent_rows(result: dict, v, lang: str):
     # always the same number of rows (blank ones when fewer agents qualify), as the build laid it out
 
 
-def monthly_rows(frames: dict, std, p):
+def monthly_rows(frames: dict, std, p, v=None):
     """The headline rates month by month, the period's last month and the twelve before it, each beside its
     target; a month without tickets stays blank."""
     import pandas as pd
@@ -270,8 +273,8 @@ def monthly_rows(frames: dict, std, p):
     last = (p.end - pd.Timedelta(days=1)).to_period("M")
     months = pd.period_range(last - (schema.MONTHS - 1), last, freq="M")
     span = kpi.period(months[0].start_time, months[-1].end_time.normalize(), p.as_of)
-    v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, span)
-    figures = kpi.monthly(v, schema.MONTHLY_KEYS).reindex([str(m) for m in months])  # a month without data: NaN
+    months_view = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, span, known=v)
+    figures = kpi.monthly(months_view, schema.MONTHLY_KEYS).reindex([str(m) for m in months])  # a month without data: NaN
     figures = figures.astype(object).where(figures.notna(), None)
     rows = []
     for m, o in figures.iterrows():
@@ -332,7 +335,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     book.write(schema.KPI_TREND, trend.reindex(columns=schema.KPI_TREND.keys))
     book.write(schema.KPI_HEATMAP, heatmap_rows(vol, sla))
     book.write(schema.KPI_AGENTS, agent_rows(result, v, book.lang))
-    book.write(schema.KPI_MONTHLY, monthly_rows(frames, std, p))
+    book.write(schema.KPI_MONTHLY, monthly_rows(frames, std, p, v))
     for table, rows in zip((schema.KPI_CARDS, schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT),
                            overview_rows(result, before, std, book.lang, v)):
         book.write(table, rows)
