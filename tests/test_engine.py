@@ -144,3 +144,33 @@ def test_a_csv_folder_with_a_cell_that_cannot_be_read_names_it_and_computes_noth
     r = CliRunner().invoke(cli, ["kpi", str(src), "--source", f"surveys={csv}"])
     assert r.exit_code == 1 and "很好吧" in r.output and str(csv) in r.output
     assert not (csv / ".qualitybook").exists()
+
+
+def test_kpi_and_pareto_over_an_outside_source_bring_no_row_into_python(group, monkeypatch):
+    """With every table outside, the figures are computed where the rows lie: no ticket, survey or inspection row is
+    turned into a Python frame (``Rows.to_frame`` is the only way rows come back), and the figures are the book's."""
+    from pyaddin.engine.rows import Rows
+
+    root, src, lake = group
+    own = run("kpi", src, "--quarter", "2026Q3", "--json")
+    own_pareto = run("pareto", src, "--quarter", "2026Q3", "--json")
+    asked = []
+    real = Rows.to_frame
+
+    def counted(self, columns=None, order=True):
+        out = real(self, columns, order)
+        asked.append((tuple(out.columns), len(out)))
+        return out
+
+    monkeypatch.setattr(Rows, "to_frame", counted)
+    book = empty_book(root, "lake_only.xlsm")
+    sources = [x for t in TABLES for x in ("--source", f"{t}={lake / t}")]
+    got = run("kpi", book, "--quarter", "2026Q3", "--json", *sources)
+    got.pop("sources")
+    assert got == own
+    assert run("pareto", book, "--quarter", "2026Q3", "--json", *sources) == own_pareto
+    # only the few columns of the rows a row-by-row figure needs: the period's visits and survey invitations (and
+    # the previous period's visits), never a table whole
+    visits = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
+    assert {c for c, _ in asked} == {visits, ("sent_at", "csat", "nps", "channel", "department")}, asked
+    assert sum(n for _, n in asked) < 4000 / 4

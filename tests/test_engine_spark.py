@@ -95,3 +95,25 @@ def test_the_sql_reaches_spark_as_spark_sql():
     assert "ARRAY_SORT(COLLECT_LIST(FR_MIN))" in sql.upper() and "PERCENTILE" not in sql.upper()
     assert "AS BIGINT) + 0]" in sql and "SIZE(v)" in sql
     assert "VARCHAR" not in spark.spark_sql(metrics.ticket_flags_sql("rows", True)).upper()
+
+
+@pytest.mark.parametrize("clock", ["calendar", "working"])
+def test_the_sla_clock_is_identical(session, data, clock):
+    """The SLA clock (engine/timing.py) on both engines: durations, ages and targets to the last digit, on the
+    calendar clock and on the working clock with a channel of its own hours and the holiday calendar's days."""
+    from pyaddin.core import clock as clocks
+    from pyaddin.engine import timing
+
+    t = data[0]
+    std = kpi.Standards.from_table(pd.DataFrame(
+        [{"kind": "setting", "key": "sla_clock", "value": None, "text": clock},
+         {"kind": "setting", "key": "service_hours_phone", "value": None, "text": "08:00-22:00 周一至周日"}],
+        columns=["kind", "key", "value", "text", "direction", "warning_band"]))
+    std.calendar = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-10"]),
+                                 "kind": ["holiday", "holiday", "workday"]})
+    plan, days = clocks.timing(std, AS_OF, True, False, t["created_at"].min(), AS_OF)
+    assert plan.working == (clock == "working")
+    rows = pd.DataFrame({c: kpi._column(t, c, d) for c, d in kpi.TICKET_COLUMNS.items()}).assign(row__=range(len(t)))
+    sql = timing.sla_sql("rows", "days__", plan, ("row__",))
+    got = same(f"SELECT * FROM ({sql}) x ORDER BY row__", session, rows=rows, days__=days.to_pandas())
+    assert got["fr_min"].notna().any() and got["res_target"].notna().all() == (t["priority"].notna().all())

@@ -6,7 +6,8 @@ A working-time duration is W(t2) − W(t1), where W(t) counts the working minute
 working days before t's day (numpy's business-day count, plus the 调休 days before it) times the day's working
 minutes, plus the part of t's own day already worked.  A time outside working hours has the W of the next
 opening, so a ticket created at night starts its clock when the office opens; W never decreases, so a duration is
-never negative.  Every step is a numpy operation on whole columns; the only loop is over the channels' clocks.
+never negative.  numpy makes the table of days (a few thousand rows); the SQL of ``engine.timing`` computes W for
+every ticket where the rows lie.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Hours
-from .minutes import at_the_minute
 
 ORIGIN = np.datetime64("1970-01-01", "D")
 
@@ -62,43 +62,78 @@ class Clock:
         regular = np.is_busday(days, weekmask=self._mask(), holidays=self.calendar.holidays)
         return regular | np.isin(days, self.calendar.workdays)
 
-    def worked(self, ts: pd.Series) -> np.ndarray:
-        """W(t): working minutes from the origin to each t (NaN where t is blank)."""
-        stamps = ts.to_numpy(dtype="datetime64[ns]")
-        blank = np.isnat(stamps)
-        if self.round_the_clock:
-            out = (stamps - np.datetime64("1970-01-01T00:00", "ns")) / np.timedelta64(1, "m")
-            return np.where(blank, np.nan, out)
-        day = np.where(blank, ORIGIN, stamps.astype("datetime64[D]"))
+    def day_parts(self, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per day of ``span``: the working days from the origin to it (numpy's business-day count, plus the 调休
+        days before it) and whether it is worked — the two numbers W(t) needs of t's day."""
         extra = self.calendar.workdays[~np.is_busday(self.calendar.workdays, weekmask=self._mask(),
                                                      holidays=self.calendar.holidays)]
-        before = (np.busday_count(ORIGIN, day, weekmask=self._mask(), holidays=self.calendar.holidays)
-                  + np.searchsorted(extra, day, side="left") - np.searchsorted(extra, ORIGIN, side="left"))
-        minute = (np.where(blank, day.astype("datetime64[ns]"), stamps) - day.astype("datetime64[ns]")) \
-            / np.timedelta64(1, "m")
-        today = np.clip(minute - self.hours.start, 0, self.day_minutes) * self.is_working_day(day)
-        return np.where(blank, np.nan, before * self.day_minutes + today)
+        before = (np.busday_count(ORIGIN, span, weekmask=self._mask(), holidays=self.calendar.holidays)
+                  + np.searchsorted(extra, span, side="left") - np.searchsorted(extra, ORIGIN, side="left"))
+        return before, self.is_working_day(span)
+
+    def nth_working_day(self, span: np.ndarray, n: float) -> np.ndarray:
+        """Per day of ``span``: the ``n``-th working day after it (the day itself when ``n`` < 1, the calendar
+        clock's complaint target keeping the clock time of day)."""
+        whole = int(np.floor(n))
+        if whole == 0 or not len(span):
+            return span
+        ahead = np.arange(span[0], span[-1] + np.timedelta64(whole * 3 + 60, "D"), dtype="datetime64[D]")
+        open_days = ahead[self.is_working_day(ahead)]
+        if not len(open_days):
+            return np.full(len(span), np.datetime64("NaT"), dtype="datetime64[D]")
+        k = np.searchsorted(open_days, span, side="right") + whole - 1
+        return open_days[np.minimum(k, len(open_days) - 1)]
 
     def minutes(self, t1: pd.Series, t2: pd.Series) -> np.ndarray:
-        """Working minutes in [t1, t2]; 0 when t2 precedes t1; NaN where either is blank."""
-        return np.clip(self.worked(t2) - self.worked(t1), 0, None)
+        """Working minutes in [t1, t2]; 0 when t2 precedes t1; NaN where either is blank — through the SQL the KPIs
+        use (``engine.timing``), one clock for every row."""
+        from ..engine import duck, timing
+
+        rows = pd.DataFrame({"created_at": t1.to_numpy(dtype="datetime64[ns]"),
+                             "first_response_at": t2.to_numpy(dtype="datetime64[ns]"),
+                             "resolved_at": pd.NaT, "channel": None, "priority": None, "is_complaint": None,
+                             "row__": np.arange(len(t1))})
+        spec = (timing.ClockSpec(0, (), self.hours.start, self.day_minutes, self.round_the_clock),)
+        times = pd.concat([t1, t2]).dropna()
+        first = times.min() if len(times) else pd.Timestamp("1970-01-01")
+        plan = timing.Timing(True, spec, first, False, False)
+        days = day_table([self], first, times.max() if len(times) else first, 0)
+        sql = timing.sla_sql("rows", "days", plan, ("row__",)) + " ORDER BY row__"
+        return duck.query(sql, rows=rows, days=days)["fr_min"].to_numpy(dtype=float, na_value=np.nan)
 
     def working_days_later(self, ts: pd.Series, n: float) -> pd.Series:
         """The same clock time ``n`` working days after each t (the calendar clock's n-working-day target)."""
-        whole, part = int(np.floor(n)), n - np.floor(n)
         valid = ts.dropna()
         if valid.empty:
             return pd.Series(pd.NaT, index=ts.index, dtype="datetime64[ns]")
-        first = valid.min().normalize().to_datetime64().astype("datetime64[D]")
-        span = np.arange(first, first + np.timedelta64(int(whole * 3 + 60) + int((valid.max() - valid.min()).days), "D"))
-        open_days = span[self.is_working_day(span)]
-        day = ts.dt.normalize().to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        k = np.searchsorted(open_days, np.where(np.isnat(day), first, day), side="right") + max(whole, 1) - 1
-        target = open_days[np.minimum(k, len(open_days) - 1)].astype("datetime64[ns]") + (ts - ts.dt.normalize()).to_numpy()
-        if whole == 0:  # under one working day: a share of a calendar day from t
-            target = ts.to_numpy(dtype="datetime64[ns]")
-        out = pd.Series(target, index=ts.index) + pd.to_timedelta(part * 24, unit="h")
-        return out.where(ts.notna())
+        day = ts.dt.normalize()
+        span = np.arange(valid.min().normalize().to_datetime64().astype("datetime64[D]"),
+                         valid.max().normalize().to_datetime64().astype("datetime64[D]") + 1)
+        late = pd.Series(self.nth_working_day(span, n).astype("datetime64[ns]"), index=span.astype("datetime64[ns]"))
+        part = n - np.floor(n)
+        return (day.map(late) + (ts - day) + pd.to_timedelta(part * 24, unit="h")).where(ts.notna())
+
+
+def day_table(clocks_: list[Clock], first, last, complaint_days: float):
+    """The days the SQL clock joins on (``engine.timing``), per clock (its place in ``clocks_``) from ``first``'s
+    day to ``last``'s: working days before it, worked or not, and for the first clock the complaint's n-th working
+    day after it.  A few thousand rows whatever the number of tickets, as an Arrow table with real dates."""
+    import pyarrow as pa
+
+    span = np.arange(np.datetime64(pd.Timestamp(first).date(), "D"),
+                     np.datetime64(pd.Timestamp(last).date(), "D") + 1, dtype="datetime64[D]")
+    cols = {"clock": [], "day": [], "before": [], "working": [], "late_day": []}
+    for cid, clock in enumerate(clocks_):
+        before, working = clock.day_parts(span)
+        late = clock.nth_working_day(span, complaint_days) if cid == 0 else np.full(len(span), np.datetime64("NaT"),
+                                                                                    dtype="datetime64[D]")
+        for k, v in (("clock", np.full(len(span), cid)), ("day", span), ("before", before), ("working", working),
+                     ("late_day", late)):
+            cols[k].append(v)
+    joined = {k: np.concatenate(v) for k, v in cols.items()}
+    return pa.table({"clock": pa.array(joined["clock"], pa.int32()), "day": pa.array(joined["day"], pa.date32()),
+                     "before": pa.array(joined["before"], pa.int64()), "working": pa.array(joined["working"]),
+                     "late_day": pa.array(joined["late_day"], pa.date32())})
 
 
 def clocks(std, calendar: Calendar) -> tuple[Clock, dict[str, Clock]]:
@@ -112,51 +147,22 @@ def clocks(std, calendar: Calendar) -> tuple[Clock, dict[str, Clock]]:
     return default, own
 
 
-@dataclass
-class SlaTimes:
-    fr_min: pd.Series
-    res_h: pd.Series
-    age_min: pd.Series  # as_of − created: how long an unanswered ticket has waited
-    fr_target: pd.Series
-    res_target: pd.Series
-    complaint_fr_target: float
+def timing(std, as_of: pd.Timestamp, floor_fr: bool, floor_res: bool, first, last):
+    """The SQL clock's parameters (``engine.timing.Timing``) and its day table from ``first`` to ``last``: the
+    workbook's clock (calendar or working), each channel's own service hours, the targets by priority and the
+    complaint targets."""
+    from ..engine import timing as sql
 
-
-def sla_times(t: pd.DataFrame, std, as_of: pd.Timestamp, fr_target: pd.Series, res_target: pd.Series) -> SlaTimes:
-    """First-response and resolution times on the workbook's SLA clock, and the targets each ticket is held to: its
-    priority's, or for a complaint the stricter of that and the complaint target."""
-    created = t["created_at"]
-    complaint = t["is_complaint"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "is_complaint" in t \
-        else np.zeros(len(t), dtype=bool)
-    c_fr = float(std.setting("complaint_first_response_min"))
-    c_days = float(std.setting("complaint_resolution_days"))
     calendar = Calendar.from_table(std.calendar)
     default, own = clocks(std, calendar)
-    now = pd.Series(as_of, index=t.index, dtype="datetime64[ns]")
-    responded, since_fr = at_the_minute(t["first_response_at"], created)  # a time written to the minute: both sides
-    resolved, since_res = at_the_minute(t["resolved_at"], created)
-    if std.setting("sla_clock") == "working":
-        fr, res, age = (np.full(len(t), np.nan) for _ in range(3))
-        c_res = np.full(len(t), np.nan)
-        channel = t["channel"].astype(object).to_numpy() if "channel" in t else np.full(len(t), None, dtype=object)
-        for key, clock in [(None, default), *own.items()]:
-            rows = np.isin(channel, list(own), invert=True) if key is None else channel == key
-            if not rows.any():
-                continue
-            fr[rows] = clock.minutes(since_fr[rows], responded[rows])
-            res[rows] = clock.minutes(since_res[rows], resolved[rows]) / 60.0
-            age[rows] = clock.minutes(created[rows], now[rows])
-            c_res[rows] = c_days * clock.day_minutes / 60.0
-        fr_min, res_h, age_min = (pd.Series(x, index=t.index) for x in (fr, res, age))
-        complaint_res = pd.Series(c_res, index=t.index)
-    else:
-        fr_min = (responded - since_fr).dt.total_seconds() / 60.0
-        res_h = (resolved - since_res).dt.total_seconds() / 3600.0
-        age_min = (as_of - created).dt.total_seconds() / 60.0
-        complaint_res = (default.working_days_later(created, c_days) - created).dt.total_seconds() / 3600.0
-    fr_target = fr_target.where(~complaint, np.minimum(fr_target, c_fr))
-    res_target = res_target.where(~complaint, np.fmin(res_target, complaint_res))
-    return SlaTimes(fr_min, res_h, age_min, fr_target, res_target, c_fr)
+    working = std.setting("sla_clock") == "working"
+    chosen = [default, *own.values()] if working else [default]
+    specs = tuple(sql.ClockSpec(i, () if i == 0 else (key,), c.hours.start, c.day_minutes, c.round_the_clock)
+                  for i, (key, c) in enumerate([(None, default), *own.items()][: len(chosen)]))
+    plan = sql.Timing(working, specs, pd.Timestamp(as_of), floor_fr, floor_res, dict(std.first_response_min),
+                      dict(std.resolution_h), float(std.setting("complaint_first_response_min")),
+                      float(std.setting("complaint_resolution_days")))
+    return plan, day_table(chosen, first, last, plan.complaint_days)
 
 
 def years_without_calendar(calendar_rows: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> list[int]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..engine import duck, metrics
+from ..engine import duck, metrics, timing
+from ..engine.rows import Rows, of_frame, temp_table
 from ..schema import HEADLINE_KEYS, SETTING_DEFAULTS, SLA_DEFAULTS, TARGET_DEFAULTS, warning_band
-from .clock import sla_times
+from . import clock
 
 METRICS = ("tickets", "first_response_sla_pct", "resolution_sla_pct", "median_first_response_min",
            "p90_first_response_min", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "complaint_rate_pct",
@@ -185,25 +186,31 @@ NEEDS = {
 }
 
 
-def _supplied(frame: pd.DataFrame, column) -> bool:
+def _supplied(filled: dict[str, int], column) -> bool:
     if isinstance(column, tuple):
-        return any(_supplied(frame, c) for c in column)
-    return column in frame and not frame[column].isna().all()
+        return any(_supplied(filled, c) for c in column)
+    return filled.get(column, 0) > 0
 
 
-def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
-    """Metrics whose data the exports never supplied: a needed column blank in every row of its table.
+def missing_metrics(filled: dict[str, dict[str, int] | None]) -> set[str]:
+    """Metrics whose data the exports never supplied: a needed column blank in every row of its table (``filled``:
+    per table, how many rows fill each column; None for a table not given).
 
     Such a metric is empty (无数据), never 0 % or 100 % (DOMAIN.md §4)."""
     out = set()
     for metric, (table, columns) in NEEDS.items():
-        frame = frames.get(table)
-        if frame is None or not all(_supplied(frame, c) for c in columns):
+        f = filled.get(table)
+        if f is None or not all(_supplied(f, c) for c in columns):
             out.add(metric)
-    tickets = frames.get("tickets")
+    tickets = filled.get("tickets")
     if tickets is not None and all(_supplied(tickets, c) for c in RESOLUTION):
         out.discard("reopen_rate_pct")  # a resolution time beside an open status says the ticket was reopened
     return out
+
+
+def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
+    """``missing_metrics`` of pandas frames."""
+    return missing_metrics({k: {c: int(f[c].notna().sum()) for c in f.columns} for k, f in frames.items()})
 
 
 DONE_STATUSES, OPEN_STATUSES = metrics.DONE_STATUSES, metrics.OPEN_STATUSES
@@ -231,6 +238,9 @@ def _grouped(sql, frame: pd.DataFrame, keys) -> pd.DataFrame:
 def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
     """A column as the SQL reads it; text stays Arrow text (pandas' ``str``) or becomes it in one C pass, never
     a Python object per row (``astype("string")`` of an object column costs 50 ms a million rows, a query each)."""
+    if dtype == SCORE:
+        return pd.to_numeric(t[name], errors="coerce").astype(float) if name in t \
+            else pd.Series(np.nan, index=t.index, dtype=float)
     if name not in t:
         return pd.Series(None, index=t.index, dtype=dtype)
     col = t[name]
@@ -247,37 +257,85 @@ def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
     return col.astype(dtype)
 
 
-# ----------------------------------------------------------------------------- tickets
+# ----------------------------------------------------------------------------- the rows the engine reads
+
+TEXT, TIME, NUMBER, YES_NO = "string", "datetime64[ns]", "Float64", "boolean"
+TICKET_COLUMNS = {"ticket_id": TEXT, "created_at": TIME, "first_response_at": TIME, "resolved_at": TIME,
+                  "channel": TEXT, "department": TEXT, "agent": TEXT, "priority": TEXT, "category": TEXT,
+                  "status": TEXT, "is_complaint": YES_NO, "complaint_level": TEXT, "contacts": NUMBER,
+                  "reopened": YES_NO, "resolution_note": TEXT, "region": TEXT}
+SCORE = "score"  # a number where the cell reads as one, else blank (a dimension's score, 1–5)
+SURVEY_COLUMNS = {"ticket_id": TEXT, "submitted_at": TIME, "csat": "float64", "nps": "float64", "channel": TEXT,
+                  "department": TEXT, "agent": TEXT, "attitude": SCORE, "speed": SCORE, "resolution": SCORE,
+                  "wait": SCORE}
+INSPECTION_COLUMNS = {"inspection_id": TEXT, "inspected_at": TIME, "ticket_id": TEXT, "score": "float64",
+                      "max_score": "float64", "critical": YES_NO, "department": TEXT, "agent": TEXT}
+
+
+def rows_of(frame, columns: dict) -> Rows:
+    """The workbook's frame as the engine's rows (its columns as SQL reads them); an outside source's rows as
+    they are."""
+    if isinstance(frame, Rows):
+        return frame
+    return of_frame(frame, {c: (lambda f, c=c, d=d: _column(f, c, d)) for c, d in columns.items()})
+
+
+def _profile(tickets: Rows) -> dict:
+    """What the calculation must know of the whole ticket table, in one pass (``engine.timing.profile_sql``)."""
+    return duck.row(timing.profile_sql(tickets.sql, tuple(c for c in TICKET_COLUMNS if tickets.has(c))))
+
+
+def _decides(profile: dict, as_of: pd.Timestamp) -> bool:
+    if not profile.get("filled__status"):
+        return False
+    times = [profile[f"max__{c}"] for c in ("created_at", "first_response_at", "resolved_at")]
+    latest = max((pd.Timestamp(x) for x in times if x is not None), default=None)
+    return latest is None or as_of >= latest
+
+
+def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, where: str,
+               keep: tuple[str, ...]) -> tuple[str, object]:
+    """The SQL of ``tickets`` meeting ``where`` with their times and targets on the workbook's SLA clock
+    (``engine.timing``: calendar or working minutes, at the minute where the export writes minutes; complaints held
+    to the stricter target), each row with the columns ``keep``; and the day table it reads as ``days__``."""
+    times = [pd.Timestamp(profile[f"{m}__{c}"]) for m in ("min", "max")
+             for c in ("created_at", "first_response_at", "resolved_at") if profile[f"{m}__{c}"] is not None]
+    plan, days = clock.timing(std, as_of, profile["minute__first_response_at"] or profile["minute__created_at"],
+                              profile["minute__resolved_at"] or profile["minute__created_at"],
+                              min([*times, as_of]), max([*times, as_of]))
+    rows = tickets.sql if where == "TRUE" else f"(SELECT * FROM {tickets.sql} WHERE {where})"
+    return timing.sla_sql(rows, "days__", plan, tuple(dict.fromkeys((*keep, *FLAG_INPUTS)))), days
+
+
+FLAG_INPUTS = ("status", "resolved_at", "is_complaint", "complaint_level", "contacts", "reopened", "resolution_note",
+               "agent", "category")  # what ``engine.metrics.ticket_flags_sql`` reads besides the times
+
+
+def _flags_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, decides: bool, where: str,
+               keep: tuple[str, ...]) -> tuple[str, object]:
+    """The flags of ``tickets`` meeting ``where`` (``engine.metrics.ticket_flags_sql`` over ``_timed_sql``), each
+    row with the columns ``keep``; and the day table."""
+    timed, days = _timed_sql(tickets, profile, std, as_of, where, keep)
+    return metrics.ticket_flags_sql(f"({timed}) timed", decides, keep), days
+
 
 def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
-    """The columns ``engine.metrics.ticket_flags_sql`` reads: the tickets' own, and their times and targets on the
-    workbook's SLA clock (``clock.sla_times``: calendar or working minutes, at the minute where the export writes
-    minutes; complaints held to the stricter target), which numpy computes before the SQL."""
-    codes, priorities = pd.factorize(t["priority"].fillna("normal"))  # a lookup per priority, not per ticket
-    fr_target, res_target = (pd.Series(np.array([table.get(p, np.nan) for p in priorities], dtype=float)[codes]
-                                       if len(priorities) else np.full(len(t), np.nan), index=t.index)
-                             for table in (std.first_response_min, std.resolution_h))
-    times = sla_times(t, std, as_of, fr_target, res_target)
-    return pd.DataFrame({
-        "status": _column(t, "status", "string"), "resolved_at": t["resolved_at"],
-        "is_complaint": _column(t, "is_complaint", "boolean"), "complaint_level": _column(t, "complaint_level", "string"),
-        "contacts": _column(t, "contacts", "Float64"), "reopened": _column(t, "reopened", "boolean"),
-        "resolution_note": _column(t, "resolution_note", "string"), "agent": _column(t, "agent", "string"),
-        "category": _column(t, "category", "string"),
-        "fr_min": times.fr_min, "res_h": times.res_h, "age_min": times.age_min, "fr_target": times.fr_target,
-        "res_target": times.res_target, "cfr_target": float(times.complaint_fr_target),
-    }, index=t.index)
+    """The columns ``engine.metrics.ticket_flags_sql`` reads, as a frame on ``t``'s index: the tickets' own, and
+    their times and targets on the workbook's SLA clock."""
+    rows = rows_of(t, TICKET_COLUMNS)
+    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", ("row__",))
+    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
 
 
 def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
-    """One row per ticket with the numbers every ticket metric is a sum or a quantile of (``engine.metrics.
-    ticket_flags_sql``, on DuckDB, over ``timed_tickets``).  Where the status decides (``status_decides``) a
-    cancelled ticket counts in ``tickets`` only, and a solved or closed one without ``resolved_at`` is resolved at
-    an unknown time."""
-    decides = status_decides(t, as_of) if decides is None else decides
-    flags = duck.query(metrics.ticket_flags_sql("rows", decides), rows=timed_tickets(t, std, as_of))
-    flags.index = t.index
-    return flags
+    """One row per ticket with the numbers every ticket metric is a sum or a quantile of.  Where the status
+    decides (``status_decides``) a cancelled ticket counts in ``tickets`` only, and a solved or closed one without
+    ``resolved_at`` is resolved at an unknown time."""
+    rows = rows_of(t, TICKET_COLUMNS)
+    profile = _profile(rows)
+    decides = _decides(profile, as_of) if decides is None else decides
+    sql, days = _flags_sql(rows, profile, std, as_of, decides, "TRUE", ("row__",))
+    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
 
 
 _SUMS = metrics.FLAG_SUMS
@@ -287,20 +345,15 @@ _TICKET_COLUMNS = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "m
 
 
 def _ticket_groups(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
-    """The ticket metrics per group and the flag counts behind them (``n_<flag>``); the medians and P90 only
-    with ``quantiles`` (the one costly part)."""
+    """The ticket metrics per group of a pandas Series of keys and the flag counts behind them (``n_<flag>``);
+    the medians and P90 only with ``quantiles`` (the one costly part)."""
     return _grouped(metrics.ticket_groups_sql("rows", "key", quantiles), flags[[*_SUMS, "fr_min", "res_h"]], keys)
-
-
-def _ticket_frame(flags: pd.DataFrame, keys, quantiles: bool = True) -> pd.DataFrame:
-    """Ticket metrics per group (keys: a Series to group by, or None for one overall row)."""
-    return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
 
 
 def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None, quantiles: bool = True) -> pd.DataFrame:
     """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category);
     without ``quantiles`` the medians and P90 are blank (a caller that weighs rates only)."""
-    return _ticket_frame(flags, keys, quantiles)
+    return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
 
 
 def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
@@ -313,21 +366,11 @@ def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | No
     return _grouped(metrics.backlog_sql("rows", "key", as_of, decides), rel, keys)["backlog"]
 
 
-# ----------------------------------------------------------------------------- surveys and inspections
-
-def _survey_groups(s: pd.DataFrame, keys) -> pd.DataFrame:
-    rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
-    return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
-
-
 def survey_metrics(s: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
     """CSAT % and NPS of a set of survey answers, one row or one per group of ``keys``, with the answers counted
     (``n_csat_n``) and satisfied (``n_csat_ok``)."""
-    return _survey_groups(s, keys)
-
-
-def _survey_frame(s: pd.DataFrame, keys) -> pd.DataFrame:
-    return _survey_groups(s, keys)[["csat_pct", "nps"]]
+    rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
+    return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
 
 
 def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
@@ -339,11 +382,7 @@ def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
     return duck.query(metrics.inspection_scores_sql("rows"), rows=rel).set_index("inspection_id")
 
 
-def _inspection_frame(scores: pd.DataFrame, keys, pass_mark: float) -> pd.DataFrame:
-    return _grouped(metrics.inspection_groups_sql("rows", "key", pass_mark), scores[["pct"]], keys)
-
-
-# ----------------------------------------------------------------------------- putting it together
+# ----------------------------------------------------------------------------- the period's view, in the engine
 
 def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
     """The rows of the period; the frame itself when all are (no copy of a million rows)."""
@@ -351,23 +390,184 @@ def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
     return frame if keep.all() else frame[keep]
 
 
-@dataclass
-class View:
-    """The period's rows and each ticket's flags, made once and shared by the result, trend and heat map."""
+def _between(column: str, p: Period) -> str:
+    return f"{column} >= {metrics.literal(p.start)} AND {column} < {metrics.literal(p.end)}"
 
-    tickets: pd.DataFrame  # the whole table (the backlog looks beyond the period)
-    t: pd.DataFrame
-    s: pd.DataFrame
-    i: pd.DataFrame
-    flags: pd.DataFrame
-    std: Standards
-    p: Period
-    missing: set[str] = field(default_factory=set)  # metrics the data never supplied
-    decides: bool = False  # whether the tickets' status decides at this as_of (``status_decides``)
+
+VISIT_COLUMNS = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
+FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent", "ticket_id")
+
+
+class View:
+    """The period's rows where they lie and each ticket's flags, computed once into the engine (a temporary table)
+    and shared by the result, the trends and the heat map; every figure is SQL over them.  ``t``, ``s``, ``i`` and
+    ``flags`` are the same rows as pandas frames, for the actions that still work row by row: the workbook's own
+    slices, or read from an outside source when first asked for."""
+
+    def __init__(self, tickets: Rows, surveys: Rows, inspections: Rows, std: Standards, p: Period,
+                 profile: dict, missing: set[str], known: View | None = None):
+        self.tickets, self.surveys, self.inspections, self.std, self.p = tickets, surveys, inspections, std, p
+        self.missing, self.profile = missing, profile
+        self.decides = _decides(profile, p.as_of)
+        self.regions = bool(profile.get("filled__region"))
+        keep = FLAG_KEYS + (("region",) if self.regions else ())
+        self.in_period = _between("created_at", p)
+        same = known is not None and known.tickets is tickets and known.std is std and known.p.as_of == p.as_of \
+            and p.start <= known.p.start and known.p.end <= p.end \
+            and duck.scalar(f"SELECT COUNT(*) FROM {tickets.sql} WHERE {self.in_period}") == known.n
+        if same:  # the period holds the very rows of a view already made (a quarter holding every ticket): its flags
+            self.flags_table, self.n = known.flags_table, known.n
+        else:
+            sql, days = _flags_sql(tickets, profile, std, p.as_of, self.decides, self.in_period, keep)
+            self.flags_table = temp_table(sql, self, "flags", days__=days)
+            self.n = int(duck.scalar(f"SELECT COUNT(*) FROM {self.flags_table}"))
+        self.survey_table = temp_table(self._survey_sql(), self, "answers")
+        self.scores_table = temp_table(self._scores_sql(), self, "scores")
+        self._frames: dict = {}
+
+    def _regions_of_tickets(self) -> str:
+        return (f"(SELECT ticket_id AS rid__, region FROM (SELECT ticket_id, region, ROW_NUMBER() OVER "
+                f"(PARTITION BY ticket_id ORDER BY row__) AS k__ FROM {self.tickets.sql}) r WHERE k__ = 1)")
+
+    def _survey_sql(self) -> str:
+        cols = ", ".join(f"s.{c}" for c in SURVEY_COLUMNS if self.surveys.has(c))
+        join = f" LEFT JOIN {self._regions_of_tickets()} g ON g.rid__ = s.ticket_id" if self.regions else ""
+        return (f"SELECT {cols}{', g.region' if self.regions else ''} FROM {self.surveys.sql} s{join} "
+                f"WHERE {_between('s.submitted_at', self.p)}")
+
+    def _scores_sql(self) -> str:
+        items = f"(SELECT * FROM {self.inspections.sql} WHERE {_between('inspected_at', self.p)})"
+        scores = metrics.inspection_scores_sql(items, carry=("department", "agent", "ticket_id"))
+        if not self.regions:
+            return scores
+        return f"SELECT sc.*, g.region FROM ({scores}) sc LEFT JOIN {self._regions_of_tickets()} g ON g.rid__ = sc.ticket_id"
+
+    # the same rows as pandas frames, for the row-by-row actions
+    def _frame(self, name: str, rows: Rows, column: str):
+        if name not in self._frames:
+            self._frames[name] = in_period(rows.frame, column, self.p) if rows.frame is not None else \
+                rows.select(_between(column, self.p)).to_frame().drop(columns="row__")
+        return self._frames[name]
+
+    @property
+    def t(self) -> pd.DataFrame:
+        return self._frame("t", self.tickets, "created_at")
+
+    @property
+    def s(self) -> pd.DataFrame:
+        return self._frame("s", self.surveys, "submitted_at")
+
+    @property
+    def i(self) -> pd.DataFrame:
+        return self._frame("i", self.inspections, "inspected_at")
+
+    @property
+    def all_tickets(self) -> pd.DataFrame:
+        """The whole ticket table as a frame (the backlog and the region's own tickets look beyond the period)."""
+        if "all" not in self._frames:
+            self._frames["all"] = self.tickets.frame if self.tickets.frame is not None else \
+                self.tickets.to_frame().drop(columns="row__")
+        return self._frames["all"]
+
+    @property
+    def flags(self) -> pd.DataFrame:
+        if "flags" not in self._frames:
+            cols = ", ".join(("fr_min", "res_h", *_SUMS))
+            flags = duck.query(f"SELECT {cols} FROM {self.flags_table} WHERE {self.in_period} ORDER BY row__")
+            self._frames["flags"] = flags.set_axis(self.t.index)
+        return self._frames["flags"]
+
+    @property
+    def empty(self) -> bool:
+        """No ticket, survey answer or inspection in the period."""
+        return self.n == 0 and not duck.scalar(f"SELECT COUNT(*) FROM {self.survey_table}") \
+            and not duck.scalar(f"SELECT COUNT(*) FROM {self.scores_table}")
+
+    # the few rows a row-by-row figure needs: the workbook's slice, or those rows alone from an outside source
+    def _wanted(self, rows: Rows, column: str, p: Period, columns: tuple[str, ...], condition: str):
+        if rows.frame is not None:
+            return in_period(rows.frame, column, p) if column in rows.frame else pd.DataFrame()
+        if not rows.has(column):
+            return pd.DataFrame()
+        return rows.select(f"{_between(column, p)} AND ({condition})").to_frame(columns, order=False)
+
+    def visits(self, p: Period) -> pd.DataFrame:
+        """The tickets of ``p`` with an appointment or an arrival (``core.visits``)."""
+        return self._wanted(self.tickets, "created_at", p, VISIT_COLUMNS,
+                            "appointment_at IS NOT NULL OR arrived_at IS NOT NULL")
+
+    def invitations(self, p: Period) -> pd.DataFrame:
+        """The surveys sent in ``p`` (``core.surveys.response``)."""
+        return self._wanted(self.surveys, "sent_at", p, ("sent_at", "csat", "nps", "channel", "department"), "TRUE")
+
+    def dimension_rates(self) -> dict:
+        """The period's satisfaction by dimension (服务态度, 响应速度, 解决能力, 等待体验; ``core.surveys``)."""
+        from .surveys import SCORE_DIMENSIONS, dimension_rates
+
+        return dimension_rates(self.survey_table, tuple(d for d in SCORE_DIMENSIONS if self.surveys.has(d)))
+
+    def major_complaints(self) -> int | None:
+        """重大投诉 of the period (DOMAIN.md §4), a cancelled ticket left out; None when no ticket of the table
+        carries a complaint level."""
+        if not self.profile.get("filled__complaint_level"):
+            return None
+        return int(duck.scalar(f"SELECT COUNT(*) FROM {self.tickets.sql} WHERE {self.in_period} AND "
+                               f"complaint_level = 'major' AND (status IS NULL OR status <> 'cancelled')"))
+
+    def agent_departments(self) -> pd.Series:
+        """Each agent's department: the one most of its period's tickets name (the first by name on a tie)."""
+        frame = duck.query(f"""
+SELECT agent, department FROM (
+  SELECT agent, department, ROW_NUMBER() OVER (PARTITION BY agent ORDER BY COUNT(*) DESC, department) AS k
+  FROM {self.flags_table}
+  WHERE {self.in_period} AND agent IS NOT NULL AND department IS NOT NULL
+  GROUP BY agent, department
+) d WHERE k = 1""")
+        return pd.Series(frame["department"].to_numpy(dtype=object), index=frame["agent"].to_numpy(dtype=object))
+
+    # figures, each one query
+    def ticket_groups(self, key: str, quantiles: bool = True) -> pd.DataFrame:
+        """The ticket metrics and flag counts per group of the SQL expression ``key``."""
+        rel = f"(SELECT {key} AS key__, * FROM {self.flags_table} WHERE {self.in_period})"
+        return _indexed(duck.query(metrics.ticket_groups_sql(rel, "key__", quantiles)))
+
+    def survey_groups(self, key: str) -> pd.DataFrame:
+        return _indexed(duck.query(metrics.survey_groups_sql(self.survey_table, key)))
+
+    def backlog(self, key: str) -> pd.Series:
+        return _indexed(duck.query(metrics.backlog_sql(self.tickets.sql, key, self.p.as_of, self.decides)))["backlog"]
+
+    def inspection_groups(self, key: str) -> pd.DataFrame:
+        return _indexed(duck.query(metrics.inspection_groups_sql(self.scores_table, key, self.std.qa_pass_mark)))
+
+    def sizes(self, dim: str) -> dict[str, pd.Series]:
+        """Per group of ``dim``: the tickets, surveys and inspections its rates are over (DOMAIN.md §4)."""
+        k = key_of(dim)
+        count = lambda rel: _indexed(duck.query(  # noqa: E731
+            f"SELECT {k} AS key, COUNT(*) AS n FROM {rel} WHERE {k} IS NOT NULL GROUP BY {k} ORDER BY key"))["n"]
+        return {"tickets": count(f"(SELECT * FROM {self.flags_table} WHERE {self.in_period})"),
+                "surveys": count(self.survey_table),
+                "inspections": count(self.scores_table) if dim != "channel" else None}
+
+
+def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
+    first = frame.columns[0]
+    out = frame.set_index(first)
+    out.index.name = None
+    return out
+
+
+def key_of(dim: str | None) -> str:
+    """The SQL a breakdown groups by; rows without an agent form the group 未分配."""
+    if dim is None:
+        return "CAST(0 AS INTEGER)"  # one group (a bare 0 in GROUP BY would name a column)
+    if dim == "agent":
+        return f"COALESCE(CAST(agent AS VARCHAR), {metrics.literal(UNASSIGNED)})"
+    return f"CAST({dim} AS VARCHAR)"
 
 
 def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
-    """The column a breakdown groups by; rows without an agent form the group 未分配 (no copy of the frame)."""
+    """The column a breakdown of a pandas frame groups by; rows without an agent form the group 未分配."""
     if dim is None:
         return None
     col = frame[dim]
@@ -378,38 +578,44 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 
-def view(tickets: pd.DataFrame, surveys: pd.DataFrame, inspections: pd.DataFrame, std: Standards, p: Period,
-         calls: pd.DataFrame | None = None, known: View | None = None) -> View:
-    """The period's rows and their flags; ``known``, a view already made whose tickets may be these very rows (the
-    months around a quarter that holds every ticket): its flags are taken, not computed again, when they are the
-    same rows on the same standards and as_of."""
+def view(tickets, surveys, inspections, std: Standards, p: Period, calls: pd.DataFrame | None = None,
+         known: View | None = None) -> View:
+    """The period's view of the three tables (pandas frames, or an outside source's ``Rows``); ``known``, a view
+    already made of the same tables (the months around a period, the period before): its registered rows are
+    taken, and its flags when they are the very rows on the same standards and as_of."""
     if calls is not None and len(calls):  # satisfaction given on a call counts like a survey answer (§4)
         from .calls import survey_answers
 
         answers = survey_answers(calls)
-        surveys = pd.concat([surveys, answers.astype({"csat": surveys["csat"].dtype})], ignore_index=True) \
-            if len(surveys) else answers
-    missing = unsupplied({"tickets": tickets, "surveys": surveys})
-    t = in_period(tickets, "created_at", p)
-    decides = status_decides(tickets, p.as_of)
-    same = known is not None and known.t is t and known.std is std and known.p.as_of == p.as_of
-    return View(tickets, t, in_period(surveys, "submitted_at", p), in_period(inspections, "inspected_at", p),
-                known.flags if same else ticket_flags(t, std, p.as_of, decides), std, p, missing, decides)
+        if isinstance(surveys, Rows):
+            extra = rows_of(answers, SURVEY_COLUMNS)
+            surveys = Rows(f"(SELECT * FROM {surveys.sql} UNION ALL BY NAME SELECT * FROM {extra.sql})",
+                           surveys.columns, None, surveys.where, [surveys, extra])
+        else:
+            surveys = pd.concat([surveys, answers.astype({"csat": surveys["csat"].dtype})], ignore_index=True) \
+                if len(surveys) else answers
+    same = lambda mine, theirs: known is not None and (theirs.frame is mine if theirs.frame is not None  # noqa: E731
+                                                        else theirs is mine)
+    t = known.tickets if same(tickets, getattr(known, "tickets", None)) else rows_of(tickets, TICKET_COLUMNS)
+    s = known.surveys if same(surveys, getattr(known, "surveys", None)) else rows_of(surveys, SURVEY_COLUMNS)
+    i = known.inspections if same(inspections, getattr(known, "inspections", None)) \
+        else rows_of(inspections, INSPECTION_COLUMNS)
+    profile = known.profile if known is not None and known.tickets is t else _profile(t)
+    filled_s = duck.row(f"SELECT COUNT(csat) AS csat, COUNT(nps) AS nps FROM {s.sql}")
+    missing = missing_metrics({"tickets": {c.removeprefix("filled__"): n for c, n in profile.items()
+                                           if c.startswith("filled__")}, "surveys": filled_s})
+    return View(t, s, i, std, p, profile, missing, known)
 
 
 def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
     """Overall and by each of ``dims`` (the previous period's comparison needs only the overall figures)."""
-    tickets, t, s, flags, std, p = v.tickets, v.t, v.s, v.flags, v.std, v.p
-    scores = inspection_scores(v.i)
-    out = {"period": p.as_json()}
+    out = {"period": v.p.as_json()}
     for dim in (None, *dims):
-        parts = [
-            _ticket_frame(flags, group_keys(t, dim)),
-            backlog(tickets, p.as_of, group_keys(tickets, dim), v.decides).rename("backlog"),
-            _survey_frame(s, group_keys(s, dim)),
-        ]
+        k = key_of(dim)
+        parts = [v.ticket_groups(k)[_TICKET_COLUMNS], v.backlog(k).rename("backlog"),
+                 v.survey_groups(k)[["csat_pct", "nps"]]]
         if dim != "channel":  # inspections carry no channel
-            parts.append(_inspection_frame(scores, group_keys(scores, dim), std.qa_pass_mark))
+            parts.append(v.inspection_groups(k))
         frame = pd.concat(parts, axis=1).reindex(columns=list(METRICS))
         for m in v.missing:
             frame[m] = np.nan
@@ -418,8 +624,7 @@ def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
             out["overall"] = _metrics(frame.iloc[0]) if len(frame) else _metrics(pd.Series(dtype=float))
         else:
             out[f"by_{dim}"] = {str(k): _metrics(row) for k, row in frame.iterrows()}
-    if "overall" in out:
-        out["overall"]["tickets"] = int(len(t))
+    out["overall"]["tickets"] = v.n
     return out
 
 
@@ -436,19 +641,22 @@ def _metrics(row: pd.Series) -> dict:
     return out
 
 
+MONTH = "STRFTIME({}, '%Y-%m')"
+WEEK = "DATE_TRUNC('week', {})"
+
+
 def monthly(v: View, keys: tuple[str, ...]) -> pd.DataFrame:
     """Rates (``keys``, no quantile among them) and ticket counts per calendar month of the view, one query per
     table over the whole span instead of a view per month: each ticket's flags depend on the ticket, the standards
     and ``as_of`` alone, so the months' figures are those of a view of each month."""
-    month = lambda times: times.dt.to_period("M").astype(str)  # noqa: E731
-    return _rates_by(v, month(v.t["created_at"]), month(v.s["submitted_at"])).reindex(columns=["tickets", *keys])
+    return _rates_by(v, MONTH).reindex(columns=["tickets", *keys])
 
 
-def _rates_by(v: View, ticket_keys: pd.Series, survey_keys: pd.Series) -> pd.DataFrame:
-    """The ticket rates and counts (no quantiles) and the survey figures per key (a week, a month), a metric the
-    data never supplied left empty."""
-    out = pd.concat([_ticket_frame(v.flags, ticket_keys, quantiles=False), _survey_frame(v.s, survey_keys)],
-                    axis=1, sort=True)
+def _rates_by(v: View, key: str) -> pd.DataFrame:
+    """The ticket rates and counts (no quantiles) and the survey figures per time key (a week, a month: ``key``
+    formats the time column), a metric the data never supplied left empty."""
+    out = pd.concat([v.ticket_groups(key.format("created_at"), quantiles=False)[_TICKET_COLUMNS],
+                     v.survey_groups(key.format("submitted_at"))], axis=1, sort=True)
     for m in v.missing & set(out.columns):
         out[m] = np.nan
     return out
@@ -458,7 +666,9 @@ def weekly_trend(v: View) -> pd.DataFrame:
     """Main indicators per ISO week (weeks starting Monday) within the period."""
     p = v.p
     weeks = pd.period_range(p.start, p.end - pd.Timedelta(days=1), freq="W-SUN").start_time
-    out = _rates_by(v, week_of(v.t["created_at"]), week_of(v.s["submitted_at"])).reindex(weeks)  # empty weeks too
+    out = _rates_by(v, WEEK)
+    out.index = pd.DatetimeIndex(out.index).as_unit("ns") if len(out) else pd.DatetimeIndex([])
+    out = out.reindex(weeks)  # empty weeks too
     out["tickets"] = out["tickets"].fillna(0)
     out.index.name = "week"
     cols = ["tickets", "first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"]
@@ -467,9 +677,7 @@ def weekly_trend(v: View) -> pd.DataFrame:
 
 def hour_weekday(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Volume and first-response SLA % by hour of day (rows 0–23) × weekday (columns Mon–Sun)."""
-    t, flags = v.t, v.flags
-    cell = t["created_at"].dt.hour * 7 + t["created_at"].dt.day_of_week
-    m = _ticket_frame(flags, cell, quantiles=False).reindex(range(24 * 7))
+    m = v.ticket_groups("HOUR(created_at) * 7 + ISODOW(created_at) - 1", quantiles=False).reindex(range(24 * 7))
     grid = pd.MultiIndex.from_product([range(24), range(7)], names=["hour", "weekday"])
     vol = pd.Series(m["tickets"].fillna(0).astype("int64").to_numpy(), index=grid).unstack()
     sla = pd.Series(m["first_response_sla_pct"].to_numpy(dtype=float), index=grid).unstack()
@@ -498,7 +706,7 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
     if metric not in RATE_PARTS:
         return None
     table, num, den = RATE_PARTS[metric]
-    counts = _ticket_groups(v.flags, None, quantiles=False) if table == "tickets" else _survey_groups(v.s, None)
+    counts = v.ticket_groups(key_of(None), quantiles=False) if table == "tickets" else v.survey_groups(key_of(None))
     if counts.empty:
         return 0, 0
     row = counts.iloc[0]
@@ -515,10 +723,14 @@ MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}
 
 def weekly_counts(v: View, metric: str) -> tuple[pd.Series, pd.Series]:
     """Per week: (successes, trials) of a rate, as floats; for a median time, (its weekly value, an empty series)."""
+    def weekly(frame):
+        frame.index = pd.DatetimeIndex(frame.index).as_unit("ns") if len(frame) else pd.DatetimeIndex([])
+        return frame
+
     if metric in MEDIAN_TIMES:
-        g = _ticket_groups(v.flags, week_of(v.t["created_at"]))
+        g = weekly(v.ticket_groups(WEEK.format("created_at")))
         return g[metric].astype(float), pd.Series(dtype=float)
     table, num, den = RATE_PARTS[metric]
-    g = _ticket_groups(v.flags, week_of(v.t["created_at"]), quantiles=False) if table == "tickets" \
-        else _survey_groups(v.s, week_of(v.s["submitted_at"]))
+    g = weekly(v.ticket_groups(WEEK.format("created_at"), quantiles=False) if table == "tickets"
+               else v.survey_groups(WEEK.format("submitted_at")))
     return g[f"n_{num}"].astype(float), sum(g[f"n_{d}"] for d in den).astype(float)

@@ -21,7 +21,19 @@ def pareto(values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
     """
     w = pd.Series(1.0, index=values.index) if weights is None else pd.to_numeric(weights, errors="coerce")
     rows = pd.DataFrame({"value": values.astype(pd.StringDtype("pyarrow")), "weight": w.astype(float)})
-    counts = duck.query(metrics.pareto_counts_sql("rows", UNCLASSIFIED), rows=rows)  # the engine counts
+    return ranked(duck.query(metrics.pareto_counts_sql("rows", UNCLASSIFIED), rows=rows))  # the engine counts
+
+
+def pareto_of(relation: str, column: str, weight: str | None = None) -> pd.DataFrame:
+    """``pareto`` of a column of rows where they lie (``engine.rows.Rows.sql``, filtered): only the categories'
+    counts come back."""
+    w = "1.0" if weight is None else f"TRY_CAST({weight} AS DOUBLE)"
+    rows = f"(SELECT {column} AS value, {w} AS weight FROM {relation})"
+    return ranked(duck.query(metrics.pareto_counts_sql(rows, UNCLASSIFIED)))
+
+
+def ranked(counts: pd.DataFrame) -> pd.DataFrame:
+    """The categories' counts in order, with their shares, cumulative shares and the vital few (``pareto``)."""
     frame = pd.DataFrame({"category": counts["category"].astype(str), "count": counts["count"].to_numpy(dtype=float)})
     frame = frame.sort_values(["count", "category"], ascending=[False, True], kind="stable").reset_index(drop=True)
     total = frame["count"].sum()

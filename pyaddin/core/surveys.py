@@ -37,12 +37,16 @@ def response(surveys: pd.DataFrame, period) -> dict:
 SCORE_DIMENSIONS = ("attitude", "speed", "resolution", "wait")  # 服务态度, 响应速度, 解决能力, 等待体验
 
 
-def dimension_rates(answers: pd.DataFrame) -> dict:
+def dimension_rates(answers_sql: str, present: tuple[str, ...]) -> dict:
     """Each dimension of satisfaction with its own rate, like csat_pct (DOMAIN.md §3): 100 × answers scoring 4 or 5
-    / answers scoring that dimension, and how many answered it; a dimension no answer scored is empty (None)."""
+    / answers scoring that dimension, and how many answered it, over the relation ``answers_sql`` (the engine's
+    period answers, ``present``: the dimensions it carries); a dimension no answer scored is empty (None)."""
+    from ..engine import duck, metrics
+
+    got = duck.row(metrics.dimension_rates_sql(answers_sql, present)) if present else {}
     out = {}
     for d in SCORE_DIMENSIONS:
-        scores = pd.to_numeric(answers[d], errors="coerce") if d in answers else pd.Series(dtype=float)
-        n = int(scores.notna().sum())
-        out[d] = {"answers": n, "pct": float(100.0 * (scores >= 4).sum() / n) if n else None}
+        n = int(got.get(f"n_{d}") or 0)
+        pct = got.get(f"pct_{d}")
+        out[d] = {"answers": n, "pct": None if not n or pct is None else float(pct)}
     return out

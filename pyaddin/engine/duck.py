@@ -45,14 +45,25 @@ def arrow(frame):
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def cursor(utc_offset_h: float | None = None):
+    """The thread's cursor (made once, in the workbook's time zone; set again when a book's zone differs): the
+    registered frames and temporary tables of the engine's ``Rows`` and views live on it."""
+    con = getattr(_THREAD, "cursor", None)
+    if con is None:
+        con = connection(8 if utc_offset_h is None else utc_offset_h)
+        _THREAD.cursor, _THREAD.zone = con, zone(8 if utc_offset_h is None else utc_offset_h)
+    elif utc_offset_h is not None and zone(utc_offset_h) != _THREAD.zone:
+        con.execute(f"SET TimeZone = '{zone(utc_offset_h)}'")
+        _THREAD.zone = zone(utc_offset_h)
+    return con
+
+
 def query(sql: str, con=None, **relations):
     """The result of ``sql`` as a pandas frame, with each keyword a relation it reads (a pandas frame or an Arrow
-    table); on ``con`` when given (an outside source's views), else on a fresh cursor."""
+    table); on ``con`` when given, else on the thread's cursor."""
     import pandas as pd
 
-    if con is None:
-        con = getattr(_THREAD, "cursor", None) or connection()
-        _THREAD.cursor = con
+    con = con or cursor()
     for name, rel in relations.items():
         con.register(name, arrow(rel) if isinstance(rel, pd.DataFrame) else rel)
     try:
@@ -60,3 +71,15 @@ def query(sql: str, con=None, **relations):
     finally:
         for name in relations:
             con.unregister(name)
+
+
+def scalar(sql: str):
+    """The one value ``sql`` selects."""
+    return cursor().execute(sql).fetchall()[0][0]
+
+
+def row(sql: str) -> dict:
+    """The one row ``sql`` selects, by column name."""
+    cur = cursor().execute(sql)
+    names = [d[0] for d in cur.description]
+    return dict(zip(names, cur.fetchall()[0]))

@@ -57,7 +57,7 @@ def count(flag: str) -> str:
     return f"SUM(CAST({flag} AS INT))"
 
 
-def ticket_flags_sql(relation: str, decides: bool) -> str:
+def ticket_flags_sql(relation: str, decides: bool, keep: tuple[str, ...] = ()) -> str:
     """Per ticket: met / breached on first response and resolution, resolved, first-contact resolution, reopened,
     complaint, complaint first response, complete record, counted (DOMAIN.md §4).
 
@@ -83,7 +83,7 @@ WITH s AS (
   FROM k
 )
 SELECT
-  fr_kept AS fr_min,
+  {"".join(f"{c}, " for c in keep)}fr_kept AS fr_min,
   {_true("fr_kept <= fr_target")} AS fr_met,
   {_true("fr_kept > fr_target")} OR (fr_kept IS NULL AND {_true("age_min > fr_target")} AND keep) AS fr_breached,
   res_kept AS res_h,
@@ -197,19 +197,28 @@ GROUP BY {key}
 ORDER BY key"""
 
 
-def inspection_scores_sql(relation: str) -> str:
+def dimension_rates_sql(relation: str, dimensions: tuple[str, ...]) -> str:
+    """Per dimension of satisfaction: the answers that scored it and the share scoring 4 or 5 (as csat_pct)."""
+    cols = []
+    for d in dimensions:
+        score = f"TRY_CAST({d} AS DOUBLE)"
+        cols += [f"{count(f'{score} IS NOT NULL')} AS n_{d}", f"{pct(count(_true(f'{score} >= 4')), count(f'{score} IS NOT NULL'))} AS pct_{d}"]
+    return f"SELECT {', '.join(cols)} FROM {relation}"
+
+
+def inspection_scores_sql(relation: str, carry: tuple[str, ...] = ("department", "agent")) -> str:
     """One row per inspection: its score %, zero when a critical item is below its max.  Its department and agent
     are the smallest named on its items (they are one department and one agent; the smallest is the same on
     every engine, whatever the order the rows come in)."""
     score, top = "CAST(score AS DOUBLE)", "CAST(max_score AS DOUBLE)"
     return f"""
-SELECT inspection_id, score, max_score, critical_fail, department, agent,
+SELECT inspection_id, score, max_score, critical_fail, {", ".join(carry)},
   CASE WHEN critical_fail THEN 0.0 ELSE CAST(100 AS DOUBLE) * score / (CASE WHEN max_score > 0 THEN max_score END)
   END AS pct
 FROM (
   SELECT inspection_id, SUM({score}) AS score, SUM({top}) AS max_score,
     MAX(CASE WHEN {_true("critical")} AND {_true(f"{score} < {top}")} THEN 1 ELSE 0 END) = 1 AS critical_fail,
-    MIN(department) AS department, MIN(agent) AS agent
+    {", ".join(f"MIN({c}) AS {c}" for c in carry)}
   FROM {relation}
   WHERE inspection_id IS NOT NULL
   GROUP BY inspection_id

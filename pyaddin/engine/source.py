@@ -167,25 +167,33 @@ def _standards():
     return schema.STANDARDS
 
 
-def read(book, source: Source):
-    """The source's rows as a typed frame of the canonical columns, the department filter applied by DuckDB."""
+def rows(book, source: Source):
+    """The source's rows under the canonical columns, where they lie (``engine.rows.Rows``): the department filter
+    and every calculation run there, only results come back."""
     from .. import schema
     from . import duck
+    from .rows import of_sql
 
     if source.kind == SPARK:
         needs_spark(source)
     if source.kind == CSV:
         source = imported(book, source)
-    con = duck.connection(book.settings.get("utc_offset_h", 8))
+    con = duck.cursor(book.settings.get("utc_offset_h", 8))
     only = parse_filter(book.text_settings.get("source.filter")) if book.has_table(_standards()) else None
     sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only)
     try:
-        frame = con.sql(sql).to_arrow_table().to_pandas()
-    except Exception as e:  # a column of the wrong type, a damaged file: said with the source named
+        out = of_sql(sql, source.where)
+        out.count()  # read once here: a column of the wrong type or a damaged file is said with the source named
+    except Exception as e:
         if isinstance(e, QBError):
             raise
         raise QBError("source_unreadable", table=source.table, where=f"{source.where} ({e})") from None
-    return frame
+    return out
+
+
+def read(book, source: Source):
+    """The source's rows as a typed frame of the canonical columns (the actions that still work row by row)."""
+    return rows(book, source).to_frame().drop(columns="row__")
 
 
 def _fingerprint(files: list[Path]) -> str:

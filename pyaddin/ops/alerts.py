@@ -112,7 +112,6 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     import pandas as pd
 
     from ..core import alerts, incidents, kpi
-    from ..core.clock import sla_times
     from .kpi import choose_period
 
     frames, std = inputs or read_inputs(book, ("tickets", "surveys", "inspections", "calls"))
@@ -120,9 +119,7 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     if t.empty:
         raise QBError("no_tickets", exit_code=1)
     moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else t["created_at"].max()
-    prio = t["priority"].fillna("normal")
-    clock = sla_times(t, std, moment, prio.map(std.first_response_min).astype(float),
-                      prio.map(std.resolution_h).astype(float))  # the SLA clock; complaints' stricter targets
+    clock = kpi.timed_tickets(t, std, moment)  # the SLA clock; complaints' stricter targets
     late = alerts.breaches(t, clock.fr_target, clock.res_target, moment, clock.age_min)
     whole = kpi.Period(t["created_at"].min().to_period("W-SUN").start_time,
                        t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)

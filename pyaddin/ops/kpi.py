@@ -63,23 +63,37 @@ def unassigned_in(result: dict, lang: str) -> dict:
 
 
 def data_times(frames):
-    """When the data happened: tickets by creation, or, in a book without tickets, surveys and inspections."""
+    """When the data happened: tickets by creation, or, in a book without tickets, surveys and inspections (of
+    an outside source, its first and last time: all a period is chosen by)."""
     import pandas as pd
 
-    created = frames["tickets"]["created_at"]
+    from ..engine.rows import Rows
+
+    def times(table, column):
+        rel = frames[table]
+        if not isinstance(rel, Rows):
+            return rel[column]
+        from ..engine import duck
+
+        return pd.Series(duck.query(f"SELECT MIN({column}) AS t FROM {rel.sql} UNION ALL "
+                                    f"SELECT MAX({column}) FROM {rel.sql}")["t"], dtype="datetime64[ns]").dropna()
+
+    created = times("tickets", "created_at")
     if created.notna().any():
         return created
     calls = frames["calls"]["started_at"] if "calls" in frames else None
-    return pd.concat([frames["surveys"]["submitted_at"], frames["inspections"]["inspected_at"], calls],
+    return pd.concat([times("surveys", "submitted_at"), times("inspections", "inspected_at"), calls],
                      ignore_index=True)
 
 
 INPUTS = ("tickets", "surveys", "inspections")
 
 
-def read_inputs(book, keys=INPUTS):
+def read_inputs(book, keys=INPUTS, where_they_lie: bool = False):
     """The typed input tables an action uses (``keys``; the others come as empty tables, none of their
-    rows read) and the standards; any unreadable cell stops the calculation (the numbers would be wrong)."""
+    rows read) and the standards; any unreadable cell stops the calculation (the numbers would be wrong).
+    An outside source comes as a frame, or with ``where_they_lie`` as the engine's rows (``engine.rows.Rows``),
+    nothing of it read into Python."""
     from ..core import kpi
     from ..engine import source
     from ..validate import parse_table
@@ -90,8 +104,9 @@ def read_inputs(book, keys=INPUTS):
     frames = {key: p.data for key, p in parsed.items()}
     book.sources_read = {}
     for key, src in outside.items():  # read by DuckDB where they lie: the filter and the columns applied there
-        frames[key] = source.read(book, src)
-        book.sources_read[key] = (src.where, len(frames[key]))
+        rows = source.rows(book, src)
+        frames[key] = rows if where_they_lie else rows.to_frame().drop(columns="row__")
+        book.sources_read[key] = (src.where, rows.count())
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
         raise DataProblems("kpi_refused", count=len(issues), details=problem_lines(issues))
@@ -139,13 +154,6 @@ def kpi_rows(result: dict, std, lang: str):
     return pd.DataFrame(rows, columns=schema.KPI.keys)
 
 
-def sample_sizes(v, dim: str) -> dict:
-    """Per group of ``dim``: the tickets, surveys and inspections its rates are over (DOMAIN.md §4)."""
-    i = v.i.drop_duplicates("inspection_id") if len(v.i) else v.i
-    return {"tickets": v.t[dim].value_counts(), "surveys": v.s[dim].value_counts(),
-            "inspections": i[dim].value_counts() if dim in i else None}
-
-
 def overview_rows(now: dict, before: dict, std, lang: str, v=None):
     """The cards (one row per headline indicator) and the channel and department matrices, each group with its
     sample sizes."""
@@ -158,7 +166,7 @@ def overview_rows(now: dict, before: dict, std, lang: str, v=None):
                           for r in kpi.headline(now["overall"], before["overall"], std)], columns=schema.KPI_CARDS.keys)
 
     def matrix(groups: dict, table, dim: str, label=lambda g: g):
-        sizes = sample_sizes(v, dim) if v is not None else {}
+        sizes = v.sizes(dim) if v is not None else {}
         rows = []
         for g, values in groups.items():
             n = {k: int(c.get(g, 0)) for k, c in sizes.items() if c is not None and k in table.keys}
@@ -174,16 +182,6 @@ def overview_rows(now: dict, before: dict, std, lang: str, v=None):
 
 
 MAJOR_ROW = schema.KPI_CARDS.top + len(schema.HEADLINE_KEYS) + 1  # the line under the cards
-
-
-def major_complaints(tickets, in_period) -> int | None:
-    """重大投诉 of the period (DOMAIN.md §4); None when no ticket of the table carries a complaint level."""
-    from ..core.kpi import major_complaint
-
-    if "complaint_level" not in tickets or tickets["complaint_level"].isna().all():
-        return None
-    kept = in_period["status"].ne("cancelled") if "status" in in_period else True  # a cancelled ticket: tickets only
-    return int((major_complaint(in_period) & kept).sum())
 
 
 def major_line(n: int | None, lang: str) -> str:
@@ -248,8 +246,8 @@ def agent_rows(result: dict, v, lang: str):
     from ..locale import LANGS
 
     words = LANGS[lang].DASHBOARD
-    sizes = sample_sizes(v, "agent")
-    dept = v.t.groupby("agent")["department"].agg(lambda d: d.mode().iloc[0] if d.notna().any() else None)
+    sizes = v.sizes("agent")
+    dept = v.agent_departments()
     ranked = sorted(((a, m) for a, m in result["by_agent"].items()
                      if a != UNASSIGNED and m["tickets"] >= schema.MIN_SAMPLE and m["first_response_sla_pct"] is not None),
                     key=lambda am: (-am[1]["first_response_sla_pct"], am[0]))
@@ -307,26 +305,26 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     from ..locale import LANGS
     from ..ooxml.sheetdata import col_letter
 
-    frames, std = read_inputs(book, INPUTS + ("calls",))
+    frames, std = read_inputs(book, INPUTS + ("calls",), where_they_lie=True)
     p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p, frames.get("calls"))
-    if v.t.empty and v.s.empty and v.i.empty:  # nothing to show: the dashboard keeps what it had
+    if v.empty:  # nothing to show: the dashboard keeps what it had
         pj = p.as_json()
         raise DataProblems("no_tickets_in_period", start=pj["start"], end=pj["end"])
     result = unassigned_in(kpi.result(v), book.lang)
     result["calls"] = phone_line(frames.get("calls"), std, p)
     result["sla_clock"] = sla_clock(std, p)
-    result["visits"] = visits.result(v.t, std.setting("visit_grace_min"))
-    result["surveys"] = participation.response(frames["surveys"], p)
-    result["surveys"]["dimensions"] = participation.dimension_rates(v.s)  # 服务态度, 响应速度, 解决能力, 等待体验
-    result["major_complaints"] = major_complaints(frames["tickets"], v.t)  # 重大投诉: beside the overall figures
+    result["visits"] = visits.result(v.visits(p), std.setting("visit_grace_min"))
+    result["surveys"] = participation.response(v.invitations(p), p)
+    result["surveys"]["dimensions"] = v.dimension_rates()  # 服务态度, 响应速度, 解决能力, 等待体验
+    result["major_complaints"] = v.major_complaints()  # 重大投诉: beside the overall figures
     regions = by_region(v)
     if regions is not None:  # where tickets carry a region (区域): a breakdown like the department's
         result["by_region"] = regions
     if book.sources_read:  # only with an outside source: the book's own JSON stays as it was
         result["sources"] = {k: {"source": w, "rows": n} for k, (w, n) in book.sources_read.items()}
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                 kpi.previous_period(p), frames.get("calls")), dims=())
+                                 kpi.previous_period(p), frames.get("calls"), known=v), dims=())
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))
@@ -345,8 +343,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         book.write(schema.KPI_PHONE, cards)
         book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title})
     if book.has_table(schema.KPI_VISITS):
-        visits_before = visits.result(kpi.in_period(frames["tickets"], "created_at", prev),
-                                      std.setting("visit_grace_min"))
+        visits_before = visits.result(v.visits(prev), std.setting("visit_grace_min"))
         visit_rows, visit_title = visit_cards(result["visits"], visits_before, std, book.lang)
         book.write(schema.KPI_VISITS, visit_rows)
         book.set_cells(schema.KPI_VISITS, {f"{col_letter(schema.KPI_VISITS.place[2])}{schema.KPI_VISITS.place[1] - 1}":
@@ -369,7 +366,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     done = {"start": pj["start"], "end": pj["end"], "tickets": o["tickets"], "fr": _fmt(o["first_response_sla_pct"]),
             "csat": _fmt(o["csat_pct"]), "qa": _fmt(o["qa_score_pct"])}
     return Outcome("kpi_done", done, data=result,
-                   details=source_lines(book) + ([say("kpi_no_tickets")] if v.t.empty else [])
+                   details=source_lines(book) + ([say("kpi_no_tickets")] if v.n == 0 else [])
                    + ([say("kpi_older_book", cards=listing([LANGS[book.lang].DASHBOARD[
                        "phone" if t is schema.KPI_PHONE else "visits"] for t in older]))] if older else [])
                    + ([say("no_holidays_listed", years=listing(gaps), sheet=book.sheet_name(schema.CALENDAR))]

@@ -11,13 +11,15 @@ MAX_PROBLEMS = 5  # the seeds' TOP 3–5 into the problem list
 
 
 def _column(table, frame, by: str) -> str:
-    """A ticket column named by its key, its label or its header as pasted."""
+    """A ticket column named by its key, its label or its header as pasted (``frame``: a frame, or the engine's
+    rows of an outside source)."""
     from ..mapping import resolve_field
 
+    names = frame.columns
     key = resolve_field(table, by)
-    if key and key in frame:
+    if key and key in names:
         return key
-    if by in frame:
+    if by in names:
         return by
     raise QBError("unknown_column", column=by, table=table.sheet(current()))
 
@@ -33,11 +35,21 @@ def _label(column: str, lang: str | None = None) -> str:
 def pareto_frame(book, by="category", weight=None, period=None, quarter=None, date_from=None, date_to=None,
                  as_of=None):
     from ..core import kpi
-    from ..core.pareto import pareto
+    from ..core.pareto import pareto, pareto_of
+    from ..engine.rows import Rows
+    from .kpi import data_times
 
-    frames, std = read_inputs(book, ("tickets",))
+    frames, std = read_inputs(book, ("tickets",), where_they_lie=True)
     t = frames["tickets"]
-    p = choose_period(t["created_at"], period, quarter, date_from, date_to, as_of)
+    p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of)
+    if isinstance(t, Rows):  # an outside source: DuckDB counts where the rows lie
+        col = _column(schema.TICKETS, t, by)
+        wcol = _column(schema.TICKETS, t, weight) if weight else None
+        rows = t.select(f"created_at >= {kpi.metrics.literal(p.start)} AND created_at < {kpi.metrics.literal(p.end)}")
+        if rows.count() == 0:
+            pj = p.as_json()
+            raise QBError("no_tickets_in_period", exit_code=1, start=pj["start"], end=pj["end"])
+        return pareto_of(rows.sql, col, wcol), col, p, rows, std
     t = kpi.in_period(t, "created_at", p)
     if t.empty:
         pj = p.as_json()
@@ -241,6 +253,8 @@ def add_problems(ctx, book, from_pareto: bool = True, by="category", period=None
 
     frame, _, p, tickets, std = pareto_frame(book, by, None, period, quarter, date_from, date_to,
                                              as_of or ctx.as_of)
+    if not isinstance(tickets, pd.DataFrame):  # an outside source's period, for the statements' figures
+        tickets = tickets.to_frame().drop(columns="row__")
     existing = book.read(schema.PROBLEMS).data
     open_ = existing[existing["status"].fillna("open") != "closed"]
     taken = set(open_.loc[open_["source"] != "complaint", "category"].dropna())  # a major complaint's own problem

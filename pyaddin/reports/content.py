@@ -17,7 +17,6 @@ import pandas as pd
 
 from ..core import kpi, pdca
 from ..core.pareto import UNCLASSIFIED, pareto
-from ..core.surveys import dimension_rates
 from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
@@ -57,7 +56,7 @@ def direction(metric: str, std: kpi.Standards) -> str:
 def group_table(v: kpi.View, result: dict, dim: str) -> pd.DataFrame:
     """One row per channel or department: its sample sizes (tickets, surveys) beside its rates."""
     rows = []
-    surveys = v.s[dim].value_counts() if dim in v.s else pd.Series(dtype=int)
+    surveys = v.sizes(dim)["surveys"]
     for g, m in sorted(result[f"by_{dim}"].items(), key=lambda gm: -gm[1]["tickets"]):
         rows.append({"group": g, "tickets": int(m["tickets"]), "surveys": int(surveys.get(g, 0)),
                      **{k: m[k] for k in GROUP_METRICS}})
@@ -172,10 +171,7 @@ def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def region_table(v: kpi.View) -> pd.DataFrame | None:
     """The regions as the departments are shown (sample sizes beside the rates); None without regions."""
-    from ..core.regions import region_view
-
-    rv = region_view(v)
-    return None if rv is None else group_table(rv, kpi.result(rv, ("department",)), "department")
+    return group_table(v, kpi.result(v, ("region",)), "region") if v.regions else None
 
 
 def problems_of_period(problems: pd.DataFrame, par: pd.DataFrame) -> pd.DataFrame:
@@ -230,12 +226,10 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
                                                                p.end), c))
     v = kpi.view(t, s, i, std, p, c)
-    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c), dims=())
+    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c, known=v), dims=())
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
-    sizes = {"tickets": v.t["department"].value_counts(), "surveys": v.s["department"].value_counts(),
-             "inspections": v.i.drop_duplicates("inspection_id")["department"].value_counts() if len(v.i) else
-             pd.Series(dtype=int)}
+    sizes = v.sizes("department")
     for m in HEADLINE_KEYS:
         target = std.targets.get(m)
         n = sizes[SAMPLE_OF.get(m, "tickets")]
@@ -245,8 +239,6 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
             worst[m] = (min if target[0] == "ge" else max)(groups, key=lambda gv: gv[1])
     par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "cum_pct",
                                                                           "vital_few"])
-    weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end), c))
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     good, bad = cases(v)
@@ -263,4 +255,4 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
             "channels": group_table(v, now, "channel"), "good": good, "good_from": good_from, "bad": bad,
             "forecast": forecast,
             "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED,
-            "dimensions": dimension_rates(v.s), "regions": region_table(v), **phone_and_visits(frames, std, p, prev)}
+            "dimensions": v.dimension_rates(), "regions": region_table(v), **phone_and_visits(frames, std, p, prev)}

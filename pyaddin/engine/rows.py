@@ -1,0 +1,106 @@
+"""A table's rows where they lie, for the engine: the workbook's frame registered once as an Arrow relation, or an
+outside source (Parquet, a DuckDB file) read by DuckDB where it is.  Every calculation is SQL over a ``Rows``;
+only results come back.  The pandas frame is there when the rows are the workbook's (the actions that still work
+row by row use it); for an outside source it is made only when asked for, as the fallback of those actions.
+
+Registered frames and temporary tables live on the thread's cursor (``duck.cursor``) and are dropped when the
+``Rows`` (or the view that made the table) is collected."""
+from __future__ import annotations
+
+import itertools
+import weakref
+from dataclasses import dataclass, field
+
+from . import duck
+
+_NAMES = itertools.count(1)
+
+
+def fresh(prefix: str) -> str:
+    return f"{prefix}_{next(_NAMES)}"
+
+
+@dataclass(eq=False)
+class Rows:
+    """``sql``: a relation (a registered name or a parenthesised SELECT) with the table's canonical columns and
+    ``row__``, the row's place (the order the pandas frame has, or the order the source gives)."""
+
+    sql: str
+    columns: tuple[str, ...]
+    frame: object = None  # pandas.DataFrame: the workbook's rows, or None for an outside source
+    where: str = ""  # what the rows are, for messages (a source's path)
+    _kept: list = field(default_factory=list, repr=False)  # what must live as long as the relation does
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def select(self, condition: str) -> Rows:
+        """The rows meeting ``condition`` (SQL), as a relation over the same rows; the frame follows lazily."""
+        return Rows(f"(SELECT * FROM {self.sql} WHERE {condition})", self.columns, None, self.where, [self])
+
+    def count(self) -> int:
+        return int(duck.scalar(f"SELECT COUNT(*) FROM {self.sql}"))
+
+    def to_frame(self, columns=None, order: bool = True):
+        """The rows as a pandas frame (all or some columns), in their order: the fallback of actions that still
+        work row by row."""
+        cols = [c for c in (columns or self.columns) if c in self.columns]
+        sql = f"SELECT {', '.join(cols) or '*'} FROM {self.sql}" + (" ORDER BY row__" if order else "")
+        return duck.query(sql)
+
+
+def of_frame(frame, columns: dict) -> Rows:
+    """A pandas frame as a relation (``columns``: name → the SQL dtype conversion ``kpi._column`` applies), with
+    ``row__`` its position; registered on the thread's cursor until the ``Rows`` is collected."""
+    import numpy as np
+    import pandas as pd
+
+    data = pd.DataFrame({name: convert(frame, name) for name, convert in columns.items()}, index=frame.index)
+    data["row__"] = np.arange(len(frame), dtype="int64")
+    name = fresh("frame")
+    con = duck.cursor()
+    con.register(name, duck.arrow(data))
+    rows = Rows(name, tuple(data.columns), frame)
+    weakref.finalize(rows, _unregister, con, name)
+    return rows
+
+
+def of_sql(sql: str, where: str = "") -> Rows:
+    """An outside source's SELECT (``source.canonical_sql``) as rows, numbered in the order the source gives."""
+    con = duck.cursor()
+    name = fresh("source")
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT *, ROW_NUMBER() OVER () - 1 AS row__ FROM ({sql}) s")
+    cols = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall())
+    rows = Rows(name, cols, None, where)
+    weakref.finalize(rows, _drop, con, f"VIEW IF EXISTS {name}")
+    return rows
+
+
+def temp_table(sql: str, owner, prefix: str = "t", **relations) -> str:
+    """``sql`` computed once into a temporary table (``relations``: Arrow tables it reads, by name, for the length
+    of the statement), dropped when ``owner`` is collected."""
+    con = duck.cursor()
+    name = fresh(prefix)
+    for key, rel in relations.items():
+        con.register(key, rel)
+    try:
+        con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+    finally:
+        for key in relations:
+            con.unregister(key)
+    weakref.finalize(owner, _drop, con, f"TABLE IF EXISTS {name}")
+    return name
+
+
+def _unregister(con, name: str) -> None:
+    try:
+        con.unregister(name)
+    except Exception:  # the cursor closed with the process: nothing to free
+        pass
+
+
+def _drop(con, what: str) -> None:
+    try:
+        con.execute(f"DROP {what}")
+    except Exception:  # the cursor closed with the process: nothing to free
+        pass
