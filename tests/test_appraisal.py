@@ -103,8 +103,10 @@ def test_the_staff_list_places_an_agent_by_the_row_covering_most_of_the_quarter(
 
 
 def test_an_agents_department_is_where_most_of_their_tickets_were():
-    t = pd.DataFrame({"agent": ["a", "a", "a", "b", "b"], "department": ["X", "Y", "Y", "Z", "W"]})
-    assert ap.home_department(t).to_dict() == {"a": "Y", "b": "W"}  # b: a tie goes to the name that sorts first
+    t = pd.DataFrame({"agent": ["a", "a", "a", "b", "b", "c", None], "department": ["X", "Y", "Y", "Z", "W", None, "V"],
+                      "created_at": pd.Timestamp("2026-09-01")})
+    # b: a tie goes to the name that sorts first; c has no department on any ticket; a ticket without an agent
+    assert ap.home_department(t).to_dict() == {"a": "Y", "b": "W"}
 
 
 def tickets(agent, dept, n, complaints=0, fr_ok=None):

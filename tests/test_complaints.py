@@ -58,7 +58,9 @@ def test_a_major_complaint_opens_its_own_problem_once(book, runner, cli, tmp_pat
 
 
 def test_major_complaints_are_counted_for_the_appraisal_deduction():
-    t = pd.DataFrame({"agent": ["甲", "甲", "乙"], "complaint_level": ["major", "minor", None]})
+    t = pd.DataFrame({"agent": ["甲", "甲", "乙", "乙"], "complaint_level": ["major", "minor", None, "major"],
+                      "status": [None, None, None, "cancelled"], "created_at": pd.Timestamp("2026-09-01")})
+    # a cancelled ticket counts in tickets only (DOMAIN.md §3), as on the dashboard's 重大投诉 line
     assert appraisal.major_complaints(t, "agent").to_dict() == {"甲": 1, "乙": 0}
     assert appraisal.major_complaints(t.drop(columns="complaint_level"), "agent").sum() == 0
 

@@ -174,3 +174,19 @@ def test_kpi_and_pareto_over_an_outside_source_bring_no_row_into_python(group, m
     visits = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
     assert {c for c, _ in asked} == {visits, ("sent_at", "csat", "nps", "channel", "department")}, asked
     assert sum(n for _, n in asked) < 4000 / 4
+
+
+@pytest.mark.parametrize("command", [["alerts"], ["appraise", "--quarter", "2026Q3"]])
+def test_alerts_and_the_appraisal_over_the_source_equal_the_books_own(group, monkeypatch, command):
+    """The control charts' weekly series, the overdue tickets (the only rows that come back: they are cited), the
+    agents' and departments' §9 inputs: computed where the rows lie, the same as on the workbook's own tables."""
+    from pyaddin.engine.rows import Rows
+
+    root, src, lake = group
+    own = run(command[0], src, *command[1:], "--json")
+    book = empty_book(root, f"lake_{command[0]}.xlsm")
+    run("config", book, "--json", *(f"source.{t}={lake / t}" for t in TABLES))
+    monkeypatch.setattr(Rows, "to_frame", lambda *a, **k: pytest.fail("a row was read into Python"))
+    got = run(command[0], book, *command[1:], "--json")
+    assert got == own
+    assert got.get("breaches") or got.get("agents")  # there was something to compare

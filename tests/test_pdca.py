@@ -349,3 +349,28 @@ def test_the_root_cause_is_the_last_answer_of_the_5_why_chain():
     assert pdca.root_cause(("Why slow? One agent at night", "Why only one?", None, None, None)) == "One agent at night"
     assert pdca.root_cause((None, " ", None, None, None)) is None
     assert pdca.root_cause(("排班不足", None, None, None, None)) == "排班不足"  # an answer without its question
+
+
+def test_verify_over_tickets_outside_the_workbook_gives_the_books_own_result(tmp_path, runner, cli, demo, monkeypatch):
+    """The group's history in Parquet (source.tickets, source.surveys on 监控标准): the effect is computed where the
+    rows lie — the windows, the figures and the test as on the workbook's own tables, no row read into Python."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pyaddin import schema
+    from pyaddin.engine.rows import Rows
+
+    outside = tmp_path / "outside.xlsm"
+    shutil.copy(demo, outside)
+    with FileBook(demo) as b:
+        for key in ("tickets", "surveys"):
+            pq.write_table(pa.Table.from_pandas(b.read(schema.table(key)).data, preserve_index=False),
+                           tmp_path / f"{key}.parquet")
+    assert runner.invoke(cli, ["config", str(outside), f"source.tickets={tmp_path / 'tickets.parquet'}",
+                               f"source.surveys={tmp_path / 'surveys.parquet'}"]).exit_code == 0
+    own = runner.invoke(cli, ["verify", str(demo), "--json"])
+    assert own.exit_code == 0, own.output
+    monkeypatch.setattr(Rows, "to_frame", lambda *a, **k: pytest.fail("a row was read into Python"))
+    got = runner.invoke(cli, ["verify", str(outside), "--json"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.output) == json.loads(own.output) and json.loads(own.output)["actions"][0]["verified"]

@@ -73,21 +73,17 @@ def breaches(tickets: pd.DataFrame, fr_target_min: pd.Series, res_target_h: pd.S
              age_min: pd.Series | None = None) -> pd.DataFrame:
     """Open tickets past their response or resolution target at ``as_of``, with how late (minutes).  ``age_min``:
     each ticket's age on the SLA clock (core.clock; calendar minutes when not given)."""
+    from ..engine import duck, metrics
+
     created = tickets["created_at"]
-    open_ = (created <= as_of) & ~(tickets["resolved_at"] <= as_of)
     if age_min is None:
         age_min = (as_of - created).dt.total_seconds() / 60.0
-    unanswered = open_ & ~(tickets["first_response_at"] <= as_of) & (age_min > fr_target_min)
-    unresolved = open_ & (age_min > res_target_h * 60.0)
-
-    def late(mask: pd.Series, kind: str, by: pd.Series) -> pd.DataFrame:
-        m = mask.to_numpy(dtype=bool)
-        return pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy()[m],
-                             "department": tickets["department"].to_numpy()[m], "kind": kind,
-                             "late_min": (age_min - by).to_numpy(dtype=float)[m]})
-    out = pd.concat([late(unanswered, "first_response", fr_target_min),
-                     late(unresolved, "resolution", res_target_h * 60.0)], ignore_index=True)
-    return out.sort_values(["department", "late_min"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    rows = pd.DataFrame({"ticket_id": tickets["ticket_id"].to_numpy(), "department": tickets["department"].to_numpy(),
+                         "created_at": created.to_numpy(), "resolved_at": tickets["resolved_at"].to_numpy(),
+                         "first_response_at": tickets["first_response_at"].to_numpy(),
+                         "age_min": np.asarray(age_min, dtype=float), "fr_target": np.asarray(fr_target_min, dtype=float),
+                         "res_target": np.asarray(res_target_h, dtype=float), "row__": np.arange(len(tickets))})
+    return duck.query(metrics.breaches_sql("rows", as_of), rows=rows)
 
 
 ORDER = {"met": 0, "warning": 1, "missed": 2}

@@ -117,10 +117,14 @@ def rank(scores: pd.Series) -> pd.Series:
 
 
 def home_department(tickets: pd.DataFrame) -> pd.Series:
-    """Each agent's department: where most of their tickets were; a tie goes to the name that sorts first."""
-    counts = tickets.groupby(["agent", "department"]).size().reset_index(name="n")
-    counts = counts.sort_values(["agent", "n", "department"], ascending=[True, False, True])
-    return counts.drop_duplicates("agent").set_index("agent")["department"]
+    """Each agent's department: where most of their tickets were; a tie goes to the name that sorts first
+    (``kpi.View.agent_departments``, over all of ``tickets``: those created at any time)."""
+    return kpi.view(tickets, _no_rows(kpi.SURVEY_COLUMNS), _no_rows(kpi.INSPECTION_COLUMNS), kpi.Standards(),
+                    kpi.period("1900-01-01", "2199-12-31")).agent_departments()
+
+
+def _no_rows(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.endswith("_at") else object) for c in columns})
 
 
 def roster_department(staff: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -154,35 +158,30 @@ def rectification(plan: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
     return (100.0 * g["on_time"].sum() / g["due"].sum().where(g["due"].sum() > 0)).astype(float)
 
 
-def with_ticket_owner(frame: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
-    """A survey or inspection without an agent takes the agent (and a blank department) of its ticket."""
-    if frame.empty or "ticket_id" not in frame:
-        return frame
-    own = tickets.drop_duplicates("ticket_id").set_index("ticket_id")
-    out = frame.copy()
-    for col in ("agent", "department"):
-        out[col] = out[col].where(out[col].notna(), out["ticket_id"].map(own[col]))
-    return out
-
-
 def major_complaints(t: pd.DataFrame, by: str) -> pd.Series:
-    """Major complaints (重大投诉) per group; none while the tickets carry no complaint level."""
-    return kpi.major_complaint(t).groupby(t[by]).sum().astype(int)
+    """Major complaints (重大投诉) per group of all of ``t`` (``kpi.View.majors``); none while the tickets carry
+    no complaint level."""
+    if "complaint_level" not in t or t["complaint_level"].isna().all():
+        return pd.Series(0, index=pd.Index(t[by].dropna().unique()), dtype=int)
+    v = kpi.view(t, _no_rows(kpi.SURVEY_COLUMNS), _no_rows(kpi.INSPECTION_COLUMNS), kpi.Standards(),
+                 kpi.period("1900-01-01", "2199-12-31"))
+    return v.majors(by)
 
 
 def appraise(tickets, surveys, inspections, plan, std: kpi.Standards, p: kpi.Period, rules: Rules,
              staff: pd.DataFrame | None = None) -> dict:
     """The whole appraisal: {"agents": [...], "departments": [...], "placed_by_tickets": [...]} (§9)."""
-    surveys, inspections = with_ticket_owner(surveys, tickets), with_ticket_owner(inspections, tickets)
+    tickets = kpi.rows_of(tickets, kpi.TICKET_COLUMNS)  # a survey or inspection without an agent takes its ticket's
+    surveys = kpi.with_ticket_owner(kpi.rows_of(surveys, kpi.SURVEY_COLUMNS), tickets)
+    inspections = kpi.with_ticket_owner(kpi.rows_of(inspections, kpi.INSPECTION_COLUMNS), tickets)
     v = kpi.view(tickets, surveys, inspections, std, p)
     res = kpi.result(v)
     rect = rectification(plan, p.start, p.end)
     complaint = std.targets.get("complaint_rate_pct")
     complaint_target = complaint[1] if complaint else None
-    t = v.t[v.t["agent"].notna()]
-    by_tickets = home_department(t) if len(t) else pd.Series(dtype=object)
+    by_tickets = v.agent_departments()
     listed = roster_department(staff, p.start, p.end)
-    majors_a, majors_d = major_complaints(t, "agent"), major_complaints(v.t, "department")
+    majors_a, majors_d = v.majors("agent"), v.majors("department")
     agents, placed = [], []
     for agent, m in sorted(res["by_agent"].items()):
         if agent == kpi.UNASSIGNED or agent not in by_tickets.index:

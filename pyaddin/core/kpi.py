@@ -327,6 +327,15 @@ def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.Da
     return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
 
 
+def late_tickets(t, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Open tickets past their response or resolution target at ``as_of`` on the SLA clock (``engine.metrics.
+    breaches_sql``): only those come back, from a frame or from where an outside source's rows lie."""
+    rows = rows_of(t, TICKET_COLUMNS)
+    keep = ("row__", "ticket_id", "department", "created_at", "first_response_at", "resolved_at")
+    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", keep)
+    return duck.query(metrics.breaches_sql(f"({sql}) timed", as_of), days__=days)
+
+
 def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: bool | None = None) -> pd.DataFrame:
     """One row per ticket with the numbers every ticket metric is a sum or a quantile of.  Where the status
     decides (``status_decides``) a cancelled ticket counts in ``tickets`` only, and a solved or closed one without
@@ -395,7 +404,7 @@ def _between(column: str, p: Period) -> str:
 
 
 VISIT_COLUMNS = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
-FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent", "ticket_id")
+FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent")
 
 
 class View:
@@ -514,6 +523,15 @@ class View:
         return int(duck.scalar(f"SELECT COUNT(*) FROM {self.tickets.sql} WHERE {self.in_period} AND "
                                f"complaint_level = 'major' AND (status IS NULL OR status <> 'cancelled')"))
 
+    def majors(self, dim: str) -> pd.Series:
+        """Major complaints (重大投诉) of the period per group of ``dim`` (every group with tickets, 0 where none),
+        a cancelled ticket left out as everywhere (DOMAIN.md §3)."""
+        k = f"CAST({dim} AS VARCHAR)"
+        frame = duck.query(f"""
+SELECT {k} AS key, {metrics.count("COALESCE(complaint_level = 'major', FALSE) AND (status IS NULL OR status <> 'cancelled')")} AS n
+FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} ORDER BY key""")
+        return pd.Series(frame["n"].to_numpy(dtype=int), index=frame["key"].to_numpy(dtype=object), dtype=int)
+
     def agent_departments(self) -> pd.Series:
         """Each agent's department: the one most of its period's tickets name (the first by name on a tie)."""
         frame = duck.query(f"""
@@ -576,6 +594,19 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     if isinstance(col.dtype, pd.StringDtype):
         return col.fillna(UNASSIGNED)  # stays Arrow text: no Python object per ticket
     return col.astype(object).where(col.notna(), UNASSIGNED)
+
+
+def with_ticket_owner(rows: Rows, tickets: Rows) -> Rows:
+    """A survey or inspection without an agent takes the agent (and a blank department) of its ticket (the first
+    row of that ticket id), joined where the rows lie."""
+    if not rows.has("ticket_id"):
+        return rows
+    owners = (f"(SELECT ticket_id AS tid__, agent AS agent__, department AS dept__ FROM (SELECT ticket_id, agent, "
+              f"department, ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY row__) AS k__ FROM {tickets.sql}) x "
+              f"WHERE k__ = 1)")
+    sql = (f"(SELECT r.* REPLACE (COALESCE(r.agent, o.agent__) AS agent, COALESCE(r.department, o.dept__) AS "
+           f"department) FROM {rows.sql} r LEFT JOIN {owners} o ON o.tid__ = r.ticket_id)")
+    return Rows(sql, rows.columns, None, rows.where, [rows, tickets])
 
 
 def view(tickets, surveys, inspections, std: Standards, p: Period, calls: pd.DataFrame | None = None,

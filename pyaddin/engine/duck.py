@@ -13,13 +13,23 @@ _DB = None
 _THREAD = threading.local()  # each thread's cursor for ``query``: made and set to the zone once, not per query
 
 
+def _config() -> dict:
+    """Two threads (the machines we serve), and a memory limit under which DuckDB spills its work to a temporary
+    folder instead of growing: a group's history of tens of millions of tickets fits in a desktop's memory."""
+    import os
+    import tempfile
+
+    return {"threads": 2, "memory_limit": os.environ.get("QUALITYBOOK_DUCKDB_MEMORY", "1GB"),
+            "temp_directory": os.path.join(tempfile.gettempdir(), f"qualitybook-duckdb-{os.getpid()}")}
+
+
 def _database():
     global _DB
     with _LOCK:
         if _DB is None:
             import duckdb
 
-            _DB = duckdb.connect(":memory:", config={"threads": 2})
+            _DB = duckdb.connect(":memory:", config=_config())
         return _DB
 
 

@@ -197,6 +197,25 @@ GROUP BY {key}
 ORDER BY key"""
 
 
+def breaches_sql(relation: str, as_of) -> str:
+    """Open tickets past their response or resolution target at ``as_of``, with how late (minutes), read from a
+    relation of timed tickets (``engine.timing.sla_sql``: ``age_min``, ``fr_target``, ``res_target``) with
+    ``ticket_id``, ``department`` and ``row__``; by department, the latest first."""
+    at = literal(as_of)
+    open_ = f"{_true(f'created_at <= {at}')} AND NOT {_true(f'resolved_at <= {at}')}"
+    return f"""
+SELECT ticket_id, department, kind, late_min FROM (
+  SELECT ticket_id, department, 'first_response' AS kind, 0 AS k, age_min - fr_target AS late_min, row__
+  FROM {relation}
+  WHERE {open_} AND NOT {_true(f'first_response_at <= {at}')} AND {_true('age_min > fr_target')}
+  UNION ALL
+  SELECT ticket_id, department, 'resolution' AS kind, 1 AS k, age_min - res_target * 60.0 AS late_min, row__
+  FROM {relation}
+  WHERE {open_} AND {_true('age_min > res_target * 60.0')}
+) late
+ORDER BY department NULLS LAST, late_min DESC, k, row__"""
+
+
 def dimension_rates_sql(relation: str, dimensions: tuple[str, ...]) -> str:
     """Per dimension of satisfaction: the answers that scored it and the share scoring 4 or 5 (as csat_pct)."""
     cols = []

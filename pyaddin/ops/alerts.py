@@ -112,23 +112,23 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     import pandas as pd
 
     from ..core import alerts, incidents, kpi
-    from .kpi import choose_period
+    from .kpi import choose_period, data_times
 
-    frames, std = inputs or read_inputs(book, ("tickets", "surveys", "inspections", "calls"))
+    frames, std = inputs or read_inputs(book, ("tickets", "surveys", "inspections", "calls"), where_they_lie=True)
     t, s = frames["tickets"], frames["surveys"]
-    if t.empty:
+    created = data_times({"tickets": t}).dropna()  # the tickets' times (an outside source's first and last)
+    if created.empty:
         raise QBError("no_tickets", exit_code=1)
-    moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else t["created_at"].max()
-    clock = kpi.timed_tickets(t, std, moment)  # the SLA clock; complaints' stricter targets
-    late = alerts.breaches(t, clock.fr_target, clock.res_target, moment, clock.age_min)
-    whole = kpi.Period(t["created_at"].min().to_period("W-SUN").start_time,
-                       t["created_at"].max().normalize() + pd.Timedelta(days=1), moment)
+    moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else created.max()
+    late = kpi.late_tickets(t, std, moment)  # on the SLA clock; complaints held to their stricter targets
+    whole = kpi.Period(created.min().to_period("W-SUN").start_time,
+                       created.max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)
     found, charts = [], {}
 
     def series():
         """(metric, weekly values or successes, trials or None, the data's first and last moment)"""
-        first, last = t["created_at"].min(), t["created_at"].max()
+        first, last = created.min(), created.max()
         for metric in P_CHARTS + XMR_CHARTS:
             if metric not in v.missing:
                 yield (metric, *weekly(v, metric), first, last)
@@ -163,10 +163,10 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
                           "direction": incidents.direction(float(r["value"]), float(r["centre"]), better_up)})
     incidents.number_incidents(found)
     partial_weeks = sorted({w.date().isoformat() for c in charts.values() for w in c.index[c["partial"].to_numpy()]})
-    now_p = choose_period(t["created_at"])
+    now_p = choose_period(created)
     prev_start = now_p.start - pd.offsets.MonthBegin(1)
     prev = kpi.month_period(prev_start.strftime("%Y-%m"))
-    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p), dims=("channel", "department"))
+    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p, known=v), dims=("channel", "department"))
                for p in (prev, now_p)]  # what ``worsened`` compares: no breakdown by agent
     words = LANGS["zh"].STATUS
     worse = [{**w, "from": words[w["from"]], "to": words[w["to"]]}

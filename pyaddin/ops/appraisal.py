@@ -90,20 +90,21 @@ def appraise(ctx, book, quarter: str | None = None, output: str | Path | None = 
     """Scores every agent and department of the quarter as DOMAIN.md §9 says, writes 季度考核 (and with
     ``output`` a workbook for management, one sheet per department)."""
     from ..core import appraisal, kpi
-    from .kpi import choose_period
+    from .kpi import choose_period, data_times
 
-    frames, std = read_inputs(book)
+    frames, std = read_inputs(book, where_they_lie=True)
+    created = data_times({"tickets": frames["tickets"]})
     plan = book.read(schema.PLAN)
     if plan.issues:
         from .data import problem_lines
 
         raise QBError("worklist_unreadable", exit_code=1, count=len(plan.issues), details=problem_lines(plan.issues))
     if quarter is None:
-        last = kpi.last_month_with_tickets(frames["tickets"]["created_at"])
+        last = kpi.last_month_with_tickets(created)
         if last is None:
             raise QBError("no_tickets", exit_code=1)
         quarter = f"{last.start.year}Q{(last.start.month - 1) // 3 + 1}"
-    p = choose_period(frames["tickets"]["created_at"], quarter=quarter)
+    p = choose_period(created, quarter=quarter)
     rules = appraisal.Rules.from_standards(std, consequences(book))
     staff = staff_list(book)
     result = appraisal.appraise(frames["tickets"], frames["surveys"], frames["inspections"],

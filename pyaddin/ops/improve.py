@@ -7,7 +7,7 @@ from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
 from ..locale import LANGS, current, listing, metric_name, say, text
-from .kpi import read_inputs
+from .kpi import data_times, read_inputs
 
 WORK = (schema.PROBLEMS.name, schema.ROOTCAUSE.name, schema.PLAN.name)
 VERIFY_DAYS = 28  # equal windows before and after: four weeks each (DOMAIN.md §6)
@@ -142,7 +142,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
     closes when the effects of all its actions are verified."""
 
 
-    frames, std = read_inputs(book, ("tickets", "surveys"))
+    frames, std = read_inputs(book, ("tickets", "surveys"), where_they_lie=True)
     problems, _, plan = worklists(book)
     done = plan[(plan["status"] == "done") & plan["start"].notna() & plan["completed_on"].notna()]
     if action_id:
@@ -150,7 +150,7 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
         if done.empty:
             raise QBError("not_verifiable", action=action_id)
     results, plan = [], plan.copy()
-    data_end = frames["tickets"]["created_at"].max()
+    data_end = data_times({"tickets": frames["tickets"]}).max()
     for i, a in done.iterrows():
         metric = metric_key(a["target_metric"])
         if metric is None:
@@ -183,6 +183,29 @@ def verify_effects(ctx, book, action_id: str | None = None, days: int = VERIFY_D
                    0, details, {"actions": results}, log_target=book.sheet_name(schema.PLAN))
 
 
+def scope_of(t, s, category, department):
+    """The tickets an action's effect is judged on, and their surveys: its problem's category, else its department
+    (frames, or the engine's rows of an outside source, filtered where they lie)."""
+    import pandas as pd
+
+    from ..engine.metrics import literal
+    from ..engine.rows import Rows
+
+    if isinstance(t, Rows):
+        if category is not None:
+            t = t.select(f"category = {literal(category)}")
+            return t, s.select(f"ticket_id IN (SELECT ticket_id FROM {t.sql})")
+        if pd.notna(department) and t.select(f"department = {literal(department)}").count():
+            return t.select(f"department = {literal(department)}"), s.select(f"department = {literal(department)}")
+        return t, s
+    if category is not None:
+        ids = t.loc[t["category"] == category, "ticket_id"]
+        return t[t["category"] == category], s[s["ticket_id"].isin(ids)]
+    if pd.notna(department) and (t["department"] == department).any():
+        return t[t["department"] == department], s[s["department"] == department]
+    return t, s
+
+
 def verify_one(a, metric: str, problems, frames, std, days: int, data_end) -> dict:
     """One done action's effect over equal windows before its start and after its completion, on the tickets
     of its problem's category (else its department); pending while the data do not yet cover the after-window."""
@@ -191,13 +214,8 @@ def verify_one(a, metric: str, problems, frames, std, days: int, data_end) -> di
     from ..core import kpi, pdca
 
     prob = problems[problems["problem_id"] == a["problem_id"]]
-    t, s = frames["tickets"], frames["surveys"]
     category = prob["category"].iloc[0] if len(prob) and "category" in prob and prob["category"].notna().any() else None
-    if category is not None:
-        ids = t.loc[t["category"] == category, "ticket_id"]
-        t, s = t[t["category"] == category], s[s["ticket_id"].isin(ids)]
-    elif pd.notna(a["department"]) and (t["department"] == a["department"]).any():
-        t, s = t[t["department"] == a["department"]], s[s["department"] == a["department"]]
+    t, s = scope_of(frames["tickets"], frames["surveys"], category, a["department"])
     spans = pdca.windows(a["start"], a["completed_on"], days)
     out = {"action_id": a["action_id"], "metric": metric, "window_days": days, "goal": _f(a["goal"]),
            "windows": [], "pending_until": None, "verified": False}
@@ -208,9 +226,9 @@ def verify_one(a, metric: str, problems, frames, std, days: int, data_end) -> di
     values, counts = [], []
     for start, end in spans:
         v = kpi.view(t, s, frames["inspections"].iloc[0:0], std, kpi.Period(start, end, end))
-        values.append(kpi.result(v)["overall"][metric])
+        values.append(kpi.result(v, dims=())["overall"][metric])
         counts.append(kpi.rate_counts(v, metric))
-        size = counts[-1][1] if counts[-1] else len(v.s if metric == "csat_pct" else v.t)
+        size = counts[-1][1] if counts[-1] else (v.sizes(None)["surveys" if metric == "csat_pct" else "tickets"].sum())
         out["windows"].append({"start": start.date().isoformat(),
                                "end": (end - pd.Timedelta(days=1)).date().isoformat(), "n": int(size)})
     before, after = values

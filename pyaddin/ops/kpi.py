@@ -82,8 +82,8 @@ def data_times(frames):
     if created.notna().any():
         return created
     calls = frames["calls"]["started_at"] if "calls" in frames else None
-    return pd.concat([times("surveys", "submitted_at"), times("inspections", "inspected_at"), calls],
-                     ignore_index=True)
+    others = [times(k, c) for k, c in (("surveys", "submitted_at"), ("inspections", "inspected_at")) if k in frames]
+    return pd.concat([created, *others, calls], ignore_index=True)
 
 
 INPUTS = ("tickets", "surveys", "inspections")
@@ -105,7 +105,8 @@ def read_inputs(book, keys=INPUTS, where_they_lie: bool = False):
     book.sources_read = {}
     for key, src in outside.items():  # read by DuckDB where they lie: the filter and the columns applied there
         rows = source.rows(book, src)
-        frames[key] = rows if where_they_lie else rows.to_frame().drop(columns="row__")
+        lie = where_they_lie and key in INPUTS  # the phone line's calls are still read as a frame
+        frames[key] = rows if lie else rows.to_frame().drop(columns="row__")
         book.sources_read[key] = (src.where, rows.count())
     issues = [i for p in parsed.values() for i in p.issues]
     if issues:
