@@ -190,3 +190,40 @@ def test_alerts_and_the_appraisal_over_the_source_equal_the_books_own(group, mon
     got = run(command[0], book, *command[1:], "--json")
     assert got == own
     assert got.get("breaches") or got.get("agents")  # there was something to compare
+
+
+def test_the_audit_sample_over_the_source_is_the_books_own(group, monkeypatch):
+    """Counted per agent and drawn by the hash of seed and ticket id where the rows lie (DOMAIN.md §8): the same
+    tickets as from the workbook's own table; only the chosen tickets come back."""
+    from pyaddin.engine.rows import Rows
+
+    root, src, lake = group
+    own = run("sample", src, "--period", "2026-09", "--json")
+    book = empty_book(root, "lake_sample.xlsm")
+    run("config", book, "--json", f"source.tickets={lake / 'tickets'}")
+    monkeypatch.setattr(Rows, "to_frame", lambda *a, **k: pytest.fail("a row was read into Python"))
+    got = run("sample", book, "--period", "2026-09", "--json")
+    assert got == own and 0 < len(got["sample"]) < got["population"]
+
+
+def test_the_report_over_the_source_is_the_books_own(group, monkeypatch, tmp_path):
+    """The monitoring report of a month from the group's Parquet: every figure, case and recommendation as from the
+    workbook's own tables (the same .html), no table read into Python."""
+    from pyaddin.engine.rows import Rows
+
+    root, src, lake = group
+    own, got = tmp_path / "own.html", tmp_path / "lake.html"
+    CliRunner().invoke(cli, ["report", str(src), "--period", "2026-09", "-o", str(own)])
+    book = empty_book(root, "lake_report.xlsm")
+    run("config", book, "--json", *(f"source.{t}={lake / t}" for t in TABLES))
+    real = Rows.to_frame
+
+    def few(self, columns=None, order=True):  # the visit fields of the tickets with visits, and nothing else
+        assert columns is not None and "appointment_at" in columns, "a table was read into Python"
+        return real(self, columns, order)
+
+    monkeypatch.setattr(Rows, "to_frame", few)
+    r = CliRunner().invoke(cli, ["report", str(book), "--period", "2026-09", "-o", str(got)])
+    assert r.exit_code == 0, r.output
+    text = got.read_text(encoding="utf-8")
+    assert text == own.read_text(encoding="utf-8") and "服务很耐心" in text  # a customer's words among the cases

@@ -265,7 +265,8 @@ TICKET_COLUMNS = {"ticket_id": TEXT, "created_at": TIME, "first_response_at": TI
                   "status": TEXT, "is_complaint": YES_NO, "complaint_level": TEXT, "contacts": NUMBER,
                   "reopened": YES_NO, "resolution_note": TEXT, "region": TEXT}
 SCORE = "score"  # a number where the cell reads as one, else blank (a dimension's score, 1–5)
-SURVEY_COLUMNS = {"ticket_id": TEXT, "submitted_at": TIME, "csat": "float64", "nps": "float64", "channel": TEXT,
+SURVEY_COLUMNS = {"ticket_id": TEXT, "submitted_at": TIME, "csat": "float64", "nps": "float64", "comment": TEXT,
+                  "channel": TEXT,
                   "department": TEXT, "agent": TEXT, "attitude": SCORE, "speed": SCORE, "resolution": SCORE,
                   "wait": SCORE}
 INSPECTION_COLUMNS = {"inspection_id": TEXT, "inspected_at": TIME, "ticket_id": TEXT, "score": "float64",
@@ -404,7 +405,7 @@ def _between(column: str, p: Period) -> str:
 
 
 VISIT_COLUMNS = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
-FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent")
+FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent", "ticket_id", "category")
 
 
 class View:
@@ -439,7 +440,7 @@ class View:
                 f"(PARTITION BY ticket_id ORDER BY row__) AS k__ FROM {self.tickets.sql}) r WHERE k__ = 1)")
 
     def _survey_sql(self) -> str:
-        cols = ", ".join(f"s.{c}" for c in SURVEY_COLUMNS if self.surveys.has(c))
+        cols = ", ".join(f"s.{c}" for c in (*SURVEY_COLUMNS, "row__") if self.surveys.has(c))
         join = f" LEFT JOIN {self._regions_of_tickets()} g ON g.rid__ = s.ticket_id" if self.regions else ""
         return (f"SELECT {cols}{', g.region' if self.regions else ''} FROM {self.surveys.sql} s{join} "
                 f"WHERE {_between('s.submitted_at', self.p)}")
@@ -531,6 +532,12 @@ class View:
 SELECT {k} AS key, {metrics.count("COALESCE(complaint_level = 'major', FALSE) AND (status IS NULL OR status <> 'cancelled')")} AS n
 FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} ORDER BY key""")
         return pd.Series(frame["n"].to_numpy(dtype=int), index=frame["key"].to_numpy(dtype=object), dtype=int)
+
+    def pareto(self, column: str = "category"):
+        """The period's Pareto of a ticket column (DOMAIN.md §5), counted where the rows lie."""
+        from .pareto import pareto_of
+
+        return pareto_of(f"(SELECT * FROM {self.tickets.sql} WHERE {self.in_period})", column)
 
     def agent_departments(self) -> pd.Series:
         """Each agent's department: the one most of its period's tickets name (the first by name on a tie)."""

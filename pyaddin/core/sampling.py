@@ -31,20 +31,27 @@ def draw_sql(relation: str, seed: int) -> str:
             f"FROM {relation}) AS r JOIN take AS t ON r.agent = t.agent WHERE r.k <= t.n ORDER BY r.id")
 
 
-def stratified_sample(tickets: pd.DataFrame, rate: float, minimum: int, seed: int) -> tuple[list[str], pd.DataFrame]:
+def stratified_sample(tickets, rate: float, minimum: int, seed: int) -> tuple[list[str], pd.DataFrame]:
     """A reproducible sample (same seed, same sample, on any engine) stratified by agent; (ticket ids, per-agent
-    counts)."""
-    import duckdb
+    counts).  ``tickets``: a frame, or the engine's rows of an outside source (``engine.rows.Rows``), counted and
+    drawn where they lie."""
+    from ..engine import duck
 
-    agent = tickets["agent"].astype(object).where(tickets["agent"].notna(), UNASSIGNED)
-    sizes = agent.value_counts().sort_index()
+    if isinstance(tickets, pd.DataFrame):
+        agent = tickets["agent"].astype(object).where(tickets["agent"].notna(), UNASSIGNED)
+        relations = {"population": pd.DataFrame({"agent": agent.to_numpy(dtype=object),
+                                                  "id": tickets["ticket_id"].astype(str).to_numpy(dtype=object)})}
+        population = "population"
+    else:
+        relations = {}
+        population = (f"(SELECT COALESCE(CAST(agent AS VARCHAR), '{UNASSIGNED}') AS agent, "
+                      f"CAST(ticket_id AS VARCHAR) AS id FROM {tickets.sql})")
+    counted = duck.query(f"SELECT agent, COUNT(*) AS n FROM {population} GROUP BY agent ORDER BY agent", **relations)
+    sizes = pd.Series(counted["n"].to_numpy(dtype="int64"), index=pd.Index(counted["agent"].to_numpy(dtype=object),
+                                                                           name="agent"), name="count")
     take = allocate(sizes, rate, minimum)
-    population = pd.DataFrame({"agent": agent.to_numpy(), "id": tickets["ticket_id"].astype(str).to_numpy()})
     wanted = pd.DataFrame({"agent": take.index.astype(str), "n": take.to_numpy()})
-    with duckdb.connect() as con:
-        con.register("population", population)
-        con.register("take", wanted)
-        chosen = [r[0] for r in con.execute(draw_sql("population", seed)).fetchall()]
+    chosen = duck.query(draw_sql(population, seed), take=wanted, **relations)["id"].tolist()
     return chosen, pd.DataFrame({"tickets": sizes, "sampled": take})
 
 

@@ -60,31 +60,46 @@ def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None,
            date_to=None) -> Outcome:
     """A reproducible, agent-stratified sample of the period's tickets for audit (default 10 %, at least 3 per
     agent), written as 抽样质检 with the scorecard's items to score."""
+    import pandas as pd
 
     from ..core import kpi
     from ..core.sampling import audit_rows, stratified_sample
+    from ..engine import duck
+    from ..engine.rows import Rows
+    from .kpi import data_times
 
-    frames, std = read_inputs(book, ("tickets",))
+    frames, std = read_inputs(book, ("tickets",), where_they_lie=True)
     t = frames["tickets"]
     rate = float(std.settings.get("audit_sample_pct", 10)) / 100 if rate is None else float(rate)
     minimum = int(std.settings.get("audit_min_per_agent", 3)) if min_per_agent is None else int(min_per_agent)
     if not 0 <= rate <= 1:
         raise QBError("bad_rate", value=str(rate))
-    p = choose_period(t["created_at"], period, quarter, date_from, date_to)
-    pop = kpi.in_period(t, "created_at", p)
-    ids, by_agent = stratified_sample(pop, rate, minimum, int(seed))
+    p = choose_period(data_times(frames), period, quarter, date_from, date_to)
+    if isinstance(t, Rows):  # an outside source: counted and drawn where the rows lie, the chosen tickets fetched
+        from ..core.sampling import AUDIT_TICKET
+        from ..engine.metrics import literal
+
+        pop = t.select(f"created_at >= {literal(p.start)} AND created_at < {literal(p.end)}")
+        ids, by_agent = stratified_sample(pop, rate, minimum, int(seed))
+        chosen = duck.query(f"SELECT {', '.join(AUDIT_TICKET)} FROM {pop.sql} WHERE CAST(ticket_id AS VARCHAR) IN "
+                            f"(SELECT id FROM chosen__) ORDER BY ticket_id", chosen__=pd.DataFrame({"id": ids}))
+        size = pop.count()
+    else:
+        pop = kpi.in_period(t, "created_at", p)
+        ids, by_agent = stratified_sample(pop, rate, minimum, int(seed))
+        chosen = pop[pop["ticket_id"].isin(ids)].sort_values("ticket_id")
+        size = len(pop)
     card = _plain(book, schema.SCORECARD)
-    chosen = pop[pop["ticket_id"].isin(ids)].sort_values("ticket_id")
     rows = audit_rows(chosen, card)
     book.write(schema.AUDIT, rows.reindex(columns=schema.AUDIT.keys))
     pj = p.as_json()
     data = {"period": {"start": pj["start"], "end": pj["end"]}, "rate": rate, "seed": int(seed),
-            "population": int(len(pop)), "sample": ids,
+            "population": int(size), "sample": ids,
             "by_agent": {str(a): {"tickets": int(r.tickets), "sampled": int(r.sampled)} for a, r in by_agent.iterrows()}}
-    return Outcome("sample_done", {"n": len(ids), "population": len(pop), "rows": len(rows),
+    return Outcome("sample_done", {"n": len(ids), "population": size, "rows": len(rows),
                                    "sheet": book.sheet_name(schema.AUDIT)}, data=data,
                    log_target=book.sheet_name(schema.AUDIT),
-                   log_detail=text("log_sample", book.lang, n=len(ids), population=len(pop), seed=seed, rows=len(rows)))
+                   log_detail=text("log_sample", book.lang, n=len(ids), population=size, seed=seed, rows=len(rows)))
 
 
 @action("record_audit", group="data", icon="TableInsert", reads=(schema.AUDIT.name, schema.INSPECTIONS.name),

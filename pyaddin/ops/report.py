@@ -7,7 +7,7 @@ from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
 from ..locale import current, say
-from .kpi import choose_period, read_inputs
+from .kpi import choose_period, data_times, read_inputs
 
 
 @action("report", group="reports", icon="FileSaveAsPdfOrXps",
@@ -22,11 +22,13 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     from ..reports.writers import write_html, write_xlsx
     from .alerts import alert_data
 
-    frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"))  # calls: the phone line
-    p = choose_period(frames["tickets"]["created_at"], period, quarter, week=week, year=year)
+    frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"),  # calls: the phone line
+                              where_they_lie=True)
+    created = data_times({"tickets": frames["tickets"]}).dropna()
+    p = choose_period(created, period, quarter, week=week, year=year)
     prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
-    signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(frames["tickets"]) else []
+    signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(created) else []
     highlights = book.read(schema.HIGHLIGHTS).data if book.has_table(schema.HIGHLIGHTS) else None
     r = report(frames, std, p, prev, problems, plan, signals, highlights)
     if r["overview"]["tickets"] == 0:

@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import kpi, pdca
-from ..core.pareto import UNCLASSIFIED, pareto
+from ..core.pareto import UNCLASSIFIED
+from ..engine import duck, metrics
+from ..engine.metrics import literal
 from ..schema import HEADLINE_KEYS, MIN_SAMPLE, SAMPLE_OF
 
 FORECAST = ("first_response_sla_pct", "resolution_sla_pct", "csat_pct", "complaint_rate_pct")
@@ -80,14 +82,16 @@ def worse_signals(signals, std: kpi.Standards, p: kpi.Period) -> list[dict]:
 def breach_summary(v: kpi.View) -> list[dict]:
     """The period's SLA breaches by kind: how many of how many, and the department with most."""
     out = []
+    n = v.ticket_groups(kpi.key_of(None), quantiles=False)
     for kind, met, breached in (("first_response", "fr_met", "fr_breached"), ("resolution", "res_met", "res_breached")):
-        f = v.flags
-        n_b, n = int(f[breached].sum()), int(f[met].sum() + f[breached].sum())
+        n_b = int(n[f"n_{breached}"].sum()) if len(n) else 0
         if not n_b:
             continue
-        by = v.t.loc[f[breached].to_numpy(), "department"].value_counts()
-        out.append({"kind": kind, "breached": n_b, "of": n, "department": by.index[0] if len(by) else None,
-                    "department_n": int(by.iloc[0]) if len(by) else 0})
+        of = int(n[f"n_{met}"].sum()) + n_b
+        top = duck.query(f"SELECT department, COUNT(*) AS n FROM {v.flags_table} WHERE {v.in_period} AND {breached} "
+                         f"AND department IS NOT NULL GROUP BY department ORDER BY n DESC, MIN(row__) LIMIT 1")
+        out.append({"kind": kind, "breached": n_b, "of": of, "department": top["department"].iloc[0] if len(top) else None,
+                    "department_n": int(top["n"].iloc[0]) if len(top) else 0})
     return out
 
 
@@ -104,10 +108,9 @@ def plan_progress(plan: pd.DataFrame, end: pd.Timestamp) -> dict:
 
 def worst_hour_band(v: kpi.View, metric: str) -> dict | None:
     """The time of day (2-hour band) with the lowest value of a ticket rate, among bands with enough tickets."""
-    if metric not in ("first_response_sla_pct", "resolution_sla_pct") or v.t.empty:
+    if metric not in ("first_response_sla_pct", "resolution_sla_pct") or v.n == 0:
         return None
-    band = (v.t["created_at"].dt.hour // HOUR_BAND) * HOUR_BAND
-    m = kpi.ticket_metrics(v.flags, band, quantiles=False)  # an SLA rate
+    m = v.ticket_groups(f"CAST(FLOOR(HOUR(created_at) / {HOUR_BAND}) AS INTEGER) * {HOUR_BAND}", quantiles=False)
     m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]
     if m.empty:
         return None
@@ -117,15 +120,17 @@ def worst_hour_band(v: kpi.View, metric: str) -> dict | None:
 
 def worst_category(v: kpi.View, metric: str, std: kpi.Standards) -> dict | None:
     """The problem category where a ticket indicator is worst, among categories with enough tickets."""
-    if v.t.empty:
+    if v.n == 0:
         return None
-    cat = v.t["category"].astype(object).where(v.t["category"].notna(), UNCLASSIFIED)
-    if metric == "csat_pct":
-        s = v.s.assign(category=v.s["ticket_id"].map(dict(zip(v.t["ticket_id"], cat))))
-        g = kpi.survey_metrics(s, s["category"])  # the engine's CSAT, the same as the period's figure
+    category = f"COALESCE(CAST(category AS VARCHAR), {literal(UNCLASSIFIED)})"
+    if metric == "csat_pct":  # each answer under its ticket's category (the period's tickets; the last row of an id)
+        owners = (f"(SELECT ticket_id AS tid__, {category} AS cat__ FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "
+                  f"ticket_id ORDER BY row__ DESC) AS k__ FROM {v.flags_table} WHERE {v.in_period}) x WHERE k__ = 1)")
+        answers = f"(SELECT a.*, o.cat__ FROM {v.survey_table} a JOIN {owners} o ON o.tid__ = a.ticket_id)"
+        g = kpi._indexed(duck.query(metrics.survey_groups_sql(answers, "cat__")))  # the engine's CSAT, as the period's
         m = pd.DataFrame({"tickets": g["n_csat_n"], metric: g["csat_pct"]})
     else:
-        m = kpi.ticket_metrics(v.flags, cat, quantiles=metric not in kpi.RATE_PARTS)
+        m = v.ticket_groups(category, quantiles=metric not in kpi.RATE_PARTS)
     if metric not in m:
         return None
     m = m[(m["tickets"] >= MIN_SAMPLE) & m[metric].notna()]
@@ -152,21 +157,21 @@ def curated_cases(highlights: pd.DataFrame | None, p: kpi.Period) -> pd.DataFram
 
 def cases(v: kpi.View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typical cases: the period's best-rated tickets with a comment (亮点) and its complaints that took longest,
-    each with date, channel, department, agent, what happened and the customer's score and words."""
-    t = v.t.assign(res_h=v.flags["res_h"])
-    said = v.s.dropna(subset=["comment"]).drop_duplicates("ticket_id", keep="last").set_index("ticket_id")
-    cols = CASE_COLUMNS
+    each with date, channel, department, agent, what happened and the customer's score and words — chosen by the
+    engine, only those tickets coming back."""
+    said = (f"(SELECT ticket_id AS tid__, csat AS csat__, comment AS comment__ FROM (SELECT *, ROW_NUMBER() OVER "
+            f"(PARTITION BY ticket_id ORDER BY row__ DESC) AS k__ FROM {v.survey_table} WHERE comment IS NOT NULL) x "
+            f"WHERE k__ = 1)")
+    pick = (f"SELECT created_at, ticket_id, channel, department, agent, category, res_h, csat__ AS csat, "
+            f"comment__ AS comment FROM {v.flags_table} LEFT JOIN {said} s ON s.tid__ = ticket_id WHERE {v.in_period}")
+    five = f"SELECT ticket_id FROM {v.survey_table} WHERE csat = 5 AND comment IS NOT NULL"
+    good = duck.query(f"{pick} AND ticket_id IN ({five}) ORDER BY row__ LIMIT {CASES}")
+    bad = duck.query(f"{pick} AND complaint ORDER BY res_h DESC NULLS FIRST, row__ LIMIT {CASES}")
 
     def frame(rows: pd.DataFrame) -> pd.DataFrame:
-        ids = rows["ticket_id"]
-        return pd.DataFrame({"date": rows["created_at"].dt.date, "ticket_id": ids, "channel": rows["channel"],
-                             "department": rows["department"], "agent": rows["agent"], "category": rows["category"],
-                             "res_h": rows["res_h"], "csat": ids.map(said["csat"]) if len(said) else None,
-                             "comment": ids.map(said["comment"]) if len(said) else None}, columns=cols)
-    good_ids = v.s[(v.s["csat"] == 5) & v.s["comment"].notna()].sort_values("submitted_at")["ticket_id"]
-    good = frame(t[t["ticket_id"].isin(good_ids)]).head(CASES)
-    bad = t[t["is_complaint"].fillna(False).astype(bool)].sort_values("res_h", ascending=False, na_position="first")
-    return good, frame(bad).head(CASES)
+        return pd.DataFrame({"date": pd.to_datetime(rows["created_at"]).dt.date, **{c: rows[c] for c in CASE_COLUMNS[1:-1]}},
+                            columns=CASE_COLUMNS)
+    return frame(good), frame(bad)
 
 
 def region_table(v: kpi.View) -> pd.DataFrame | None:
@@ -188,7 +193,7 @@ PHONE_REPORT = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa
 VISIT_REPORT = ("on_time_visit_pct", "median_visit_min", "first_visit_fix_pct")
 
 
-def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period) -> dict:
+def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, v: kpi.View) -> dict:
     """The phone line (DOMAIN.md §4 Calls: overall against targets with the previous period, and by queue) and the
     on-site visits of the period (on-time rate, median duration, first-visit fix against targets); None for what
     the workbook holds no data of (no call in the period, no visit among the tickets)."""
@@ -207,11 +212,8 @@ def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.
             # by queue; a call log without queues by department (the queue when blank); neither: no table
             out["queue_dim"] = next((d for d in ("queue", "department") if now[f"by_{d}"]), None)
             out["queues"] = now[f"by_{out['queue_dim']}"] if out["queue_dim"] else {}
-    t = frames["tickets"]
-
     def of(period):
-        return visits.result(t[(t["created_at"] >= period.start) & (t["created_at"] < period.end)],
-                             std.setting("visit_grace_min"))["overall"]
+        return visits.result(v.visits(period), std.setting("visit_grace_min"))["overall"]
     now_v = of(p)
     if now_v["visits"]:
         out["visits"], out["visit_count"] = kpi.headline(now_v, of(prev), std, VISIT_REPORT), now_v["visits"]
@@ -237,8 +239,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
                   if r[m] is not None and n.get(g, 0) >= MIN_SAMPLE]
         if target and groups:
             worst[m] = (min if target[0] == "ge" else max)(groups, key=lambda gv: gv[1])
-    par = pareto(v.t["category"]) if len(v.t) else pd.DataFrame(columns=["category", "count", "pct", "cum_pct",
-                                                                          "vital_few"])
+    par = v.pareto() if v.n else pd.DataFrame(columns=["category", "count", "pct", "cum_pct", "vital_few"])
     ahead = max(1, round((p.end - p.start).days / 7))
     forecast = {m: trend_forecast(weeks[m], ahead) for m in FORECAST if m in weeks and m not in v.missing}
     good, bad = cases(v)
@@ -247,12 +248,12 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     progress = plan_progress(plan, p.end)
     next_steps = {m: {"hours": worst_hour_band(v, m), "category": worst_category(v, m, std)} for m in HEADLINE_KEYS}
     return {"period": p.as_json(), "previous": prev.as_json(),
-            "overview": {"tickets": int(len(v.t)), "surveys": int(len(v.s)),
-                         "inspections": int(v.i["inspection_id"].nunique()) if len(v.i) else 0},
+            "overview": {"tickets": v.n, "surveys": int(v.sizes(None)["surveys"].sum()),
+                         "inspections": int(v.sizes(None)["inspections"].sum())},
             "kpis": rows, "worst": worst, "pareto": par, "problems": problems_of_period(problems, par),
             "overdue": progress["overdue"], "progress": progress, "signals": worse_signals(signals, std, p),
             "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
             "channels": group_table(v, now, "channel"), "good": good, "good_from": good_from, "bad": bad,
             "forecast": forecast,
             "weeks": weeks, "next_steps": next_steps, "unclassified": UNCLASSIFIED,
-            "dimensions": v.dimension_rates(), "regions": region_table(v), **phone_and_visits(frames, std, p, prev)}
+            "dimensions": v.dimension_rates(), "regions": region_table(v), **phone_and_visits(frames, std, p, prev, v)}
