@@ -277,6 +277,21 @@ class FileBook(TableBook):
         got = colcache.load(self.path, table.name, *self._copy_key(table, mapping), arrow=arrow)
         return None if got is None else Parsed(table, got[0], got[1])
 
+    def rows(self, table: Table):
+        """The table for the engine where its columnar copy lies (``engine.rows.Rows``, no pandas frame made of
+        it), when the copy is of this very content parsed this very way — a copy exists only of a table read
+        without a cell error; None otherwise (then ``read``)."""
+        if table.name in self._pending or table.role not in COPIED_ROLES or table.name not in self.locs:
+            return None
+        mapping = self.mapping(table)
+        arrow = self.prefetch.copy(table.name) if self.prefetch is not None else None
+        got = colcache.load_arrow(self.path, table.name, *self._copy_key(table, mapping), arrow=arrow)
+        if got is None:
+            return None
+        from .engine.rows import of_arrow
+
+        return of_arrow(got[0], table, colcache.ROW, where=self.sheet_name(table))
+
     def _keep_copy(self, table: Table, mapping: dict[str, str] | None, parsed: Parsed, directory=None) -> Parsed:
         """Write the copy of a table read cleanly from its sheet (on a thread: the action goes on meanwhile)."""
         if table.role in COPIED_ROLES and not parsed.issues:

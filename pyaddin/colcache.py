@@ -132,12 +132,10 @@ def _as_objects(col):
     return pd.Series(words[np.where(codes < 0, len(words) - 1, codes)], index=col.index, name=col.name, dtype=object)
 
 
-def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
-    """(typed frame, sheet row numbers) from the copy when its key is this one; None otherwise.
-
-    ``arrow``: the copy already read (by ``prefetch``)."""
-    path = path_of(book, table_name)
-    table = arrow if arrow is not None else read_arrow(path)
+def load_arrow(book: Path, table_name: str, content: dict, context: str, arrow=None):
+    """(Arrow table, its key) from the copy when its key is this one; None otherwise.  The engine reads it as it is
+    (``engine.rows.of_arrow``): no pandas frame is made of it."""
+    table = arrow if arrow is not None else read_arrow(path_of(book, table_name))
     if table is None:
         return None
     try:
@@ -147,6 +145,17 @@ def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
     if key != {"format": FORMAT, "content": content, "context": context, "rows": table.num_rows,
                "objects": key.get("objects", [])}:
         return None
+    return table, key
+
+
+def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
+    """(typed frame, sheet row numbers) from the copy when its key is this one; None otherwise.
+
+    ``arrow``: the copy already read (by ``prefetch``)."""
+    got = load_arrow(book, table_name, content, context, arrow)
+    if got is None:
+        return None
+    table, key = got
     frame = table.to_pandas()
     del table
     rows = frame.pop(ROW)

@@ -65,6 +65,23 @@ def of_frame(frame, columns: dict) -> Rows:
     return rows
 
 
+def of_arrow(arrow, table, row_column: str, where: str = "") -> Rows:
+    """A workbook table's columnar copy (Arrow, as read from its Parquet) as rows: registered as it is, each field
+    the copy lacks as a typed blank, ``row__`` its sheet row number (the rows' order)."""
+    from .source import SQL_TYPES
+
+    con = duck.cursor()
+    name = fresh("copy")
+    con.register(name, arrow)
+    have = set(arrow.column_names)
+    blanks = [f"CAST(NULL AS {SQL_TYPES.get(f.type, 'VARCHAR')}) AS {f.key}" for f in table.fields if f.key not in have]
+    fields = [f.key for f in table.fields if f.key in have]
+    sql = f"(SELECT {', '.join([*fields, *blanks, f'{row_column} AS row__'])} FROM {name})"
+    rows = Rows(sql, (*[f.key for f in table.fields], "row__"), None, where, [arrow])
+    weakref.finalize(rows, _unregister, con, name)
+    return rows
+
+
 def of_sql(sql: str, where: str = "") -> Rows:
     """An outside source's SELECT (``source.canonical_sql``) as rows, numbered in the order the source gives."""
     con = duck.cursor()

@@ -99,9 +99,15 @@ def read_inputs(book, keys=INPUTS, where_they_lie: bool = False):
     from ..validate import parse_table
 
     outside = source.configured(book, keys)
+    frames = {}
+    if where_they_lie and hasattr(book, "rows"):  # the workbook's own tables where their columnar copy lies
+        for k in set(keys) & set(INPUTS) - set(outside):
+            rows = book.rows(schema.table(k))
+            if rows is not None:
+                frames[k] = rows
     parsed = book.read_many([schema.table(k) for k in keys
-                             if k not in outside and (k != "calls" or book.has_table(schema.CALLS))])
-    frames = {key: p.data for key, p in parsed.items()}
+                             if k not in outside and k not in frames and (k != "calls" or book.has_table(schema.CALLS))])
+    frames.update({key: p.data for key, p in parsed.items()})
     book.sources_read = {}
     for key, src in outside.items():  # read by DuckDB where they lie: the filter and the columns applied there
         rows = source.rows(book, src)
