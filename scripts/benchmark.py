@@ -178,6 +178,69 @@ def lake(n: int, tmp: Path, folder: Path | None) -> None:
     for name in ("kpi", "pareto"):
         elapsed, peak = command(name, str(book), "--quarter", "2026Q3", *sources)
         line(f"{name} over Parquet (DuckDB)", n, elapsed, scan, peak, "whole command; ratio: to the bare scan")
+    command("config", str(book), *(f"source.{t}={folder / t}" for t in ("tickets", "surveys", "inspections")))
+    for name, args in (("alerts", []), ("appraise", ["--quarter", "2026Q3"]), ("sample", ["--period", "2026-09"]),
+                       ("report", ["--period", "2026-09", "-o", str(tmp / "lake_report.xlsx")])):
+        elapsed, peak = command(name, str(book), *args)
+        line(f"{name} over Parquet (DuckDB)", n, elapsed, scan, peak, "whole command, source.<table> on 监控标准")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        print("Spark local mode: not measured (pip install qualitybook[spark])", flush=True)
+        return
+    elapsed, peak = command_script(SPARK, str(folder))
+    line("the quarter's KPIs on Spark local", n, elapsed, scan, peak, "the same SQL (sqlglot); peak: Python + JVM")
+
+
+SPARK = """
+import sys, time, pandas as pd
+from pyspark.sql import functions as F
+from pyaddin.core import clock, kpi
+from pyaddin.engine import metrics, spark, timing
+folder = sys.argv[1]
+s = spark.session("local[2]", "Etc/GMT-8")
+t0 = time.perf_counter()
+df = s.read.parquet(folder + "/tickets")
+for c, d in kpi.TICKET_COLUMNS.items():  # the canonical columns, a missing one as a typed blank
+    if c not in df.columns:
+        df = df.withColumn(c, F.lit(None).cast("timestamp" if d == kpi.TIME else "boolean" if d == kpi.YES_NO
+                                            else "double" if d == kpi.NUMBER else "string"))
+q = df.where("created_at >= '2026-07-01' AND created_at < '2026-10-01'")
+q.createOrReplaceTempView("rows")
+std = kpi.Standards.from_table(pd.DataFrame(columns=["kind", "key", "value", "direction", "warning_band"]))
+as_of = pd.Timestamp("2026-10-01")
+plan, days = clock.timing(std, as_of, False, False, pd.Timestamp("2026-07-01"), as_of)
+s.createDataFrame(days.to_pandas()).createOrReplaceTempView("days__")
+keep = ("department", "agent", "channel", "category")
+flags = metrics.ticket_flags_sql(f"({timing.sla_sql('rows', 'days__', plan, keep + kpi.FLAG_INPUTS)}) timed", False, keep)
+s.sql(spark.spark_sql(flags)).cache().createOrReplaceTempView("flags")
+for key in ("CAST(0 AS INT)", "department", "agent", "channel"):
+    s.sql(spark.spark_sql(metrics.ticket_groups_sql("flags", key))).collect()
+s.sql(spark.spark_sql(metrics.pareto_counts_sql("(SELECT category AS value, 1.0 AS weight FROM rows) p", "未分类"))).collect()
+print(time.perf_counter() - t0)
+"""
+
+
+def command_script(script: str, *args: str) -> tuple[float, float]:
+    """Wall time and peak RSS (MB, this process and its children: Spark's JVM) of a script in a fresh process."""
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", script + PEAK_CHILDREN, *args], capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if out.returncode:
+        raise SystemExit(out.stderr[-2000:])
+    return elapsed, int(out.stdout.rsplit("PEAK_KB", 1)[1].split()[0]) / 1024
+
+
+PEAK_CHILDREN = """
+import os, resource
+def hwm(pid):  # a process's peak resident set (kB), from /proc
+    try:
+        return next(int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        return 0
+kids = [int(p) for p in os.listdir("/proc") if p.isdigit() and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
+print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + sum(hwm(k) for k in kids))
+"""
 
 
 def line(label: str, n: int, seconds: float, base: float, peak: float | None = None, extra: str = "") -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from . import duck
 
 _NAMES = itertools.count(1)
+SQL_TYPES = {"datetime": "TIMESTAMP", "date": "TIMESTAMP", "integer": "BIGINT", "number": "DOUBLE",
+             "percent": "DOUBLE", "seconds": "DOUBLE", "bool": "BOOLEAN"}  # a field's SQL type; anything else: text
 
 
 def fresh(prefix: str) -> str:
@@ -68,8 +70,6 @@ def of_frame(frame, columns: dict) -> Rows:
 def of_arrow(arrow, table, row_column: str, where: str = "") -> Rows:
     """A workbook table's columnar copy (Arrow, as read from its Parquet) as rows: registered as it is, each field
     the copy lacks as a typed blank, ``row__`` its sheet row number (the rows' order)."""
-    from .source import SQL_TYPES
-
     con = duck.cursor()
     name = fresh("copy")
     con.register(name, arrow)

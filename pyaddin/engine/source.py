@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QBError
+from .rows import SQL_TYPES
 
 TABLES = ("tickets", "surveys", "inspections", "calls")
 BOOK, PARQUET, CSV, DUCKDB, SPARK = "book", "parquet", "csv", "duckdb", "spark"
-SQL_TYPES = {"datetime": "TIMESTAMP", "date": "TIMESTAMP", "integer": "BIGINT", "number": "DOUBLE",
-             "percent": "DOUBLE", "seconds": "DOUBLE", "bool": "BOOLEAN"}  # anything else: text
 
 
 @dataclass(frozen=True)
