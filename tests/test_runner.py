@@ -179,7 +179,7 @@ class ReadRecorder:
 
         self.tables: set[str] = set()
         self.depth = 0
-        for name in ("read", "read_many"):
+        for name in ("read", "read_many", "rows"):  # rows: a table for the engine, from its columnar copy
             monkeypatch.setattr(FileBook, name, self.wrap(getattr(FileBook, name)))
         for name in ("log", "mapping"):
             monkeypatch.setattr(FileBook, name, self.wrap(getattr(FileBook, name), record=False))
