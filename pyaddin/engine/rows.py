@@ -94,14 +94,14 @@ def of_sql(sql: str, where: str = "") -> Rows:
 
 
 def temp_table(sql: str, owner, prefix: str = "t", **relations) -> str:
-    """``sql`` computed once into a temporary table (``relations``: Arrow tables it reads, by name, for the length
+    """``sql`` computed once into a table of the engine's database (``relations``: Arrow tables it reads, by name, for the length
     of the statement), dropped when ``owner`` is collected."""
     con = duck.cursor()
     name = fresh(prefix)
     for key, rel in relations.items():
         con.register(key, rel)
     try:
-        con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        con.execute(f"CREATE TABLE {name} AS {sql}")
     finally:
         for key in relations:
             con.unregister(key)
