@@ -344,8 +344,8 @@ class FileBook(TableBook):
 
     def fit_charts(self, table: Table) -> None:
         loc = self.loc(table)
-        _, top, _, bottom = loc.bounds
-        ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom)
+        c1, top, c2, bottom = loc.bounds
+        ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom, (c1, c2))
 
     def check_writable(self) -> None:
         ensure_writable(self.path)

@@ -434,6 +434,7 @@ DASHBOARD = {
     "major": "Major complaints: {n} this period (each needs its own improvement; Add problems opens one for each)",
     "major_none": "Major complaints: no data (no ticket carries a complaint level)",
     "best": "Best", "worst": "Needs help",
+    "page_two": "KPI overview (continued): trends and hours", "agents_title": "Agents: best and needing help by first-response SLA (at least {n} tickets)",
     "trend_monthly": "Last 13 months (dashed: target)",
     "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "region": "Region", "small": "too few",
 }

@@ -430,6 +430,7 @@ DASHBOARD = {
     "phone": "电话线路", "phone_title": "电话线路:本期来电{offered}通(服务水平:{seconds}秒内接通)",
     "phone_none": "电话线路:无数据(未导入通话记录)",
     "major": "重大投诉:本期{n}起(每起需专项改进,“加入问题清单”为其单独立项)", "major_none": "重大投诉:无数据(工单未填写投诉等级)",
+    "page_two": "KPI总览(续):趋势与时段分布", "agents_title": "处理人:首响达成率最佳与待改进(工单不少于{n}张)",
     "trend_monthly": "近13个月趋势(虚线为目标)",
     "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "region": "区域", "small": "样本不足",
 }

@@ -362,7 +362,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         say("source_rows", table=book.sheet_name(schema.table(k)), rows=f"{n:,}") for k, (_, n) in book.sources_read.items())) \
         if book.sources_read else ""
     book.set_cells(schema.KPI, {"A2": header, "A3": outside})
-    book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside})
+    book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside,  # and above the printed second page
+                                      f"{col_letter(schema.KPI_HEATMAP.place[2])}{schema.KPI_HEATMAP.place[1] - 1}": header})
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     gaps = result["sla_clock"]["years_without_calendar"]
