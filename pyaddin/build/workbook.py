@@ -25,7 +25,7 @@ from ..ooxml.package import normalise_zip
 from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, examples, ribbon, vba
-from .templates import a4_landscape, list_choices
+from .templates import a4_landscape, list_choices, printed_list
 
 LAST_ROW = 1048576
 CONFIG_SHEET = "_xlwings.conf"  # inactive, as in xlwings' own template: rename to xlwings.conf to use it
@@ -53,6 +53,7 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.PARETO.name: dashboard.pareto_chart,
     schema.PLAN.name: dashboard.overdue_rows,
     schema.CONTROL.name: dashboard.control_charts,
+    schema.LOG.name: printed_list,
 }
 HOSTS = {t.place[0] for t in schema.TABLES if t.place}  # tables whose sheet holds others
 SHEET_FURNITURE = {  # what a sheet carries once every table on it is laid out, by its host table: its printed pages
