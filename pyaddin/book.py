@@ -334,6 +334,10 @@ class FileBook(TableBook):
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
 
+    def origin(self, table: Table) -> tuple[int, int]:
+        c1, top, _, _ = self.loc(table).bounds
+        return c1, top
+
     def place_picture(self, table: Table, png: bytes, name: str) -> None:
         """A picture two columns right of the table's top, replacing the one of that name."""
         from .ooxml.pictures import place_picture

@@ -94,7 +94,7 @@ BLOCK_TITLE_FONT = Font(bold=True, color="1F4E78")
 PRINT_SCALE = 73  # 11-point text prints at 8.03 points, the smallest a manager reads on paper
 NARROW_RATE = 9  # a rate column's width on the overview: its header wraps on two lines, "样本不足" still fits
 PRINTED_DEPARTMENTS = 100  # the department matrix prints whole up to so many departments
-GUTTER = 1
+GUTTER = 1  # the thin column between the heat map and its charts
 CHART_COLUMNS = (7,) * 6  # page two's chart column, right of the heat map: its charts stretch with these cells
 
 
