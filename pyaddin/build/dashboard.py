@@ -120,6 +120,9 @@ def overview_pages(ws, lang: str) -> None:
     if lang == "zh":  # the card rows' headers are short: one line each, and the rows stay as tall as the rest
         for t in (schema.KPI_CARDS, schema.KPI_PHONE, schema.KPI_VISITS):
             ws.row_dimensions[t.place[1] if t.place else t.top].height = None
+    else:  # English headers of narrow columns ("Mon 1st-resp %") take three lines
+        for t in (schema.KPI_HEATMAP, schema.KPI_AGENTS):  # on the second page, which has the room
+            ws.row_dimensions[t.place[1]].height = 45
     _, heat_top, heat_left = schema.KPI_HEATMAP.place
     ws.cell(row=heat_top - 2, column=heat_left + 1, value=LANGS[lang].DASHBOARD["page_two"]).font = TITLE_FONT
     _, agents_top, agents_left = schema.KPI_AGENTS.place
