@@ -349,6 +349,10 @@ class FileBook(TableBook):
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         ox.write_cells(self.pkg, self.loc(table).sheet_part, cells)
 
+    def origin(self, table: Table) -> tuple[int, int]:
+        c1, top, _, _ = self.loc(table).bounds
+        return c1, top
+
     def place_picture(self, table: Table, png: bytes, name: str) -> None:
         """A picture two columns right of the table's top, replacing the one of that name."""
         from .ooxml.pictures import place_picture
@@ -359,8 +363,8 @@ class FileBook(TableBook):
 
     def fit_charts(self, table: Table) -> None:
         loc = self.loc(table)
-        _, top, _, bottom = loc.bounds
-        ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom)
+        c1, top, c2, bottom = loc.bounds
+        ox.retarget_charts(self.pkg, loc.sheet_part, loc.sheet, top + 1, bottom, (c1, c2))
 
     def check_writable(self) -> None:
         ensure_writable(self.path)

@@ -40,6 +40,10 @@ class Gateway(Protocol):
     def set_cells(self, table: Table, cells: dict[str, object]) -> None:
         """Single cells on the table's sheet outside any table (a dashboard's header line)."""
 
+    def origin(self, table: Table) -> tuple[int, int]:
+        """(first column 0-based, header row) of the table where this book holds it: a block's title goes above
+        it there, whichever version laid the book out."""
+
     def place_picture(self, table: Table, png: bytes, name: str) -> None:
         """A picture beside the table (a fishbone), replacing the previous one of that name."""
 

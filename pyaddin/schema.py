@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .locale.en import ACTIONS as EN_ACTIONS  # the ribbon's words and the log's results: one place per language
@@ -562,22 +562,27 @@ _WEEKDAYS = (("mon", "周一", "Mon"), ("tue", "周二", "Tue"), ("wed", "周三
              ("fri", "周五", "Fri"), ("sat", "周六", "Sat"), ("sun", "周日", "Sun"))
 WEEKDAY_KEYS = tuple(k for k, _, _ in _WEEKDAYS)  # Monday first, as pandas' day_of_week counts
 KPI_TREND = Table("tbl_kpi_trend", "kpi_trend", "KPI总览", "KPI overview", "computed", (
-    F("week", "周(起始日)", "Week of", "date", width=20),  # column A, under the cards' indicator names
+    F("week", "周(起始日)", "Week of", "date", width=11),
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct"),
     F("tickets", "工单量", "Tickets", "integer", width=8),
     F("partial", "部分周", "Partial week", "bool", width=8),  # a week cut by the period's start or end
-), style="TableStyleLight9", place=("tbl_kpi_cards", 24, 0))  # below the phone line's cards
+), style="TableStyleLight9", place=("tbl_kpi_cards", 51, 36))  # beside its charts, not printed; nothing below
 KPI_HEATMAP = Table("tbl_kpi_heatmap", "kpi_heatmap", "KPI总览", "KPI overview", "computed", (
     F("hour", "时段", "Hour", "integer", width=6),
-    *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=7) for k, zh, en in _WEEKDAYS),
-    *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=8) for k, zh, en in _WEEKDAYS),
-), style="TableStyleLight15", place=("tbl_kpi_cards", 4, 33))  # right of the department matrix, 24 hours on one page
+    *(F(f"volume_{k}", f"{zh}量", f"{en} volume", "integer", width=5) for k, zh, en in _WEEKDAYS),
+    *(F(f"sla_{k}", f"{zh}首响%", f"{en} 1st-resp %", "percent", width=6.5) for k, zh, en in _WEEKDAYS),
+), style="TableStyleLight15", place=("tbl_kpi_cards", 51, 13))  # the printed second page begins with it, 24 hours whole
 
-# The overview a manager looks at first: one card row per headline indicator (value, target, status, the previous
-# period, the change), two matrices coloured against the cards' targets (build/dashboard.matrix_colours), and below
-# them the weekly trend with its charts and the hour × weekday heat map.  A table placed below another is pushed
-# down as that one grows, so the cards (7 indicators) and the channel matrix (every channel) have a fixed size,
-# prefilled when the workbook is built, and the department matrix, whose length varies, stands alone on the right.
+# The overview a manager looks at first, laid out as the two A4-landscape pages it prints on, each a print range of
+# its own (build/dashboard.overview_pages).  Page one, columns A–L, one block under the other: a card row per
+# headline indicator (value, target, status, the previous period, the change), the phone line's and the visits'
+# card rows, the channel matrix and the department matrix (both coloured against the cards' targets:
+# build/dashboard.matrix_colours).  Page two, from N51 (below and right of page one, so that neither page's column
+# widths nor row heights disturb the other): the hour × weekday heat map, the best and worst agents under it, the
+# weekly and 13-month charts on its right; the weekly and monthly tables the charts draw from stand beyond them,
+# unprinted.  A table placed below another is pushed down as that one grows, so every table with something below
+# it has a fixed size, prefilled when the workbook is built, and the two whose length varies (the departments,
+# the weeks) have nothing below them.
 KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "computed", (
     F("name", "指标", "Indicator", width=20), F("value", "本期", "This period", "percent", width=9),
     F("target", "目标值", "Target", "percent", width=8), F("band", "预警带", "Warning band", "percent", width=8),
@@ -588,11 +593,12 @@ KPI_CARDS = Table("tbl_kpi_cards", "kpi_cards", "KPI总览", "KPI overview", "co
 # The phone line's card row (DOMAIN.md §4 Calls), below the cards, titled with the calls offered: fixed rows too.
 PHONE_KEYS = ("answer_rate_pct", "service_level_pct", "abandon_rate_pct", "asa_s", "aht_s")
 KPI_PHONE = Table("tbl_kpi_phone", "kpi_phone", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
-                  style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 0))  # below the cards, the heat map on the right
-# The on-site visits' card row (DOMAIN.md §4 on-site), beside the phone line's, under the channel matrix: fixed rows.
+                  style="TableStyleMedium2", place=("tbl_kpi_cards", 15, 0))  # below the cards
+# The on-site visits' card row (DOMAIN.md §4 on-site), below the phone line's, its header beside the department
+# matrix's: fixed rows.
 VISIT_KEYS = ("on_time_visit_pct", "median_visit_min", "first_visit_fix_pct")
 KPI_VISITS = Table("tbl_kpi_visits", "kpi_visits", "KPI总览", "KPI overview", "computed", KPI_CARDS.fields,
-                   style="TableStyleMedium2", place=("tbl_kpi_cards", 16, 8))
+                   style="TableStyleMedium2", place=("tbl_kpi_cards", 22, 0))
 HEADLINE_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "nps", "complaint_rate_pct",
                  "qa_score_pct", "record_completeness_pct")  # the headline indicators, in the cards' row order:
 # the matrices' colours rely on it.  Each matrix row carries its sample sizes: a rate over fewer than MIN_SAMPLE
@@ -602,17 +608,17 @@ SAMPLE_FIELDS = (F("tickets", "工单数", "Tickets", "integer", width=7), F("su
 SAMPLE_OF = {"csat_pct": "surveys", "nps": "surveys", "qa_score_pct": "inspections"}  # else tickets
 KPI_BY_CHANNEL = Table("tbl_kpi_channel", "kpi_channel", "KPI总览", "KPI overview", "computed", (
     F("group", "渠道", "Channel", width=10), *SAMPLE_FIELDS, *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 8))  # inspections carry no channel
+), style="TableStyleLight9", place=("tbl_kpi_cards", 27, 0))  # inspections carry no channel
 KPI_BY_DEPARTMENT = Table("tbl_kpi_department", "kpi_department", "KPI总览", "KPI overview", "computed", (
     F("group", "责任部门", "Department", width=12), *SAMPLE_FIELDS, F("inspections", "质检数", "Inspections", "integer",
                                                                    width=7), *metric_fields(*HEADLINE_KEYS),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 20))  # beside the channel matrix, nothing below it
+), style="TableStyleLight9", place=("tbl_kpi_cards", 37, 0))  # under the channel matrix, nothing below it
 TOP_AGENTS = 5  # the best and the worst agents of the overview, by first-response SLA, among those with enough tickets
 KPI_AGENTS = Table("tbl_kpi_agents", "kpi_agents", "KPI总览", "KPI overview", "computed", (
-    F("rank", "排名", "Rank", width=8), F("agent", "处理人", "Agent", width=10),
-    F("department", "责任部门", "Department", width=12), *SAMPLE_FIELDS,
+    F("rank", "排名", "Rank", width=8), F("agent", "处理人", "Agent", width=7),
+    F("department", "责任部门", "Department", width=10), *(replace(f, width=6) for f in SAMPLE_FIELDS),
     *metric_fields("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct"),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 49))  # right of the heat map, always 2 × TOP_AGENTS rows
+), style="TableStyleLight9", place=("tbl_kpi_cards", 78, 13))  # under the heat map, always 2 × TOP_AGENTS rows
 MONTHS = 13  # the monthly trend: this month and the twelve before it, a year-on-year view
 MONTHLY_KEYS = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct")
 KPI_MONTHLY = Table("tbl_kpi_monthly", "kpi_monthly", "KPI总览", "KPI overview", "computed", (
@@ -620,7 +626,7 @@ KPI_MONTHLY = Table("tbl_kpi_monthly", "kpi_monthly", "KPI总览", "KPI overview
     # each indicator's target, drawn as a dashed line beside it
     *(F(f"target_{k}", f"{f.zh}目标", f"{f.en} target", "percent", width=8, hidden=True)
       for k, f in zip(MONTHLY_KEYS, metric_fields(*MONTHLY_KEYS))),
-), style="TableStyleLight9", place=("tbl_kpi_cards", 4, 60))  # always MONTHS rows, a page of its own
+), style="TableStyleLight9", place=("tbl_kpi_cards", 51, 45))  # always MONTHS rows; not printed: its chart is
 
 PARETO = Table("tbl_pareto", "pareto", "帕累托分析", "Pareto", "computed", (
     F("category", "问题类别", "Category", width=18), F("count", "数量", "Count", "integer", width=9),

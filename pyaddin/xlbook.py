@@ -155,6 +155,10 @@ class XlBook(TableBook):
             sheet.range(ref).value = as_typed_text(value)
         self._dirty = True
 
+    def origin(self, table: Table) -> tuple[int, int]:
+        top = self._table(table)[1].header_row_range
+        return top.column - 1, top.row
+
     def place_picture(self, table: Table, png: bytes, name: str) -> None:
         """Through Excel: a picture two columns right of the table, replacing the one of that name."""
         import os

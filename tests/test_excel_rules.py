@@ -98,7 +98,7 @@ def test_conditional_formats_cover_only_the_table_rows_they_colour(demo_files):
     channel = split_ref(ov.tables["tbl_kpi_channel"].ref)
     dept = split_ref(ov.tables["tbl_kpi_department"].ref)
     rules = [split_ref(r) for cf in ov.conditional_formatting for r in str(cf.sqref).split()]
-    # (the visits' cards below it, in the same columns, have rules of their own)
+    # (the department matrix below it, in the same columns, has rules of its own)
     assert max(r[3] for r in rules if channel[0] < r[0] <= channel[2] and r[1] <= channel[3]) == channel[3]
     assert any(dept[0] < r[0] <= dept[2] and r[3] == dept[3] > dept[1] + 1 for r in rules)  # stretched to the departments
 

@@ -171,3 +171,12 @@ def test_the_log_row_is_the_same_on_every_route(gateway):
     row = log.data.iloc[-1]
     assert (row["at"], row["user"], row["action"], row["detail"]) == (
         pd.Timestamp("2026-11-26 09:30"), "质检员", "kpi", "2026-09-01..2026-09-30")
+
+
+def test_a_tables_origin_is_where_the_book_holds_it(gateway):
+    """Where a block's title goes: the first column (0-based) and header row of the table in this book."""
+    assert gateway.book.origin(schema.TICKETS) == (0, schema.TICKETS.top)
+    _, top, left = schema.KPI_VISITS.place
+    assert gateway.book.origin(schema.KPI_VISITS) == (left, top)
+    _, top, left = schema.KPI_HEATMAP.place
+    assert gateway.book.origin(schema.KPI_HEATMAP) == (left, top)

@@ -164,8 +164,11 @@ def test_dashboard_sheet_shows_value_target_status_and_nothing_else_changes(book
     overview = FileBook(book).locs["tbl_kpi_cards"].sheet_part  # the cards and matrices' own sheet
     allowed |= {b2.table_part for b2 in FileBook(book).locs.values() if b2.sheet_part in (loc.sheet_part, overview)}
     assert changed <= allowed | {overview} and loc.sheet_part in changed and overview in changed
-    first = schema.KPI_TREND.place[1] + 1  # the trend below the phone line's cards
-    assert f"$A${first}:$A${first + 4}".encode() in after["xl/charts/chart1.xml"]  # five weeks of September
+    from openpyxl.utils import get_column_letter
+
+    _, top, left = schema.KPI_TREND.place
+    week = get_column_letter(left + 1)
+    assert f"${week}${top + 1}:${week}${top + 5}".encode() in after["xl/charts/chart1.xml"]  # five weeks of September
 
 
 def test_heat_map_shows_the_night_shift(tmp_path, runner, cli):
@@ -283,12 +286,16 @@ def test_overview_layout_holds_whatever_the_period(book, runner, cli, tmp_path):
         assert runner.invoke(cli, ["kpi", str(book), *args]).exit_code == 0
         ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
         refs = dict(ws.tables.items())
-        assert refs["tbl_kpi_cards"] == "A4:H12" and refs["tbl_kpi_channel"] == f"I4:S{4 + len(schema.CHANNEL.keys())}"
-        assert refs["tbl_kpi_department"].startswith("U4:AF")  # beside the channel matrix, nothing below it
-        assert refs["tbl_kpi_phone"] == "A16:H21" and ws["A17"].value == "接通率%"  # the phone line's cards
-        assert refs["tbl_kpi_trend"].startswith("A24:") and refs["tbl_kpi_heatmap"] == "AH4:AV28"
-        assert ws["A24"].value == "周(起始日)" and ws["AH4"].value == "时段"
-        assert ws["A13"].value.startswith("重大投诉") and ws["A15"].value.startswith("电话线路")
+        # page one: the cards, the phone line's and the visits' cards, the channel matrix, the departments below
+        assert refs["tbl_kpi_cards"] == "A4:H12" and refs["tbl_kpi_channel"] == f"A27:K{27 + len(schema.CHANNEL.keys())}"
+        assert refs["tbl_kpi_department"].startswith("A37:L")  # nothing below it
+        assert refs["tbl_kpi_phone"] == "A15:H20" and ws["A16"].value == "接通率%"  # the phone line's cards
+        assert refs["tbl_kpi_visits"] == "A22:H25"
+        # page two: the heat map, the agents under it; the weekly table its charts draw from, beyond them
+        assert refs["tbl_kpi_heatmap"] == "N51:AB75" and refs["tbl_kpi_agents"] == "N78:V88"
+        assert refs["tbl_kpi_trend"].startswith("AK51:") and refs["tbl_kpi_monthly"] == "AT51:BC64"
+        assert ws["AK51"].value == "周(起始日)" and ws["N51"].value == "时段" and ws["N75"].value == 23
+        assert ws["A13"].value.startswith("重大投诉") and ws["A14"].value.startswith("电话线路")
     with FileBook(book) as b:
         channels = b.read(schema.KPI_BY_CHANNEL).data
     assert list(channels["group"]) == schema.CHANNEL.labels("zh")

@@ -3,10 +3,12 @@
 xlwings' two standalone modules (``xlwings`` and its ``Dictionary`` class) are Windows/Mac Excel
 code that LibreOffice Basic cannot compile (a compile error there stops every macro of the
 project), so the copy that runs macros swaps both for stubs that record what they were asked; and since a
-message box cannot be read there, the module that shows QualityBook's messages for one that records them.
+message box cannot be read there and there is no WScript.Shell, the module that shows QualityBook's messages and
+runs its command lines for one that records the messages and runs the same command line through sh.
 """
 import os
 import shutil
+import sys
 
 from conftest import ROOT, libreoffice
 from pyaddin.build.vba import replace_modules
@@ -44,7 +46,33 @@ MESSAGE_STUB = '''Attribute VB_Name = "QBMessage"
 Public Sub QB_Show(ByVal message As String)
     QB_Record "MsgBox", message
 End Sub
+
+Public Function QB_ExitCode(ByVal command As String) As Long
+    ' the same command line through sh, waited for; its exit code left in a file beside the book
+    Dim script As String, code As String, n As Integer
+    script = ThisWorkbook.Path & "/qb_command"
+    n = FreeFile
+    Open script & ".sh" For Output As #n
+    Print #n, command & "; echo $? > " & script & ".exit"
+    Close #n
+    Shell "/bin/sh", 0, script & ".sh", True
+    n = FreeFile
+    Open script & ".exit" For Input As #n
+    Line Input #n, code
+    Close #n
+    QB_ExitCode = CLng(code)
+End Function
 '''
+
+
+def interpreter(path, imports: bool, calls=None):
+    """A python.exe that exists: this environment's Python (which has the package and xlwings), or the system's
+    isolated from everything but its standard library (which has neither); each start noted in ``calls``."""
+    note = f"echo started >> {calls}\n" if calls else ""
+    python = sys.executable if imports else "/usr/bin/python3 -I"
+    path.write_text(f"#!/bin/sh\n{note}exec {python} \"$@\"\n")
+    path.chmod(0o755)
+    return path
 
 
 def stub_xlwings(target):
@@ -68,14 +96,29 @@ def test_committed_workbook_opens_and_libreoffice_finds_the_vba_modules():
 def test_run_action_calls_python_with_each_ribbon_action(tmp_path):
     stubbed = tmp_path / "stubbed.xlsm"
     stub_xlwings(stubbed)
-    python = tmp_path / "python.exe"
-    python.write_bytes(b"MZ")
+    started = tmp_path / "started.txt"
+    python = interpreter(tmp_path / "python.exe", imports=True, calls=started)
     actions = list(ACTIONS)
     got = libreoffice("run", stubbed, *actions, f"Interpreter_Win={python}")
     for name in actions:
         kind, command = got[name]
         assert kind == "RunPython"
         assert command == f"import pyaddin.excel; pyaddin.excel.run_action('{name}')"
+    assert started.read_text().splitlines() == ["started"]  # the import checked once in the session, not per click
+
+
+def test_a_python_without_the_package_gets_our_message_not_xlwings_error(tmp_path):
+    """Python is there but cannot import pyaddin and xlwings (never pip-installed into it): the button runs it
+    hidden with that import first and says, in both languages, what to do; RunPython is never called, so xlwings'
+    own error box with its traceback never shows.  Asked again at the next click (the user may have installed it)."""
+    stubbed = tmp_path / "stubbed.xlsm"
+    stub_xlwings(stubbed)
+    started = tmp_path / "started.txt"
+    (tmp_path / "Python312").mkdir()
+    bare = interpreter(tmp_path / "Python312" / "python.exe", imports=False, calls=started)
+    got = libreoffice("run", stubbed, "kpi", "pareto", f"Interpreter_Win={bare}")
+    assert got["kpi"] == got["pareto"] == ["MsgBox", said("vba_no_package", str(bare))]
+    assert started.read_text().splitlines() == ["started", "started"]
 
 
 def test_run_action_prefers_the_packaged_executable(tmp_path):
@@ -119,7 +162,7 @@ def test_the_vba_messages_come_from_the_locale_in_both_languages():
 
     code = own_modules()["QualityBook"]
     assert code.isascii()
-    for key in ("vba_exe_missing", "vba_failed", "vba_no_python"):
+    for key in ("vba_exe_missing", "vba_failed", "vba_no_python", "vba_no_package"):
         arm = code.split(f'Case "{key}"')[1].split("Case ")[0].split("End Select")[0]
         parts = re.findall(r'ChrW\((\d+)\)|"((?:[^"]|"")*)"|(vbLf)', arm)
         decoded = "".join(chr(int(c)) if c else ("\n" if lf else q.replace('""', '"')) for c, q, lf in parts)
@@ -150,9 +193,13 @@ def test_python_on_the_path_is_found_as_cmd_finds_it_and_a_store_alias_alone_is_
     pyenv = tmp_path / "pyenv" / "shims"
     pyenv.mkdir(parents=True)
     (pyenv / "python.bat").write_text("@echo off")
+    here = tmp_path / "bin"  # what the import check starts under sh: a python that has the package
+    here.mkdir()
+    interpreter(here / "python", imports=True)
 
     def run_with(*folders):  # the Windows PATH is split at ';' (a Linux PATH before it stays whole)
-        env = {**os.environ, "PATH": ";".join([os.environ["PATH"], *map(str, folders)]), "PATHEXT": ".EXE;.BAT"}
+        env = {**os.environ, "PATH": ";".join([f"{here}:{os.environ['PATH']}", *map(str, folders)]),
+               "PATHEXT": ".EXE;.BAT"}
         return libreoffice("configured", stubbed, "kpi", env=env)
 
     assert run_with(alias) == ["MsgBox", said("vba_no_python", "python")]
@@ -162,7 +209,8 @@ def test_python_on_the_path_is_found_as_cmd_finds_it_and_a_store_alias_alone_is_
 
 
 def test_every_run_python_is_preceded_by_the_check_for_python():
-    """RunPython only after QB_Interpreter found the Python it will start (and an exit when it did not)."""
+    """RunPython only after QB_Interpreter found the Python it will start and QB_ImportsPackage saw it import the
+    package (and an exit when either did not)."""
     import re
 
     from pyaddin.build.vba import own_modules
@@ -172,5 +220,6 @@ def test_every_run_python_is_preceded_by_the_check_for_python():
     assert calls
     for at in calls:
         body = code[code.rfind("Public Sub", 0, at):at]
-        assert 'If QB_Interpreter() = "" Then Exit Sub' in body
+        assert 'python = QB_Interpreter()' in body and 'If python = "" Then Exit Sub' in body
+        assert "If Not QB_ImportsPackage(python) Then Exit Sub" in body
     assert "MsgBox" not in code  # every message through QB_Show, the one module the tests can read

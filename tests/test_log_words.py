@@ -122,3 +122,30 @@ def test_no_label_of_one_action_is_the_key_or_label_of_another():
             for s in {schema.norm(key), schema.norm(zh_label), schema.norm(en_label)}:
                 assert spellings.setdefault(s, key) == key, (s, key, spellings[s])
     assert set(en.LOG_RESULTS) == set(zh.LOG_RESULTS)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_log_prints_one_page_wide_with_its_header_on_every_page(chinese, tmp_path, lang):
+    """操作日志 printed as the other lists are: A4 landscape, fitted one page wide and as many tall as it needs, its
+    header row repeated on every page (the workbook's _xlnm.Print_Titles for that sheet), the sheet's name above and
+    the page numbers below; the actions that append to it keep all of that."""
+    import zipfile
+
+    from lxml import etree
+    from openpyxl.utils import quote_sheetname
+
+    book = chinese if lang == "zh" else ROOT / "templates" / "qualitybook_en.xlsm"
+    wb = openpyxl.load_workbook(book)
+    sheet = schema.LOG.sheet(lang)
+    ws = wb[sheet]
+    setup = ws.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert ws.oddHeader.center.text == "&A" and ws.oddFooter.center.text == "&P / &N"
+    with zipfile.ZipFile(book) as z:
+        names = etree.fromstring(z.read("xl/workbook.xml"))
+    ns = {"m": names.nsmap[None]}
+    titles = {n.get("localSheetId"): n.text for n in names.findall("m:definedNames/m:definedName", ns)
+              if n.get("name") == "_xlnm.Print_Titles"}
+    assert titles[str(wb.sheetnames.index(sheet))] == f"{quote_sheetname(sheet)}!$1:$1"
+    assert len(log_rows(book, lang)) > 3 or lang == "en"  # the Chinese book after its actions: rows were appended

@@ -46,7 +46,7 @@ def test_no_visit_fields_means_no_visit_figures():
 
 
 def test_the_visits_stand_as_a_card_row_on_the_overview(runner, cli, book, tmp_path):
-    """KPI总览 carries the visits' cards beside the phone line's (issue 23: on the dashboard): the figures of
+    """KPI总览 carries the visits' cards below the phone line's (issue 23: on the dashboard): the figures of
     ``kpi --json`` against their targets, titled with the visits counted; 无数据 on a book without visits."""
     import openpyxl
 
@@ -57,17 +57,17 @@ def test_the_visits_stand_as_a_card_row_on_the_overview(runner, cli, book, tmp_p
     assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["kpi", str(book), "--period", "2026-09"]).exit_code == 0
     ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
-    assert dict(ws.tables.items())["tbl_kpi_visits"] == "I16:P19" and ws["I15"].value.startswith("上门服务:无数据")
-    assert [ws[f"O{r}"].value for r in (17, 18, 19)] == ["无数据"] * 3
+    assert dict(ws.tables.items())["tbl_kpi_visits"] == "A22:H25" and ws["A21"].value.startswith("上门服务:无数据")
+    assert [ws[f"G{r}"].value for r in (23, 24, 25)] == ["无数据"] * 3
     r = runner.invoke(cli, ["import", str(book), str(write_csv(tmp_path / "t.csv", TICKETS)), "--into", "tickets"])
     assert r.exit_code == 0, r.output
     v = _kpi(runner, cli, book)["overall"]
     ws = openpyxl.load_workbook(book)[schema.KPI_CARDS.sheet("zh")]
-    assert ws["I15"].value.startswith("上门服务:本期上门5次") and ws["I16"].value == "指标"
-    assert [ws[f"I{r}"].value for r in (17, 18, 19)] == ["上门准时率%", "上门时长中位数(分钟)", "一次上门解决率%"]
-    assert [ws[f"J{r}"].value for r in (17, 18, 19)] == pytest.approx(
+    assert ws["A21"].value.startswith("上门服务:本期上门5次") and ws["A22"].value == "指标"
+    assert [ws[f"A{r}"].value for r in (23, 24, 25)] == ["上门准时率%", "上门时长中位数(分钟)", "一次上门解决率%"]
+    assert [ws[f"B{r}"].value for r in (23, 24, 25)] == pytest.approx(
         [v["on_time_visit_pct"], v["median_visit_min"], v["first_visit_fix_pct"]])
-    assert ws["K17"].value == 95 and ws["O17"].value == "未达标" and ws["O19"].value == "未达标"  # 75 < 95−5, 75 < 85−5
+    assert ws["C23"].value == 95 and ws["G23"].value == "未达标" and ws["G25"].value == "未达标"  # 75 < 95−5, 75 < 85−5
 
 
 def test_a_workbook_made_before_the_phone_and_visit_cards_still_gets_its_kpis(runner, cli, book, tmp_path):

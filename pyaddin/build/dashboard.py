@@ -74,10 +74,9 @@ def change_arrows(ws, table, top: int, left: int, keys=None) -> None:
 
 
 def overview_cards(ws, table, top: int, left: int, lang: str) -> None:
-    """The overview's title, coloured status and change arrows; printed on A4 landscape."""
+    """The overview's title, coloured status and change arrows (its pages: ``overview_pages``)."""
     status_header(ws, table, top, left, lang, LANGS[lang].OVERVIEW_TITLE)
     change_arrows(ws, table, top, left)
-    print_in_pages(ws)
 
 
 def card_row(title: str, keys: tuple[str, ...]):
@@ -85,31 +84,89 @@ def card_row(title: str, keys: tuple[str, ...]):
     (the KPI action adds the counts), coloured status and change arrows by each indicator's direction (rates of
     abandon and times: lower is better)."""
     def furnish(ws, table, top: int, left: int, lang: str) -> None:
-        ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD[title]).font = Font(bold=True,
-                                                                                           color="1F4E78")
+        ws.cell(row=top - 1, column=left + 1, value=LANGS[lang].DASHBOARD[title]).font = BLOCK_TITLE_FONT
         status_colours(ws, table, lang, left)
         change_arrows(ws, table, top, left, keys)
     return furnish
 
 
-PRINT_SCALE = 75  # 11-point text prints at 8 points, the smallest a manager reads on paper
+BLOCK_TITLE_FONT = Font(bold=True, color="1F4E78")
+PRINT_SCALE = 73  # 11-point text prints at 8.03 points, the smallest a manager reads on paper
+NARROW_RATE = 9  # a rate column's width on the overview: its header wraps on two lines, "样本不足" still fits
+PRINTED_DEPARTMENTS = 100  # the department matrix prints whole up to so many departments
+GUTTER = 1  # the thin column between the heat map and its charts
+CHART_COLUMNS = (7,) * 6  # page two's chart column, right of the heat map: its charts stretch with these cells
 
 
-def print_in_pages(ws) -> None:
-    """A4 landscape at a readable scale, split into pages a manager can hold: the cards, the channel matrix and
-    the trend; the department matrix; the hour × weekday heat map (DOMAIN.md §2's dashboard, printed)."""
-    from openpyxl.worksheet.pagebreak import Break
-
+def overview_pages(ws, lang: str) -> None:
+    """The overview on two A4-landscape pages at a readable scale (DOMAIN.md §2's dashboard, printed), each a print
+    range of its own: page one the period's figures (A1 down to the departments), page two from the heat map (its
+    agents and charts beside and below it).  Run once every table of the sheet is laid out: a column's width is the
+    widest any of its tables needs, rates narrowed to ``NARROW_RATE``.  The tables the charts draw from are not
+    printed."""
     from .. import schema
 
+    tables = [t for t in schema.TABLES if t is schema.KPI_CARDS or (t.place and t.place[0] == schema.KPI_CARDS.name)]
+    widths: dict[int, float] = {}
+    for t in tables:
+        left = t.place[2] if t.place else 0
+        for i, f in enumerate(t.fields, start=left + 1):
+            widths[i] = max(widths.get(i, 0), min(f.width, NARROW_RATE) if f.type == "percent" else f.width)
+    chart_left, top, _ = chart_region()
+    widths.update(enumerate(CHART_COLUMNS, start=chart_left + 1))
+    widths[chart_left] = GUTTER  # between the heat map and the charts
+    for i, w in widths.items():
+        ws.column_dimensions[get_column_letter(i)].width = w
+    if lang == "zh":  # the card rows' headers are short: one line each, and the rows stay as tall as the rest
+        for t in (schema.KPI_CARDS, schema.KPI_PHONE, schema.KPI_VISITS):
+            ws.row_dimensions[t.place[1] if t.place else t.top].height = None
+    else:  # English headers of narrow columns ("Mon 1st-resp %") take three lines
+        for t in (schema.KPI_HEATMAP, schema.KPI_AGENTS):  # on the second page, which has the room
+            ws.row_dimensions[t.place[1]].height = 45
+    _, heat_top, heat_left = schema.KPI_HEATMAP.place
+    ws.cell(row=heat_top - 2, column=heat_left + 1, value=LANGS[lang].DASHBOARD["page_two"]).font = TITLE_FONT
+    _, agents_top, agents_left = schema.KPI_AGENTS.place
+    ws.cell(row=agents_top - 1, column=agents_left + 1,
+            value=LANGS[lang].DASHBOARD["agents_title"].format(n=schema.MIN_SAMPLE)).font = BLOCK_TITLE_FONT
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.scale = PRINT_SCALE
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    for table in (schema.KPI_BY_CHANNEL, schema.KPI_BY_DEPARTMENT, schema.KPI_HEATMAP, schema.KPI_AGENTS,
-                  schema.KPI_MONTHLY):  # a page starts at each
-        ws.col_breaks.append(Break(id=table.place[2]))  # before the table's first column
+    ws.page_margins.left = ws.page_margins.right = 0.2
+    ws.page_margins.top = ws.page_margins.bottom = 0.45
+    ws.page_margins.header = ws.page_margins.footer = 0.2
+    # page one down to as many departments as PRINTED_DEPARTMENTS (a page with nothing on it is not printed);
+    # page two from its title to the last chart
+    last = get_column_letter(len(schema.KPI_BY_DEPARTMENT.fields))
+    page_one = f"A1:{last}{schema.KPI_BY_DEPARTMENT.place[1] + PRINTED_DEPARTMENTS}"
+    page_two = (f"{get_column_letter(heat_left + 1)}{heat_top - 2}:"
+                f"{get_column_letter(chart_left + len(CHART_COLUMNS))}{top + MONTHLY_ROWS[1]}")
+    ws.print_area = [page_one, page_two]
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A  &P / &N"
+
+
+WEEKLY_ROWS, VOLUME_ROWS, MONTHLY_ROWS = (0, 13), (13, 26), (26, 42)  # page two's charts, rows from the heat map's top
+
+
+def chart_region() -> tuple[int, int, int]:
+    """Page two's chart column: (first column 0-based, first row, last column 0-based), a gutter right of the heat
+    map, from its header row down."""
+    from .. import schema
+
+    _, top, left = schema.KPI_HEATMAP.place
+    first = left + len(schema.KPI_HEATMAP.fields) + 1
+    return first, top, first + len(CHART_COLUMNS) - 1
+
+
+def in_chart_region(ws, chart, rows: tuple[int, int]) -> None:
+    """The chart over the chart column's cells ``rows`` (from the heat map's top), anchored to them at both corners
+    so it stays inside its printed page whatever width a spreadsheet gives a column."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+
+    first, top, last = chart_region()
+    chart.anchor = TwoCellAnchor(_from=AnchorMarker(col=first, row=top - 1 + rows[0]),
+                                 to=AnchorMarker(col=last + 1, row=top - 1 + rows[1]))
+    ws.add_chart(chart)
 
 
 def matrix_colours(ws, table, top: int, left: int, lang: str) -> None:
@@ -164,20 +221,20 @@ def trend_charts(ws, table, top: int, left: int, lang: str) -> None:
     words = LANGS[lang].DASHBOARD
     cats = Reference(ws, min_col=left + 1, min_row=top + 1, max_row=top + 1)
     rates = LineChart()
-    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 8, 14
+    rates.title, rates.y_axis.title, rates.height, rates.width = words["trend_rates"], "%", 6.5, 14
     rates.add_data(Reference(ws, min_col=left + 2, max_col=left + 6, min_row=top, max_row=top + 1),
                    titles_from_data=True)
     rates.set_categories(cats)
     volume = LineChart()
-    volume.title, volume.height, volume.width = words["trend_volume"], 8, 14
+    volume.title, volume.height, volume.width = words["trend_volume"], 6.5, 14
     volume.add_data(Reference(ws, min_col=left + 7, min_row=top, max_row=top + 1), titles_from_data=True)
     volume.set_categories(cats)
     for s in rates.series + volume.series:
         s.smooth = False  # straight lines: a smoothed curve shows values that were never measured
-    anchor_col = get_column_letter(left + 1)
     show_axes(rates, volume)
-    ws.add_chart(rates, f"{anchor_col}{top + 27}")
-    ws.add_chart(volume, f"{anchor_col}{top + 45}")  # below the first: both print on the cards' page width
+    rates.legend.position, volume.legend = "b", None  # the chart's width for the weeks; one line needs no key
+    in_chart_region(ws, rates, WEEKLY_ROWS)  # one above the other, right of the heat map, printed on page two
+    in_chart_region(ws, volume, VOLUME_ROWS)
 
 
 MONTH_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0")
@@ -185,12 +242,12 @@ MONTH_COLOURS = ("1F4E78", "C55A11", "548235", "7030A0")
 
 def monthly_chart(ws, table, top: int, left: int, lang: str) -> None:
     """The last 13 months: each headline rate as a straight line, its target as a dashed line of the same
-    colour (drawn from the table's hidden target columns), below the monthly table."""
+    colour (drawn from the table's hidden target columns), printed below the weekly charts (the table is not)."""
     from .. import schema
 
     col = {k: left + table.keys.index(k) + 1 for k in table.keys}
     chart = LineChart()
-    chart.title, chart.y_axis.title, chart.height, chart.width = LANGS[lang].DASHBOARD["trend_monthly"], "%", 8, 16
+    chart.title, chart.y_axis.title, chart.height, chart.width = LANGS[lang].DASHBOARD["trend_monthly"], "%", 8, 21
     specs = []
     for key, colour in zip(schema.MONTHLY_KEYS, MONTH_COLOURS):
         specs += [(key, colour, None), (f"target_{key}", colour, "dash")]
@@ -205,7 +262,11 @@ def monthly_chart(ws, table, top: int, left: int, lang: str) -> None:
     chart.set_categories(Reference(ws, min_col=col["month"], min_row=top + 1, max_row=last))
     chart.visible_cells_only = False  # the targets sit in hidden columns
     show_axes(chart)
-    ws.add_chart(chart, f"{get_column_letter(col['month'])}{last + 3}")
+    from openpyxl.chart.legend import LegendEntry
+
+    chart.legend.position = "b"  # the lines only: the title says the dashed ones are their targets
+    chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(1, len(specs), 2)]
+    in_chart_region(ws, chart, MONTHLY_ROWS)  # below the weekly charts
 
 
 def lines(chart, ws, col: dict, top: int, specs) -> None:

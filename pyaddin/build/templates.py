@@ -71,6 +71,14 @@ def print_setup(ws, title: str, top: int) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
+def printed_list(ws, table, top: int, left: int, lang: str) -> None:
+    """A list that only grows (操作日志): A4 landscape, one page wide and as many tall as its rows fill, its header
+    row on every page, the sheet's name above and the page numbers below."""
+    a4_landscape(ws, f"{top}:{top}")
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "&P / &N"
+
+
 def instructions(wb, stem: str, lang: str) -> None:
     ws = wb.active
     t = LANGS[lang].TEMPLATES

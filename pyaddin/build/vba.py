@@ -30,7 +30,7 @@ def xlwings_modules() -> dict[str, str]:
         return {name: crlf(x.get_module(name)) for name, _ in XLWINGS_MODULES}
 
 
-VBA_TEXTS = ("vba_exe_missing", "vba_failed", "vba_no_python")  # what QualityBook.bas says before Python runs
+VBA_TEXTS = ("vba_exe_missing", "vba_failed", "vba_no_python", "vba_no_package")  # what QualityBook.bas says before Python runs
 TEXTS_MARK = "'@QB_TEXTS"
 
 

@@ -25,7 +25,7 @@ from ..ooxml.package import normalise_zip
 from ..ooxml.text import escape_book
 from ..schema import BOOL_LABELS, Table
 from . import dashboard, examples, ribbon, vba
-from .templates import a4_landscape, list_choices
+from .templates import a4_landscape, list_choices, printed_list
 
 LAST_ROW = 1048576
 CONFIG_SHEET = "_xlwings.conf"  # inactive, as in xlwings' own template: rename to xlwings.conf to use it
@@ -53,6 +53,11 @@ FURNITURE = {  # what a table's sheet carries beyond the table itself: charts, c
     schema.PARETO.name: dashboard.pareto_chart,
     schema.PLAN.name: dashboard.overdue_rows,
     schema.CONTROL.name: dashboard.control_charts,
+    schema.LOG.name: printed_list,
+}
+HOSTS = {t.place[0] for t in schema.TABLES if t.place}  # tables whose sheet holds others
+SHEET_FURNITURE = {  # what a sheet carries once every table on it is laid out, by its host table: its printed pages
+    schema.KPI_CARDS.name: dashboard.overview_pages,
 }
 BOOK_TABLES = schema.TABLES
 TEMPLATES = {  # the stand-alone templates of the design card: file stem → tables
@@ -140,6 +145,10 @@ def add_table_sheet(wb: openpyxl.Workbook, table: Table, lang: str, rows: list[l
         for c, v in enumerate(row, start=1 + left):
             ws.cell(row=r, column=c, value=v)
     last = top + max(len(rows or []), 1)
+    if table.place or table.name in HOSTS:  # a sheet shared by tables: each body cell carries its table's format
+        for i, f in enumerate(table.fields, start=1 + left):
+            for r in range(top + 1, last + 1) if f.number_format else ():
+                ws.cell(row=r, column=i).number_format = f.number_format
     ref = f"{get_column_letter(1 + left)}{top}:{get_column_letter(left + len(table.fields))}{last}"
     t = XlTable(displayName=table.name, ref=ref)
     t.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
@@ -261,6 +270,11 @@ def agent_rows(lang: str) -> list[list]:
     return [[None] * len(schema.KPI_AGENTS.fields) for _ in range(2 * schema.TOP_AGENTS)]
 
 
+def heatmap_rows(lang: str) -> list[list]:
+    """The heat map's 24 hours, fixed: the agents below it must not be pushed down."""
+    return [[hour] + [None] * (len(schema.KPI_HEATMAP.fields) - 1) for hour in range(24)]
+
+
 def month_rows(lang: str) -> list[list]:
     return [[None] * len(schema.KPI_MONTHLY.fields) for _ in range(schema.MONTHS)]
 
@@ -274,7 +288,7 @@ def calendar_rows(lang: str) -> list[list]:
 PREFILLED = {"tbl_kpi_monthly": month_rows, "tbl_standards": standards_rows, "tbl_calendar": calendar_rows,
              "tbl_scorecard": scorecard_rows, "tbl_monitor_plan": monitor_plan_rows, "tbl_kpi_cards": fixed_card_rows(schema.KPI_CARDS, schema.HEADLINE_KEYS), "tbl_kpi_phone": fixed_card_rows(schema.KPI_PHONE, schema.PHONE_KEYS),
              "tbl_kpi_visits": fixed_card_rows(schema.KPI_VISITS, schema.VISIT_KEYS),
-             "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows}
+             "tbl_kpi_channel": channel_rows, "tbl_kpi_agents": agent_rows, "tbl_kpi_heatmap": heatmap_rows}
 LISTS_SHEET = "_lists"
 LIST_COLUMNS = ("tables", "fields", "coded_fields", "values")
 LIST_RANGES = {name: f"${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}$200" for i, name in enumerate(LIST_COLUMNS)}
@@ -299,6 +313,9 @@ def layout(lang: str, tables: tuple[Table, ...] = BOOK_TABLES, *, guide_sheet: b
         wb.remove(wb.active)
     for t in tables:
         add_table_sheet(wb, t, lang, PREFILLED[t.name](lang) if t.name in PREFILLED else None)
+    for t in tables:
+        if t.name in SHEET_FURNITURE:
+            SHEET_FURNITURE[t.name](wb[t.sheet(lang)], lang)
     if any(f.choices for t in tables for f in t.fields):
         add_lists_sheet(wb, lang)
     if config_sheet:

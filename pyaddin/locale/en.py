@@ -99,6 +99,7 @@ MESSAGES = {
     "not_a_workbook": "“{path}” is not a valid Excel workbook (.xlsx/.xlsm): {reason}",
     "vba_exe_missing": "The packaged program set in the “QualityBook Executable” row of the “_xlwings.conf” sheet does not exist. Enter the full path of qualitybook.exe (or its folder), or clear the cell to use a local Python.",
     "vba_no_python": "Neither a local Python nor the packaged program qualitybook.exe was found. Either put qualitybook.exe in this workbook's folder (or enter its full path in the “QualityBook Executable” row of the “_xlwings.conf” sheet), or install Python (python.org, tick “Add python.exe to PATH”), run pip install qualitybook and open Excel again. If Python is not on the PATH, rename the “_xlwings.conf” sheet to “xlwings.conf” and enter the full path of python.exe (no quotes) in Interpreter_Win. Looked for:",
+    "vba_no_package": "Python was found, but it cannot import QualityBook (pyaddin) or xlwings. Either run pip install qualitybook with this Python (in the project's folder: pip install .) and click again; or put qualitybook.exe in this workbook's folder (or enter its full path in the “QualityBook Executable” row of the “_xlwings.conf” sheet); or rename the “_xlwings.conf” sheet to “xlwings.conf” and enter in Interpreter_Win the full path of a python.exe that has QualityBook installed (no quotes). The Python used:",
     "vba_failed": "The button could not start Python. Put qualitybook.exe beside the workbook, or install Python and run pip install qualitybook (see “Python setup” on the guide sheet).",
     "table_missing": "Table “{table}” (sheet “{sheet}”) is missing from the workbook; it may have been renamed or deleted. Name it “{table}” again (Formulas › Name Manager), or restore it from the backup (.bak) or from a fresh copy of qualitybook.xlsm.",
     "cloud_path": "The workbook is on OneDrive/SharePoint ({url}) and its place in the local synced folder was not found{reason}. On the xlwings.conf sheet (rename “_xlwings.conf” to activate it) set ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN to the local synced folder, or save the workbook to a local folder and try again.",
@@ -434,6 +435,7 @@ DASHBOARD = {
     "major": "Major complaints: {n} this period (each needs its own improvement; Add problems opens one for each)",
     "major_none": "Major complaints: no data (no ticket carries a complaint level)",
     "best": "Best", "worst": "Needs help",
+    "page_two": "KPI overview (continued): trends and hours", "agents_title": "Agents: best and needing help by first-response SLA (at least {n} tickets)",
     "trend_monthly": "Last 13 months (dashed: target)",
     "overall": "Overall", "channel": "Channel", "department": "Department", "agent": "Agent", "region": "Region", "small": "too few",
 }

@@ -98,6 +98,7 @@ MESSAGES = {
     "not_a_workbook": "“{path}”不是有效的Excel工作簿(.xlsx/.xlsm):{reason}",
     "vba_exe_missing": "在“_xlwings.conf”表“QualityBook Executable”一行填写的打包程序不存在。请填写 qualitybook.exe 的完整路径(或它所在的文件夹),或清空该格改用本机 Python。",
     "vba_no_python": "找不到本机 Python,也找不到打包程序 qualitybook.exe。任选其一:把 qualitybook.exe 放在本工作簿所在的文件夹(或在“_xlwings.conf”表“QualityBook Executable”一行填写它的完整路径);或安装 Python(python.org,安装时勾选“Add python.exe to PATH”),执行 pip install qualitybook 后重新打开 Excel。Python 不在 PATH 中时,把“_xlwings.conf”表改名为“xlwings.conf”,在 Interpreter_Win 一行填写 python.exe 的完整路径(不加引号)。已查找:",
+    "vba_no_package": "找到了 Python,但它无法导入 QualityBook(pyaddin)或 xlwings。任选其一:在这个 Python 中执行 pip install qualitybook(在本项目文件夹中:pip install .)后重试;或把 qualitybook.exe 放在本工作簿所在的文件夹(或在“_xlwings.conf”表“QualityBook Executable”一行填写它的完整路径);或把“_xlwings.conf”表改名为“xlwings.conf”,在 Interpreter_Win 一行填写已安装 QualityBook 的 python.exe 的完整路径(不加引号)。所用的 Python:",
     "vba_failed": "按钮未能启动 Python。请确认工作簿旁有 qualitybook.exe,或已安装 Python 并执行过 pip install qualitybook(见“使用说明”的“Python 设置”)。",
     "table_missing": "工作簿中找不到表“{table}”(工作表“{sheet}”),它可能被改名或删除。请在“公式 › 名称管理器”中把表名改回“{table}”,或从备份(.bak)或一份新的 qualitybook.xlsm 中恢复该表。",
     "cloud_path": "工作簿保存在 OneDrive/SharePoint 上({url}),找不到它在本机同步文件夹中的位置{reason}。请在“xlwings.conf”表(把“_xlwings.conf”改名即启用)中填写 ONEDRIVE_CONSUMER_WIN、ONEDRIVE_COMMERCIAL_WIN 或 SHAREPOINT_WIN 为本机同步文件夹的路径,或把工作簿另存到本机文件夹后再试。",
@@ -430,6 +431,7 @@ DASHBOARD = {
     "phone": "电话线路", "phone_title": "电话线路:本期来电{offered}通(服务水平:{seconds}秒内接通)",
     "phone_none": "电话线路:无数据(未导入通话记录)",
     "major": "重大投诉:本期{n}起(每起需专项改进,“加入问题清单”为其单独立项)", "major_none": "重大投诉:无数据(工单未填写投诉等级)",
+    "page_two": "KPI总览(续):趋势与时段分布", "agents_title": "处理人:首响达成率最佳与待改进(工单不少于{n}张)",
     "trend_monthly": "近13个月趋势(虚线为目标)",
     "overall": "总体", "channel": "渠道", "department": "部门", "agent": "处理人", "region": "区域", "small": "样本不足",
 }

@@ -181,10 +181,10 @@ class SheetWrite:
             if r < top:
                 self.above.append(rm.group(0))
                 continue
-            if fast:
-                break
             row = rm.group(0)
             self.row_attrs[r] = _SPANS.sub(b"", row[:row.index(b">") + 1].replace(b"/>", b">"))
+            if fast:  # the header row's attributes (its height) are all that is kept at or below the table
+                break
             for cm in _CELL.finditer(row):
                 c = col_index(cm.group(1))
                 if r <= bottom_old and c1 <= c <= c2_old:
@@ -230,7 +230,7 @@ class SheetWrite:
     def _row(self, r: int, table_cells: bytes | None) -> bytes:
         """Row ``r``: the table's cells (None for a row outside the table) between the other cells of the row."""
         cells = sorted(self.foreign.get(r, []), key=lambda c: c.col)
-        head = self.row_attrs.get(r, f'<row r="{r}">'.encode()) if r in self.foreign else f'<row r="{r}">'.encode()
+        head = self.row_attrs.get(r, f'<row r="{r}">'.encode())  # its height (a header row's) kept
         if table_cells is None:
             return head + b"".join(c.xml for c in cells) + b"</row>"
         left = b"".join(c.xml for c in cells if c.col < self.c1)

@@ -139,6 +139,20 @@ def _header_style(xml: bytes, c1: int, top: int) -> str:
     return m.group(3).decode() if m else ""
 
 
+_ROW_END = b"</row>"
+
+
+def body_styles(xml: bytes, c1: int, c2: int, row: int) -> dict[int, str]:
+    """Column index (0-based) → style index of the table's first body row's cells, where the build styled them:
+    tables sharing a sheet's columns (the overview's blocks) each keep their own number formats."""
+    at = xml.find(f'<row r="{row}"'.encode())
+    if at < 0:
+        return {}
+    end = xml.find(_ROW_END, at)
+    cells = _HEADER_CELL.finditer(xml[at:end if end > 0 else len(xml)])
+    return {c: m.group(3).decode() for m in cells if int(m.group(2)) == row and c1 <= (c := col_index(m.group(1))) <= c2}
+
+
 def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
     """Replace the table's header and rows with ``columns``; return the new location.
 
@@ -148,8 +162,8 @@ def write_rows(pkg: Package, loc: TableLoc, columns: list[Column]) -> TableLoc:
     columns = [Column(h, c.values, c.numeric) for h, c in zip(headers, columns)]
     xml = pkg.read(loc.sheet_part)
     c1, top, c2_old, bottom_old = loc.bounds
-    plan = SheetWrite(xml, (c1, top, c2_old, bottom_old), columns, _header_style(xml, c1, top),
-                      column_styles(xml), loc.sheet)
+    styles = column_styles(xml) | body_styles(xml, c1, c2_old, top + 1)
+    plan = SheetWrite(xml, (c1, top, c2_old, bottom_old), columns, _header_style(xml, c1, top), styles, loc.sheet)
     plan.suffix = fit_formats(plan.suffix, (c1, top + 1, max(c2_old, plan.c2), bottom_old), plan.bottom)
     pkg.write_stream(loc.sheet_part, plan.chunks)
     ref = plan.ref()
@@ -251,13 +265,18 @@ REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 REL_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
 
-def retarget_charts(pkg: Package, sheet_part: str, sheet_name: str, first_row: int, last_row: int) -> None:
-    """Make every single-column chart range on ``sheet_part`` that starts at ``first_row`` end at ``last_row``."""
+def retarget_charts(pkg: Package, sheet_part: str, sheet_name: str, first_row: int, last_row: int,
+                    columns: tuple[int, int] | None = None) -> None:
+    """Make every single-column chart range on ``sheet_part`` that starts at ``first_row`` end at ``last_row``; with
+    ``columns`` (0-based, inclusive) only those in the table's columns (another table's charts may start on the
+    same row)."""
     sheet = ("'" + sheet_name.replace("'", "''") + "'").encode("utf-8")
     pattern = re.compile(re.escape(sheet) + rb"!\$([A-Z]+)\$" + str(first_row).encode() + rb"(?::\$[A-Z]+\$\d+)?(?!\d)")
 
     def stretch(mm):
         col = mm.group(1)
+        if columns and not columns[0] <= col_index(col) <= columns[1]:
+            return mm.group(0)
         return sheet + b"!$" + col + b"$" + str(first_row).encode() + b":$" + col + b"$" + str(last_row).encode()
     for _, typ, drawing in relationships(pkg, sheet_part):
         if typ != REL_DRAWING:

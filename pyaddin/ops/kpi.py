@@ -310,7 +310,6 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     from ..core import surveys as participation
     from ..core.regions import by_region
     from ..locale import LANGS
-    from ..ooxml.sheetdata import col_letter
 
     frames, std = read_inputs(book, INPUTS + ("calls",), where_they_lie=True)
     p = choose_period(data_times(frames), period, quarter, date_from, date_to, as_of or ctx.as_of)
@@ -348,13 +347,12 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     if book.has_table(schema.KPI_PHONE):  # a workbook made before the phone line's cards: the rest is written
         cards, title = phone_cards(result["calls"], phone_line(frames.get("calls"), std, prev), std, book.lang)
         book.write(schema.KPI_PHONE, cards)
-        book.set_cells(schema.KPI_PHONE, {f"A{schema.KPI_PHONE.place[1] - 1}": title})
+        book.set_cells(schema.KPI_PHONE, {above(book, schema.KPI_PHONE): title})
     if book.has_table(schema.KPI_VISITS):
         visits_before = visits.result(v.visits(prev), std.setting("visit_grace_min"))
         visit_rows, visit_title = visit_cards(result["visits"], visits_before, std, book.lang)
         book.write(schema.KPI_VISITS, visit_rows)
-        book.set_cells(schema.KPI_VISITS, {f"{col_letter(schema.KPI_VISITS.place[2])}{schema.KPI_VISITS.place[1] - 1}":
-                                           visit_title})
+        book.set_cells(schema.KPI_VISITS, {above(book, schema.KPI_VISITS): visit_title})
     older = [t for t in (schema.KPI_PHONE, schema.KPI_VISITS) if not book.has_table(t)]
     book.set_cells(schema.KPI_CARDS, {f"A{MAJOR_ROW}": major_line(result["major_complaints"], book.lang)})
     pj = result["period"]
@@ -367,6 +365,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         if book.sources_read else ""
     book.set_cells(schema.KPI, {"A2": header, "A3": outside})
     book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside})
+    book.set_cells(schema.KPI_HEATMAP, {above(book, schema.KPI_HEATMAP): header})  # atop the printed second page
     book.fit_charts(schema.KPI_TREND)
     o = result["overall"]
     gaps = result["sla_clock"]["years_without_calendar"]
@@ -381,6 +380,15 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
                    log_target=book.sheet_name(schema.KPI),
                    log_detail=text("log_as_of", book.lang, as_of=str(pj["as_of"]).replace("T", " ")[:16],
                                    message=text("kpi_done", book.lang, **done)))
+
+
+def above(book, table) -> str:
+    """The cell just above the table's header, where the book holds it (a book laid out by an earlier version
+    keeps its blocks elsewhere: a title written by the schema's place could land in another table)."""
+    from ..ooxml.sheetdata import col_letter
+
+    col, top = book.origin(table)
+    return f"{col_letter(col)}{top - 1}"
 
 
 def source_lines(book) -> list[str]:

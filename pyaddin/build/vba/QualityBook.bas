@@ -3,14 +3,18 @@ Attribute VB_Name = "QualityBook"
 ' With the packaged program (qualitybook.exe) beside this workbook, or at the path set under
 ' "QualityBook Executable" on the _xlwings.conf (or, once activated, xlwings.conf) sheet, it
 ' runs that (RunFrozenPython);
-' otherwise it runs the pyaddin package with the configured Python (RunPython), once it has found that Python:
-' where there is neither, the message says what to install or where to put the program, not xlwings' error box.
+' otherwise it runs the pyaddin package with the configured Python (RunPython), once it has found that Python
+' and seen it import the package: where there is neither, or a Python without the package, the message says what
+' to install or where to put the program, not xlwings' error box.
 Option Explicit
 
 Public Const QB_EXE_NAME As String = "qualitybook.exe"
 Public Const QB_CONFIG_SHEET As String = "xlwings.conf"
 Public Const QB_CONFIG_INACTIVE As String = "_xlwings.conf"
 Public Const QB_CONFIG_EXE As String = "QualityBook Executable"
+Public Const QB_IMPORT_CHECK As String = "import pyaddin, xlwings"
+
+Private QB_Ready As String  ' the interpreter seen importing the package, this Excel session: checked once
 
 Public Sub QB_OnAction(control As Object)
     RunAction control.Tag
@@ -18,7 +22,7 @@ End Sub
 
 Public Sub RunAction(ByVal actionName As String)
     ' Any failure before Python has taken over ends in our own message box, in both languages.
-    Dim exe As String
+    Dim exe As String, python As String
     On Error GoTo Failed
     exe = QB_FrozenExecutable()
     If exe = "?" Then Exit Sub  ' a configured program that is not there: QB_FrozenExecutable said so
@@ -26,7 +30,9 @@ Public Sub RunAction(ByVal actionName As String)
         RunFrozenPython exe, "run " & actionName
         Exit Sub
     End If
-    If QB_Interpreter() = "" Then Exit Sub  ' no Python either: QB_Interpreter said what to install
+    python = QB_Interpreter()
+    If python = "" Then Exit Sub  ' no Python either: QB_Interpreter said what to install
+    If Not QB_ImportsPackage(python) Then Exit Sub  ' a Python without the package: QB_ImportsPackage said so
     RunPython "import pyaddin.excel; pyaddin.excel.run_action('" & actionName & "')"
     Exit Sub
 Failed:
@@ -51,6 +57,34 @@ Public Function QB_Interpreter() As String
         QB_Interpreter = python
     End If
     If QB_Interpreter = "" Then QB_Show QB_Text("vba_no_python") & vbLf & vbLf & python
+End Function
+
+Public Function QB_ImportsPackage(ByVal python As String) As Boolean
+    ' Can that Python import the package and xlwings? Asked once per Excel session (the answer yes is kept in
+    ' QB_Ready; a no is asked again at the next click, after the user has installed it), with the interpreter run
+    ' hidden: where it cannot, xlwings would show its own error box with a traceback. A conda environment is
+    ' xlwings' to activate, and a check that cannot run at all (WScript blocked) leaves it to xlwings.
+    If python = QB_Ready Then
+        QB_ImportsPackage = True
+        Exit Function
+    End If
+    If CStr(GetConfig("CONDA PATH")) <> "" And CStr(GetConfig("CONDA ENV")) <> "" Then
+        QB_ImportsPackage = True
+        Exit Function
+    End If
+    Dim code As Long
+    On Error GoTo Unknown
+    code = QB_ExitCode(Chr(34) & python & Chr(34) & " -c " & Chr(34) & QB_IMPORT_CHECK & Chr(34))
+    On Error GoTo 0
+    If code = 0 Then
+        QB_Ready = python
+        QB_ImportsPackage = True
+    Else
+        QB_Show QB_Text("vba_no_package") & vbLf & vbLf & python
+    End If
+    Exit Function
+Unknown:
+    QB_ImportsPackage = True
 End Function
 
 Private Function QB_OnPath(ByVal program As String) As Boolean
