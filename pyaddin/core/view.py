@@ -216,9 +216,23 @@ class View:
             sql, days = _flags_sql(tickets, profile, std, p.as_of, self.decides, self.in_period, keep)
             self.flags_table = temp_table(sql, self, "flags", days__=days)
             self.n = int(duck.scalar(f"SELECT COUNT(*) FROM {self.flags_table}"))
-        self.survey_table = temp_table(self._survey_sql(), self, "answers")
-        self.scores_table = temp_table(self._scores_sql(), self, "scores")
         self._frames: dict = {}
+        self._tables: dict[str, str] = {}
+
+    @property
+    def survey_table(self) -> str:
+        """The period's survey answers as an engine table, made when first asked for (the months' view never
+        asks for the inspections')."""
+        if "answers" not in self._tables:
+            self._tables["answers"] = temp_table(self._survey_sql(), self, "answers")
+        return self._tables["answers"]
+
+    @property
+    def scores_table(self) -> str:
+        """The period's inspections, one row each with its score %, as an engine table made when first asked for."""
+        if "scores" not in self._tables:
+            self._tables["scores"] = temp_table(self._scores_sql(), self, "scores")
+        return self._tables["scores"]
 
     def _regions_of_tickets(self) -> str:
         return (f"(SELECT ticket_id AS rid__, region FROM (SELECT ticket_id, region, ROW_NUMBER() OVER "

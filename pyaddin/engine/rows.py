@@ -83,10 +83,11 @@ def of_arrow(arrow, table, row_column: str, where: str = "") -> Rows:
 
 
 def of_sql(sql: str, where: str = "") -> Rows:
-    """An outside source's SELECT (``source.canonical_sql``) as rows, numbered in the order the source gives."""
+    """An outside source's SELECT (``source.canonical_sql``, its ``row__`` the place each row has in the source)
+    as rows."""
     con = duck.cursor()
     name = fresh("source")
-    con.execute(f"CREATE TEMP VIEW {name} AS SELECT *, ROW_NUMBER() OVER () - 1 AS row__ FROM ({sql}) s")
+    con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
     cols = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall())
     rows = Rows(name, cols, None, where)
     weakref.finalize(rows, _drop, con, f"VIEW IF EXISTS {name}")

@@ -112,7 +112,10 @@ def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None
         sql_type = SQL_TYPES.get(f.type, "VARCHAR")
         cols.append(f"{_quote(found[f.key])} AS {f.key}" if f.key in found
                     else f"CAST(NULL AS {sql_type}) AS {f.key}")
-    sql = f"SELECT {', '.join(cols)} FROM {relation}"
+    # each row's place in the order the source gives: a Parquet row by its file and its row in it (no window over
+    # the whole scan), a DuckDB table's rows numbered as they come
+    place = "file_index * 4294967296 + file_row_number" if source.kind == PARQUET else "ROW_NUMBER() OVER () - 1"
+    sql = f"SELECT {', '.join(cols)}, {place} AS row__ FROM {relation}"
     if only is not None and only[0] in found:
         sql += f" WHERE {_quote(found[only[0]])} = {_text(only[1])}"
     return sql
