@@ -210,6 +210,7 @@ class View:
         same = known is not None and known.tickets is tickets and known.std is std and known.p.as_of == p.as_of \
             and p.start <= known.p.start and known.p.end <= p.end \
             and duck.scalar(f"SELECT COUNT(*) FROM {tickets.sql} WHERE {self.in_period}") == known.n
+        self._known = known if same else None  # its tables live as long as it does
         if same:  # the period holds the very rows of a view already made (a quarter holding every ticket): its flags
             self.flags_table, self.n = known.flags_table, known.n
         else:
@@ -224,7 +225,13 @@ class View:
         """The period's survey answers as an engine table, made when first asked for (the months' view never
         asks for the inspections')."""
         if "answers" not in self._tables:
-            self._tables["answers"] = temp_table(self._survey_sql(), self, "answers")
+            k = self._known
+            if k is not None and k.surveys is self.surveys and "answers" in k._tables and duck.scalar(
+                    f"SELECT COUNT(*) FROM {self.surveys.sql} WHERE {_between('submitted_at', self.p)}") \
+                    == duck.scalar(f"SELECT COUNT(*) FROM {k._tables['answers']}"):
+                self._tables["answers"] = k._tables["answers"]  # the very answers of the view it holds
+            else:
+                self._tables["answers"] = temp_table(self._survey_sql(), self, "answers")
         return self._tables["answers"]
 
     @property
