@@ -227,3 +227,28 @@ def test_the_report_over_the_source_is_the_books_own(group, monkeypatch, tmp_pat
     assert r.exit_code == 0, r.output
     text = got.read_text(encoding="utf-8")
     assert text == own.read_text(encoding="utf-8") and "服务很耐心" in text  # a customer's words among the cases
+
+
+def test_an_outside_sources_words_are_read_with_the_workbooks_vocabularies(group, tmp_path):
+    """A data team's table with the words its system writes — channels and priorities as Chinese labels, statuses
+    as export words, a channel word of its own mapped on 字段映射 — gives the figures of the canonical keys."""
+    from pyaddin.book import FileBook
+    from pyaddin.schema import CHANNEL, PRIORITY, VALUE_MAPPING
+
+    root, src, lake = group
+    own = run("kpi", src, "--quarter", "2026Q3", "--json")
+    t = pd.concat([pd.read_parquet(f) for f in sorted((lake / "tickets").glob("*.parquet"))], ignore_index=True)
+    labels = {k: zh for k, zh, _ in CHANNEL.members}
+    t["channel"] = t["channel"].map(lambda c: "热线" if c == "phone" else labels.get(c, c))
+    t["priority"] = t["priority"].map(lambda p: PRIORITY.label(p, "zh") if isinstance(p, str) else p)
+    (tmp_path / "t").mkdir()
+    pq.write_table(pa.Table.from_pandas(t, preserve_index=False), tmp_path / "t" / "tickets.parquet")
+    book = empty_book(root, "words.xlsm")
+    with FileBook(book) as b:
+        b.write(VALUE_MAPPING, pd.DataFrame({"field": ["渠道"], "source_value": ["热线"], "value": ["电话"]}))
+        b.save(backup=False)
+    run("config", book, "--json", f"source.tickets={tmp_path / 't'}", f"source.surveys={lake / 'surveys'}",
+        f"source.inspections={lake / 'inspections'}")
+    got = run("kpi", book, "--quarter", "2026Q3", "--json")
+    got.pop("sources")
+    assert set(got["by_channel"]) == set(own["by_channel"]) and got == own

@@ -97,9 +97,11 @@ def scan_sql(source: Source) -> str:
     raise QBError("source_unreadable", table=source.table, where=source.where)
 
 
-def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None) -> str:
+def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None,
+                  values: dict[str, dict[str, object]] | None = None) -> str:
     """A SELECT of the source's rows under the canonical field names (headers matched as an import matches them,
-    a field the source lacks as a typed blank), keeping the rows of ``source.filter`` (``only``)."""
+    a field the source lacks as a typed blank), each word of a vocabulary field as its key (``vocabulary_sql``),
+    keeping the rows of ``source.filter`` (``only``)."""
     from .. import schema
     from ..validate import match_headers
 
@@ -107,10 +109,13 @@ def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None
     relation = scan_sql(source) if source.kind != DUCKDB else attached(con, source)
     headers = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     found, _, _ = match_headers(table, headers, mapping)
+    words = vocabulary_sql(con, relation, {f.key: (found[f.key], f) for f in table.fields
+                                           if f.enum is not None and f.key in found}, values or {})
     cols = []
     for f in table.fields:
         sql_type = SQL_TYPES.get(f.type, "VARCHAR")
-        cols.append(f"{_quote(found[f.key])} AS {f.key}" if f.key in found
+        cols.append(f"{words[f.key]} AS {f.key}" if f.key in words
+                    else f"{_quote(found[f.key])} AS {f.key}" if f.key in found
                     else f"CAST(NULL AS {sql_type}) AS {f.key}")
     # each row's place in the order the source gives: a Parquet row by its file and its row in it (no window over
     # the whole scan), a DuckDB table's rows numbered as they come
@@ -119,6 +124,28 @@ def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None
     if only is not None and only[0] in found:
         sql += f" WHERE {_quote(found[only[0]])} = {_text(only[1])}"
     return sql
+
+
+def vocabulary_sql(con, relation: str, fields: dict, values: dict[str, dict[str, object]]) -> dict[str, str]:
+    """Per vocabulary field the source holds (key → (its column, the field)): its words as the canonical keys, by
+    the import's own vocabulary (the labels in both languages, the export words, and 字段值映射's rows first) —
+    DuckDB lists each column's distinct words in one pass, Python maps those few, SQL maps the rows.  A word the
+    vocabulary does not know stays as it is; a field whose words are all keys already is taken as it is."""
+    from ..schema import norm
+
+    if not fields:
+        return {}
+    lists = con.execute("SELECT " + ", ".join(f"LIST(DISTINCT CAST({_quote(col)} AS VARCHAR))"
+                                              for col, _ in fields.values()) + f" FROM {relation}").fetchall()[0]
+    out = {}
+    for (key, (col, field)), seen in zip(fields.items(), lists):
+        lookup = field.enum.lookup() | {k: str(v) for k, v in values.get(key, {}).items()}
+        pairs = {w: lookup[norm(w)] for w in seen or () if w is not None and norm(w) in lookup}
+        if all(w == k for w, k in pairs.items()):
+            continue
+        whens = " ".join(f"WHEN {_text(w)} THEN {_text(k)}" for w, k in pairs.items() if w != k)
+        out[key] = f"CASE CAST({_quote(col)} AS VARCHAR) {whens} ELSE CAST({_quote(col)} AS VARCHAR) END"
+    return out
 
 
 def attached(con, source: Source) -> str:
@@ -182,7 +209,7 @@ def rows(book, source: Source):
         source = imported(book, source)
     con = duck.cursor(book.settings.get("utc_offset_h", 8))
     only = parse_filter(book.text_settings.get("source.filter")) if book.has_table(_standards()) else None
-    sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only)
+    sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only, book.value_maps())
     try:
         out = of_sql(sql, source.where)
         out.count()  # read once here: a column of the wrong type or a damaged file is said with the source named
