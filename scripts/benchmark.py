@@ -179,7 +179,7 @@ def lake(n: int, tmp: Path, folder: Path | None) -> None:
         elapsed, peak = command(name, str(book), "--quarter", "2026Q3", *sources)
         line(f"{name} over Parquet (DuckDB)", n, elapsed, scan, peak, "whole command; ratio: to the bare scan")
     command("config", str(book), *(f"source.{t}={folder / t}" for t in ("tickets", "surveys", "inspections")))
-    for name, args in (("alerts", []), ("appraise", ["--quarter", "2026Q3"]), ("sample", ["--period", "2026-09"]),
+    for name, args in (("alerts", []), ("appraise", ["--quarter", "2026Q3"]), ("sample", ["--period", "2026-09", "--rate", "0.01"]),
                        ("report", ["--period", "2026-09", "-o", str(tmp / "lake_report.xlsx")])):
         elapsed, peak = command(name, str(book), *args)
         line(f"{name} over Parquet (DuckDB)", n, elapsed, scan, peak, "whole command, source.<table> on 监控标准")
