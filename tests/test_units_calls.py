@@ -1,6 +1,7 @@
 """Fast unit tests on hand-made frames: they judge the mutants of core/calls.py, visits.py and regions.py (make
 mutation). Every expected figure is worked out by hand in the comment beside it."""
 import io
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -237,3 +238,38 @@ def test_satisfaction_given_on_a_call_is_a_survey_answer():
                                "comment"]
     none = calls.survey_answers(phone_calls().assign(csat=float("nan")))
     assert none.empty and list(none.columns) == list(s.columns)
+
+
+def test_groups_come_sorted_and_a_call_without_queue_or_department_is_in_neither():
+    c = pd.concat([phone_calls(), phone_calls().iloc[[0]].assign(call_id="C9", queue=None, agent="z")])
+    r = calls.result(c, SEPT, 5)
+    assert list(r["by_department"]) == ["D", "Q1", "Q2"] and list(r["by_queue"]) == ["Q1", "Q2"]
+    assert r["overall"]["calls_offered"] == 6 and r["by_agent"]["z"]["calls_offered"] == 1
+    assert sum(g["calls_offered"] for g in r["by_queue"].values()) == 5
+
+
+def test_the_first_second_of_the_period_counts_and_waits_under_a_second_are_offered_by_default():
+    c = pd.DataFrame({"call_id": ["a", "b"], "started_at": pd.to_datetime(["2026-09-01 00:00", "2026-08-31 23:59"]),
+                      "queue": ["Q", "Q"], "department": [None, None], "agent": [None, None],
+                      "answered": [False, False], "wait_s": [0.5, 0.5], "talk_s": [None, None], "hold_s": [None, None],
+                      "after_call_s": [None, None], "transferred": [None, None]})
+    assert calls.result(c, SEPT)["overall"]["calls_offered"] == 1  # no short abandon unless one is set
+    assert calls.result(c, SEPT, short_abandon_s=1)["overall"]["calls_offered"] == 0
+    assert calls.weekly(c)["offered"].tolist() == [2.0] and calls.weekly(c, 1).empty  # one week, Monday 31 Aug
+
+
+def test_a_blank_answer_is_not_an_answer_and_a_time_that_is_no_number_is_blank():
+    c = phone_calls().assign(answered=None)
+    assert calls.result(c, SEPT, 5)["overall"]["calls_offered"] == 5  # none answered: C3's 3 s make it short
+    odd = phone_calls().astype({"wait_s": object, "talk_s": object, "hold_s": object})
+    odd.loc[20, ["wait_s", "talk_s", "hold_s"]] = ["n/a", "abc", "?"]
+    r = calls.result(odd, SEPT, 5)["overall"]
+    assert r["asa_s"] == 30.5 and r["aht_s"] == 130.0  # C1's wait and talk are blank: (30 + 31) / 2, (200 + 60) / 2
+    assert r["service_level_pct"] == 20.0  # C1 answered with no wait known is not within the level
+
+
+def test_weeks_are_cut_with_an_alias_pandas_keeps():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w = calls.weekly(phone_calls(), 5)
+    assert list(w.index) == list(pd.to_datetime(["2026-08-31", "2026-09-07", "2026-09-28"]))

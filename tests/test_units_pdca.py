@@ -112,3 +112,21 @@ def test_goal_met_by_direction_and_empty_without_a_value():
     assert pdca.goal_met(np.float64(70.0), 80.0, "le") is True
     assert pdca.goal_met(None, 80.0, "ge") is None and pdca.goal_met(80.0, None, "ge") is None
     assert pdca.goal_met(float("nan"), 80.0, "ge") is None and pdca.goal_met(80.0, float("nan"), "le") is None
+
+
+def test_an_action_is_due_at_its_deadline_and_one_due_action_has_its_rate():
+    p = plan()
+    assert pdca.done_on_time(p, pd.Timestamp("2026-09-30"))["due"].tolist() == [True, True, False, False, False, False]
+    out = pdca.by_department(p, pd.Timestamp("2026-09-25")).set_index("department")
+    assert out.at["X", "due"] == 1 and out.at["X", "done_on_time_pct"] == 0.0  # A2 alone, not done
+    assert pd.isna(out.at["Y", "done_on_time_pct"])
+
+
+def test_blank_marks_read_as_the_schema_reads_them_are_not_verified():
+    rc = pd.DataFrame({"problem_id": ["P1", "P2"], "verified": pd.array([True, None], dtype="boolean")})
+    assert pdca.verified_causes(rc) == {"P1"}
+    problems = pd.DataFrame({"problem_id": ["P1"], "status": ["verifying"]})
+    acts = pd.DataFrame({"problem_id": ["P1", "P1"], "status": ["done", "done"],
+                         "effect_verified": pd.array([True, None], dtype="boolean")})
+    stages = pdca.pdca_stage(problems, acts)
+    assert stages.to_dict() == {"P1": "check"} and stages.dtype == object

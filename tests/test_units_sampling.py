@@ -100,3 +100,52 @@ def test_reviewer_effects_converge_on_the_average_reviewer():
     dev = sampling.reviewer_effects(d)
     assert dev.tolist() == pytest.approx([10.0, -10.0, 10.0, -10.0, 0.0, 0.0])
     assert sampling.reviewer_effects(d, rounds=0).tolist() == pytest.approx([10.0, -10.0, 10.0, -10.0, 0.0, 0.0])
+
+
+def test_equal_remainders_go_in_the_names_order_among_many_agents():
+    k = [1, 2, 3, 2, 1, 2, 2, 3, 1, 2, 2, 1, 3, 2, 2, 1, 2, 3, 2, 2]
+    sizes = pd.Series({f"a{i:02d}": 4 + x for i, x in enumerate(k)})  # 5, 6 or 7 tickets: remainders ¼, ½, ¾
+    got = sampling.allocate(sizes, 0.25, 0)
+    # 30 in all, 20 by the floors: the 10 left go to the four ¾ (a02 a07 a12 a17), then to the first six ½ by name
+    plus = {"a02", "a07", "a12", "a17", "a01", "a03", "a05", "a06", "a09", "a10"}
+    assert got.to_dict() == {a: 2 if a in plus else 1 for a in sizes.index}
+
+
+def test_a_rate_above_100_percent_draws_every_ticket_and_no_more():
+    assert sampling.allocate(pd.Series({"a": 4, "b": 2}), 1.5, 0).to_dict() == {"a": 4, "b": 2}
+
+
+def test_a_blank_critical_mark_of_a_scorecard_item_is_not_critical():
+    chosen = pd.DataFrame({"ticket_id": ["T1"], "agent": ["a"], "department": ["X"], "channel": ["phone"],
+                           "created_at": pd.to_datetime(["2026-09-01"])})
+    card = pd.DataFrame({"channel": [None, None], "item": ["礼貌", "安全"], "max_score": [10.0, 20.0],
+                         "critical": pd.array([None, True], dtype="boolean")})  # as the schema reads a bool column
+    assert sampling.audit_rows(chosen, card)["critical"].tolist() == [False, True]
+
+
+def test_reviewer_effects_when_one_reviewer_is_paired_with_two_others():
+    # Z scores 礼貌 20 under A (T1, T2) and under B (T3, T4), and 方案 the same as them: least squares put A and B
+    # 10 above Z (the mean of 20, 20, 0, 0), centred on the average reviewer: A = B = +10/3, Z = −20/3
+    rows = []
+    for ticket in ("T1", "T2", "T3", "T4"):
+        partner = "A" if ticket in ("T1", "T2") else "B"
+        rows += [(ticket, "礼貌", 100.0, partner), (ticket, "礼貌", 80.0, "Z"), (ticket, "方案", 100.0, partner),
+                 (ticket, "方案", 100.0, "Z")]
+    d = pd.DataFrame(rows, columns=["ticket_id", "item", "pct", "reviewer"])
+    # 礼貌's level is 91.67 (100 − 10/3 and 80 + 20/3 averaged), 方案's 101.67
+    assert sampling.reviewer_effects(d).tolist() == pytest.approx([25 / 3, -35 / 3, -5 / 3, -5 / 3] * 4, abs=1e-9)
+
+
+def test_the_flags_thresholds_the_order_and_rows_without_a_reviewer():
+    near = pd.DataFrame({"ticket_id": ["T1", "T1"], "item": ["x", "x"], "score": [100, 89], "max_score": [100, 100],
+                         "reviewer": ["B", "A"]})
+    # ±5.5 points: over the default 5 points, on one side every time
+    assert [(p["reviewer"], p["flag"]) for p in sampling.calibration(near)["reviewers"]] == [("A", "stricter"),
+                                                                                             ("B", "lenient")]
+    slight = near.assign(score=[100, 99])  # ±0.5
+    assert [p["flag"] for p in sampling.calibration(slight, strict_pct=0.5)["reviewers"]] == ["stricter", "lenient"]
+    two = pd.concat([near.assign(item="y"), near.assign(ticket_id="T2")], ignore_index=True)
+    assert [i["item"] for i in sampling.calibration(two)["items"]] == ["x", "y"]
+    extra = pd.concat([inspections(), pd.DataFrame({"ticket_id": ["T1"], "item": ["x"], "score": [0], "max_score": [10],
+                                                    "reviewer": [None]})], ignore_index=True)
+    assert sampling.calibration(extra) == sampling.calibration(inspections())  # no reviewer: left out
