@@ -10,6 +10,7 @@ import pytest
 
 from pyaddin import schema
 from pyaddin.core import dispatch as d
+from pyaddin.schema import Field, Table
 
 PLAN, PROBLEMS, ROOTCAUSE = schema.PLAN, schema.PROBLEMS, schema.ROOTCAUSE
 
@@ -220,3 +221,37 @@ def test_feedback_entries_hash_alike_in_a_second_return_and_apart_when_repeated(
     assert out[1] == fp(d.FORMAT, "B1", "M", "X", "feedback", *key, "2")[:16]
     assert d.feedback_fingerprints("B1", "M", "X", rows.iloc[[2]]) == out[2:]
     assert d.feedback_fingerprints("B2", "M", "X", rows)[0] != out[0]
+
+
+def test_dots_at_either_end_go_before_and_after_the_cut():
+    assert d.safe_stem("." + "a" * 60) == "a" * 60  # the leading dot goes first: 60 letters are kept
+    assert d.safe_stem("a" * 59 + ".b") == "a" * 59  # the cut leaves a dot at the end: it goes too
+    assert d.next_batch(pd.Series(["B20260927-1"]), dt.date(2026, 9, 27)) == "B20260927-2"
+
+
+def test_values_of_every_field_type_in_and_out():
+    cost, days, deadline = PLAN.field("cost"), PLAN.field("days_overdue"), PLAN.field("deadline")
+    assert d.canon(5.0, cost) == "5" and d.canon(5, days) == "5"
+    assert d.plain(pd.Timestamp("2026-09-30"), deadline) == "2026-09-30" and d.plain(5.0, days) == 5
+    kinds = Table("t", "t", "t", "t", "worklist", tuple(
+        Field(k, k, k, k, editable_by_department=True) for k in ("datetime", "integer", "number", "percent", "date")))
+    text = d.sent_values({"datetime": pd.Timestamp("2026-09-30 08:30"), "integer": 3, "number": 2.5, "percent": 80,
+                          "date": pd.Timestamp("2026-10-01")}, kinds)
+    assert d.typed_sent(text, kinds) == {"datetime": pd.Timestamp("2026-09-30 08:30"), "integer": 3.0, "number": 2.5,
+                                         "percent": 80.0, "date": pd.Timestamp("2026-10-01")}
+    assert d.typed_sent("{}", PLAN) == {f.key: None for f in d.editable(PLAN)}  # a field the text lacks is blank
+
+
+def test_work_and_unowned_items_of_problems_alone():
+    problems, plan = work()
+    problems = pd.concat([problems, pd.DataFrame({"problem_id": ["P5", "P6", "P7", "P8"],
+                                                  "owner_department": ["W", "V", None, None],
+                                                  "status": ["open", "closed", "open", "closed"]})], ignore_index=True)
+    assert d.departments_with_work(problems, plan) == ["W", "X", "Y", "Z"]  # V's only problem is closed
+    assert d.unassigned(problems, plan) == ["P3", "P7", "A4"]
+
+
+def test_a_late_action_reported_on_time_is_held_unless_accepted():
+    back = {"status": "done", "progress_pct": 100, "completed_on": pd.Timestamp("2026-09-30")}
+    r = d.department_rules(PLAN, {"status": "in_progress"}, MASTER_ROW, back, dt.date(2026, 10, 8), dt.date(2026, 10, 1))
+    assert r.hold == "rule_late_reported_on_time"

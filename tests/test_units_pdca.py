@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyaddin.core import pdca
+from pyaddin.core import appraisal as ap
+from pyaddin.core import kpi, pdca
 
 
 def test_new_ids_follow_the_highest_whatever_the_order_and_the_noise():
@@ -130,3 +131,90 @@ def test_blank_marks_read_as_the_schema_reads_them_are_not_verified():
                          "effect_verified": pd.array([True, None], dtype="boolean")})
     stages = pdca.pdca_stage(problems, acts)
     assert stages.to_dict() == {"P1": "check"} and stages.dtype == object
+
+
+# core/appraisal.py
+
+COLUMNS = ["kind", "key", "name", "direction", "value", "warning_band", "note"]
+
+
+def test_the_rules_come_from_the_settings_and_fall_back_to_the_defaults():
+    r = ap.Rules.from_standards(kpi.Standards(settings={}))
+    assert (r.points_per_pct, r.deduction_cap, r.major_points, r.attainment_cap, r.raw, r.bands, r.min_tickets,
+            r.consequences) == (2.0, 20.0, 5.0, 100.0, False, (90.0, 80.0, 70.0), 30, {})
+    assert r.weights == dict(ap.WEIGHT_DEFAULTS) and r.agent_weights == dict(ap.AGENT_WEIGHT_DEFAULTS)
+    s = {"appraisal_complaint_points_per_pct": 3, "appraisal_complaint_cap": 15, "appraisal_major_points": 4,
+         "appraisal_cap": 110, "appraisal_raw": 1, "grade_a": 95, "grade_b": 85, "grade_c": 60,
+         "appraisal_min_tickets": 12, "csat_pct": 50, "agent_fcr_pct": 35}
+    r = ap.Rules.from_standards(kpi.Standards(settings=s), {"A": "奖金"})
+    assert (r.points_per_pct, r.deduction_cap, r.major_points, r.attainment_cap, r.raw, r.bands, r.min_tickets,
+            r.consequences) == (3.0, 15.0, 4.0, 110.0, True, (95.0, 85.0, 60.0), 12, {"A": "奖金"})
+    assert type(r.min_tickets) is int and type(r.bands[0]) is float and type(r.points_per_pct) is float
+    assert r.weights["csat_pct"] == 50.0 and r.weights["fcr_pct"] == 20.0 and r.agent_weights["fcr_pct"] == 35.0
+    assert r.agent_weights["csat_pct"] == 30.0
+
+
+def test_a_survey_or_inspection_without_an_agent_takes_its_tickets():
+    tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T1"], "agent": ["a", "b", "z"], "department": ["X", None, "Z"]})
+    s = pd.DataFrame({"ticket_id": ["T1", "T2", "T9", None, "T1"], "agent": [None, None, None, None, "c"],
+                      "department": [None, "Y", None, None, None], "csat": [5, 4, 3, 2, 1]}, index=[5, 6, 7, 8, 9])
+    out = ap.with_ticket_owner(s, tickets)
+    assert out["agent"].fillna("-").tolist() == ["a", "b", "-", "-", "c"]  # T1's first row; T9 unknown; c stays
+    assert out["department"].fillna("-").tolist() == ["X", "Y", "-", "-", "X"]
+    assert list(out.index) == [5, 6, 7, 8, 9] and out["csat"].tolist() == [5, 4, 3, 2, 1]
+    assert s["agent"].isna().sum() == 4  # the frame given is not changed
+    empty = s.iloc[:0]
+    assert ap.with_ticket_owner(empty, tickets) is empty
+    no_ticket = s.drop(columns=["ticket_id"])
+    assert ap.with_ticket_owner(no_ticket, tickets) is no_ticket
+
+
+def test_major_complaints_are_whole_counts_per_group():
+    t = pd.DataFrame({"agent": ["a", "a", "b"], "complaint_level": ["major", "major", "minor"]})
+    got = ap.major_complaints(t, "agent")
+    assert got.to_dict() == {"a": 2, "b": 0} and got.dtype == int
+    assert ap.major_complaints(t.drop(columns=["complaint_level"]), "agent").to_dict() == {"a": 0, "b": 0}
+
+
+def tickets(agent, dept, n, complaints=0, majors=0):
+    """n tickets of one agent in August 2026, all resolved at first contact, answered in 3 minutes."""
+    created = pd.date_range("2026-08-01 09:00", periods=n, freq="h")
+    return pd.DataFrame({"ticket_id": [f"{agent}{i}" for i in range(n)], "created_at": created, "channel": "phone",
+                         "department": dept, "agent": agent, "priority": "normal", "category": "x",
+                         "first_response_at": created + pd.Timedelta(minutes=3),
+                         "resolved_at": created + pd.Timedelta(hours=2), "contacts": 1, "reopened": False,
+                         "is_complaint": [i < complaints for i in range(n)],
+                         "complaint_level": ["major" if i < majors else None for i in range(n)],
+                         "resolution_note": "ok"})
+
+
+def test_the_quarter_by_hand_with_complaints_surveys_and_a_staff_list():
+    t = pd.concat([tickets("甲", "A部", 40, complaints=4), tickets("乙", "A部", 40, complaints=1, majors=1),
+                   tickets("丙", "B部", 30)], ignore_index=True)
+    t.loc[t.index[-1], "agent"] = None  # one of B部's tickets has no agent: 未分配, never appraised
+    surveys = pd.DataFrame({"survey_id": ["S1", "S2", "S3"], "ticket_id": ["甲0", "甲1", None],
+                            "submitted_at": pd.to_datetime(["2026-08-02"] * 3), "channel": "phone",
+                            "department": [None, None, "A部"], "agent": [None, None, "a0"], "csat": [5.0, 3.0, 5.0],
+                            "nps": float("nan"), "comment": None})
+    inspections = pd.DataFrame(columns=["inspection_id", "inspected_at", "method", "department", "agent", "ticket_id",
+                                        "item", "score", "max_score", "critical", "note"]).astype(
+        {"inspected_at": "datetime64[ns]"})
+    plan = pd.DataFrame({"department": ["A部"], "deadline": pd.to_datetime(["2026-08-10"]), "status": ["done"],
+                         "completed_on": pd.to_datetime(["2026-08-09"])})
+    std = kpi.Standards.from_table(pd.DataFrame([["target", "complaint_rate_pct", None, "le", 4.0, 1.0, None]],
+                                                columns=COLUMNS))
+    staff = pd.DataFrame({"agent": ["丙"], "department": ["C部"], "active_from": pd.to_datetime([None]),
+                          "active_to": pd.to_datetime([None])})
+    r = ap.appraise(t, surveys, inspections, plan, std, kpi.quarter_period("2026Q3"), ap.Rules(), staff)
+    agents = {a["agent"]: a for a in r["agents"]}
+    assert list(agents) == ["丙", "乙", "甲"]  # a0 answered a survey but has no ticket: not appraised; nor 未分配
+    # 甲: csat 1 of 2 surveys (taken from the tickets) = 50 → 100·50/85 = 58.82 points; SLA and FCR 100 (capped);
+    # (58.82·30 + 100·20 + 100·20) / 70 = 82.35; complaints 4/40 = 10 %, 6 points above the target 4 → 12 → 70.4
+    assert agents["甲"]["components"]["csat_pct"] == 50.0 and agents["甲"]["deduction"] == pytest.approx(12.0)
+    assert agents["甲"]["score"] == 70.4 and agents["甲"]["grade"] == "C"
+    # 乙: complaints 1/40 = 2.5 % under the target, one major complaint → 5 points → 95.0
+    assert agents["乙"]["deduction"] == 5.0 and agents["乙"]["score"] == 95.0 and agents["乙"]["rank"] == 1
+    # 丙 works in B部 but the staff list (open-ended) puts them in C部; 29 tickets of their own: too few to grade
+    assert agents["丙"]["department"] == "C部" and not agents["丙"]["placed_by_tickets"]
+    assert agents["丙"]["tickets"] == 29 and agents["丙"]["status"] == "insufficient_sample" and agents["丙"]["rank"] is None
+    assert r["placed_by_tickets"] == ["乙", "甲"] and agents["甲"]["rank"] == 2
