@@ -218,3 +218,59 @@ def test_the_quarter_by_hand_with_complaints_surveys_and_a_staff_list():
     assert agents["丙"]["department"] == "C部" and not agents["丙"]["placed_by_tickets"]
     assert agents["丙"]["tickets"] == 29 and agents["丙"]["status"] == "insufficient_sample" and agents["丙"]["rank"] is None
     assert r["placed_by_tickets"] == ["乙", "甲"] and agents["甲"]["rank"] == 2
+
+
+Q = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
+
+
+def test_attainment_weights_and_the_clamp_at_the_edges():
+    assert ap.attainment(0.5, ("le", 0.4, 1.0), 100) == pytest.approx(80.0)  # under 1 but above 0: 100·0.4/0.5
+    assert ap.weighted({"a": 60.0, "b": 100.0, "nps": 10.0}, {"a": 1, "b": 3}) == 90.0  # nps has no weight here
+    assert ap.weighted({"a": 60.0}, {"a": 0.5}) == 60.0
+    assert ap.score({"a": 110.0}, {"a": 1}, 0) == 100.0  # attainment capped at 120 still scores at most 100
+
+
+def test_agents_are_listed_in_name_order():
+    t = pd.DataFrame({"agent": ["b", "a", "b"], "department": ["X", "Y", "X"]})
+    assert ap.home_department(t).index.tolist() == ["a", "b"]
+
+
+def staff(rows):
+    return pd.DataFrame(rows, columns=["agent", "department", "active_from", "active_to"]).assign(
+        active_from=lambda f: pd.to_datetime(f["active_from"]), active_to=lambda f: pd.to_datetime(f["active_to"]))
+
+
+def test_only_the_days_inside_the_quarter_count_for_the_staff_list():
+    assert ap.roster_department(None, *Q).empty and ap.roster_department(staff([]), *Q).empty
+    # X from January to 10 July: 10 days of the quarter against Y's 82 from 11 July
+    assert ap.roster_department(staff([("a", "X", "2026-01-01", "2026-07-10"), ("a", "Y", "2026-07-11", None)]),
+                                *Q).to_dict() == {"a": "Y"}
+    # X from 20 Sept to December: 11 days of the quarter against Y's 20 in July
+    assert ap.roster_department(staff([("a", "X", "2026-09-20", "2026-12-31"), ("a", "Y", "2026-07-01", "2026-07-20")]),
+                                *Q).to_dict() == {"a": "Y"}
+    # the last day counts: Y 1–31 July is 31 days against X's 30 of September
+    assert ap.roster_department(staff([("a", "X", "2026-09-01", None), ("a", "Y", "2026-07-01", "2026-07-31")]),
+                                *Q).to_dict() == {"a": "Y"}
+    # 31 days each: the tie goes to the name that sorts first
+    assert ap.roster_department(staff([("a", "X", "2026-08-31", None), ("a", "Y", "2026-07-01", "2026-07-31")]),
+                                *Q).to_dict() == {"a": "X"}
+    assert ap.roster_department(staff([("a", "X", None, "2026-06-30"), ("b", "Z", "2026-09-30", "2026-09-30")]),
+                                *Q).to_dict() == {"b": "Z"}  # a ends the day before the quarter; b has one day in it
+    assert ap.roster_department(staff([("b", "X", None, None), ("a", "Y", None, None)]), *Q).index.tolist() == ["a", "b"]
+
+
+def test_rectification_counts_the_actions_due_in_the_quarter_by_department():
+    plan = pd.DataFrame({
+        "department": ["A", "A", "A", "B", "C", "D", "D", "D", "D"],
+        "deadline": pd.to_datetime(["2026-06-20", "2026-07-01", "2026-09-30", "2026-10-01", "2026-08-01", "2026-07-05",
+                                    "2026-07-06", "2026-07-07", "2026-07-08"]),
+        "status": ["planned", "done", "in_progress", "done", "cancelled", "done", "done", "planned", "in_progress"],
+        "completed_on": pd.to_datetime([None, "2026-06-30", None, "2026-09-01", None, "2026-07-01", "2026-07-02", None,
+                                        None])})
+    # A: the June action is not the quarter's; 1 July (the first day) done on time, 30 Sept not done → 50 %.
+    # B's only action is due on 1 Oct, C's is cancelled: neither has a rate. D: 2 of 4 → 50 %
+    got = ap.rectification(plan, *Q)
+    assert got.to_dict() == {"A": 50.0, "D": 50.0} and got.dtype == float
+    late = plan.assign(completed_on=pd.to_datetime(["2026-06-01", "2026-07-02"] + [None] * 7))
+    assert ap.rectification(late.iloc[:2], *Q).to_dict() == {"A": 0.0}
+    assert ap.rectification(plan.iloc[:1], *Q).dtype == float
