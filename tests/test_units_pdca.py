@@ -274,3 +274,59 @@ def test_rectification_counts_the_actions_due_in_the_quarter_by_department():
     late = plan.assign(completed_on=pd.to_datetime(["2026-06-01", "2026-07-02"] + [None] * 7))
     assert ap.rectification(late.iloc[:2], *Q).to_dict() == {"A": 0.0}
     assert ap.rectification(plan.iloc[:1], *Q).dtype == float
+
+
+def quarter_inputs():
+    t = pd.concat([tickets("甲", "A部", 40, complaints=4), tickets("乙", "A部", 40, complaints=1, majors=1),
+                   tickets("丙", "B部", 30)], ignore_index=True)
+    surveys = pd.DataFrame({"survey_id": ["S1", "S2", "S3", "S4", "S5"], "ticket_id": ["甲0", "甲1", None, None, None],
+                            "submitted_at": pd.to_datetime(["2026-08-02"] * 5), "channel": "phone",
+                            "department": [None, None, "A部", "Q部", "N部"], "agent": None,
+                            "csat": [5.0, 3.0, 5.0, 5.0, float("nan")], "nps": [None, None, None, None, 9.0],
+                            "comment": None})
+    inspections = pd.DataFrame({"inspection_id": ["I1"], "inspected_at": pd.to_datetime(["2026-08-03"]),
+                                "method": "ticket", "department": [None], "agent": [None], "ticket_id": ["乙0"],
+                                "item": ["礼貌"], "score": [8.0], "max_score": [10.0], "critical": [False],
+                                "note": None})
+    plan = pd.DataFrame({"department": ["A部"], "deadline": pd.to_datetime(["2026-08-10"]), "status": ["done"],
+                         "completed_on": pd.to_datetime(["2026-08-09"])})
+    std = kpi.Standards.from_table(pd.DataFrame([["target", "complaint_rate_pct", None, "le", 4.0, 1.0, None]],
+                                                columns=COLUMNS))
+    return t, surveys, inspections, plan, std
+
+
+def test_the_departments_of_the_quarter_by_hand():
+    t, s, i, plan, std = quarter_inputs()
+    r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2026Q3"), ap.Rules())
+    agents = {a["agent"]: a for a in r["agents"]}
+    # 乙's inspection has no agent: it is 乙's by its ticket (8 of 10 → 80 → 94.12 points); (100·20 + 100·20 +
+    # 94.12·30) / 70 = 97.48, less 5 for the major complaint → 92.5
+    assert agents["乙"]["components"]["qa_score_pct"] == 80.0 and agents["乙"]["score"] == 92.5
+    assert agents["甲"]["components"]["complaint_rate_pct"] == 10.0 and agents["乙"]["components"]["complaint_rate_pct"] == 2.5
+    depts = {d["department"]: d for d in r["departments"]}
+    a = depts["A部"]
+    # A部: csat 2 of 3 (S1, S2 by their tickets, S3 its own) → 78.43 points, SLA and FCR 100, QA 80 → 94.12,
+    # rectification 100 (raw): (78.43·30 + 100·20 + 100·20 + 94.12·20 + 100·10) / 100 = 92.35; complaints 5/80 =
+    # 6.25 %, 2.25 points above 4 → 4.5, and one major complaint → 5: 9.5 → 82.9 (B)
+    assert a["tickets"] == 80 and a["components"]["complaint_rate_pct"] == 6.25
+    assert a["deduction"] == pytest.approx(9.5) and a["score"] == 82.9 and a["grade"] == "B"
+    # Q部 has one survey (csat 100 → capped at 100 points) and no ticket: 100, no deduction; N部 only an nps: no
+    # component, no score, no grade and no rank
+    assert depts["Q部"]["score"] == 100.0 and depts["Q部"]["deduction"] == 0.0 and depts["Q部"]["tickets"] == 0
+    assert depts["N部"]["score"] is None and depts["N部"]["rank"] is None and depts["N部"]["grade"] is None
+    # B部: SLA and FCR 100 → 100, as Q部: both first, A部 third
+    assert [(d["department"], d["rank"]) for d in r["departments"]] == [("A部", 3), ("B部", 1), ("N部", None), ("Q部", 1)]
+    few = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2026Q3"), ap.Rules(min_tickets=30))
+    assert {a["agent"]: a["status"] for a in few["agents"]}["丙"] == "graded"  # exactly the minimum is enough
+
+
+def test_without_a_complaint_target_only_major_complaints_cost_points():
+    t, s, i, plan, std = quarter_inputs()
+    del std.targets["complaint_rate_pct"]
+    r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2026Q3"), ap.Rules())
+    assert {a["agent"]: a["deduction"] for a in r["agents"]} == {"丙": 0.0, "乙": 5.0, "甲": 0.0}
+
+
+def test_ranks_are_whole_numbers_and_an_unscored_row_has_none():
+    got = ap.rank(pd.Series([90.0, None, 80.0]))
+    assert got.dtype == "Int64" and got.tolist()[0] == 1 and got.tolist()[2] == 2 and pd.isna(got.iloc[1])

@@ -149,3 +149,21 @@ def test_the_flags_thresholds_the_order_and_rows_without_a_reviewer():
     extra = pd.concat([inspections(), pd.DataFrame({"ticket_id": ["T1"], "item": ["x"], "score": [0], "max_score": [10],
                                                     "reviewer": [None]})], ignore_index=True)
     assert sampling.calibration(extra) == sampling.calibration(inspections())  # no reviewer: left out
+
+
+def test_reviewer_effects_are_the_least_squares_fit_of_case_level_plus_reviewer_effect():
+    rows = [("T1", "x", 100.0, "A"), ("T1", "x", 80.0, "B"), ("T2", "x", 90.0, "B"), ("T2", "x", 60.0, "C"),
+            ("T3", "x", 70.0, "A"), ("T3", "x", 75.0, "C"), ("T3", "x", 50.0, "B")]
+    d = pd.DataFrame(rows, columns=["ticket_id", "item", "pct", "reviewer"])
+    # the oracle: score = level[case] + effect[reviewer], effects summing to 0, solved by linear algebra
+    cases, people = ["T1", "T2", "T3"], ["A", "B", "C"]
+    x = np.zeros((len(rows) + 1, 6))
+    for i, (t, _, _, r) in enumerate(rows):
+        x[i, cases.index(t)], x[i, 3 + people.index(r)] = 1, 1
+    x[-1, 3:] = 1  # Σ effect = 0
+    fit = np.linalg.lstsq(x, np.append(d["pct"].to_numpy(), 0.0), rcond=None)[0]
+    effect = dict(zip(people, fit[3:]))
+    level = (d["pct"] - d["reviewer"].map(effect)).groupby(d["ticket_id"]).transform("mean")
+    assert sampling.reviewer_effects(d).tolist() == pytest.approx((d["pct"] - level).tolist(), abs=1e-6)
+    assert sampling.reviewer_effects(d).tolist() == pytest.approx([12.3333, -7.6667, 10.6667, -19.3333, 5.0, 10.0, -15.0],
+                                                                 abs=1e-4)
