@@ -1,24 +1,14 @@
 """Fast unit tests on hand-made frames: they judge the mutants of core/calls.py, visits.py and regions.py (make
 mutation). Every expected figure is worked out by hand in the comment beside it."""
-import io
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from test_kpi_core import STD, typed  # the typed frames of pasted CSV text, through the real parser
 
-from pyaddin import schema, validate
+from pyaddin import schema
 from pyaddin.core import calls, kpi, regions, visits
-
-STD = kpi.Standards.from_table(pd.DataFrame(columns=["kind", "key", "value", "direction", "warning_band"]))
-
-
-def typed(table, text: str) -> pd.DataFrame:
-    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).replace("", None).astype(object)
-    parsed = validate.parse_table(table, raw, pd.Series(range(2, len(raw) + 2), index=raw.index))
-    assert parsed.issues == []
-    return parsed.data
-
 
 TICKETS = ("工单编号,创建时间,责任部门,区域,优先级,首次响应时间\n"
            "T1,2026-09-01 09:00,客服中心,华东,普通,2026-09-01 09:05\n"
