@@ -93,7 +93,7 @@ benchmark-lake: setup ## only the group measure: 10 M tickets in Parquet through
 # MUTATE picks mutants by name, e.g. MUTATE="pyaddin.core.kpi*"; results are kept in mutants/ between runs.
 MUTATE ?=
 mutation: setup
-	QUALITYBOOK_HYPOTHESIS=mutation nice -n 15 $(BIN)/mutmut run --max-children 2 $(MUTATE)
+	QUALITYBOOK_HYPOTHESIS=mutation nice -n 15 $(BIN)/mutmut run --max-children 1 $(MUTATE)
 	$(BIN)/mutmut results
 
 exe: setup            ## the packaged executable (dist/qualitybook/), for RunFrozenPython

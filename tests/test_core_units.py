@@ -1,4 +1,5 @@
 """Small core modules on hand-made frames (fast: they judge the mutants of core/pareto.py, surveys.py, minutes.py)."""
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -95,3 +96,53 @@ def test_times_written_to_the_minute_are_compared_at_the_minute():
     assert b2.tolist() == [pd.Timestamp("2026-09-03 17:02"), pd.Timestamp("2026-09-03 17:03")]
     a3, b3 = minutes.at_the_minute(exact, exact)
     assert a3 is exact and b3 is exact
+
+
+def test_each_satisfaction_dimension_has_its_own_rate_and_an_unscored_one_is_empty():
+    answers = pd.DataFrame({"attitude": [5, 4, 3, None, "x"], "resolution": [None] * 5, "wait": [1, None, None, None, "2"]})
+    assert surveys.dimension_rates(answers) == {
+        "attitude": {"answers": 3, "pct": pytest.approx(200 / 3)},  # 5 and 4 of 5, 4, 3; "x" is no score
+        "speed": {"answers": 0, "pct": None},  # no such column
+        "resolution": {"answers": 0, "pct": None},
+        "wait": {"answers": 2, "pct": 0.0}}
+    out = surveys.dimension_rates(pd.DataFrame({"speed": ["4", 4.0, 3.9]}))
+    assert out["speed"] == {"answers": 3, "pct": pytest.approx(200 / 3)} and isinstance(out["speed"]["answers"], int)
+    assert isinstance(out["speed"]["pct"], float) and list(out) == ["attitude", "speed", "resolution", "wait"]
+
+
+def test_flooring_to_the_minute_uses_no_alias_pandas_will_remove():
+    whole = pd.Series(pd.to_datetime(["2026-09-03 17:02"]))
+    exact = pd.Series(pd.to_datetime(["2026-09-03 17:02:10"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a deprecated frequency alias warns now and fails on the next pandas
+        assert minutes.minute_precision(whole)
+        a, b = minutes.at_the_minute(exact, whole)
+        c, d = minutes.at_the_minute(whole, exact)
+    assert a.tolist() == b.tolist() == c.tolist() == d.tolist() == [pd.Timestamp("2026-09-03 17:02")]
+
+
+COLUMNS = ["category", "count", "pct", "cum_pct", "vital_few", "vital_count", "other_count", "line_80"]
+
+
+def test_pareto_columns_and_the_last_share_is_exactly_100():
+    f = pareto.pareto(pd.Series(list("abcdefg")))  # sevenths do not add up to 100 in floats
+    assert list(f.columns) == COLUMNS and f["cum_pct"].iloc[-1] == 100.0
+    assert f["cum_pct"].iloc[-2] == pytest.approx(600 / 7)
+
+
+def test_unclassified_tickets_weigh_nothing_in_the_vital_few():
+    # of the 10 classified, A is 80 %: it closes the set alone, whatever the 5 unclassified between A and B
+    f = pareto.pareto(pd.Series(["A"] * 8 + ["B"] * 2 + [None] * 5))
+    assert f["category"].tolist() == ["A", "未分类", "B"] and f["vital_few"].tolist() == [True, False, False]
+
+
+def test_the_row_just_under_80_is_not_enough_and_float_noise_on_80_is_80():
+    f = pareto.pareto(pd.Series(["A", "B"]), pd.Series([79.5, 20.5]))
+    assert f["vital_few"].tolist() == [True, True]  # 79.5 % does not reach 80: B is needed
+    noise = pareto.pareto(pd.Series(["A", "B"]), pd.Series([79.999999999, 20.000000001]))
+    assert noise["vital_few"].tolist() == [True, False]  # 80 − 1e-9 is 80 up to the floats' noise
+
+
+def test_a_weight_that_is_not_a_number_weighs_nothing():
+    f = pareto.pareto(pd.Series(["A", "B", "B"]), pd.Series(["abc", 2, "1.5"]))
+    assert f["category"].tolist() == ["B", "A"] and f["count"].tolist() == [3.5, 0.0]

@@ -127,7 +127,7 @@ def weekly(calls: pd.DataFrame, short_abandon_s: float = 0, service_level_s: flo
 
 def survey_answers(calls: pd.DataFrame) -> pd.DataFrame:
     """Satisfaction given on a call as survey answers (it counts in csat_pct like one: DOMAIN.md §4)."""
-    c = calls[calls["csat"].notna()] if "csat" in calls else calls.iloc[:0]
+    c = calls[calls["csat"].notna()]  # the call table always has the column (schema.CALLS)
     return pd.DataFrame({"survey_id": "call:" + c["call_id"].astype(str), "ticket_id": None,
                          "submitted_at": c["started_at"], "channel": "phone", "department": departments(c),
                          "agent": c["agent"], "csat": c["csat"], "nps": np.nan, "comment": None}, index=c.index)

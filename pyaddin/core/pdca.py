@@ -32,7 +32,7 @@ def overdue(plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
 
 def days_overdue(plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     late = (pd.Timestamp(as_of).normalize() - plan["deadline"].dt.normalize()).dt.days
-    return late.where(overdue(plan, as_of), 0).fillna(0).astype(int)
+    return late.where(overdue(plan, as_of), 0).astype(int)  # an overdue action has a deadline: no NaN is left
 
 
 def smart_missing(plan: pd.DataFrame) -> pd.Series:
@@ -98,8 +98,8 @@ def two_proportions(met1: int, n1: int, met2: int, n2: int) -> float | None:
         return None
     p = (met1 + met2) / (n1 + n2)
     se = math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return 1.0 if met1 / n1 == met2 / n2 else 0.0
+    if se == 0:  # the pooled p is 0 or 1: both rates are that same 0 or 1, no change at all
+        return 1.0
     z = (met2 / n2 - met1 / n1) / se
     return math.erfc(abs(z) / math.sqrt(2))
 
