@@ -99,13 +99,19 @@ def test_times_written_to_the_minute_are_compared_at_the_minute():
 
 
 def test_each_satisfaction_dimension_has_its_own_rate_and_an_unscored_one_is_empty():
+    def rates(answers):  # the answers as the engine reads them (a score where the cell reads as a number)
+        from pyaddin.core import kpi
+
+        rows = kpi.rows_of(answers, {c: kpi.SCORE for c in answers.columns})
+        return surveys.dimension_rates(rows.sql, tuple(answers.columns))
+
     answers = pd.DataFrame({"attitude": [5, 4, 3, None, "x"], "resolution": [None] * 5, "wait": [1, None, None, None, "2"]})
-    assert surveys.dimension_rates(answers) == {
+    assert rates(answers) == {
         "attitude": {"answers": 3, "pct": pytest.approx(200 / 3)},  # 5 and 4 of 5, 4, 3; "x" is no score
         "speed": {"answers": 0, "pct": None},  # no such column
         "resolution": {"answers": 0, "pct": None},
         "wait": {"answers": 2, "pct": 0.0}}
-    out = surveys.dimension_rates(pd.DataFrame({"speed": ["4", 4.0, 3.9]}))
+    out = rates(pd.DataFrame({"speed": ["4", 4.0, 3.9]}))
     assert out["speed"] == {"answers": 3, "pct": pytest.approx(200 / 3)} and isinstance(out["speed"]["answers"], int)
     assert isinstance(out["speed"]["pct"], float) and list(out) == ["attitude", "speed", "resolution", "wait"]
 

@@ -39,33 +39,33 @@ def test_each_region_gets_the_metrics_a_department_gets_surveys_and_inspections_
     assert north["tickets"] == 0 and north["csat_pct"] == 100.0
 
 
-def test_the_region_view_relabels_each_frame_and_leaves_the_rest():
+def test_the_region_breakdown_counts_each_table_by_its_tickets_region_and_leaves_the_view_as_it_is():
     v = view()
-    rv = regions.region_view(v)
-    assert rv.tickets["department"].tolist() == ["华东", "华东", "华南", None, "华北"]
-    assert rv.t["department"].tolist() == ["华东", "华东", "华南", None]
-    assert rv.s["department"].tolist() == ["华东", "华南", "华北"] and rv.i["department"].tolist() == ["华东"]
-    assert rv.flags is v.flags and rv.p is v.p and rv.std is v.std
+    sizes = v.sizes("region")
+    assert sizes["tickets"].to_dict() == {"华东": 2, "华南": 1}  # T4 has no region; T5 is August's
+    assert sizes["surveys"].to_dict() == {"华东": 1, "华北": 1, "华南": 1}  # each answer by its ticket's region
+    assert sizes["inspections"].to_dict() == {"华东": 1}  # I1 is on T1
     assert v.t["department"].tolist() == ["客服中心", "客服中心", "售后服务部", "售后服务部"]  # the view is not changed
-    none = regions.region_view(view(inspections="质检编号,质检时间,方式,责任部门,工单编号,检查项,得分,满分,关键项\n"))
-    assert len(none.i) == 0 and "department" in none.i
+    none = regions.by_region(view(inspections="质检编号,质检时间,方式,责任部门,工单编号,检查项,得分,满分,关键项\n"))
+    assert none["华东"]["qa_score_pct"] is None and none["华东"]["tickets"] == 2
 
 
 def test_a_ticket_listed_twice_keeps_the_region_of_each_row_and_its_first_for_surveys():
-    v = view()
-    twice = pd.concat([v.tickets, v.tickets.iloc[[2]].assign(region="华西")], ignore_index=True)
-    rv = regions.region_view(kpi.View(twice, twice.iloc[[0, 1, 2, 5]], v.s, v.i, v.flags, v.std, v.p))
-    assert rv.tickets["department"].tolist() == ["华东", "华东", "华南", None, "华北", "华西"]
-    assert rv.t["department"].tolist() == ["华东", "华东", "华南", "华西"]
-    assert rv.s["department"].tolist() == ["华东", "华南", "华北"]  # T3's survey: its first row's region
+    t = typed(schema.TICKETS, TICKETS)
+    twice = pd.concat([t, t.iloc[[2]].assign(region="华西")], ignore_index=True)
+    v = kpi.view(twice, typed(schema.SURVEYS, SURVEYS), typed(schema.INSPECTIONS, INSPECTIONS), STD,
+                 kpi.month_period("2026-09"))
+    sizes = v.sizes("region")
+    assert sizes["tickets"].to_dict() == {"华东": 2, "华南": 1, "华西": 1}
+    assert sizes["surveys"].to_dict() == {"华东": 1, "华北": 1, "华南": 1}  # T3's survey: its first row's region
 
 
 def test_without_any_region_there_is_no_region_breakdown():
     no_column = TICKETS.replace(",区域", "").replace(",华东", "").replace(",华南", "").replace(",华北", "") \
         .replace("售后服务部,,", "售后服务部,")
-    assert regions.region_view(view(no_column)) is None and regions.by_region(view(no_column)) is None
+    assert not view(no_column).regions and regions.by_region(view(no_column)) is None
     blank = TICKETS.replace("华东", "").replace("华南", "").replace("华北", "")
-    assert regions.region_view(view(blank)) is None and regions.by_region(view(blank)) is None
+    assert not view(blank).regions and regions.by_region(view(blank)) is None
 
 
 # core/visits.py

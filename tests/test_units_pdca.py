@@ -158,19 +158,18 @@ def test_a_survey_or_inspection_without_an_agent_takes_its_tickets():
     tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T1"], "agent": ["a", "b", "z"], "department": ["X", None, "Z"]})
     s = pd.DataFrame({"ticket_id": ["T1", "T2", "T9", None, "T1"], "agent": [None, None, None, None, "c"],
                       "department": [None, "Y", None, None, None], "csat": [5, 4, 3, 2, 1]}, index=[5, 6, 7, 8, 9])
-    out = ap.with_ticket_owner(s, tickets)
+    out = kpi.with_ticket_owner(kpi.rows_of(s, kpi.SURVEY_COLUMNS), kpi.rows_of(tickets, kpi.TICKET_COLUMNS)).to_frame()
     assert out["agent"].fillna("-").tolist() == ["a", "b", "-", "-", "c"]  # T1's first row; T9 unknown; c stays
     assert out["department"].fillna("-").tolist() == ["X", "Y", "-", "-", "X"]
-    assert list(out.index) == [5, 6, 7, 8, 9] and out["csat"].tolist() == [5, 4, 3, 2, 1]
+    assert out["csat"].tolist() == [5, 4, 3, 2, 1]  # in their order
     assert s["agent"].isna().sum() == 4  # the frame given is not changed
-    empty = s.iloc[:0]
-    assert ap.with_ticket_owner(empty, tickets) is empty
-    no_ticket = s.drop(columns=["ticket_id"])
-    assert ap.with_ticket_owner(no_ticket, tickets) is no_ticket
+    no_ticket = kpi.rows_of(s.drop(columns=["ticket_id"]), {"agent": kpi.TEXT, "csat": "float64"})
+    assert kpi.with_ticket_owner(no_ticket, kpi.rows_of(tickets, kpi.TICKET_COLUMNS)) is no_ticket
 
 
 def test_major_complaints_are_whole_counts_per_group():
-    t = pd.DataFrame({"agent": ["a", "a", "b"], "complaint_level": ["major", "major", "minor"]})
+    t = pd.DataFrame({"agent": ["a", "a", "b"], "complaint_level": ["major", "major", "minor"],
+                      "created_at": pd.Timestamp("2026-09-01")})
     got = ap.major_complaints(t, "agent")
     assert got.to_dict() == {"a": 2, "b": 0} and got.dtype == int
     assert ap.major_complaints(t.drop(columns=["complaint_level"]), "agent").to_dict() == {"a": 0, "b": 0}

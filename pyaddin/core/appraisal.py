@@ -118,9 +118,11 @@ def rank(scores: pd.Series) -> pd.Series:
 
 def home_department(tickets: pd.DataFrame) -> pd.Series:
     """Each agent's department: where most of their tickets were; a tie goes to the name that sorts first
-    (``kpi.View.agent_departments``, over all of ``tickets``: those created at any time)."""
-    return kpi.view(tickets, _no_rows(kpi.SURVEY_COLUMNS), _no_rows(kpi.INSPECTION_COLUMNS), kpi.Standards(),
-                    kpi.period("1900-01-01", "2199-12-31")).agent_departments()
+    (``view.home_departments``, over all of ``tickets``)."""
+    from .view import home_departments
+
+    rows = kpi.rows_of(tickets, {"agent": kpi.TEXT, "department": kpi.TEXT})  # registered while it lives
+    return home_departments(rows.sql)
 
 
 def _no_rows(columns: dict) -> pd.DataFrame:

@@ -25,11 +25,17 @@ from .periods import (  # noqa: F401
 )
 from .standards import Standards, status  # noqa: F401
 from .view import (  # noqa: F401
+    FLAG_INPUTS,
     INSPECTION_COLUMNS,
     NEEDS,
+    NUMBER,
+    SCORE,
     SURVEY_COLUMNS,
+    TEXT,
     TICKET_COLUMNS,
+    TIME,
     UNASSIGNED,
+    YES_NO,
     View,
     _column,
     _decides,
@@ -100,10 +106,7 @@ def _grouped(sql, frame: pd.DataFrame, keys) -> pd.DataFrame:
     return out
 
 
-# ----------------------------------------------------------------------------- the rows the engine reads
-
-TEXT, TIME, NUMBER, YES_NO = "string", "datetime64[ns]", "Float64", "boolean"
-
+# ----------------------------------------------------------------------------- a ticket's times and flags
 
 def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     """The columns ``engine.metrics.ticket_flags_sql`` reads, as a frame on ``t``'s index: the tickets' own, and
@@ -177,8 +180,7 @@ def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
     return duck.query(metrics.inspection_scores_sql("rows"), rows=rel).set_index("inspection_id")
 
 
-# ----------------------------------------------------------------------------- the period's view, in the engine
-
+# ----------------------------------------------------------------------------- the figures of a view
 
 def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
     """Overall and by each of ``dims`` (the previous period's comparison needs only the overall figures)."""

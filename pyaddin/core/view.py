@@ -346,15 +346,8 @@ FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} 
         return pareto_of(f"(SELECT * FROM {self.tickets.sql} WHERE {self.in_period})", column)
 
     def agent_departments(self) -> pd.Series:
-        """Each agent's department: the one most of its period's tickets name (the first by name on a tie)."""
-        frame = duck.query(f"""
-SELECT agent, department FROM (
-  SELECT agent, department, ROW_NUMBER() OVER (PARTITION BY agent ORDER BY COUNT(*) DESC, department) AS k
-  FROM {self.flags_table}
-  WHERE {self.in_period} AND agent IS NOT NULL AND department IS NOT NULL
-  GROUP BY agent, department
-) d WHERE k = 1""")
-        return pd.Series(frame["department"].to_numpy(dtype=object), index=frame["agent"].to_numpy(dtype=object))
+        """Each agent's department: the one most of its period's tickets name (``home_departments``)."""
+        return home_departments(f"(SELECT * FROM {self.flags_table} WHERE {self.in_period})")
 
     # figures, each one query
     def ticket_groups(self, key: str, quantiles: bool = True) -> pd.DataFrame:
@@ -380,6 +373,19 @@ SELECT agent, department FROM (
                 "surveys": count(self.survey_table),
                 "inspections": count(self.scores_table) if dim != "channel" else None}
 
+
+
+def home_departments(relation: str) -> pd.Series:
+    """Each agent's department in the tickets of ``relation``: the one most of them name, the first by name on a
+    tie; an agent whose tickets name none has none."""
+    frame = duck.query(f"""
+SELECT agent, department FROM (
+  SELECT agent, department, ROW_NUMBER() OVER (PARTITION BY agent ORDER BY COUNT(*) DESC, department) AS k
+  FROM {relation}
+  WHERE agent IS NOT NULL AND department IS NOT NULL
+  GROUP BY agent, department
+) d WHERE k = 1 ORDER BY agent""")
+    return pd.Series(frame["department"].to_numpy(dtype=object), index=frame["agent"].to_numpy(dtype=object))
 
 
 def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
