@@ -193,7 +193,8 @@ def lake(n: int, tmp: Path, folder: Path | None) -> None:
 
 
 SPARK = """
-import sys, time, pandas as pd
+import os, sys, time, pandas as pd
+os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell")  # the quarter's lists in one JVM
 from pyspark.sql import functions as F
 from pyaddin.core import clock, kpi
 from pyaddin.engine import metrics, spark, timing
