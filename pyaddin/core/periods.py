@@ -18,12 +18,10 @@ class Period:
                 "as_of": self.as_of.isoformat()}
 
 
-
 def period(start, last_day, as_of=None) -> Period:
     s = pd.Timestamp(start).normalize()
     e = pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
     return Period(s, e, pd.Timestamp(as_of) if as_of is not None else e)
-
 
 
 def month_period(ym: str, as_of=None) -> Period:
@@ -31,12 +29,10 @@ def month_period(ym: str, as_of=None) -> Period:
     return period(s, s + pd.offsets.MonthEnd(0), as_of)
 
 
-
 def quarter_period(q: str, as_of=None) -> Period:
     year, n = int(q[:4]), int(q[-1])
     s = pd.Timestamp(year=year, month=3 * n - 2, day=1)
     return period(s, s + pd.offsets.QuarterEnd(0), as_of)
-
 
 
 def week_period(w: str, as_of=None) -> Period:
@@ -46,11 +42,9 @@ def week_period(w: str, as_of=None) -> Period:
     return period(s, s + pd.Timedelta(days=6), as_of)
 
 
-
 def year_period(y: str, as_of=None) -> Period:
     s = pd.Timestamp(year=int(y), month=1, day=1)
     return period(s, s + pd.offsets.YearEnd(0), as_of)
-
 
 
 def previous_period(p: Period) -> Period:
@@ -60,7 +54,6 @@ def previous_period(p: Period) -> Period:
         months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month
         return period(p.start - pd.DateOffset(months=months), p.start - pd.Timedelta(days=1))
     return period(p.start - (p.end - p.start), p.start - pd.Timedelta(days=1))
-
 
 
 def last_month_with_tickets(created: pd.Series, as_of=None) -> Period | None:

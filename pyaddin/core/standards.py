@@ -57,7 +57,6 @@ class Standards:
         return std
 
 
-
 def status(value, target: tuple[str, float, float] | None) -> str | None:
     """met / warning (within the band on the wrong side) / missed; None without a value or a target."""
     if target is None or value is None or pd.isna(value):

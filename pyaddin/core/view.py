@@ -14,14 +14,9 @@ from .standards import Standards
 
 UNASSIGNED = "未分配"  # the by-agent group of rows without an agent; never appraised
 
-
-
 # metric → (table, the columns it needs): a metric is empty when its table supplied none of them; a tuple inside
 # names alternatives (a ticket is resolved by its resolution time or, where that is blank, by its status)
 RESOLUTION = ("resolved_at", "status")
-
-
-
 NEEDS = {
     "first_response_sla_pct": ("tickets", ("first_response_at",)),
     "median_first_response_min": ("tickets", ("first_response_at",)),
@@ -39,12 +34,10 @@ NEEDS = {
 }
 
 
-
 def _supplied(filled: dict[str, int], column) -> bool:
     if isinstance(column, tuple):
         return any(_supplied(filled, c) for c in column)
     return filled.get(column, 0) > 0
-
 
 
 def missing_metrics(filled: dict[str, dict[str, int] | None]) -> set[str]:
@@ -63,11 +56,9 @@ def missing_metrics(filled: dict[str, dict[str, int] | None]) -> set[str]:
     return out
 
 
-
 def unsupplied(frames: dict[str, pd.DataFrame]) -> set[str]:
     """``missing_metrics`` of pandas frames."""
     return missing_metrics({k: {c: int(f[c].notna().sum()) for c in f.columns} for k, f in frames.items()})
-
 
 
 def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
@@ -92,32 +83,18 @@ def _column(t: pd.DataFrame, name: str, dtype) -> pd.Series:
     return col.astype(dtype)
 
 
-
+# what the engine reads of each table, and as which kind (``_column``)
 TEXT, TIME, NUMBER, YES_NO = "string", "datetime64[ns]", "Float64", "boolean"
-
-
-
+SCORE = "score"  # a number where the cell reads as one, else blank (a dimension's score, 1–5)
 TICKET_COLUMNS = {"ticket_id": TEXT, "created_at": TIME, "first_response_at": TIME, "resolved_at": TIME,
                   "channel": TEXT, "department": TEXT, "agent": TEXT, "priority": TEXT, "category": TEXT,
                   "status": TEXT, "is_complaint": YES_NO, "complaint_level": TEXT, "contacts": NUMBER,
                   "reopened": YES_NO, "resolution_note": TEXT, "region": TEXT}
-
-
-
-SCORE = "score"  # a number where the cell reads as one, else blank (a dimension's score, 1–5)
-
-
-
 SURVEY_COLUMNS = {"ticket_id": TEXT, "submitted_at": TIME, "csat": "float64", "nps": "float64", "comment": TEXT,
-                  "channel": TEXT,
-                  "department": TEXT, "agent": TEXT, "attitude": SCORE, "speed": SCORE, "resolution": SCORE,
-                  "wait": SCORE}
-
-
-
+                  "channel": TEXT, "department": TEXT, "agent": TEXT, "attitude": SCORE, "speed": SCORE,
+                  "resolution": SCORE, "wait": SCORE}
 INSPECTION_COLUMNS = {"inspection_id": TEXT, "inspected_at": TIME, "ticket_id": TEXT, "score": "float64",
                       "max_score": "float64", "critical": YES_NO, "department": TEXT, "agent": TEXT}
-
 
 
 def rows_of(frame, columns: dict) -> Rows:
@@ -128,11 +105,9 @@ def rows_of(frame, columns: dict) -> Rows:
     return of_frame(frame, {c: (lambda f, c=c, d=d: _column(f, c, d)) for c, d in columns.items()})
 
 
-
 def _profile(tickets: Rows) -> dict:
     """What the calculation must know of the whole ticket table, in one pass (``engine.timing.profile_sql``)."""
     return duck.row(timing.profile_sql(tickets.sql, tuple(c for c in TICKET_COLUMNS if tickets.has(c))))
-
 
 
 def _decides(profile: dict, as_of: pd.Timestamp) -> bool:
@@ -141,7 +116,6 @@ def _decides(profile: dict, as_of: pd.Timestamp) -> bool:
     times = [profile[f"max__{c}"] for c in ("created_at", "first_response_at", "resolved_at")]
     latest = max((pd.Timestamp(x) for x in times if x is not None), default=None)
     return latest is None or as_of >= latest
-
 
 
 def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, where: str,
@@ -158,10 +132,8 @@ def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp
     return timing.sla_sql(rows, "days__", plan, tuple(dict.fromkeys((*keep, *FLAG_INPUTS)))), days
 
 
-
 FLAG_INPUTS = ("status", "resolved_at", "is_complaint", "complaint_level", "contacts", "reopened", "resolution_note",
                "agent", "category")  # what ``engine.metrics.ticket_flags_sql`` reads besides the times
-
 
 
 def _flags_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, decides: bool, where: str,
@@ -172,30 +144,22 @@ def _flags_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp
     return metrics.ticket_flags_sql(f"({timed}) timed", decides, keep), days
 
 
-
 def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
     """The rows of the period; the frame itself when all are (no copy of a million rows)."""
     keep = (frame[column] >= p.start) & (frame[column] < p.end)
     return frame if keep.all() else frame[keep]
 
 
-
 def _between(column: str, p: Period) -> str:
     return f"{column} >= {metrics.literal(p.start)} AND {column} < {metrics.literal(p.end)}"
 
 
-
 VISIT_COLUMNS = ("appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel", "department", "agent")
-
-
-
 FLAG_KEYS = ("row__", "created_at", "channel", "department", "agent", "ticket_id", "category")
 
 
-
 class View:
-    """The period's rows where they lie and each ticket's flags, computed once into the engine (a temporary table)
-    and shared by the result, the trends and the heat map; every figure is SQL over them.  ``t``, ``s``, ``i`` and
+    """The period's rows where they lie and each ticket's flags, computed once into a table of the engine and shared by the result, the trends and the heat map; every figure is SQL over them.  ``t``, ``s``, ``i`` and
     ``flags`` are the same rows as pandas frames, for the actions that still work row by row: the workbook's own
     slices, or read from an outside source when first asked for."""
 
@@ -374,7 +338,6 @@ FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} 
                 "inspections": count(self.scores_table) if dim != "channel" else None}
 
 
-
 def home_departments(relation: str) -> pd.Series:
     """Each agent's department in the tickets of ``relation``: the one most of them name, the first by name on a
     tie; an agent whose tickets name none has none."""
@@ -395,7 +358,6 @@ def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-
 def key_of(dim: str | None) -> str:
     """The SQL a breakdown groups by; rows without an agent form the group 未分配."""
     if dim is None:
@@ -403,7 +365,6 @@ def key_of(dim: str | None) -> str:
     if dim == "agent":
         return f"COALESCE(CAST(agent AS VARCHAR), {metrics.literal(UNASSIGNED)})"
     return f"CAST({dim} AS VARCHAR)"
-
 
 
 def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
@@ -418,7 +379,6 @@ def group_keys(frame: pd.DataFrame, dim: str | None) -> pd.Series | None:
     return col.astype(object).where(col.notna(), UNASSIGNED)
 
 
-
 def with_ticket_owner(rows: Rows, tickets: Rows) -> Rows:
     """A survey or inspection without an agent takes the agent (and a blank department) of its ticket (the first
     row of that ticket id), joined where the rows lie."""
@@ -430,7 +390,6 @@ def with_ticket_owner(rows: Rows, tickets: Rows) -> Rows:
     sql = (f"(SELECT r.* REPLACE (COALESCE(r.agent, o.agent__) AS agent, COALESCE(r.department, o.dept__) AS "
            f"department) FROM {rows.sql} r LEFT JOIN {owners} o ON o.tid__ = r.ticket_id)")
     return Rows(sql, rows.columns, None, rows.where, [rows, tickets])
-
 
 
 def view(tickets, surveys, inspections, std: Standards, p: Period, calls: pd.DataFrame | None = None,
