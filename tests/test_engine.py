@@ -252,3 +252,21 @@ def test_an_outside_sources_words_are_read_with_the_workbooks_vocabularies(group
     got = run("kpi", book, "--quarter", "2026Q3", "--json")
     got.pop("sources")
     assert set(got["by_channel"]) == set(own["by_channel"]) and got == own
+
+
+def test_a_median_without_sorting_is_the_sorted_values_median_to_the_last_digit():
+    """PERCENTILE.INC's median from the two discrete medians (of x and of −x) equals the one from each group's sorted
+    values, bit for bit, for every group size — odd and even, ties, one value."""
+    import numpy as np
+
+    from pyaddin.engine import duck
+
+    rng = np.random.default_rng(5)
+    keys = np.repeat(np.arange(60), np.arange(1, 61))  # groups of 1 … 60 values
+    values = np.array([round(v, int(d)) for v, d in zip(rng.gamma(2.0, 30.0, len(keys)), rng.integers(0, 3, len(keys)))])  # ties
+    rows = pd.DataFrame({"key": keys, "x": values})
+    disc = duck.query(metrics.quantiles_sql("rows", "x", {"m": 0.5}) + " ORDER BY key", rows=rows)
+    listed = duck.query(metrics.quantiles_sql("rows", "x", {"m": 0.5, "p": 0.9}) + " ORDER BY key", rows=rows)
+    assert "QUANTILE_DISC" in metrics.quantiles_sql("rows", "x", {"m": 0.5})
+    assert disc["m"].tolist() == listed["m"].tolist()  # to the last digit
+    assert disc["m"].tolist() == pytest.approx([float(np.median(values[keys == k])) for k in range(60)], rel=1e-12)

@@ -89,10 +89,13 @@ def test_backlog_surveys_inspections_and_pareto_are_identical(session, data):
 
 
 def test_the_sql_reaches_spark_as_spark_sql():
-    """The quantiles reach Spark as each group's sorted values (never percentile_approx, which sqlglot writes for
-    percentile_cont), list positions shifted to Spark's 0-based ones, the text types as Spark's."""
+    """The quantiles reach Spark as each group's sorted values or, for medians alone, as discrete medians in Spark's
+    ordered-set form (never percentile_approx, which sqlglot writes for percentile_cont), list positions shifted to
+    Spark's 0-based ones, the text types as Spark's."""
     sql = spark.spark_sql(metrics.ticket_groups_sql("rows", "key"))
-    assert "ARRAY_SORT(COLLECT_LIST(FR_MIN))" in sql.upper() and "PERCENTILE" not in sql.upper()
+    assert "ARRAY_SORT(COLLECT_LIST(FR_MIN))" in sql.upper() and "PERCENTILE_APPROX" not in sql.upper()
+    # the medians alone (resolution time) as the two discrete medians, in Spark's ordered-set form
+    assert "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY res_h)" in sql and "PERCENTILE_DISC(res_h" not in sql
     assert "AS BIGINT) + 0]" in sql and "SIZE(v)" in sql
     assert "VARCHAR" not in spark.spark_sql(metrics.ticket_flags_sql("rows", True)).upper()
 

@@ -105,8 +105,20 @@ FROM f"""
 
 def quantiles_sql(relation: str, column: str, quantiles: dict[str, float]) -> str:
     """Exact quantiles per ``key`` (PERCENTILE.INC: h = (n − 1)·p, x[⌊h⌋] + (x[⌈h⌉] − x[⌊h⌋])·(h − ⌊h⌋)), written
-    from each group's sorted values so that every engine does the same arithmetic and gives the same number to the
-    last digit (DuckDB's quantile_cont and Spark's percentile each round their own way)."""
+    so that every engine does the same arithmetic and gives the same number to the last digit (DuckDB's
+    quantile_cont and Spark's percentile each round their own way).  The two order statistics come from each
+    group's sorted values; for medians alone, without sorting: the discrete median (ANSI, x[⌈n/2⌉ − 1]) is
+    x[⌊(n − 1)/2⌋] for every n, and the same of −x gives −x[⌈(n − 1)/2⌉]."""
+    if set(quantiles.values()) == {0.5}:
+        h = f"CAST(COUNT({column}) - 1 AS DOUBLE) * 0.5"
+        lo, hi = f"QUANTILE_DISC({column}, 0.5)", f"-QUANTILE_DISC(-{column}, 0.5)"
+        cols = ", ".join(f"{lo} + ({hi} - {lo}) * ({h} - FLOOR({h})) AS {name}" for name in quantiles)
+        return f"""
+SELECT key, {cols}
+FROM {relation}
+WHERE key IS NOT NULL AND {column} IS NOT NULL
+GROUP BY key"""
+
     def at(position: str) -> str:
         return f"v[CAST({position} AS BIGINT) + 1]"  # 1-based, as DuckDB writes it; sqlglot shifts it for Spark
 

@@ -10,9 +10,13 @@ _SESSIONS: dict[str, object] = {}
 
 def spark_sql(sql: str) -> str:
     """DuckDB's dialect → Spark SQL: types and functions by sqlglot (the quantiles are sorted lists, exact on both)."""
+    import re
+
     import sqlglot
 
-    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    out = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    # sqlglot writes DuckDB's QUANTILE_DISC(x, p) as PERCENTILE_DISC(x, p), which Spark refuses: its ordered-set form
+    return re.sub(r"PERCENTILE_DISC\((-?\w+), ([0-9.]+)\)", r"PERCENTILE_DISC(\2) WITHIN GROUP (ORDER BY \1)", out)
 
 
 def session(master: str = "local[2]", zone: str = "UTC"):
