@@ -123,20 +123,20 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         else:
             month = f["mon"].str.lower().map(MONTHS)
             day = _numbers(f, "b")
-        hour = _numbers(f, "H").fillna(0) if "H" in f else pd.Series(0, index=f.index)
-        ap = (f["ap1"].fillna(f["ap2"]) if "ap1" in f else pd.Series(None, index=f.index)).fillna("")
+        hour = _numbers(f, "H").fillna(0)  # every pattern ends with _TIME: the time fields are always there
+        ap = f["ap1"].fillna(f["ap2"]).fillna("")
         ap = ap.str.replace(".", "", regex=False).str.lower()
         pm = ap.isin(["pm", "下午"]).to_numpy()
         am = ap.isin(["am", "上午"]).to_numpy()
         bad_ampm = (pm | am) & (hour.to_numpy() > 12)
         hour = pd.Series(np.where(pm & (hour < 12), hour + 12, np.where(am & (hour == 12), 0, hour)), index=f.index)
-        nanos = f["F"].fillna(0) if "F" in f else pd.Series(0, index=f.index)
+        nanos = f["F"].fillna(0)
         stamp = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
-                                             "minute": _numbers(f, "M").fillna(0) if "M" in f else 0,
-                                             "second": _numbers(f, "S").fillna(0) if "S" in f else 0}),
+                                             "minute": _numbers(f, "M").fillna(0),
+                                             "second": _numbers(f, "S").fillna(0)}),
                                errors="coerce")
         stamp = stamp + pd.to_timedelta(nanos, unit="ns")
-        if "tz" in f and f["tz"].notna().any():
+        if f["tz"].notna().any():
             tz = f["tz"].fillna("")
             sign = np.where(tz.str.startswith("-"), -1, 1)
             digits = tz.str.replace(r"[^0-9]", "", regex=True)
