@@ -27,7 +27,18 @@ def frame(t, columns):
 
 
 def worklists():
-    """P1 and P2 are 客服's (P3 another's); P1 has two causes; A1 runs to 10-30, A2 was overdue when sent."""
+    """P1 and P2 are 客服's (P3 another's); P1 has two causes; A1 runs to 10-30, A2 was overdue when sent.
+    Parsed once, copied for each test (the merge changes the frames in place)."""
+    if not _WORKLISTS:
+        _WORKLISTS.update(_parsed_worklists())
+    return {k: v.copy(deep=True) for k, v in _WORKLISTS.items()}
+
+
+_WORKLISTS: dict = {}
+_FILLED: dict = {}
+
+
+def _parsed_worklists():
     problems = frame(schema.PROBLEMS, {"问题编号": ["P1", "P2", "P3"], "问题描述": ["夜间响应慢", "质检不一", "别人的"],
                                        "责任部门": [D, D, "技术部"], "状态": ["分析中", "待分析", "待分析"]})
     causes = frame(schema.ROOTCAUSE, {"问题编号": ["P1", "P1", "P3"], "6M维度": ["人", "法", "机"],
@@ -65,7 +76,11 @@ def master(frames, *sent, log=None, batch="B1", **kw):
 
 
 def fill(src, edits, name=None, by="部门同事"):
-    """A department at work: ``edits`` maps (sheet, item in column A or row number, header) to the value typed."""
+    """A department at work: ``edits`` maps (sheet, item in column A or row number, header) to the value typed.
+    The same edits of the same file give the same file (saved once: openpyxl is the slow part of these tests)."""
+    key = (src, tuple(edits.items()), name, by)
+    if key in _FILLED:
+        return _FILLED[key]
     wb = openpyxl.load_workbook(src)
     for (sheet, row, header), value in edits.items():
         ws = wb[sheet]
@@ -74,17 +89,21 @@ def fill(src, edits, name=None, by="部门同事"):
                                                   if ws.cell(row=r, column=1).value == row)
         ws.cell(row=r, column=headers.index(header) + 1, value=value)
     wb.properties.lastModifiedBy = by
-    dst = src.parent.parent / "back" / (name or src.name)
-    dst.parent.mkdir(exist_ok=True)
+    dst = src.parent.parent / f"back{len(_FILLED)}" / (name or src.name)
+    dst.parent.mkdir()
     wb.save(dst)
+    _FILLED[key] = dst
     return dst
 
 
+@pytest.fixture(scope="module")
+def sent_file(tmp_path_factory):
+    return send(tmp_path_factory.mktemp("merge"), worklists())
+
+
 @pytest.fixture
-def world(tmp_path):
-    frames = worklists()
-    path, row = send(tmp_path, frames)
-    return frames, path, row
+def world(sent_file):
+    return worklists(), *sent_file
 
 
 def judged(world, edits, name=None, **kw):
@@ -255,7 +274,7 @@ def test_a_missing_sheet_or_a_file_not_ours_is_refused(world):
     frames, path, row = world
     wb = openpyxl.load_workbook(path)
     wb["根因分析"].title = "根因"
-    bad = path.parent / "renamed.xlsx"
+    bad = path.parent / "sheet_renamed.xlsx"
     wb.save(bad)
     rep = merge.judge(bad, master(frames, row), AT, "u")
     assert rep.reason.startswith("文件中找不到工作表 根因分析(被改名或删除)") and len(rep.rejected) == 6
@@ -292,11 +311,15 @@ def test_a_corrected_return_replaces_what_the_first_return_put_there_but_not_wha
     rep, m = judged(world, {("问题清单", "P1", "状态"): "验证中"}, log=log)
     assert rep.applied == [{"table": "problems", "id": "P1", "field": "status", "old": "improving",
                             "new": "verifying"}] and m.log_calls == [1]
+    frames["problems"].at[0, "status"] = "improving"
+    rep, m = judged(world, {("问题清单", "P1", "状态"): "验证中"}, log=log.assign(department="技术部"))
+    assert rep.applied == [] and rep.conflicts == [{"table": "problems", "id": "P1", "field": "status",
+                                                    "master": "improving", "returned": "verifying"}]
+    m = master(worklists(), log=log)
+    assert merge._superseded(m, D, "P1", "状态", "改进中")
     for changed in ({"detail": ["B0: x"] * 3}, {"department": ["技术部"] * 3}, {"field": ["描述"] * 3},
                     {"row": ["P2"] * 3}, {"action": ["edit"] * 3}, {"new": ["验证中"] * 3}):
-        frames["problems"].at[0, "status"] = "improving"
-        rep, m = judged(world, {("问题清单", "P1", "状态"): "验证中"}, log=log.assign(**changed))
-        assert rep.applied == [] and rep.conflicts[0]["master"] == "improving", changed
+        assert not merge._superseded(master(worklists(), log=log.assign(**changed)), D, "P1", "状态", "改进中"), changed
 
 
 def test_superseded_needs_a_log_with_departments():
@@ -331,7 +354,7 @@ def test_feedback_entries_are_appended_numbered_once_and_bad_ones_sent_back(worl
     assert [(x["target"], x["row"], x["field"], x["old"], x["new"], x["detail"]) for x in rep.logged] == [
         ("一线反馈", "F002", None, None, "加夜班", "B1: 改进建议 · 加夜班"), ("一线反馈", "F003", None, None, "好评", "B1: 亮点 · 好评")]
     frames, path, row = world
-    again = merge.judge(path.parent.parent / "back" / path.name, m, AT, "u")  # the same file collected again
+    again = merge.judge(fill(path, entries), m, AT, "u")  # the same file collected again
     assert again.added == [] and len(m.frames["feedback"]) == 3
 
 
