@@ -393,3 +393,25 @@ def test_a_survey_export_of_invitations_needs_no_answer_columns():
     assert issues(p) == [] and filled(p) == {"survey_id": ["S1"], "sent_at": [T("2026-09-01")]}
     p = parse(schema.SURVEYS, {"问卷编号": ["S1"], "满意度评分": ["4"]})
     assert [i[4][0] for i in issues(p)] == [("zh", "提交时间")]
+
+
+def test_an_export_that_nearly_is_a_known_format_says_which_columns_it_lacks_first():
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1"], "Via": ["电话"], "Group": ["A"], "Solved at": ["2026-09-04"],
+                               "Reopens": ["0"], "工单号": ["x"]})
+    assert p.format is None and [i.reason for i in p.issues] == ["missing_column"]
+    assert p.notes == [("format_near_miss", (("name", "Zendesk (ticket CSV export)"), ("missing", "“Id”、“Created at”"))),
+                       ("passed_over", (("field", "ticket_id"), ("taken", "Ticket ID"), ("other", "工单号")))]
+    whole = parse(schema.TICKETS, {"Id": ["1"], "Created at": ["2026-09-03"], "Via": ["电话"], "Group": ["A"]})
+    assert whole.format == "Zendesk (ticket CSV export)" and whole.notes == [] and issues(whole) == []
+
+
+def test_the_file_wide_problems_come_first_and_each_row_problem_says_where():
+    p = parse(schema.INSPECTIONS, {"质检编号": ["Q1", "Q2"], "得分": ["5", "3"], "满分": ["4", "4"],
+                                   "备注": ["x" * 32768, "ok"]})
+    assert [(i.row, i.reason, i.where) for i in p.issues] == [
+        (None, "missing_column", "W"), (2, "too_long", "W"), (2, "above_other", "W")]
+    s = parse(schema.SURVEYS, {"问卷编号": ["S1"], "提交时间": ["2026-09-01"], "满意度评分": [None]})
+    assert [(i.reason, i.where) for i in s.issues] == [("need_one_of", "W")]
+    t = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03 08:00"], "责任部门": ["A"],
+                               "首次响应时间": ["2026-09-03 07:00"]})
+    assert [(i.reason, i.where) for i in t.issues] == [("before_other", "W")]
