@@ -225,6 +225,8 @@ def test_duplicates_name_the_first_row_and_arrow_ids_are_checked_against_the_boo
         (6, "b", "duplicate", (("other", 3),))]
     assert validate._isin(ids, ["a", "z"]).tolist() == [True, False, True, False, False, False]
     assert validate._isin(pd.Series([1, 2], dtype=object), [2]).tolist() == [False, True]
+    assert validate._isin(pd.Series([1, "a"], dtype=object), ["a", 1]).tolist() == [True, True]  # mixed: pandas
+    assert validate._isin(pd.Series([1, 2]), ["x", 2]).tolist() == [False, True]  # numbers: pandas
 
 
 def test_references_to_another_table():
@@ -248,7 +250,7 @@ def test_messages_in_both_languages_with_the_place():
                                                                   ("where", "W")))
     assert whole.message("en") == validate.text("missing_column", "en", zh="a", en="b", found="c", row=1, where="W")
     assert validate._show(None) == "" and validate._show(float("nan")) == "" and validate._show(2.5) == "2.5"
-    assert validate.utf16_units("a😀") == 3
+    assert validate.utf16_units("a😀") == 3 and isinstance(validate.utf16_units("a😀"), int)
 
 
 @pytest.mark.parametrize("ftype, reason", [("datetime", "bad_datetime"), ("date", "bad_datetime"), ("bool", "bad_bool"),
@@ -332,7 +334,7 @@ def test_what_a_column_holds_is_told_from_its_first_values(monkeypatch):
     p = parse(schema.TICKETS, {"Resolved": ["Y", "N", "2026-09-05"], "工单编号": ["T1", "T2", "T3"],
                                "Created": ["2026-09-03"] * 3, "部门": ["A"] * 3})
     assert "resolved_at" not in p.headers
-    assert not validate._record_ids(pd.Series(["12345", "67890", "5003000000D8cuIAAR", "5003000000D8cuJAAR"]))
+    assert not validate._record_ids(pd.Series(["12345", "67890"] + ["5003000000D8cuIAAR"] * 3))
 
 
 def test_a_record_id_has_letters_of_either_case_and_digits():
@@ -415,3 +417,12 @@ def test_the_file_wide_problems_come_first_and_each_row_problem_says_where():
     t = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03 08:00"], "责任部门": ["A"],
                                "首次响应时间": ["2026-09-03 07:00"]})
     assert [(i.reason, i.where) for i in t.issues] == [("before_other", "W")]
+
+
+def test_a_default_department_is_text_like_a_read_one_and_too_long_a_default_is_named_by_its_label():
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]},
+              opts=values.ParseOptions(defaults={"department": "客服部"}))
+    assert p.data["department"].dtype == p.data["ticket_id"].dtype == object
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]},
+              opts=values.ParseOptions(defaults={"department": "长" * 32768}))
+    assert issues(p) == [(2, "责任部门", "长" * 40 + "…", "too_long", (("limit", 32767),))]
