@@ -169,3 +169,48 @@ def test_two_notes_on_each_side_of_a_row_and_two_rows_above_keep_their_order():
                           '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c>'
                           '<c r="B3"><v>4</v></c><c r="C3" t="inlineStr">')
     assert '<c r="E3"><v>5</v></c><c r="F3"><v>6</v></c></row>' in out
+
+
+def test_notes_beside_every_row_of_a_table_written_in_many_chunks_are_the_same_bytes(monkeypatch):
+    notes = b"".join(b'<row r="%d"><c r="D%d"><v>%d</v></c></row>' % (r, r, r) for r in range(3, 9))
+    xml = b'<worksheet><dimension ref="A1:D8"/><sheetData>' + notes + b"</sheetData></worksheet>"
+    cols = columns(5)
+    _, whole = written(xml, OLD, cols=cols, styles={1: "5", 2: "6"})
+    assert '<row r="7"><c r="B7" s="5"><v>5</v></c><c r="C7" s="6" t="inlineStr"><is><t xml:space="preserve">e</t>' \
+           '</is></c><c r="D7"><v>7</v></c></row>' in whole
+    assert '<row r="8"><c r="D8"><v>8</v></c></row>' in whole
+    monkeypatch.setattr(sd, "CHUNK_ROWS", 2)
+    _, chunked = written(xml, OLD, cols=cols, styles={1: "5", 2: "6"})
+    assert chunked == whole
+
+
+def test_a_table_may_end_on_the_last_row_excel_has(monkeypatch):
+    only = (b'<worksheet><dimension ref="B2:C3"/><sheetData><row r="2"><c r="B2"/></row></sheetData></worksheet>')
+    monkeypatch.setattr(sd, "MAX_ROW", 5)
+    assert written(only, cols=columns(3))[0].ref() == "B2:C5"
+    with pytest.raises(QBError):
+        written(only, cols=columns(4))
+
+
+def test_a_cell_moved_down_onto_an_empty_row_takes_that_rows_attributes():
+    xml = SHEET.replace(b"</sheetData>", b'<row r="7" ht="30" customHeight="1"/></sheetData>')
+    _, out = written(xml)
+    assert '<row r="7" ht="30" customHeight="1"><c r="B7"><v>7</v></c></row>' in out
+
+
+def test_a_row_holding_only_the_old_tables_cells_is_written_anew():
+    xml = (b'<worksheet><sheetData><row r="2" ht="40" customHeight="1"><c r="B2"/></row>'
+           b'<row r="3" ht="50"><c r="B3"><v>1</v></c></row></sheetData></worksheet>')
+    _, out = written(xml, cols=columns(1), header_style="", styles={})
+    assert out == ('<worksheet><sheetData><row r="2">'
+                   '<c r="B2" t="inlineStr"><is><t xml:space="preserve">n&lt;&amp;&gt;</t></is></c>'
+                   '<c r="C2" t="inlineStr"><is><t xml:space="preserve">t</t></is></c></row>'
+                   '<row r="3"><c r="B3"><v>1.5</v></c>'
+                   '<c r="C3" t="inlineStr"><is><t xml:space="preserve">a&lt;b</t></is></c></row>'
+                   '</sheetData></worksheet>')
+
+
+def test_the_bytes_of_a_slice_or_of_chunks_of_strings():
+    arr = pa.array(["ab", "c", "de"], pa.large_string())
+    assert bytes(sd._buffer_bytes(arr.slice(0, 2))) == b"abc" and bytes(sd._buffer_bytes(arr.slice(1, 1))) == b"c"
+    assert bytes(sd._buffer_bytes(pa.chunked_array([arr, arr.slice(1)]))) == b"abcdecde"
