@@ -124,6 +124,7 @@ def test_a_sheet_without_rows_gets_the_table():
 def test_where_the_sheet_data_lies():
     assert sd.sheet_data_span(b"<a><sheetData/><b/></a>") == (3, 15)
     assert sd.sheet_data_span(b'<a><sheetData x="1"><row r="1"/></sheetData></a>') == (3, 44)
+    assert sd.sheet_data_span(b"<sheetData/>") == (0, 12)
     with pytest.raises(ValueError, match="^no sheetData in the sheet part$"):
         sd.sheet_data_span(b"<a/>")
 
@@ -147,7 +148,8 @@ def test_text_is_escaped_for_xml_and_for_excel():
     assert sd._escape("_x0041_ a\x01\r<") == "_x005F_x0041_ a&#13;&lt;"
 
 
-@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", pd.ArrowDtype(pa.string())])
+@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", "string[python]", pd.ArrowDtype(pa.string()),
+                                   pd.ArrowDtype(pa.large_string())])
 def test_text_columns_of_every_kind_go_to_arrow_as_large_strings(dtype):
     arr = sd._arrow(pd.Series(["a", None, "c"], dtype=dtype), False)
     assert arr.type == pa.large_string() and arr.to_pylist() == ["a", None, "c"]
@@ -156,6 +158,9 @@ def test_text_columns_of_every_kind_go_to_arrow_as_large_strings(dtype):
 def test_a_lone_surrogate_becomes_the_replacement_character_and_numbers_stay_numbers():
     assert sd._arrow(pd.Series(["a\ud800b", None, "c"], dtype=object), False).to_pylist() == ["a\ufffdb", None, "c"]
     assert sd._arrow(pd.Series([1, None, 2.5], dtype=object), True).to_pylist() == [1.0, None, 2.5]
+    for nums in (pd.Series([1, 2]), pd.Series([1, 2], dtype=object), pd.Series([1, None], dtype="Int64")):
+        assert sd._arrow(nums, True).type == pa.float64()  # numbers as doubles, whatever the column held
+    assert sd._arrow(pd.Series([float("nan"), None, pd.NA], dtype=object), False).to_pylist() == [None] * 3
     assert sd.is_arrow_text(pd.StringDtype()) and not sd.is_arrow_text(object)
 
 
@@ -214,3 +219,14 @@ def test_the_bytes_of_a_slice_or_of_chunks_of_strings():
     arr = pa.array(["ab", "c", "de"], pa.large_string())
     assert bytes(sd._buffer_bytes(arr.slice(0, 2))) == b"abc" and bytes(sd._buffer_bytes(arr.slice(1, 1))) == b"c"
     assert bytes(sd._buffer_bytes(pa.chunked_array([arr, arr.slice(1)]))) == b"abcdecde"
+
+
+def test_a_cell_below_the_old_tables_last_column_moves_down_and_one_on_the_new_last_row_is_in_the_way():
+    xml = SHEET.replace(b'<c r="D5"><v>8</v></c>', b'<c r="C5"><v>6</v></c><c r="D5"><v>8</v></c>')
+    _, out = written(xml)
+    assert '<row r="7"><c r="B7"><v>7</v></c><c r="C7"><v>6</v></c></row>' in out
+    wide = (b'<worksheet><sheetData><row r="2"><c r="B2"/></row><row r="5"><c r="D5"><v>8</v></c></row>'
+            b'</sheetData></worksheet>')
+    with pytest.raises(QBError) as e:
+        written(wide, cols=columns() + [sd.Column("u", pd.Series([1.0, 2.0, 3.0]), True)])
+    assert e.value.kw == {"sheet": "S", "cell": "D5"}
