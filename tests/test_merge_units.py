@@ -292,7 +292,7 @@ def test_a_file_breaking_the_merge_is_refused_alone_and_the_master_put_back(worl
     m.changed = {"before"}
     del m.frames["rootcause"]  # the problems merge first, then the root causes fail
     rep = merge.judge_alone(fill(path, {("问题清单", "P1", "状态"): "改进中"}), m, AT, "u")
-    assert rep.status == "refused" and rep.reason.startswith("文件已损坏或不是Excel工作簿")
+    assert rep.status == "refused" and rep.reason.startswith("文件已损坏或不是Excel工作簿") and rep.file == path.name
     assert m.frames["problems"].at[0, "status"] == "analysing" and m.changed == {"before"}
     m = master(worklists(), row)
     ok = merge.judge_alone(fill(path, {("问题清单", "P1", "状态"): "改进中"}), m, AT, "u")
@@ -444,3 +444,17 @@ def test_the_master_row_of_a_root_cause_by_its_words_else_by_its_place():
     assert merge._master_index(m, rc, "P1#1", {"problem_id": "P1", "dimension": "man", "cause": "排班松"}) == 0
     assert merge._master_index(m, rc, "P1#3", {"problem_id": "P1", "dimension": "man", "cause": "无"}) is None
     assert merge._master_index(m, schema.PLAN, "A2", {}) == 1 and merge._master_index(m, schema.PLAN, "A3", {}) is None
+
+
+def test_a_master_in_english_logs_in_english_what_a_file_in_chinese_returned(world):
+    frames, path, row = world
+    m = master(frames, row)
+    m.lang = "en"
+    back = fill(path, {("问题清单", "P1", "状态"): "改进中", ("根因分析", 3, "验证证据"): "=抽查",
+                       ("根因分析", 5, "问题编号"): "P1", ("根因分析", 5, "6M维度"): "环", ("根因分析", 5, "原因"): "新的"})
+    rep = merge.judge(back, m, AT, "u")
+    assert [(x["target"], x["field"], x["old"], x["new"], x["detail"]) for x in rep.logged] == [
+        ("Problems", "Status", "Analysing", "Improving", "B1: Analysing → Improving"),
+        ("Root cause", "Evidence", "", "=抽查", "B1: — → =抽查 (formula kept as text)")]
+    assert rep.rejected == [{"table": "rootcause", "id": "P1#?",
+                             "reason": "“根因分析”第5行:下发时没有这一行(新增行或编号被改),已退回"}]
