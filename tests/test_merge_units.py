@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pyaddin import schema, validate
+from pyaddin import schema, validate, values
 from pyaddin.core import dispatch
 from pyaddin.departments import merge, outgoing
 from pyaddin.departments.returned import Returned
@@ -115,19 +115,22 @@ def judged(world, edits, name=None, **kw):
 # --------------------------------------------------------------------------- what lands, and where it is logged
 
 def test_the_departments_edits_land_in_the_editable_fields_and_are_logged_one_by_one(world):
-    rep, m = judged(world, {("问题清单", "P1", "状态"): "改进中", ("根因分析", 3, "已验证"): "是",
+    rep, m = judged(world, {("问题清单", "P1", "状态"): "改进中", ("根因分析", 2, "验证证据"): "看录音",
+                            ("根因分析", 3, "已验证"): "是",
                             ("根因分析", 3, "验证证据"): "=抽查10单", ("改进计划", "A1", "进度%"): 50,
                             ("改进计划", "A1", "状态"): "进行中"})
     assert rep.status == "accepted" and rep.department == D and rep.reason is None
     assert rep.rejected == [] and rep.conflicts == [] and rep.notes == [] and rep.added == []
     assert rep.applied == [
         {"table": "problems", "id": "P1", "field": "status", "old": "analysing", "new": "improving"},
+        {"table": "rootcause", "id": "P1#1", "field": "evidence", "old": None, "new": "看录音"},
         {"table": "rootcause", "id": "P1#2", "field": "verified", "old": None, "new": True},
         {"table": "rootcause", "id": "P1#2", "field": "evidence", "old": None, "new": "=抽查10单"},
         {"table": "plan", "id": "A1", "field": "progress_pct", "old": None, "new": 50.0},
         {"table": "plan", "id": "A1", "field": "status", "old": "planned", "new": "in_progress"}]
     assert [(x["target"], x["row"], x["field"], x["old"], x["new"], x["detail"]) for x in rep.logged] == [
         ("问题清单", "P1", "状态", "分析中", "改进中", "B1: 分析中 → 改进中"),
+        ("根因分析", "P1#1", "验证证据", "", "看录音", "B1: — → 看录音"),  # the formula is another row's
         ("根因分析", "P1#2", "已验证", "", "是", "B1: — → 是"),
         ("根因分析", "P1#2", "验证证据", "", "=抽查10单", "B1: — → =抽查10单 (公式按文字保存)"),  # openpyxl wrote a formula
         ("改进计划", "A1", "进度%", "", "50", "B1: — → 50"),
@@ -286,7 +289,7 @@ def test_a_missing_sheet_or_a_file_not_ours_is_refused(world):
     assert rep.reason.startswith("文件已损坏或不是Excel工作簿") and rep.department is None
 
 
-def test_a_file_breaking_the_merge_is_refused_alone_and_the_master_put_back(world):
+def test_a_file_breaking_the_merge_is_refused_alone_and_the_master_put_back(world, caplog):
     frames, path, row = world
     m = master(frames, row)
     m.changed = {"before"}
@@ -294,9 +297,12 @@ def test_a_file_breaking_the_merge_is_refused_alone_and_the_master_put_back(worl
     rep = merge.judge_alone(fill(path, {("问题清单", "P1", "状态"): "改进中"}), m, AT, "u")
     assert rep.status == "refused" and rep.reason.startswith("文件已损坏或不是Excel工作簿") and rep.file == path.name
     assert m.frames["problems"].at[0, "status"] == "analysing" and m.changed == {"before"}
+    failed = [r.getMessage() for r in caplog.records if r.name == "qualitybook"]
+    assert failed[-1].startswith(f"collect {path.name} failed\n") and "KeyError: 'rootcause'" in failed[-1]
     m = master(worklists(), row)
     ok = merge.judge_alone(fill(path, {("问题清单", "P1", "状态"): "改进中"}), m, AT, "u")
     assert ok.status == "accepted" and m.frames["problems"].at[0, "status"] == "improving"
+    assert ok.logged[0]["user"] == "u"
 
 
 # --------------------------------------------------------------------------- a second return of the batch
@@ -458,3 +464,23 @@ def test_a_master_in_english_logs_in_english_what_a_file_in_chinese_returned(wor
         ("Root cause", "Evidence", "", "=抽查", "B1: — → =抽查 (formula kept as text)")]
     assert rep.rejected == [{"table": "rootcause", "id": "P1#?",
                              "reason": "“根因分析”第5行:下发时没有这一行(新增行或编号被改),已退回"}]
+
+
+def test_a_row_renumbered_is_sent_back_and_the_rows_after_it_are_still_judged(world):
+    rep, _ = judged(world, {("改进计划", "A1", "措施编号"): "A9", ("改进计划", "A2", "说明"): "好"})
+    assert rep.rejected == [{"table": "plan", "id": "A9",
+                             "reason": "“改进计划”第2行:下发时没有这一行(新增行或编号被改),已退回"}]
+    assert rep.applied == [{"table": "plan", "id": "A2", "field": "note", "old": None, "new": "好"}]
+
+
+def test_the_workbooks_value_mapping_reads_the_returned_values(world):
+    frames, path, row = world
+    back = fill(path, {("改进计划", "A2", "状态"): "搞定", ("改进计划", "A2", "实际完成日期"): dt.datetime(2026, 10, 5),
+                       ("一线反馈", 2, "日期"): dt.datetime(2026, 10, 3), ("一线反馈", 2, "反馈人"): "小张",
+                       ("一线反馈", 2, "类型"): "夸夸", ("一线反馈", 2, "内容"): "客户表扬"})
+    plain = merge.judge(back, master(worklists(), row), AT, "u")
+    assert [r["id"] for r in plain.rejected] == ["A2", "#2"] and plain.added == []
+    mapped = merge.judge(back, master(worklists(), row, options=values.ParseOptions(
+        value_map={"status": {"搞定": "done"}, "kind": {"夸夸": "highlight"}})), AT, "u")
+    assert mapped.rejected == [] and ("A2", "status", "done") in [(a["id"], a["field"], a["new"]) for a in mapped.applied]
+    assert [(a["id"], a["kind"]) for a in mapped.added] == [("F002", "highlight")]
