@@ -27,7 +27,8 @@ def frame(t, columns):
 
 
 def worklists():
-    """P1 and P2 are 客服's (P3 another's); P1 has two causes; A1 runs to 10-30, A2 was overdue when sent.
+    """P1 and P2 are 客服's (P3 another's); P1 has two causes; A1 runs to 10-30, A2 was overdue when sent, A3 runs
+    to 11-30.
     Parsed once, copied for each test (the merge changes the frames in place)."""
     if not _WORKLISTS:
         _WORKLISTS.update(_parsed_worklists())
@@ -43,10 +44,11 @@ def _parsed_worklists():
                                        "责任部门": [D, D, "技术部"], "状态": ["分析中", "待分析", "待分析"]})
     causes = frame(schema.ROOTCAUSE, {"问题编号": ["P1", "P1", "P3"], "6M维度": ["人", "法", "机"],
                                       "原因": ["培训少", "排班松", "设备旧"]})
-    plan = frame(schema.PLAN, {"措施编号": ["A1", "A2"], "问题编号": ["P1", "P2"], "改进措施": ["培训", "排班"],
-                               "责任部门": [D, D], "开始日期": ["2026-09-01", "2026-09-01"],
-                               "完成期限": ["2026-10-30", "2026-09-20"], "状态": ["计划中", "进行中"],
-                               "进度%": [None, "40"]})
+    plan = frame(schema.PLAN, {"措施编号": ["A1", "A2", "A3"], "问题编号": ["P1", "P2", "P1"],
+                               "改进措施": ["培训", "排班", "回访"], "责任部门": [D, D, D],
+                               "开始日期": ["2026-09-01", "2026-09-01", "2026-09-15"],
+                               "完成期限": ["2026-10-30", "2026-09-20", "2026-11-30"], "状态": ["计划中", "进行中", "计划中"],
+                               "进度%": [None, "40", None]})
     feedback = frame(schema.FEEDBACK, {"反馈编号": ["F001"], "日期": ["2026-09-02"], "反馈人": ["老李"], "部门": [D],
                                        "类型": ["流程问题"], "内容": ["旧的"], "处理状态": ["待处理"]})
     return {"problems": problems, "rootcause": causes, "plan": plan, "feedback": feedback}
@@ -140,7 +142,7 @@ def test_the_departments_edits_land_in_the_editable_fields_and_are_logged_one_by
     p, c, a = (m.frames[k] for k in ("problems", "rootcause", "plan"))
     assert p["status"].tolist() == ["improving", "open", "open"]
     assert c["verified"].isna().tolist() == [True, False, True] and c.at[1, "verified"] is True and c.at[1, "evidence"] == "=抽查10单"
-    assert a.at[0, "progress_pct"] == 50.0 and a["status"].tolist() == ["in_progress", "in_progress"]
+    assert a.at[0, "progress_pct"] == 50.0 and a["status"].tolist() == ["in_progress", "in_progress", "planned"]
     assert m.changed == {"problems", "rootcause", "plan"} and m.log_calls == []  # no second return: log not read
     assert rep.as_json() == {"file": "B1_客服.xlsx", "department": D, "status": "accepted", "reason": None,
                              "applied": rep.applied, "rejected": [], "conflicts": [], "notes": [], "added": []}
@@ -170,8 +172,9 @@ def test_a_field_the_master_changed_since_sending_is_a_conflict_not_an_overwrite
 def test_rows_that_break_a_rule_are_sent_back_whole_with_the_sheet_and_row(world):
     rep, m = judged(world, {("问题清单", "P1", "问题描述"): "改了描述", ("问题清单", "P1", "状态"): "改进中",
                             ("问题清单", "P2", "状态"): "已关闭", ("改进计划", "A1", "进度%"): "很多",
-                            ("改进计划", "A2", "状态"): "计划中"})
-    assert rep.status == "partly" and rep.applied == [] and m.changed == set()
+                            ("改进计划", "A2", "状态"): "计划中", ("改进计划", "A3", "说明"): "已约"})
+    assert rep.status == "partly" and m.changed == {"plan"}  # the row after a rule's refusal is still judged
+    assert rep.applied == [{"table": "plan", "id": "A3", "field": "note", "old": None, "new": "已约"}]
     assert rep.rejected == [
         {"table": "problems", "id": "P1", "reason": "“问题清单”第2行:锁定内容被改动(问题描述),整行已退回"},
         {"table": "problems", "id": "P2", "reason": "“问题清单”第3行:部门不能关闭问题(关闭由质量监控部在效果验证后决定),整行已退回"},
@@ -181,15 +184,15 @@ def test_rows_that_break_a_rule_are_sent_back_whole_with_the_sheet_and_row(world
 
 def test_a_row_repeated_added_or_gone_from_the_master_is_sent_back(world):
     frames, path, row = world
-    frames["plan"] = frames["plan"].iloc[[0]]  # A2 deleted in the master since
-    rep, _ = judged(world, {("改进计划", 4, "措施编号"): "A1", ("改进计划", 4, "问题编号"): "P1",
-                            ("改进计划", 4, "改进措施"): "培训", ("改进计划", 5, "措施编号"): "A9",
-                            ("改进计划", 5, "问题编号"): "P1", ("改进计划", 5, "改进措施"): "新的",
+    frames["plan"] = frames["plan"].iloc[[0, 2]]  # A2 deleted in the master since
+    rep, _ = judged(world, {("改进计划", 5, "措施编号"): "A1", ("改进计划", 5, "问题编号"): "P1",
+                            ("改进计划", 5, "改进措施"): "培训", ("改进计划", 6, "措施编号"): "A9",
+                            ("改进计划", 6, "问题编号"): "P1", ("改进计划", 6, "改进措施"): "新的",
                             ("改进计划", "A2", "说明"): "好了"})
     assert rep.rejected == [
         {"table": "plan", "id": "A2", "reason": "“改进计划”第3行:总表中已没有这一项,已退回"},
-        {"table": "plan", "id": "A1", "reason": "“改进计划”第4行:与上面某行编号重复,已退回"},
-        {"table": "plan", "id": "A9", "reason": "“改进计划”第5行:下发时没有这一行(新增行或编号被改),已退回"}]
+        {"table": "plan", "id": "A1", "reason": "“改进计划”第5行:与上面某行编号重复,已退回"},
+        {"table": "plan", "id": "A9", "reason": "“改进计划”第6行:下发时没有这一行(新增行或编号被改),已退回"}]
 
 
 def test_a_locked_change_to_a_row_gone_from_the_master_names_no_field(world):
@@ -202,11 +205,13 @@ def test_a_locked_change_to_a_row_gone_from_the_master_names_no_field(world):
 def test_done_means_done_at_100_and_a_late_action_reported_on_time_is_held_until_confirmed(world):
     edits = {("改进计划", "A1", "状态"): "已完成", ("改进计划", "A1", "实际完成日期"): dt.datetime(2026, 10, 5),
              ("改进计划", "A2", "状态"): "已完成", ("改进计划", "A2", "实际完成日期"): dt.datetime(2026, 9, 19),
-             ("改进计划", "A2", "完成证据"): "照片"}
+             ("改进计划", "A2", "完成证据"): "照片", ("改进计划", "A3", "状态"): "已完成",
+             ("改进计划", "A3", "实际完成日期"): dt.datetime(2026, 10, 6)}
     rep, m = judged(world, edits)
-    assert rep.notes == ["“改进计划”第2行:措施A1已完成,进度已按100%记录"]
+    assert rep.notes == ["“改进计划”第2行:措施A1已完成,进度已按100%记录", "“改进计划”第4行:措施A3已完成,进度已按100%记录"]
     assert [(a["id"], a["field"], a["new"]) for a in rep.applied] == [
-        ("A1", "progress_pct", 100.0), ("A1", "status", "done"), ("A1", "completed_on", "2026-10-05")]
+        ("A1", "progress_pct", 100.0), ("A1", "status", "done"), ("A1", "completed_on", "2026-10-05"),
+        ("A3", "progress_pct", 100.0), ("A3", "status", "done"), ("A3", "completed_on", "2026-10-06")]
     assert rep.held == rep.conflicts == [{
         "table": "plan", "id": "A2", "field": "status", "held": True, "master": "in_progress", "returned": "done",
         "reason": "措施A2下发时已逾期11天,交回为“已完成”且完成日期2026-09-19不晚于期限2026-09-20(补报需有证据)"}]
@@ -234,7 +239,7 @@ def test_the_file_as_sent_is_no_return_and_lists_every_row(world):
     assert (rep.status, rep.reason) == ("refused", "文件与下发时完全相同,尚未填写保存,未计为已交回。")
     assert rep.rejected == [{"table": t, "id": i, "reason": rep.reason} for t, i in
                             (("problems", "P1"), ("problems", "P2"), ("rootcause", "P1#1"), ("rootcause", "P1#2"),
-                             ("plan", "A1"), ("plan", "A2"))]
+                             ("plan", "A1"), ("plan", "A2"), ("plan", "A3"))]
 
 
 @pytest.mark.parametrize("change, reason", [
@@ -248,7 +253,7 @@ def test_a_file_of_another_master_batch_or_department_or_with_altered_fingerprin
     m.master_id, m.batch = change.get("master_id", "M1"), change.get("batch", "B1")
     rep = merge.judge(fill(path, {("问题清单", "P1", "状态"): "改进中"}), m, AT, "u")
     assert (rep.status, rep.reason, rep.department) == ("refused", reason, D)
-    assert [r["id"] for r in rep.rejected] == ["P1", "P2", "P1#1", "P1#2", "A1", "A2"] and rep.applied == []
+    assert [r["id"] for r in rep.rejected] == ["P1", "P2", "P1#1", "P1#2", "A1", "A2", "A3"] and rep.applied == []
     assert {r["reason"] for r in rep.rejected} == {reason} and m.frames["problems"].at[0, "status"] == "analysing"
 
 
@@ -280,7 +285,7 @@ def test_a_missing_sheet_or_a_file_not_ours_is_refused(world):
     bad = path.parent / "sheet_renamed.xlsx"
     wb.save(bad)
     rep = merge.judge(bad, master(frames, row), AT, "u")
-    assert rep.reason.startswith("文件中找不到工作表 根因分析(被改名或删除)") and len(rep.rejected) == 6
+    assert rep.reason.startswith("文件中找不到工作表 根因分析(被改名或删除)") and len(rep.rejected) == 7
     del wb["_qb"]
     wb.save(bad)
     rep = merge.judge(bad, master(frames, row), AT, "u")
@@ -449,7 +454,7 @@ def test_the_master_row_of_a_root_cause_by_its_words_else_by_its_place():
     assert merge._master_index(m, rc, "P1#1", {"problem_id": "P1", "dimension": "method", "cause": "排班松"}) == 1
     assert merge._master_index(m, rc, "P1#1", {"problem_id": "P1", "dimension": "man", "cause": "排班松"}) == 0
     assert merge._master_index(m, rc, "P1#3", {"problem_id": "P1", "dimension": "man", "cause": "无"}) is None
-    assert merge._master_index(m, schema.PLAN, "A2", {}) == 1 and merge._master_index(m, schema.PLAN, "A3", {}) is None
+    assert merge._master_index(m, schema.PLAN, "A2", {}) == 1 and merge._master_index(m, schema.PLAN, "A4", {}) is None
 
 
 def test_a_master_in_english_logs_in_english_what_a_file_in_chinese_returned(world):
