@@ -328,9 +328,9 @@ def test_only_a_column_matched_by_an_alias_is_set_aside_for_unreadable_values():
 
 def test_what_a_column_holds_is_told_from_its_first_values(monkeypatch):
     monkeypatch.setattr(validate, "SAMPLE", 2)
-    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3"], "Created": ["2026-09-03"] * 3, "部门": ["A"] * 3,
-                               "Resolved": ["2026-09-04", "2026-09-05", "Y"]})
-    assert p.headers["resolved_at"] == "Resolved" and [i[3] for i in issues(p)] == ["bad_datetime"]
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3", "T4", "T5"], "Created": ["2026-09-03"] * 5,
+                               "部门": ["A"] * 5, "Resolved": ["2026-09-04", "2026-09-05", "Y", "N", "Y"]})
+    assert p.headers["resolved_at"] == "Resolved" and [i[3] for i in issues(p)] == ["bad_datetime"] * 3
     p = parse(schema.TICKETS, {"Resolved": ["Y", "N", "2026-09-05"], "工单编号": ["T1", "T2", "T3"],
                                "Created": ["2026-09-03"] * 3, "部门": ["A"] * 3})
     assert "resolved_at" not in p.headers
@@ -403,13 +403,14 @@ def test_an_export_that_nearly_is_a_known_format_says_which_columns_it_lacks_fir
     assert p.format is None and [i.reason for i in p.issues] == ["missing_column"]
     assert p.notes == [("format_near_miss", (("name", "Zendesk (ticket CSV export)"), ("missing", "“Id”、“Created at”"))),
                        ("passed_over", (("field", "ticket_id"), ("taken", "Ticket ID"), ("other", "工单号")))]
-    whole = parse(schema.TICKETS, {"Id": ["1"], "Created at": ["2026-09-03"], "Via": ["电话"], "Group": ["A"]})
+    whole = parse(schema.TICKETS, {"Id": ["1"], "Created at": ["2026-09-03"], "Via": ["电话"], "Group": ["A"],
+                                   "Resolved time": ["2026-09-04"], "Agent": ["x"]})  # Freshdesk's own words too
     assert whole.format == "Zendesk (ticket CSV export)" and whole.notes == [] and issues(whole) == []
 
 
 def test_the_file_wide_problems_come_first_and_each_row_problem_says_where():
     p = parse(schema.INSPECTIONS, {"质检编号": ["Q1", "Q2"], "得分": ["5", "3"], "满分": ["4", "4"],
-                                   "备注": ["x" * 32768, "ok"]})
+                                   "别的": ["x" * 32768, "ok"]})
     assert [(i.row, i.reason, i.where) for i in p.issues] == [
         (None, "missing_column", "W"), (2, "too_long", "W"), (2, "above_other", "W")]
     s = parse(schema.SURVEYS, {"问卷编号": ["S1"], "提交时间": ["2026-09-01"], "满意度评分": [None]})
