@@ -48,7 +48,7 @@ def _parsed_worklists():
                                "改进措施": ["培训", "排班", "回访"], "责任部门": [D, D, D],
                                "开始日期": ["2026-09-01", "2026-09-01", "2026-09-15"],
                                "完成期限": ["2026-10-30", "2026-09-20", "2026-11-30"], "状态": ["计划中", "进行中", "计划中"],
-                               "进度%": [None, "40", None]})
+                               "进度%": [None, "40", None], "说明": [None, None, "已排期"]})
     feedback = frame(schema.FEEDBACK, {"反馈编号": ["F001"], "日期": ["2026-09-02"], "反馈人": ["老李"], "部门": [D],
                                        "类型": ["流程问题"], "内容": ["旧的"], "处理状态": ["待处理"]})
     return {"problems": problems, "rootcause": causes, "plan": plan, "feedback": feedback}
@@ -89,7 +89,7 @@ def fill(src, edits, name=None, by="部门同事"):
         headers = [c.value for c in ws[1]]
         r = row if isinstance(row, int) else next(r for r in range(2, ws.max_row + 1)
                                                   if ws.cell(row=r, column=1).value == row)
-        ws.cell(row=r, column=headers.index(header) + 1, value=value)
+        ws.cell(row=r, column=headers.index(header) + 1).value = value  # None clears the cell
     wb.properties.lastModifiedBy = by
     dst = src.parent.parent / f"back{len(_FILLED)}" / (name or src.name)
     dst.parent.mkdir()
@@ -174,7 +174,7 @@ def test_rows_that_break_a_rule_are_sent_back_whole_with_the_sheet_and_row(world
                             ("问题清单", "P2", "状态"): "已关闭", ("改进计划", "A1", "进度%"): "很多",
                             ("改进计划", "A2", "状态"): "计划中", ("改进计划", "A3", "说明"): "已约"})
     assert rep.status == "partly" and m.changed == {"plan"}  # the row after a rule's refusal is still judged
-    assert rep.applied == [{"table": "plan", "id": "A3", "field": "note", "old": None, "new": "已约"}]
+    assert rep.applied == [{"table": "plan", "id": "A3", "field": "note", "old": "已排期", "new": "已约"}]
     assert rep.rejected == [
         {"table": "problems", "id": "P1", "reason": "“问题清单”第2行:锁定内容被改动(问题描述),整行已退回"},
         {"table": "problems", "id": "P2", "reason": "“问题清单”第3行:部门不能关闭问题(关闭由质量监控部在效果验证后决定),整行已退回"},
@@ -489,3 +489,9 @@ def test_the_workbooks_value_mapping_reads_the_returned_values(world):
         value_map={"status": {"搞定": "done"}, "kind": {"夸夸": "highlight"}})), AT, "u")
     assert mapped.rejected == [] and ("A2", "status", "done") in [(a["id"], a["field"], a["new"]) for a in mapped.applied]
     assert [(a["id"], a["kind"]) for a in mapped.added] == [("F002", "highlight")]
+
+
+def test_a_value_cleared_by_the_department_is_logged_as_a_dash(world):
+    rep, m = judged(world, {("改进计划", "A3", "说明"): None})
+    assert rep.applied == [{"table": "plan", "id": "A3", "field": "note", "old": "已排期", "new": None}]
+    assert [x["detail"] for x in rep.logged] == ["B1: 已排期 → —"] and pd.isna(m.frames["plan"].at[2, "note"])
