@@ -357,13 +357,16 @@ def test_feedback_entries_are_appended_numbered_once_and_bad_ones_sent_back(worl
     rep, m = judged(world, entries)
     assert rep.added == [{"table": "feedback", "id": "F002", "kind": "suggestion", "person": "小张", "text": "加夜班"},
                          {"table": "feedback", "id": "F003", "kind": "highlight", "person": "小张", "text": "好评"}]
-    assert [r["id"] for r in rep.rejected] == ["#3"] and rep.rejected[0]["reason"].startswith("B1_客服.xlsx · 一线反馈: 第3行,列“类型”,值“吐槽”")
+    assert [(r["table"], r["id"]) for r in rep.rejected] == [("feedback", "#3")]
+    assert rep.rejected[0]["reason"].startswith("B1_客服.xlsx · 一线反馈: 第3行,列“类型”,值“吐槽”")
     fb = m.frames["feedback"]
     assert fb["feedback_id"].tolist() == ["F001", "F002", "F003"] and fb["status"].tolist() == ["new"] * 3
     assert fb["department"].tolist() == [D] * 3 and fb["problem_id"].isna().all() and fb.index.tolist() == [0, 1, 2]
     assert fb["origin"].iloc[1:].str.len().tolist() == [16, 16] and m.changed == {"feedback"}
     assert [(x["target"], x["row"], x["field"], x["old"], x["new"], x["detail"]) for x in rep.logged] == [
         ("一线反馈", "F002", None, None, "加夜班", "B1: 改进建议 · 加夜班"), ("一线反馈", "F003", None, None, "好评", "B1: 亮点 · 好评")]
+    assert {(x["at"], x["user"], x["action"], x["result"], x["department"], x["file"]) for x in rep.logged} == {
+        (AT, "质量部小王", "collect", "ok", D, "B1_客服.xlsx")}
     frames, path, row = world
     again = merge.judge(fill(path, entries), m, AT, "u")  # the same file collected again
     assert again.added == [] and len(m.frames["feedback"]) == 3
@@ -377,6 +380,7 @@ def test_feedback_into_an_empty_list_and_into_a_master_without_one(world):
     m = master(frames, row)
     rep = merge.judge(back, m, AT, "u")
     assert rep.added[0]["id"] == "F001" and m.frames["feedback"].index.tolist() == [0]
+    assert m.frames["feedback"].columns.tolist() == list(schema.FEEDBACK.keys)
     del frames["feedback"]
     m = master(frames, row)
     rep = merge.judge(back, m, AT, "u")
@@ -392,7 +396,7 @@ def test_a_feedback_sheet_with_a_column_renamed_is_sent_back_as_one(world):
                        ("一线反馈", 2, "反馈人"): "小张", ("一线反馈", 2, "类型"): "改进建议", ("一线反馈", 2, "备注X"): "x"})
     m = master(frames, row)
     rep = merge.judge(back, m, AT, "u")
-    assert [r["id"] for r in rep.rejected] == ["一线反馈"] and "内容" in rep.rejected[0]["reason"]
+    assert [(r["table"], r["id"]) for r in rep.rejected] == [("feedback", "一线反馈")] and "内容" in rep.rejected[0]["reason"]
     assert len(m.frames["feedback"]) == 1
 
 
