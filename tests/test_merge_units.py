@@ -240,6 +240,12 @@ def test_the_file_as_sent_is_no_return_and_lists_every_row(world):
     assert rep.rejected == [{"table": t, "id": i, "reason": rep.reason} for t, i in
                             (("problems", "P1"), ("problems", "P2"), ("rootcause", "P1#1"), ("rootcause", "P1#2"),
                              ("plan", "A1"), ("plan", "A2"), ("plan", "A3"))]
+    frames["plan"] = frames["plan"].iloc[[0, 2]]  # A2 deleted in the master since: the file as sent says so
+    rep = merge.judge(path, master(frames, row), AT, "u")
+    assert rep.status == "partly" and [(r["id"], r["reason"]) for r in rep.rejected] == [
+        ("A2", "“改进计划”第3行:总表中已没有这一项,已退回")]
+    saved = merge.judge(fill(path, {}), master(worklists(), row), AT, "u")  # saved by someone, nothing changed
+    assert (saved.status, saved.rejected, saved.applied) == ("accepted", [], [])
 
 
 @pytest.mark.parametrize("change, reason", [
@@ -263,6 +269,7 @@ def test_a_copy_renamed_after_another_departments_file_is_refused(world, tmp_pat
     back = fill(path, {("问题清单", "P1", "状态"): "改进中"}, name="B1_技术 (2).xlsx")
     rep = merge.judge(back, master(frames, row, other), AT, "u")
     assert rep.reason == "文件名是“技术部”的下发文件名,但内容属于“客服”(疑似复制改名),已拒收。请确认各部门交回的是自己的文件。"
+    assert len(rep.rejected) == 7 and {r["reason"] for r in rep.rejected} == {rep.reason}
     rep = merge.judge(fill(path, {("问题清单", "P1", "状态"): "改进中"}, name="B1_客服_改.xlsx"),
                       master(frames, row, other), AT, "u")
     assert rep.status == "accepted"
@@ -286,6 +293,11 @@ def test_a_missing_sheet_or_a_file_not_ours_is_refused(world):
     wb.save(bad)
     rep = merge.judge(bad, master(frames, row), AT, "u")
     assert rep.reason.startswith("文件中找不到工作表 根因分析(被改名或删除)") and len(rep.rejected) == 7
+    wb["根因"].title = "根因分析"
+    wb["_qb"]["B2"].value = None  # the batch taken out of the hidden sheet
+    wb.save(bad)
+    rep = merge.judge(bad, master(frames, row), AT, "u")
+    assert rep.reason == "文件属于批次 ?,不是正在回收的批次 B1,已拒收。请让部门填写最新一批下发的文件。"
     del wb["_qb"]
     wb.save(bad)
     rep = merge.judge(bad, master(frames, row), AT, "u")
