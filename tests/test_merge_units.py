@@ -511,3 +511,12 @@ def test_a_value_cleared_by_the_department_is_logged_as_a_dash(world):
     rep, m = judged(world, {("改进计划", "A3", "说明"): None})
     assert rep.applied == [{"table": "plan", "id": "A3", "field": "note", "old": "已排期", "new": None}]
     assert [x["detail"] for x in rep.logged] == ["B1: 已排期 → —"] and pd.isna(m.frames["plan"].at[2, "note"])
+
+
+def test_a_row_added_to_a_sheet_sent_empty_is_sent_back(tmp_path):
+    frames = worklists()
+    path, row = send(tmp_path, frames, department="技术部")  # P3 and its cause; no action
+    rep = merge.judge(fill(path, {("改进计划", 2, "措施编号"): "A7", ("改进计划", 2, "问题编号"): "P3",
+                                  ("改进计划", 2, "改进措施"): "换设备"}), master(frames, row), AT, "u")
+    assert rep.status == "partly" and rep.rejected == [
+        {"table": "plan", "id": "A7", "reason": "“改进计划”第2行:下发时没有这一行(新增行或编号被改),已退回"}]
