@@ -69,10 +69,6 @@ def _fields(parts, names) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name].astype(float)
-
-
 def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
     """Arrow text → (datetime64[ns] numpy array, NaT where unreadable; OrderNote or None)."""
     import pyarrow.compute as pc
@@ -89,20 +85,20 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
         parts = pc.extract_regex(sub, pattern)
         have = [x for x in names if parts.type.get_field_index(x) >= 0]
         f = _fields(parts, have)
-        matched = ~np.isnan(f["y"].to_numpy(dtype=float))
+        matched = f["y"].notna().to_numpy()
         if not matched.any():
             continue
         f = f[matched]
         idx = np.flatnonzero(left)[matched]
-        year = _numbers(f, "y")
+        year = f["y"]  # the numeric fields are float64 already (cast in Arrow by ``_fields``)
         if kind != "year_first":  # a year written in two digits (24/Oct/24); 01/01/0001 is a placeholder, not 2001
             two = pc.utf8_length(parts.field("y")).to_numpy(zero_copy_only=False)[matched] == 2
             year = year.where(~two, year + 2000)
         year = year.clip(1800, 2200)  # 0001-01-01, 9999-12-31: placeholders, not overflows
         if kind == "year_first":
-            month, day = _numbers(f, "a"), _numbers(f, "b")
+            month, day = f["a"], f["b"]
         elif kind == "year_last":
-            a, b = _numbers(f, "a"), _numbers(f, "b")
+            a, b = f["a"], f["b"]
             dots = (f["sep"] == ".").to_numpy()
             first_over, second_over = bool((a[~dots] > 12).any()), bool((b[~dots] > 12).any())
             if first_over and not second_over:
@@ -113,30 +109,29 @@ def parse_text(arr, *, day_first: bool = False, utc_offset_h: float = 8.0):
                 dmy, reason = int((a[~dots] > 12).sum()) >= int((b[~dots] > 12).sum()), "conflict"
             else:
                 dmy, reason = day_first, "setting"
-            if (~dots).any():
-                proof = f[~dots][(a[~dots] > 12) if dmy else (b[~dots] > 12)] if reason != "setting" else f[~dots]
-                example = arr[int(idx[~dots][0])].as_py() if reason == "setting" or proof.empty else \
-                    arr[int(idx[~dots][list(f[~dots].index).index(proof.index[0])])].as_py()
-                note = OrderNote("dmy" if dmy else "mdy", reason, example)
+            if (~dots).any():  # the example: the first row that proves the order, else the first row the setting read
+                rows = idx[~dots]
+                if reason != "setting":  # proved or in conflict: a row over 12 in the chosen place exists
+                    rows = rows[((a[~dots] > 12) if dmy else (b[~dots] > 12)).to_numpy()]
+                note = OrderNote("dmy" if dmy else "mdy", reason, arr[int(rows[0])].as_py())
             day = pd.Series(np.where(dots | dmy, a, b), index=f.index)
             month = pd.Series(np.where(dots | dmy, b, a), index=f.index)
         else:
             month = f["mon"].str.lower().map(MONTHS)
-            day = _numbers(f, "b")
-        hour = _numbers(f, "H").fillna(0) if "H" in f else pd.Series(0, index=f.index)
-        ap = (f["ap1"].fillna(f["ap2"]) if "ap1" in f else pd.Series(None, index=f.index)).fillna("")
+            day = f["b"]
+        hour = f["H"].fillna(0)  # every pattern ends with _TIME: the time fields are always there
+        ap = f["ap1"].fillna(f["ap2"]).fillna("")
         ap = ap.str.replace(".", "", regex=False).str.lower()
         pm = ap.isin(["pm", "下午"]).to_numpy()
         am = ap.isin(["am", "上午"]).to_numpy()
         bad_ampm = (pm | am) & (hour.to_numpy() > 12)
         hour = pd.Series(np.where(pm & (hour < 12), hour + 12, np.where(am & (hour == 12), 0, hour)), index=f.index)
-        nanos = f["F"].fillna(0) if "F" in f else pd.Series(0, index=f.index)
+        nanos = f["F"].fillna(0)
         stamp = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
-                                             "minute": _numbers(f, "M").fillna(0) if "M" in f else 0,
-                                             "second": _numbers(f, "S").fillna(0) if "S" in f else 0}),
+                                             "minute": f["M"].fillna(0), "second": f["S"].fillna(0)}),
                                errors="coerce")
         stamp = stamp + pd.to_timedelta(nanos, unit="ns")
-        if "tz" in f and f["tz"].notna().any():
+        if f["tz"].notna().any():
             tz = f["tz"].fillna("")
             sign = np.where(tz.str.startswith("-"), -1, 1)
             digits = tz.str.replace(r"[^0-9]", "", regex=True)

@@ -360,13 +360,11 @@ def _type_reason(f) -> tuple[str, tuple]:
         return "bad_bool", ()
     if f.type == "integer":
         return "bad_integer", ()
-    if f.type in ("number", "percent"):
-        return "bad_number", ()
     if f.type == "seconds":
         return "bad_duration", ()
     if f.type == "enum":  # each language lists its own labels
         return "bad_enum", (("allowed_zh", "/".join(f.enum.labels("zh"))), ("allowed_en", "/".join(f.enum.labels("en"))))
-    return "bad_number", ()
+    return "bad_number", ()  # number and percent (a text is never unreadable)
 
 
 def _mask(s) -> np.ndarray:

@@ -19,7 +19,9 @@ from pyaddin.ooxml.package import Package
 
 # Bounded so that `make test` stays fast; `make mutation` runs fewer, always the same, examples per mutant.
 settings.register_profile("qualitybook", max_examples=100, deadline=None)
-settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True, database=None)
+# Under mutation a failing example is enough, not the smallest one: shrinking would spend the mutant's time limit.
+settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True, database=None,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate))
 PROFILE = os.environ.get("QUALITYBOOK_HYPOTHESIS", "qualitybook")
 settings.load_profile(PROFILE)
 BOUNDED = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

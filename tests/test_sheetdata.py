@@ -124,6 +124,7 @@ def test_a_sheet_without_rows_gets_the_table():
 def test_where_the_sheet_data_lies():
     assert sd.sheet_data_span(b"<a><sheetData/><b/></a>") == (3, 15)
     assert sd.sheet_data_span(b'<a><sheetData x="1"><row r="1"/></sheetData></a>') == (3, 44)
+    assert sd.sheet_data_span(b"<sheetData/>") == (0, 12)
     with pytest.raises(ValueError, match="^no sheetData in the sheet part$"):
         sd.sheet_data_span(b"<a/>")
 
@@ -147,7 +148,8 @@ def test_text_is_escaped_for_xml_and_for_excel():
     assert sd._escape("_x0041_ a\x01\r<") == "_x005F_x0041_ a&#13;&lt;"
 
 
-@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", pd.ArrowDtype(pa.string())])
+@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", "string[python]", pd.ArrowDtype(pa.string()),
+                                   pd.ArrowDtype(pa.large_string())])
 def test_text_columns_of_every_kind_go_to_arrow_as_large_strings(dtype):
     arr = sd._arrow(pd.Series(["a", None, "c"], dtype=dtype), False)
     assert arr.type == pa.large_string() and arr.to_pylist() == ["a", None, "c"]
@@ -156,6 +158,9 @@ def test_text_columns_of_every_kind_go_to_arrow_as_large_strings(dtype):
 def test_a_lone_surrogate_becomes_the_replacement_character_and_numbers_stay_numbers():
     assert sd._arrow(pd.Series(["a\ud800b", None, "c"], dtype=object), False).to_pylist() == ["a\ufffdb", None, "c"]
     assert sd._arrow(pd.Series([1, None, 2.5], dtype=object), True).to_pylist() == [1.0, None, 2.5]
+    for nums in (pd.Series([1, 2]), pd.Series([1, 2], dtype=object), pd.Series([1, None], dtype="Int64")):
+        assert sd._arrow(nums, True).type == pa.float64()  # numbers as doubles, whatever the column held
+    assert sd._arrow(pd.Series([float("nan"), None, pd.NA], dtype=object), False).to_pylist() == [None] * 3
     assert sd.is_arrow_text(pd.StringDtype()) and not sd.is_arrow_text(object)
 
 
@@ -169,3 +174,59 @@ def test_two_notes_on_each_side_of_a_row_and_two_rows_above_keep_their_order():
                           '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c>'
                           '<c r="B3"><v>4</v></c><c r="C3" t="inlineStr">')
     assert '<c r="E3"><v>5</v></c><c r="F3"><v>6</v></c></row>' in out
+
+
+def test_notes_beside_every_row_of_a_table_written_in_many_chunks_are_the_same_bytes(monkeypatch):
+    notes = b"".join(b'<row r="%d"><c r="D%d"><v>%d</v></c></row>' % (r, r, r) for r in range(3, 9))
+    xml = b'<worksheet><dimension ref="A1:D8"/><sheetData>' + notes + b"</sheetData></worksheet>"
+    cols = columns(5)
+    _, whole = written(xml, OLD, cols=cols, styles={1: "5", 2: "6"})
+    assert '<row r="7"><c r="B7" s="5"><v>5</v></c><c r="C7" s="6" t="inlineStr"><is><t xml:space="preserve">e</t>' \
+           '</is></c><c r="D7"><v>7</v></c></row>' in whole
+    assert '<row r="8"><c r="D8"><v>8</v></c></row>' in whole
+    monkeypatch.setattr(sd, "CHUNK_ROWS", 2)
+    _, chunked = written(xml, OLD, cols=cols, styles={1: "5", 2: "6"})
+    assert chunked == whole
+
+
+def test_a_table_may_end_on_the_last_row_excel_has(monkeypatch):
+    only = (b'<worksheet><dimension ref="B2:C3"/><sheetData><row r="2"><c r="B2"/></row></sheetData></worksheet>')
+    monkeypatch.setattr(sd, "MAX_ROW", 5)
+    assert written(only, cols=columns(3))[0].ref() == "B2:C5"
+    with pytest.raises(QBError):
+        written(only, cols=columns(4))
+
+
+def test_a_cell_moved_down_onto_an_empty_row_takes_that_rows_attributes():
+    xml = SHEET.replace(b"</sheetData>", b'<row r="7" ht="30" customHeight="1"/></sheetData>')
+    _, out = written(xml)
+    assert '<row r="7" ht="30" customHeight="1"><c r="B7"><v>7</v></c></row>' in out
+
+
+def test_a_row_holding_only_the_old_tables_cells_is_written_anew():
+    xml = (b'<worksheet><sheetData><row r="2" ht="40" customHeight="1"><c r="B2"/></row>'
+           b'<row r="3" ht="50"><c r="B3"><v>1</v></c></row></sheetData></worksheet>')
+    _, out = written(xml, cols=columns(1), header_style="", styles={})
+    assert out == ('<worksheet><sheetData><row r="2">'
+                   '<c r="B2" t="inlineStr"><is><t xml:space="preserve">n&lt;&amp;&gt;</t></is></c>'
+                   '<c r="C2" t="inlineStr"><is><t xml:space="preserve">t</t></is></c></row>'
+                   '<row r="3"><c r="B3"><v>1.5</v></c>'
+                   '<c r="C3" t="inlineStr"><is><t xml:space="preserve">a&lt;b</t></is></c></row>'
+                   '</sheetData></worksheet>')
+
+
+def test_the_bytes_of_a_slice_or_of_chunks_of_strings():
+    arr = pa.array(["ab", "c", "de"], pa.large_string())
+    assert bytes(sd._buffer_bytes(arr.slice(0, 2))) == b"abc" and bytes(sd._buffer_bytes(arr.slice(1, 1))) == b"c"
+    assert bytes(sd._buffer_bytes(pa.chunked_array([arr, arr.slice(1)]))) == b"abcdecde"
+
+
+def test_a_cell_below_the_old_tables_last_column_moves_down_and_one_on_the_new_last_row_is_in_the_way():
+    xml = SHEET.replace(b'<c r="D5"><v>8</v></c>', b'<c r="C5"><v>6</v></c><c r="D5"><v>8</v></c>')
+    _, out = written(xml)
+    assert '<row r="7"><c r="B7"><v>7</v></c><c r="C7"><v>6</v></c></row>' in out
+    wide = (b'<worksheet><sheetData><row r="2"><c r="B2"/></row><row r="5"><c r="D5"><v>8</v></c></row>'
+            b'</sheetData></worksheet>')
+    with pytest.raises(QBError) as e:
+        written(wide, cols=columns() + [sd.Column("u", pd.Series([1.0, 2.0, 3.0]), True)])
+    assert e.value.kw == {"sheet": "S", "cell": "D5"}

@@ -225,6 +225,8 @@ def test_duplicates_name_the_first_row_and_arrow_ids_are_checked_against_the_boo
         (6, "b", "duplicate", (("other", 3),))]
     assert validate._isin(ids, ["a", "z"]).tolist() == [True, False, True, False, False, False]
     assert validate._isin(pd.Series([1, 2], dtype=object), [2]).tolist() == [False, True]
+    assert validate._isin(pd.Series([1, "a"], dtype=object), ["a", 1]).tolist() == [True, True]  # mixed: pandas
+    assert validate._isin(pd.Series([1, 2]), ["x", 2]).tolist() == [False, True]  # numbers: pandas
 
 
 def test_references_to_another_table():
@@ -248,7 +250,7 @@ def test_messages_in_both_languages_with_the_place():
                                                                   ("where", "W")))
     assert whole.message("en") == validate.text("missing_column", "en", zh="a", en="b", found="c", row=1, where="W")
     assert validate._show(None) == "" and validate._show(float("nan")) == "" and validate._show(2.5) == "2.5"
-    assert validate.utf16_units("a😀") == 3
+    assert validate.utf16_units("a😀") == 3 and isinstance(validate.utf16_units("a😀"), int)
 
 
 @pytest.mark.parametrize("ftype, reason", [("datetime", "bad_datetime"), ("date", "bad_datetime"), ("bool", "bad_bool"),
@@ -263,3 +265,165 @@ def test_control_characters_are_counted_in_text_of_every_kind():
     assert validate.control_chars(pd.Series(["a\x01", None, 3, "\ufffe\x0c"], dtype=object)) == 3
     assert validate.control_chars(pd.Series(["a\x01", None], dtype="str")) == 1
     assert validate.control_chars(pd.Series([1.0])) == 0 and validate.control_chars(pd.Series([], dtype=object)) == 0
+
+
+# --------------------------------------------------------------------------- sharper cases (mutation testing, issue 19)
+
+def test_a_message_names_the_place_the_row_the_column_and_the_value():
+    i = validate.Issue(3, "渠道", 2.5, "required", (), "工单数据")
+    assert i.message("zh") == "工单数据: 第3行,列“渠道”,值“2.5”:必填项为空"
+    assert i.message("en") == "工单数据: row 3, column “渠道”, value “2.5”: required value is empty"
+    assert validate.Issue(4, "渠道", None, "required").message("en") == "row 4, column “渠道”, value “”: required value is empty"
+    assert i.say() == i.message("zh")
+
+
+def test_the_headers_that_say_where_an_exports_header_row_is():
+    known = validate.known_headers(schema.TICKETS)
+    for h in ("ticket_id", "工单编号", "Ticket ID", "工单号", "Solved at", "stats.first_responded_at", "Opened"):
+        assert schema.norm(h) in known, h  # a key, a label, an alias, a vendor's column, its id and creation time
+    assert schema.norm("Submitted at") not in known and schema.norm("Call Id") not in known  # other tables' words
+    calls = validate.known_headers(schema.CALLS, {"呼入时刻": "started_at"})
+    assert {schema.norm(h) for h in ("来电日期", "来电时刻", "呼入时刻", "call id")} <= calls  # a join's columns, a mapping
+    assert schema.norm("呼入时刻") not in validate.known_headers(schema.CALLS)
+
+
+def test_a_users_mapping_of_a_generic_id_wins_over_a_named_column_and_the_first_of_equals_wins():
+    keys, extra, notes = validate.match_headers(schema.TICKETS, ["工单编号", "Id"], {"Id": "ticket_id"})
+    assert keys == {"ticket_id": "Id"} and notes == [("ticket_id", "Id", "工单编号")]
+    keys, _, notes = validate.match_headers(schema.TICKETS, ["工单号", "Ticket"])  # two aliases: the first column
+    assert keys == {"ticket_id": "工单号"} and notes == [("ticket_id", "工单号", "Ticket")]
+    keys, extra, _ = validate.match_headers(schema.TICKETS, ["x", "工单编号", "部门"], {"x": schema.IGNORE})
+    assert keys == {"ticket_id": "工单编号", "department": "部门"} and extra == ["x"]  # set aside, then read on
+
+
+def test_a_vendors_numeric_codes_are_read_under_its_name_and_the_users_value_map_wins():
+    cols = {"id": ["1", "2"], "created_at": ["2026-09-03 08:00"] * 2, "group_name": ["A", "A"],
+            "priority": ["1", "2"], "status": ["2", "5"], "source": ["3", "7"]}
+    p = parse(schema.TICKETS, cols)
+    assert p.format == "Freshdesk (API field names)" and issues(p) == []
+    assert p.headers == {"ticket_id": "id", "created_at": "created_at", "department": "group_name",
+                         "priority": "priority", "status": "status", "channel": "source"}
+    assert [filled(p)[k] for k in ("priority", "status", "channel")] == [
+        ["low", "normal"], ["open", "closed"], ["phone", "chat"]]
+    p = parse(schema.TICKETS, cols, opts=values.ParseOptions(value_map={"priority": {"2": "urgent"}, "agent": {"x": "y"}}))
+    assert [filled(p)[k] for k in ("priority", "status")] == [["low", "urgent"], ["open", "closed"]]
+    plain = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"], "责任部门": ["A"], "优先级": ["1"]})
+    assert plain.format is None and [i[3] for i in issues(plain)] == ["bad_enum"]  # codes only under the vendor's name
+
+
+def test_a_mapped_record_id_stays_and_an_unreadable_alias_after_an_unused_id_is_still_set_aside():
+    sf = ["5003000000D8cuIAAR", "5003000000D8cuJAAR"]
+    p = parse(schema.TICKETS, {"Id": sf, "Created": ["2026-09-03"] * 2, "部门": ["A", "B"]}, mapping={"Id": "ticket_id"})
+    assert p.headers["ticket_id"] == "Id" and issues(p) == [] and p.notes == []
+    p = parse(schema.TICKETS, {"Id": sf, "Created": ["2026-09-03"] * 2, "部门": ["A", "B"], "Resolved": ["Y", "N"]})
+    assert [n[0] for n in p.notes] == ["record_id_unused", "alias_unreadable"] and "resolved_at" not in p.headers
+
+
+def test_only_a_column_matched_by_an_alias_is_set_aside_for_unreadable_values():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2"], "创建时间": ["x", "y"], "部门": ["A", "B"], "Via": ["传真", "fax"]})
+    assert [(i[0], i[1], i[3]) for i in issues(p)] == [(2, "创建时间", "bad_datetime"), (2, "Via", "bad_enum"),
+                                                       (3, "创建时间", "bad_datetime"), (3, "Via", "bad_enum")]
+    assert p.headers["created_at"] == "创建时间" and p.headers["channel"] == "Via" and p.notes == []
+
+
+def test_what_a_column_holds_is_told_from_its_first_values(monkeypatch):
+    monkeypatch.setattr(validate, "SAMPLE", 2)
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3", "T4", "T5"], "Created": ["2026-09-03"] * 5,
+                               "部门": ["A"] * 5, "Resolved": ["2026-09-04", "2026-09-05", "Y", "N", "Y"]})
+    assert p.headers["resolved_at"] == "Resolved" and [i[3] for i in issues(p)] == ["bad_datetime"] * 3
+    p = parse(schema.TICKETS, {"Resolved": ["Y", "N", "2026-09-05"], "工单编号": ["T1", "T2", "T3"],
+                               "Created": ["2026-09-03"] * 3, "部门": ["A"] * 3})
+    assert "resolved_at" not in p.headers
+    assert not validate._record_ids(pd.Series(["12345", "67890"] + ["5003000000D8cuIAAR"] * 3))
+
+
+def test_a_record_id_has_letters_of_either_case_and_digits():
+    assert validate._record_ids(pd.Series(["5003000000ABCDE", "5003000000abcde"]))
+    assert validate._record_ids(pd.Series(["5003000000ABCDE"])) and validate._record_ids(pd.Series(["5003000000abcde"]))
+
+
+def test_a_date_and_time_joined_read_day_first_when_the_workbook_says_so():
+    opts = values.ParseOptions(day_first=True)
+    p = parse(schema.CALLS, {"呼叫编号": ["C1"], "D": ["03/09/2026"], "T": ["08:05"]}, mapping={"D+T": "started_at"},
+              opts=opts)
+    assert filled(p)["started_at"] == [T("2026-09-03 08:05")]
+    p = parse(schema.CALLS, {"Call Id": ["C1"], "Date": ["03/09/2026"], "Time": ["08:05"]}, opts=opts)
+    assert filled(p)["started_at"] == [T("2026-09-03 08:05")] and p.headers["started_at"] == "Date+Time"
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1"], "Created": ["03/09/2026 08:00"], "Group": ["A"],
+                               "First reply time in minutes": ["30"]}, opts=opts)
+    assert filled(p)["first_response_at"] == [T("2026-09-03 08:30")]
+
+
+def test_every_problem_carries_where_it_was_found():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T1"], "创建时间": ["2026-09-03", "x"], "责任部门": ["A\ud800", None],
+                               "First reply time in minutes": ["5", "y"], "联系次数": ["0", "1"]},
+              existing_ids=["T1"], cell_errors=[(2, "工单编号", "#N/A")])
+    assert {(i.reason, i.where) for i in p.issues} == {(r, "W") for r in (
+        "cell_error", "lone_surrogate", "bad_datetime", "bad_duration", "required", "below_min", "duplicate_existing")}
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T1"], "创建时间": ["2026-09-03"] * 2, "责任部门": ["A", "A"]})
+    assert [(i.reason, i.where) for i in p.issues] == [("duplicate", "W")]
+    calls = parse(schema.CALLS, {"Call Id": ["C1", "C2"], "Start time": ["2026-09-03"] * 2, "Abandoned": ["maybe", None]})
+    implied = ("blank_implied", "W", (("zh", "是否接通"), ("en", "Answered"), ("other", "talk_s")))  # no talk-time column
+    assert [(i.row, i.column, i.reason, i.where, i.args) for i in calls.issues] == [
+        (2, "Abandoned", "bad_bool", "W", ()), (2, "是否接通", *implied), (3, "是否接通", *implied)]
+    raw = pd.DataFrame({"工单编号": ["T1"], "创建时间": ["2026-09-03"]}, dtype=object)
+    bare = validate.parse_table(schema.TICKETS, raw, pd.Series([2]), cell_errors=[(2, "工单编号", "#REF!")])
+    assert {i.where for i in bare.issues} == {""}
+
+
+def test_a_second_of_talk_time_means_answered():
+    p = parse(schema.CALLS, {"Call Id": ["C1", "C2"], "Start time": ["2026-09-03"] * 2, "Answered": [None, None],
+                             "Talk time": ["1", "0.5"]})
+    assert filled(p)["answered"] == [True, True] and issues(p) == []
+
+
+def test_a_missing_column_lists_the_first_thirty_headers_read():
+    cols = {f"c{i}": ["x"] for i in range(31)}
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"], **cols})
+    found = dict(p.issues[0].args)["found"]
+    assert found.split("、") == ["工单编号", "创建时间"] + [f"c{i}" for i in range(28)]
+
+
+def test_placeholders_made_blank_are_named_three_at_most():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3", "T4", "T5"], "创建时间": ["2026-09-03"] * 5,
+                               "责任部门": ["A"] * 5, "渠道": ["-", "N/A", "无", "null", "-"]})
+    assert p.notes == [("placeholders_blank", (("column", "渠道"), ("count", 5), ("values", "“-”、“N/A”、“无”")))]
+
+
+def test_a_survey_export_of_invitations_needs_no_answer_columns():
+    p = parse(schema.SURVEYS, {"问卷编号": ["S1"], "发送时间": ["2026-09-01"]})
+    assert issues(p) == [] and filled(p) == {"survey_id": ["S1"], "sent_at": [T("2026-09-01")]}
+    p = parse(schema.SURVEYS, {"问卷编号": ["S1"], "满意度评分": ["4"]})
+    assert [i[4][0] for i in issues(p)] == [("zh", "提交时间")]
+
+
+def test_an_export_that_nearly_is_a_known_format_says_which_columns_it_lacks_first():
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1"], "Via": ["电话"], "Group": ["A"], "Solved at": ["2026-09-04"],
+                               "Reopens": ["0"], "工单号": ["x"]})
+    assert p.format is None and [i.reason for i in p.issues] == ["missing_column"]
+    assert p.notes == [("format_near_miss", (("name", "Zendesk (ticket CSV export)"), ("missing", "“Id”、“Created at”"))),
+                       ("passed_over", (("field", "ticket_id"), ("taken", "Ticket ID"), ("other", "工单号")))]
+    whole = parse(schema.TICKETS, {"Id": ["1"], "Created at": ["2026-09-03"], "Via": ["电话"], "Group": ["A"],
+                                   "Resolved time": ["2026-09-04"], "Agent": ["x"]})  # Freshdesk's own words too
+    assert whole.format == "Zendesk (ticket CSV export)" and whole.notes == [] and issues(whole) == []
+
+
+def test_the_file_wide_problems_come_first_and_each_row_problem_says_where():
+    p = parse(schema.INSPECTIONS, {"质检编号": ["Q1", "Q2"], "得分": ["5", "3"], "满分": ["4", "4"],
+                                   "别的": ["x" * 32768, "ok"]})
+    assert [(i.row, i.reason, i.where) for i in p.issues] == [
+        (None, "missing_column", "W"), (2, "too_long", "W"), (2, "above_other", "W")]
+    s = parse(schema.SURVEYS, {"问卷编号": ["S1"], "提交时间": ["2026-09-01"], "满意度评分": [None]})
+    assert [(i.reason, i.where) for i in s.issues] == [("need_one_of", "W")]
+    t = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03 08:00"], "责任部门": ["A"],
+                               "首次响应时间": ["2026-09-03 07:00"]})
+    assert [(i.reason, i.where) for i in t.issues] == [("before_other", "W")]
+
+
+def test_a_default_department_is_text_like_a_read_one_and_too_long_a_default_is_named_by_its_label():
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]},
+              opts=values.ParseOptions(defaults={"department": "客服部"}))
+    assert p.data["department"].dtype == p.data["ticket_id"].dtype == object
+    p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]},
+              opts=values.ParseOptions(defaults={"department": "长" * 32768}))
+    assert issues(p) == [(2, "责任部门", "长" * 40 + "…", "too_long", (("limit", 32767),))]

@@ -113,15 +113,14 @@ def is_arrow_text(dtype) -> bool:
 def _arrow(values: pd.Series, numeric: bool) -> pa.Array:
     if numeric:
         return pa.array(values.to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
-    if is_arrow_text(values.dtype):
-        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else pa.array(values, from_pandas=True)
-        return arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
-    objects = values.astype(object).where(values.notna(), None).to_numpy()
+    if is_arrow_text(values.dtype):  # both storages of StringDtype and ArrowDtype hand Arrow their array
+        return pa.array(values.array).cast(pa.large_string())
+    objects = values.astype(object).where(values.notna(), None).to_numpy()  # every empty cell None: Arrow's null
     try:
-        return pa.array(objects, type=pa.large_string(), from_pandas=True)
+        return pa.array(objects, type=pa.large_string())
     except UnicodeEncodeError:  # a lone surrogate (refused by the import; here only in a rejected row's text)
         return pa.array([_LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in objects],
-                        type=pa.large_string(), from_pandas=True)
+                        type=pa.large_string())
 
 
 def column_cells(col_values: pa.Array, numeric: bool, letter: str, rownums: pa.Array, style: str) -> pa.Array:
