@@ -203,11 +203,13 @@ def test_a_cell_moved_down_onto_an_empty_row_takes_that_rows_attributes():
     assert '<row r="7" ht="30" customHeight="1"><c r="B7"><v>7</v></c></row>' in out
 
 
-def test_a_row_holding_only_the_old_tables_cells_is_written_anew():
+def test_a_row_holding_only_the_old_tables_cells_is_written_anew_the_header_keeping_its_height():
+    """The cells are the new table's; the header row keeps its height (so that wrapped headers are not cut), a data
+    row below it is written anew."""
     xml = (b'<worksheet><sheetData><row r="2" ht="40" customHeight="1"><c r="B2"/></row>'
            b'<row r="3" ht="50"><c r="B3"><v>1</v></c></row></sheetData></worksheet>')
     _, out = written(xml, cols=columns(1), header_style="", styles={})
-    assert out == ('<worksheet><sheetData><row r="2">'
+    assert out == ('<worksheet><sheetData><row r="2" ht="40" customHeight="1">'
                    '<c r="B2" t="inlineStr"><is><t xml:space="preserve">n&lt;&amp;&gt;</t></is></c>'
                    '<c r="C2" t="inlineStr"><is><t xml:space="preserve">t</t></is></c></row>'
                    '<row r="3"><c r="B3"><v>1.5</v></c>'
