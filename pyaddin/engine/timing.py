@@ -6,8 +6,9 @@ before t's day times the day's working minutes, plus the part of t's own day alr
 working hours has the W of the next opening, so W never decreases and a duration is never negative).  The day
 part comes from a table of days (``core.clock.day_table``: per clock and day, the working days before it, whether
 it is worked, and the n-th working day after it for the complaint target on the calendar clock) joined on each
-time's date: numpy builds those few thousand rows, SQL does the millions.  The arithmetic is numpy's, step for
-step (minutes as microseconds / 6·10⁷, clipped as ``np.clip``), so no figure moves when the engine changes.
+time's date: numpy builds those few thousand rows, SQL does the millions.  The arithmetic is the one the pandas
+clock did, step for step (working minutes as microseconds / 6·10⁷, clipped as ``np.clip``; calendar durations as
+seconds, then / 60 or / 3600), so no figure moves, to the last digit, when the engine changes.
 
 Parameters are typed values written as literals (``metrics.literal``); the text keeps to what sqlglot carries to
 Spark SQL."""
@@ -49,6 +50,11 @@ class Timing:
 def minutes(a: str, b: str) -> str:
     """Minutes from ``a`` to ``b`` (microseconds / 6·10⁷, as numpy divides nanoseconds)."""
     return f"CAST(DATE_DIFF('microsecond', {a}, {b}) AS DOUBLE) / 60000000.0"
+
+
+def seconds(a: str, b: str) -> str:
+    """Seconds from ``a`` to ``b`` (microseconds / 10⁶, as pandas' ``total_seconds`` divides nanoseconds)."""
+    return f"CAST(DATE_DIFF('microsecond', {a}, {b}) AS DOUBLE) / 1000000.0"
 
 
 def _by_clock(timing: Timing, value) -> str:
@@ -105,10 +111,10 @@ def sla_sql(rows: str, days: str, timing: Timing, keep: tuple[str, ...]) -> str:
         joins = (f"LEFT JOIN {days} d1 ON d1.clock = p.clk__ AND d1.day = CAST(p.fr_at__ AS DATE)\n"
                  f"LEFT JOIN {days} d2 ON d2.clock = p.clk__ AND d2.day = CAST(p.res_at__ AS DATE)\n"
                  f"LEFT JOIN {days} d3 ON d3.clock = p.clk__ AND d3.day = CAST({as_of} AS DATE)")
-    else:
-        fr = minutes("fr_from__", "fr_at__")
-        res = f"{minutes('res_from__', 'res_at__')} / 60.0"
-        age = minutes("created_at", as_of)
+    else:  # seconds first, then minutes or hours: pandas' total_seconds() / 60 (or / 3600), to the last digit
+        fr = f"{seconds('fr_from__', 'fr_at__')} / 60.0"
+        res = f"{seconds('res_from__', 'res_at__')} / 3600.0"
+        age = f"{seconds('created_at', as_of)} / 60.0"
         later = f"CAST(DATE_DIFF('day', d0.day, d0.late_day) AS DOUBLE) * 24.0 + {literal(part * 24.0)}"
         c_res = literal(part * 24.0) if whole == 0 else f"CASE WHEN d0.day IS NULL THEN NULL ELSE {later} END"
         joins = ""
