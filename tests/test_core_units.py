@@ -111,6 +111,8 @@ def test_each_satisfaction_dimension_has_its_own_rate_and_an_unscored_one_is_emp
         "speed": {"answers": 0, "pct": None},  # no such column
         "resolution": {"answers": 0, "pct": None},
         "wait": {"answers": 2, "pct": 0.0}}
+    nothing = {d: {"answers": 0, "pct": None} for d in ("attitude", "speed", "resolution", "wait")}
+    assert surveys.dimension_rates("(SELECT 1 AS x)", ()) == nothing  # answers that carry no dimension at all
     out = rates(pd.DataFrame({"speed": ["4", 4.0, 3.9]}))
     assert out["speed"] == {"answers": 3, "pct": pytest.approx(200 / 3)} and isinstance(out["speed"]["answers"], int)
     assert isinstance(out["speed"]["pct"], float) and list(out) == ["attitude", "speed", "resolution", "wait"]
@@ -152,3 +154,19 @@ def test_the_row_just_under_80_is_not_enough_and_float_noise_on_80_is_80():
 def test_a_weight_that_is_not_a_number_weighs_nothing():
     f = pareto.pareto(pd.Series(["A", "B", "B"]), pd.Series(["abc", 2, "1.5"]))
     assert f["category"].tolist() == ["B", "A"] and f["count"].tolist() == [3.5, 0.0]
+
+
+def test_the_pareto_of_rows_where_they_lie_counts_and_weighs_as_the_frames_pareto():
+    """``pareto_of`` over a relation of the engine: the same table as ``pareto`` of the frame, counted or weighed
+    (a weight that is no number counts 0), blanks and spaces as 未分类."""
+    from pyaddin.core import pareto as par
+    from pyaddin.engine.rows import of_frame
+
+    frame = pd.DataFrame({"category": ["物流", "物流", " ", None, "质量", "物流"], "w": ["2", "x", "1", "3", "4", "1"]})
+    rows = of_frame(frame, {"category": lambda f, n: f[n], "w": lambda f, n: f[n]})
+    counted = par.pareto_of(rows.sql, "category")
+    assert counted[["category", "count"]].values.tolist() == [["物流", 3.0], [par.UNCLASSIFIED, 2.0], ["质量", 1.0]]
+    assert counted.equals(par.pareto(frame["category"]))
+    weighed = par.pareto_of(rows.sql, "category", "w")
+    assert weighed[["category", "count"]].values.tolist() == [[par.UNCLASSIFIED, 4.0], ["质量", 4.0], ["物流", 3.0]]
+    assert weighed["vital_few"].tolist() == [False, True, True]  # 未分类 is never among the vital few
