@@ -125,10 +125,6 @@ def home_department(tickets: pd.DataFrame) -> pd.Series:
     return home_departments(rows.sql)
 
 
-def _no_rows(columns: dict) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.endswith("_at") else object) for c in columns})
-
-
 def roster_department(staff: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Each listed agent's department: the staff row covering most days of [start, end) (a blank from/to is
     open-ended; a tie goes to the department that sorts first); rows not touching the quarter count for nothing."""
@@ -161,13 +157,14 @@ def rectification(plan: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
 
 
 def major_complaints(t: pd.DataFrame, by: str) -> pd.Series:
-    """Major complaints (重大投诉) per group of all of ``t`` (``kpi.View.majors``); none while the tickets carry
-    no complaint level."""
+    """Major complaints (重大投诉) per group of all of ``t`` (``view.majors_by``); none while the tickets carry no
+    complaint level."""
+    from .view import majors_by
+
     if "complaint_level" not in t or t["complaint_level"].isna().all():
         return pd.Series(0, index=pd.Index(t[by].dropna().unique()), dtype=int)
-    v = kpi.view(t, _no_rows(kpi.SURVEY_COLUMNS), _no_rows(kpi.INSPECTION_COLUMNS), kpi.Standards(),
-                 kpi.period("1900-01-01", "2199-12-31"))
-    return v.majors(by)
+    rows = kpi.rows_of(t, {by: kpi.TEXT, "complaint_level": kpi.TEXT, "status": kpi.TEXT})  # registered while it lives
+    return majors_by(rows.sql, by)
 
 
 def appraise(tickets, surveys, inspections, plan, std: kpi.Standards, p: kpi.Period, rules: Rules,

@@ -295,13 +295,8 @@ class View:
                                f"complaint_level = 'major' AND (status IS NULL OR status <> 'cancelled')"))
 
     def majors(self, dim: str) -> pd.Series:
-        """Major complaints (重大投诉) of the period per group of ``dim`` (every group with tickets, 0 where none),
-        a cancelled ticket left out as everywhere (DOMAIN.md §3)."""
-        k = f"CAST({dim} AS VARCHAR)"
-        frame = duck.query(f"""
-SELECT {k} AS key, {metrics.count("COALESCE(complaint_level = 'major', FALSE) AND (status IS NULL OR status <> 'cancelled')")} AS n
-FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} ORDER BY key""")
-        return pd.Series(frame["n"].to_numpy(dtype=int), index=frame["key"].to_numpy(dtype=object), dtype=int)
+        """Major complaints (重大投诉) of the period per group of ``dim`` (``majors_by``)."""
+        return majors_by(f"(SELECT * FROM {self.tickets.sql} WHERE {self.in_period})", dim)
 
     def pareto(self, column: str = "category"):
         """The period's Pareto of a ticket column (DOMAIN.md §5), counted where the rows lie."""
@@ -336,6 +331,16 @@ FROM {self.tickets.sql} WHERE {self.in_period} AND {k} IS NOT NULL GROUP BY {k} 
         return {"tickets": count(f"(SELECT * FROM {self.flags_table} WHERE {self.in_period})"),
                 "surveys": count(self.survey_table),
                 "inspections": count(self.scores_table) if dim != "channel" else None}
+
+
+def majors_by(relation: str, dim: str) -> pd.Series:
+    """Major complaints (重大投诉) of the tickets of ``relation`` per group of ``dim`` (every group with tickets, 0
+    where none), a cancelled ticket left out as everywhere (DOMAIN.md §3)."""
+    k = f"CAST({dim} AS VARCHAR)"
+    frame = duck.query(f"""
+SELECT {k} AS key, {metrics.count("COALESCE(complaint_level = 'major', FALSE) AND (status IS NULL OR status <> 'cancelled')")} AS n
+FROM {relation} WHERE {k} IS NOT NULL GROUP BY {k} ORDER BY key""")
+    return pd.Series(frame["n"].to_numpy(dtype=int), index=frame["key"].to_numpy(dtype=object), dtype=int)
 
 
 def home_departments(relation: str) -> pd.Series:

@@ -75,8 +75,8 @@ def data_times(frames):
             return rel[column]
         from ..engine import duck
 
-        return pd.Series(duck.query(f"SELECT MIN({column}) AS t FROM {rel.sql} UNION ALL "
-                                    f"SELECT MAX({column}) FROM {rel.sql}")["t"], dtype="datetime64[ns]").dropna()
+        first_last = duck.query(f"SELECT MIN({column}) AS lo, MAX({column}) AS hi FROM {rel.sql}").iloc[0]  # one scan
+        return pd.Series(list(first_last), dtype="datetime64[ns]").dropna()
 
     created = times("tickets", "created_at")
     if created.notna().any():
