@@ -229,6 +229,36 @@ def test_the_report_over_the_source_is_the_books_own(group, monkeypatch, tmp_pat
     assert text == own.read_text(encoding="utf-8") and "服务很耐心" in text  # a customer's words among the cases
 
 
+@pytest.mark.parametrize("command", [["alerts"], ["appraise", "--quarter", "2026Q3"],
+                                     ["sample", "--period", "2026-09"], ["problems", "--quarter", "2026Q3"],
+                                     ["report", "--period", "2026-09", "-o"]])
+def test_every_command_that_reads_the_tickets_takes_source_for_one_run(group, command, tmp_path):
+    """``--source TABLE=WHERE`` on each command that reads the tickets, as on kpi and pareto: the run reads the lake
+    (the book's own tables left aside), with the book's own figures; the book's settings are not changed (verify's
+    ``--source``: tests/test_pdca.py)."""
+    root, src, lake = group
+    book = empty_book(root, f"once_{command[0]}.xlsm")
+    sources = [x for t in TABLES for x in ("--source", f"{t}={lake / t}")]
+    if command[0] == "report":
+        own, got = tmp_path / "own.html", tmp_path / "lake.html"
+        assert CliRunner().invoke(cli, ["report", str(src), *command[1:], str(own)]).exit_code == 0
+        r = CliRunner().invoke(cli, ["report", str(book), *command[1:], str(got), *sources])
+        assert r.exit_code == 0, r.output
+        assert got.read_text(encoding="utf-8") == own.read_text(encoding="utf-8")
+    elif command[0] == "problems":
+        r = CliRunner().invoke(cli, ["problems", str(book), *command[1:], *sources])
+        assert r.exit_code == 0, r.output
+        with FileBook(book) as b:  # the lake's vital few became the empty book's problems
+            assert len(b.read(schema.table("problems")).data) > 0
+    else:
+        own = run(command[0], src, *command[1:], "--json")
+        got = run(command[0], book, *command[1:], "--json", *sources)
+        got.pop("sources", None)
+        assert got == own
+    with FileBook(book) as b:
+        assert not any(k.startswith("source.") for k in b.text_settings)  # --source is for one run
+
+
 def test_an_outside_sources_words_are_read_with_the_workbooks_vocabularies(group, tmp_path):
     """A data team's table with the words its system writes — channels and priorities as Chinese labels, statuses
     as export words, a channel word of its own mapped on 字段映射 — gives the figures of the canonical keys."""

@@ -374,3 +374,9 @@ def test_verify_over_tickets_outside_the_workbook_gives_the_books_own_result(tmp
     got = runner.invoke(cli, ["verify", str(outside), "--json"])
     assert got.exit_code == 0, got.output
     assert json.loads(got.output) == json.loads(own.output) and json.loads(own.output)["actions"][0]["verified"]
+    once = tmp_path / "once.xlsm"  # the same for one run with --source, the book's settings left as they are
+    shutil.copy(demo, once)
+    got = runner.invoke(cli, ["verify", str(once), "--json", "--source", f"tickets={tmp_path / 'tickets.parquet'}",
+                              "--source", f"surveys={tmp_path / 'surveys.parquet'}"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.output) == json.loads(own.output)

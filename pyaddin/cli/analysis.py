@@ -63,7 +63,8 @@ def pareto(book: Path, by, weight, period, quarter, date_from, date_to, as_of, a
 @click.option("--baseline-weeks", type=click.IntRange(2, 52), default=8, show_default=True,
               help="The first weeks whose data set the centre line and limits.")
 @json_option
-def alerts(book: Path, as_of, rules, baseline_weeks, as_json):
+@source_option
+def alerts(book: Path, as_of, rules, baseline_weeks, as_json, sources):
     """Early warning: open tickets past their response or resolution target by department, weekly
     control-chart signals (p-chart for rates, XmR for times) and indicators whose status got worse
     from last month to this one.
@@ -74,7 +75,8 @@ def alerts(book: Path, as_of, rules, baseline_weeks, as_json):
     unknown = [r for r in chosen if r not in ("1", "2of3", "4of5", "8run")]
     if unknown:
         raise click.BadParameter(f"unknown rule(s) {', '.join(unknown)}; use 1, 2of3, 4of5, 8run", param_hint="--rules")
-    run_action("alerts", book, as_json=as_json, as_of=as_of, rules=chosen, baseline_weeks=baseline_weeks)
+    run_action("alerts", book, as_json=as_json, as_of=as_of, rules=chosen, baseline_weeks=baseline_weeks,
+               sources=sources)
 
 
 COMMANDS = (kpi, pareto, alerts)

@@ -6,7 +6,15 @@ from pathlib import Path
 import click
 
 from ..schema import IMPORTABLE
-from .options import book_argument, date_order_option, json_option, one_period, period_options, run_action
+from .options import (
+    book_argument,
+    date_order_option,
+    json_option,
+    one_period,
+    period_options,
+    run_action,
+    source_option,
+)
 
 
 @click.command()
@@ -122,7 +130,8 @@ def due(book: Path, as_of, as_json):
 @click.option("--day", metavar="YYYY-MM-DD", help="One day's tickets: the daily 10 % audit (每日抽查).")
 @period_options
 @json_option
-def sample(book: Path, rate, min_per_agent, seed, day, period, quarter, date_from, date_to, as_json):
+@source_option
+def sample(book: Path, rate, min_per_agent, seed, day, period, quarter, date_from, date_to, as_json, sources):
     """Draw a reproducible ticket-audit sample, stratified by agent, and write it as the 抽样质检 sheet with
     the scorecard's items for reviewers to score.
 
@@ -134,7 +143,7 @@ def sample(book: Path, rate, min_per_agent, seed, day, period, quarter, date_fro
     if day:
         date_from = date_to = day
     run_action("sample", book, as_json=as_json, rate=rate, min_per_agent=min_per_agent, seed=seed, period=period,
-               quarter=quarter, date_from=date_from, date_to=date_to)
+               quarter=quarter, date_from=date_from, date_to=date_to, sources=sources)
 
 
 @click.command("record-audit")

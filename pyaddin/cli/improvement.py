@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import as_of_option, book_argument, json_option, one_period, period_options, run_action
+from .options import as_of_option, book_argument, json_option, one_period, period_options, run_action, source_option
 
 
 @click.command()
@@ -17,13 +17,15 @@ from .options import as_of_option, book_argument, json_option, one_period, perio
 @click.option("--by", default="category", show_default=True, help="The column the Pareto counts by.")
 @period_options
 @as_of_option
-def problems(book: Path, from_pareto, from_alerts, by, period, quarter, date_from, date_to, as_of):
+@source_option
+def problems(book: Path, from_pareto, from_alerts, by, period, quarter, date_from, date_to, as_of, sources):
     """Add the vital few of the period's Pareto to the problem list (问题清单), with frequency, scope,
     affected metric and priority. A category already open as a problem is not added again; ids
     (P001, …) are never reused."""
     one_period(period, quarter, date_from, date_to)
     run_action("problems", book, from_pareto=not from_alerts, from_alerts=from_alerts, by=by, period=period,
-               quarter=quarter, date_from=date_from, date_to=date_to, as_of=as_of)
+               quarter=quarter, date_from=date_from, date_to=date_to, as_of=as_of,
+               sources=sources)
 
 
 @click.command()
@@ -53,11 +55,12 @@ def plan(book: Path, as_of, as_json):
 @click.option("--days", type=click.IntRange(7, 366), default=28, show_default=True,
               help="Length of the equal windows before the start and after the completion.")
 @json_option
-def verify(book: Path, action_id, days, as_json):
+@source_option
+def verify(book: Path, action_id, days, as_json, sources):
     """Verify the effect of done actions: the metric over equal windows before the start and after
     the completion, the change, the goal, and for rates a two-proportion test. A problem closes
     when all its actions' effects are verified."""
-    run_action("verify", book, as_json=as_json, action_id=action_id, days=days)
+    run_action("verify", book, as_json=as_json, action_id=action_id, days=days, sources=sources)
 
 
 @click.command()
