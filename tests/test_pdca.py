@@ -380,3 +380,5 @@ def test_verify_over_tickets_outside_the_workbook_gives_the_books_own_result(tmp
                               "--source", f"surveys={tmp_path / 'surveys.parquet'}"])
     assert got.exit_code == 0, got.output
     assert json.loads(got.output) == json.loads(own.output)
+    r = runner.invoke(cli, ["verify", str(once), "--source", f"tickets={tmp_path / 'nowhere.parquet'}"])
+    assert r.exit_code == 2 and "nowhere.parquet" in r.output  # the run read the source it was given
