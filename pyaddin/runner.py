@@ -18,9 +18,14 @@ from .locale import text
 
 def execute(a: Action, ctx: Context, book, **options) -> Outcome:
     """Run ``a`` on an open gateway: check, run, log, save — or leave the book as it was."""
+    from .engine import duck
+
     if a.writes:
         book.check_writable()
-    out = a.func(ctx, book, **options)
+    try:
+        out = a.func(ctx, book, **options)
+    finally:
+        duck.back_home()  # a Spark source's session served this action only
     if a.writes and book.dirty:
         book.log(ctx.now(), ctx.user, a.name, out.log_target, log_sentence(out, book.lang), out.log_result)
         book.save()

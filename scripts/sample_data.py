@@ -395,7 +395,8 @@ def write_parquet(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
         i["inspection_id"] = f"Q{k:03d}" + i["inspection_id"]
         for key, frame in (("tickets", t), ("surveys", s), ("inspections", i)):
             (folder / key).mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / key / f"part-{k:04d}.parquet")
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / key / f"part-{k:04d}.parquet",
+                           coerce_timestamps="us")  # microseconds: what Spark reads (it refuses nanoseconds)
             counts[key] += len(frame)
         del t, s, i
     return counts

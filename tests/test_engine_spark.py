@@ -120,3 +120,111 @@ def test_the_sla_clock_is_identical(session, data, clock):
     sql = timing.sla_sql("rows", "days__", plan, ("row__",))
     got = same(f"SELECT * FROM ({sql}) x ORDER BY row__", session, rows=rows, days__=days.to_pandas())
     assert got["fr_min"].notna().any() and got["res_target"].notna().all() == (t["priority"].notna().all())
+
+
+# --- a Spark session as the source: every analysis of an action runs there ------------------------------------------
+
+LAKE_TABLES = ("tickets", "surveys", "inspections")
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory):
+    """The sample book, its three tables as Parquet as a data team's job writes them (microsecond times, two files
+    a table), and an empty book beside them."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conftest import ROOT, sample_book
+    from pyaddin.book import FileBook
+
+    root = tmp_path_factory.mktemp("spark_lake")
+    src = sample_book(root / "source.xlsm")
+    with FileBook(src) as b:
+        for key in LAKE_TABLES:
+            data = b.read(schema.table(key)).data
+            (root / "lake" / key).mkdir(parents=True)
+            half = len(data) // 2
+            for n, part in enumerate((data.iloc[:half], data.iloc[half:])):
+                pq.write_table(pa.Table.from_pandas(part, preserve_index=False),
+                               root / "lake" / key / f"part{n}.parquet", coerce_timestamps="us")
+    shutil.copy(ROOT / "qualitybook.xlsm", root / "empty.xlsm")
+    return root, src
+
+
+def _cli(*args):
+    import json
+
+    from click.testing import CliRunner
+
+    from pyaddin.cli.main import cli
+
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    return r, (json.loads(r.output) if r.exit_code == 0 and "--json" in args else None)
+
+
+@pytest.mark.parametrize("command", [["kpi", "--quarter", "2026Q3"], ["pareto", "--quarter", "2026Q3"], ["alerts"],
+                                     ["appraise", "--quarter", "2026Q3"], ["sample", "--period", "2026-09"]])
+def test_every_analysis_over_spark_tables_is_the_books_own(session, lake, command, monkeypatch):
+    """``--source TABLE=local[2]#PATH``: the tables read by Spark where they lie, every query of the action run in
+    the Spark session (the same SQL text, carried by sqlglot) — the JSON equal to the workbook's own, the source and
+    its row count said, no table read into Python (only the few visit and invitation rows the report's cards cite)."""
+    from pyaddin.engine import spark as spark_engine
+    from pyaddin.engine.rows import Rows
+
+    root, src = lake
+    _, own = _cli(command[0], src, *command[1:], "--json")
+    ran = []
+    real_execute, real_frame = spark_engine.Cursor.execute, Rows.to_frame
+    monkeypatch.setattr(spark_engine.Cursor, "execute", lambda self, sql: ran.append(sql) or real_execute(self, sql))
+    asked = []
+    monkeypatch.setattr(Rows, "to_frame", lambda self, columns=None, order=True: asked.append(columns) or
+                        real_frame(self, columns, order))
+    sources = [x for t in LAKE_TABLES for x in ("--source", f"{t}=local[2]#{root / 'lake' / t}")]
+    r, got = _cli(command[0], root / "empty.xlsm", *command[1:], "--json", *sources)
+    assert r.exit_code == 0, r.output
+    said = got.pop("sources", None)
+    assert got == own
+    assert len(ran) > 5  # the figures were Spark's
+    if said is not None:
+        assert said["tickets"]["rows"] == 4000 and said["tickets"]["source"].startswith("local[2]#")
+    assert all(c is not None and ("appointment_at" in c or "sent_at" in c) for c in asked), asked
+
+
+def test_the_report_over_spark_tables_is_the_books_own(session, lake, tmp_path):
+    root, src = lake
+    own, got = tmp_path / "own.html", tmp_path / "spark.html"
+    assert _cli("report", src, "--period", "2026-09", "-o", own)[0].exit_code == 0
+    sources = [x for t in LAKE_TABLES for x in ("--source", f"{t}=local[2]#{root / 'lake' / t}")]
+    r, _ = _cli("report", root / "empty.xlsm", "--period", "2026-09", "-o", got, *sources)
+    assert r.exit_code == 0, r.output
+    assert got.read_text(encoding="utf-8") == own.read_text(encoding="utf-8")
+
+
+def test_a_spark_catalog_table_beside_the_books_own_tables(session, lake, tmp_path):
+    """``source.tickets=local[2]`` on 监控标准 (set by ``config``): the session's table named like the canonical one
+    (``tickets``), the surveys and inspections the book's own, sent to Spark for the one engine's queries."""
+    import shutil
+
+    root, src = lake
+    book = tmp_path / "dept.xlsm"
+    shutil.copy(src, book)
+    _, own = _cli("kpi", src, "--quarter", "2026Q3", "--json")
+    session.read.parquet(str(root / "lake" / "tickets")).createOrReplaceTempView("tickets")
+    try:
+        assert _cli("config", book, "source.tickets=local[2]")[0].exit_code == 0
+        r, got = _cli("kpi", book, "--quarter", "2026Q3", "--json")
+        assert r.exit_code == 0, r.output
+        assert got.pop("sources")["tickets"]["source"] == "local[2]" and got == own
+    finally:
+        session.catalog.dropTempView("tickets")
+    r, _ = _cli("kpi", book, "--quarter", "2026Q3")  # the table gone: said, with how to name it
+    assert r.exit_code != 0 and "local[2]" in r.output and "tbl_tickets" in r.output
+
+
+def test_two_spark_sessions_for_one_calculation_are_refused(session, lake):
+    root, src = lake
+    r, _ = _cli("kpi", root / "empty.xlsm", "--source", f"tickets=local[2]#{root / 'lake' / 'tickets'}",
+                "--source", f"surveys=spark://elsewhere:7077#{root / 'lake' / 'surveys'}")
+    assert r.exit_code != 0 and "spark://elsewhere:7077" in r.output and "Spark" in r.output

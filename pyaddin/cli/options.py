@@ -61,7 +61,8 @@ def _sources(ctx, param, items):
 def source_option(f):
     return click.option("--source", "sources", multiple=True, metavar="TABLE=PATH", callback=_sources,
                         help="Read a table from outside the workbook for this run: a Parquet file, folder or glob, a "
-                             "CSV folder or a .duckdb file (TABLE=  with nothing: the workbook's own). Overrides "
+                             "CSV folder, a .duckdb file, or a Spark session (local[*]#PATH, spark://HOST:7077#DB.TABLE, "
+                             "sc://HOST:15002#DB.TABLE) (TABLE=  with nothing: the workbook's own). Overrides "
                              "source.TABLE on the standards sheet.")(f)
 
 

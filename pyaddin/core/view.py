@@ -392,8 +392,11 @@ def with_ticket_owner(rows: Rows, tickets: Rows) -> Rows:
     owners = (f"(SELECT ticket_id AS tid__, agent AS agent__, department AS dept__ FROM (SELECT ticket_id, agent, "
               f"department, ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY row__) AS k__ FROM {tickets.sql}) x "
               f"WHERE k__ = 1)")
-    sql = (f"(SELECT r.* REPLACE (COALESCE(r.agent, o.agent__) AS agent, COALESCE(r.department, o.dept__) AS "
-           f"department) FROM {rows.sql} r LEFT JOIN {owners} o ON o.tid__ = r.ticket_id)")
+    # the columns named one by one (no ``* REPLACE``): the same text runs on Spark
+    cols = ", ".join("COALESCE(r.agent, o.agent__) AS agent" if c == "agent" else
+                     "COALESCE(r.department, o.dept__) AS department" if c == "department" else f"r.{c}"
+                     for c in rows.columns)
+    sql = f"(SELECT {cols} FROM {rows.sql} r LEFT JOIN {owners} o ON o.tid__ = r.ticket_id)"
     return Rows(sql, rows.columns, None, rows.where, [rows, tickets])
 
 

@@ -73,9 +73,29 @@ def arrow(frame):
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def running_on(other) -> None:
+    """From now on, until ``back_home``, the thread's cursor is ``other`` (``engine.spark.Cursor``: a Spark session
+    that takes the same SQL): an action whose source is a Spark table runs every query there, the workbook's own
+    tables sent along."""
+    _THREAD.elsewhere = other
+
+
+def back_home() -> None:
+    """The thread's queries run on the embedded DuckDB again (at the end of every action)."""
+    _THREAD.elsewhere = None
+
+
+def elsewhere():
+    """The other engine the thread runs on, or None."""
+    return getattr(_THREAD, "elsewhere", None)
+
+
 def cursor(utc_offset_h: float | None = None):
     """The thread's cursor (made once, in the workbook's time zone; set again when a book's zone differs): the
     registered frames and temporary tables of the engine's ``Rows`` and views live on it."""
+    other = elsewhere()
+    if other is not None:
+        return other
     con = getattr(_THREAD, "cursor", None)
     if con is None:
         con = connection(8 if utc_offset_h is None else utc_offset_h)

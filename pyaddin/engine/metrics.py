@@ -215,14 +215,16 @@ def breaches_sql(relation: str, as_of) -> str:
     ``ticket_id``, ``department`` and ``row__``; by department, the latest first."""
     at = literal(as_of)
     open_ = f"{_true(f'created_at <= {at}')} AND NOT {_true(f'resolved_at <= {at}')}"
+    # the relation named once (a CTE): written twice, its own CTEs would be hoisted twice on their way to Spark
     return f"""
+WITH timed__ AS (SELECT * FROM {relation})
 SELECT ticket_id, department, kind, late_min FROM (
   SELECT ticket_id, department, 'first_response' AS kind, 0 AS k, age_min - fr_target AS late_min, row__
-  FROM {relation}
+  FROM timed__
   WHERE {open_} AND NOT {_true(f'first_response_at <= {at}')} AND {_true('age_min > fr_target')}
   UNION ALL
   SELECT ticket_id, department, 'resolution' AS kind, 1 AS k, age_min - res_target * 60.0 AS late_min, row__
-  FROM {relation}
+  FROM timed__
   WHERE {open_} AND {_true('age_min > res_target * 60.0')}
 ) late
 ORDER BY department NULLS LAST, late_min DESC, k, row__"""

@@ -5,7 +5,9 @@ database file holding a table named like the canonical one (``tickets`` or ``tbl
 An outside source holds typed columns under the canonical names or under headers mapped on 字段映射 (matched as
 an import matches them); DuckDB reads it where it lies, keeps the department of ``source.filter`` and the columns
 the calculation uses, and only those come back.  ``spark://…``, ``sc://…`` and ``local[*]`` name a Spark
-session, which needs the optional extra (``pip install qualitybook[spark]``)."""
+session (``MASTER#TABLE``: a table of its catalog or a Parquet path it reads; the master alone: the table named like the
+canonical one), which needs the optional extra (``pip install qualitybook[spark]``): then every query of the
+action runs on Spark, the same SQL text carried there by sqlglot (``engine.spark``)."""
 from __future__ import annotations
 
 import glob as globbing
@@ -88,8 +90,10 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def scan_sql(source: Source) -> str:
-    """The relation the source's rows are read from, as DuckDB reads it where it lies."""
+def scan_sql(source: Source, base: Path | None = None) -> str:
+    """The relation the source's rows are read from, as the engine reads it where it lies."""
+    if source.kind == SPARK:
+        return spark_relation(source, base or Path.cwd())
     if source.kind == PARQUET:
         p = source.path
         where = str(p / "**" / "*.parquet") if p.is_dir() else str(p)
@@ -98,7 +102,7 @@ def scan_sql(source: Source) -> str:
 
 
 def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None,
-                  values: dict[str, dict[str, object]] | None = None) -> str:
+                  values: dict[str, dict[str, object]] | None = None, base: Path | None = None) -> str:
     """A SELECT of the source's rows under the canonical field names (headers matched as an import matches them,
     a field the source lacks as a typed blank), each word of a vocabulary field as its key (``vocabulary_sql``),
     keeping the rows of ``source.filter`` (``only``)."""
@@ -106,20 +110,25 @@ def canonical_sql(con, source: Source, mapping: dict[str, str] | None, only=None
     from ..validate import match_headers
 
     table = schema.table(source.table)
-    relation = scan_sql(source) if source.kind != DUCKDB else attached(con, source)
-    headers = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    found, _, _ = match_headers(table, headers, mapping)
+    relation = scan_sql(source, base) if source.kind != DUCKDB else attached(con, source)
+    described = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    found, _, _ = match_headers(table, list(described), mapping)
     words = vocabulary_sql(con, relation, {f.key: (found[f.key], f) for f in table.fields
                                            if f.enum is not None and f.key in found}, values or {})
     cols = []
     for f in table.fields:
         sql_type = SQL_TYPES.get(f.type, "VARCHAR")
+        # a text column the writer left untyped (all blank: Parquet's null type, read as a number) is read as text
+        untyped = f.key in found and sql_type == "VARCHAR" and described[found[f.key]] not in ("VARCHAR", "STRING")
         cols.append(f"{words[f.key]} AS {f.key}" if f.key in words
+                    else f"CAST({_quote(found[f.key])} AS VARCHAR) AS {f.key}" if untyped
                     else f"{_quote(found[f.key])} AS {f.key}" if f.key in found
                     else f"CAST(NULL AS {sql_type}) AS {f.key}")
     # each row's place in the order the source gives: a Parquet row by its file and its row in it (no window over
-    # the whole scan), a DuckDB table's rows numbered as they come
-    place = "file_index * 4294967296 + file_row_number" if source.kind == PARQUET else "ROW_NUMBER() OVER () - 1"
+    # the whole scan), a DuckDB table's rows numbered as they come, a Spark table's by Spark's row id (it decides
+    # only which row of a ticket id given twice is its first)
+    place = "file_index * 4294967296 + file_row_number" if source.kind == PARQUET else \
+        "monotonically_increasing_id()" if source.kind == SPARK else "ROW_NUMBER() OVER () - 1"
     sql = f"SELECT {', '.join(cols)}, {place} AS row__ FROM {relation}"
     if only is not None and only[0] in found:
         sql += f" WHERE {_quote(found[only[0]])} = {_text(only[1])}"
@@ -172,7 +181,54 @@ def needs_spark(source: Source):
         import pyspark  # noqa: F401
     except ImportError:
         raise QBError("source_needs_spark", where=source.where) from None
-    raise QBError("source_spark_not_here", where=source.where)
+
+
+def spark_relation(source: Source, base: Path) -> str:
+    """A Spark source's rows as a temporary view of the session (a name both dialects read): a Parquet path
+    (relative to the book's folder) read by Spark, a table of the session's catalog by its name, or, the master
+    alone, the table named like the canonical one."""
+    from .. import schema
+    from . import duck
+
+    _, target = split_spark(source.where)
+    spark = duck.cursor().spark
+    view = f"src_{source.table}"
+    if target and (any(c in target for c in "/\\") or target.lower().endswith(".parquet")):
+        path = Path(target).expanduser()
+        path = path if path.is_absolute() else (base / path).resolve()
+        if not path.exists():
+            raise QBError("source_missing", table=source.table, where=source.where)
+        spark.read.parquet(str(path)).createOrReplaceTempView(view)
+        return view
+    names = [target] if target else [source.table, schema.table(source.table).name]
+    for name in names:
+        if spark.catalog.tableExists(name):
+            spark.table(name).createOrReplaceTempView(view)
+            return view
+    raise QBError("source_no_spark_table", table=source.table, where=source.where, names=" / ".join(names))
+
+
+def split_spark(where: str) -> tuple[str, str]:
+    from .spark import split
+
+    return split(where)
+
+
+def on_spark(book, sources: dict) -> bool:
+    """When a table lies in a Spark session, the whole action runs there (``duck.running_on``): its other tables
+    are sent along, so that every figure is one query of one engine."""
+    from . import duck
+
+    found = [s for s in sources.values() if s.kind == SPARK]
+    if not found:
+        return False
+    needs_spark(found[0])
+    if len({split_spark(s.where)[0] for s in found}) > 1:
+        raise QBError("source_two_sparks", where=", ".join(s.where for s in found))
+    from . import spark
+
+    duck.running_on(spark.cursor(split_spark(found[0].where)[0], duck.zone(book.settings.get("utc_offset_h", 8))))
+    return True
 
 
 def configured(book, tables) -> dict[str, Source]:
@@ -203,14 +259,15 @@ def rows(book, source: Source):
     from . import duck
     from .rows import of_sql
 
-    if source.kind == SPARK:
-        needs_spark(source)
+    if source.kind == SPARK and duck.elsewhere() is None:
+        on_spark(book, {source.table: source})
     if source.kind == CSV:
         source = imported(book, source)
     con = duck.cursor(book.settings.get("utc_offset_h", 8))
     only = parse_filter(book.text_settings.get("source.filter")) if book.has_table(_standards()) else None
-    sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only, book.value_maps())
+    base = Path(book.path).resolve().parent if getattr(book, "path", None) else Path.cwd()
     try:
+        sql = canonical_sql(con, source, book.mapping(schema.table(source.table)), only, book.value_maps(), base)
         out = of_sql(sql, source.where)
         out.count()  # read once here: a column of the wrong type or a damaged file is said with the source named
     except Exception as e:
@@ -279,6 +336,6 @@ def imported(book, source: Source) -> Source:
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), b"qualitybook-csv": key})
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
-    pq.write_table(arrow, tmp)
+    pq.write_table(arrow, tmp, coerce_timestamps="us")  # microseconds: Spark reads them too
     tmp.replace(target)
     return Source(source.table, source.where, PARQUET, target)

@@ -99,6 +99,7 @@ def read_inputs(book, keys=INPUTS, where_they_lie: bool = False):
     from ..validate import parse_table
 
     outside = source.configured(book, keys)
+    source.on_spark(book, outside)  # a table in a Spark session: the action's every query runs there
     frames = {}
     if where_they_lie and hasattr(book, "rows"):  # the workbook's own tables where their columnar copy lies
         for k in set(keys) & set(INPUTS) - set(outside):
