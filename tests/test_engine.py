@@ -300,3 +300,20 @@ def test_a_median_without_sorting_is_the_sorted_values_median_to_the_last_digit(
     assert "QUANTILE_DISC" in metrics.quantiles_sql("rows", "x", {"m": 0.5})
     assert disc["m"].tolist() == listed["m"].tolist()  # to the last digit
     assert disc["m"].tolist() == pytest.approx([float(np.median(values[keys == k])) for k in range(60)], rel=1e-12)
+
+
+def test_the_previous_period_without_quantiles_keeps_every_card_figure():
+    """The cards' previous period is computed without medians and P90 (``result(quantiles=False)``, sparing a sort
+    of the period's times): every headline indicator is the same as with them, only the quantiles are blank."""
+    from test_kpi_core import STD, typed
+
+    from pyaddin.core import kpi
+    from pyaddin.schema import HEADLINE_KEYS
+    from test_kpi import INSPECTIONS_ZH, SURVEYS_ZH, TICKETS_ZH
+
+    v = kpi.view(typed(schema.TICKETS, TICKETS_ZH), typed(schema.SURVEYS, SURVEYS_ZH),
+                 typed(schema.INSPECTIONS, INSPECTIONS_ZH), STD, kpi.month_period("2026-09"))
+    full, lean = kpi.result(v, dims=()), kpi.result(v, dims=(), quantiles=False)
+    assert all(lean["overall"][m] == full["overall"][m] for m in HEADLINE_KEYS)
+    assert full["overall"]["median_first_response_min"] is not None
+    assert lean["overall"]["median_first_response_min"] is None and lean["overall"]["p90_first_response_min"] is None

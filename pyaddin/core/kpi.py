@@ -182,12 +182,13 @@ def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- the figures of a view
 
-def result(v: View, dims: tuple[str, ...] = DIMENSIONS) -> dict:
-    """Overall and by each of ``dims`` (the previous period's comparison needs only the overall figures)."""
+def result(v: View, dims: tuple[str, ...] = DIMENSIONS, quantiles: bool = True) -> dict:
+    """Overall and by each of ``dims`` (the previous period's comparison needs only the overall figures, and the
+    cards compare no median or P90: ``quantiles=False`` leaves those blank and spares sorting a period's times)."""
     out = {"period": v.p.as_json()}
     for dim in (None, *dims):
         k = key_of(dim)
-        parts = [v.ticket_groups(k)[_TICKET_COLUMNS], v.backlog(k).rename("backlog"),
+        parts = [v.ticket_groups(k, quantiles)[_TICKET_COLUMNS], v.backlog(k).rename("backlog"),
                  v.survey_groups(k)[["csat_pct", "nps"]]]
         if dim != "channel":  # inspections carry no channel
             parts.append(v.inspection_groups(k))

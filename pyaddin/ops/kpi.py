@@ -331,7 +331,8 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
     if book.sources_read:  # only with an outside source: the book's own JSON stays as it was
         result["sources"] = {k: {"source": w, "rows": n} for k, (w, n) in book.sources_read.items()}
     before = kpi.result(kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std,
-                                 kpi.previous_period(p), frames.get("calls"), known=v), dims=())
+                                 kpi.previous_period(p), frames.get("calls"), known=v), dims=(),
+                        quantiles=False)  # the cards' previous period: rates and counts (HEADLINE_KEYS)
     trend = kpi.weekly_trend(v)
     vol, sla = kpi.hour_weekday(v)
     book.write(schema.KPI, kpi_rows(result, std, book.lang))

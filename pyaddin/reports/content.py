@@ -228,7 +228,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
                                                                p.end), c))
     v = kpi.view(t, s, i, std, p, c)
-    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c, known=v), dims=())
+    now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c, known=v), dims=(), quantiles=False)
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
     sizes = v.sizes("department")
