@@ -161,7 +161,7 @@ def _cli(*args):
     from pyaddin.cli.main import cli
 
     r = CliRunner().invoke(cli, [str(a) for a in args])
-    return r, (json.loads(r.output) if r.exit_code == 0 and "--json" in args else None)
+    return r, (json.loads(r.stdout) if r.exit_code == 0 and "--json" in args else None)  # not the warnings
 
 
 @pytest.mark.parametrize("command", [["kpi", "--quarter", "2026Q3"], ["pareto", "--quarter", "2026Q3"], ["alerts"],
@@ -217,6 +217,13 @@ def test_a_spark_catalog_table_beside_the_books_own_tables(session, lake, tmp_pa
         r, got = _cli("kpi", book, "--quarter", "2026Q3", "--json")
         assert r.exit_code == 0, r.output
         assert got.pop("sources")["tickets"]["source"] == "local[2]" and got == own
+        dept = next(iter(own["by_department"]))  # a department's workbook: the filter applied in Spark
+        assert _cli("config", book, f"source.filter=department:{dept}")[0].exit_code == 0
+        r, mine = _cli("kpi", book, "--quarter", "2026Q3", "--json")
+        assert r.exit_code == 0, r.output
+        assert mine["overall"]["tickets"] == own["by_department"][dept]["tickets"]  # the book's own surveys stay whole
+        assert mine["overall"]["first_response_sla_pct"] == own["by_department"][dept]["first_response_sla_pct"]
+        assert {d for d, m in mine["by_department"].items() if m["tickets"]} == {dept}
     finally:
         session.catalog.dropTempView("tickets")
     r, _ = _cli("kpi", book, "--quarter", "2026Q3")  # the table gone: said, with how to name it

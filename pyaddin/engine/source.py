@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import QBError
 from .rows import SQL_TYPES
+from .spark import split as split_spark
 
 TABLES = ("tickets", "surveys", "inspections", "calls")
 BOOK, PARQUET, CSV, DUCKDB, SPARK = "book", "parquet", "csv", "duckdb", "spark"
@@ -206,12 +207,6 @@ def spark_relation(source: Source, base: Path) -> str:
             spark.table(name).createOrReplaceTempView(view)
             return view
     raise QBError("source_no_spark_table", table=source.table, where=source.where, names=" / ".join(names))
-
-
-def split_spark(where: str) -> tuple[str, str]:
-    from .spark import split
-
-    return split(where)
 
 
 def on_spark(book, sources: dict) -> bool:

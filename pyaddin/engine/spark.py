@@ -97,7 +97,7 @@ class Cursor:
         import re
 
         text = sql.strip()
-        head = re.match(r"(?is)^(SET\s+TimeZone\s*=\s*'([^']+)'|CREATE\s+TEMP\s+VIEW\s+(\w+)\s+AS\s|CREATE\s+TABLE\s+"
+        head = re.match(r"(?is)^(SET\s+TimeZone\s*=\s*'([^']+)'|CREATE\s+TEMP\s+VIEW\s+(\w+)\s+AS\s|CREATE\s+(?:TEMP\s+)?TABLE\s+"
                         r"(\w+)\s+AS\s|DROP\s+(?:TABLE|VIEW)\s+IF\s+EXISTS\s+(\w+)|DESCRIBE\s)", text)
         if head is None:
             return Result(self.spark.sql(spark_sql(text)))
