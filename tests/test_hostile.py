@@ -235,7 +235,7 @@ def test_parsing_time_grows_linearly_with_the_part(shape, sent, tmp_path):
             xml = b"".join(b'<row r="%d"><c r="C%d"><v>1</v></c></row>' % (k, k) for k in range(50, 50 + len(blob) // 42))
         part = rewrite(good, tmp_path / f"{mb}.xlsx", in_plan(xml))
         runs = []
-        for _ in range(2 if shape == "many rows" else 3):
+        for _ in range(2 if shape == "many rows" else 7):  # the fastest of several: a busy machine preempts a 10 ms run
             t = time.perf_counter()
             returned.read_return(part)
             runs.append(time.perf_counter() - t)
