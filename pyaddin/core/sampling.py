@@ -48,7 +48,7 @@ def stratified_sample(tickets, rate: float, minimum: int, seed: int) -> tuple[li
                       f"CAST(ticket_id AS VARCHAR) AS id FROM {tickets.sql})")
     counted = duck.query(f"SELECT agent, COUNT(*) AS n FROM {population} GROUP BY agent ORDER BY agent", **relations)
     sizes = pd.Series(counted["n"].to_numpy(dtype="int64"), index=pd.Index(counted["agent"].to_numpy(dtype=object),
-                                                                           name="agent"), name="count")
+                                                                           name="agent"))
     take = allocate(sizes, rate, minimum)
     wanted = pd.DataFrame({"agent": take.index.astype(str), "n": take.to_numpy()})
     chosen = duck.query(draw_sql(population, seed), take=wanted, **relations)["id"].tolist()
