@@ -186,3 +186,12 @@ def test_the_sample_of_rows_where_they_lie_is_the_frames_sample():
     assert counts.index.name == "agent"  # the per-agent counts are indexed by the agent
     ids = [str(i) for i in t["ticket_id"]]
     assert chosen == sorted(reference(ids[:3] + ids[6:], 3, 2) + reference([ids[3], ids[5]], 3, 1) + [ids[4]])
+
+
+def test_a_case_is_its_ticket_and_its_item_whatever_characters_they_hold():
+    # "A|B" scored on "c" and "A" scored on "B|c" are two cases, though their texts joined by "|" are the same
+    d = pd.DataFrame({"ticket_id": ["A|B", "A|B", "A", "A"], "item": ["c", "c", "B|c", "B|c"],
+                      "pct": [100.0, 80.0, 60.0, 60.0], "reviewer": ["X", "Y", "X", "Y"]})
+    # X is 10 above Y on the first case and level on the second: effects ±5, case levels 90 and 60, so the scores lie
+    # 10 above and below the first level and on the second (one case of the four scores: 25, 5, −15, −15)
+    assert sampling.reviewer_effects(d).tolist() == pytest.approx([10.0, -10.0, 0.0, 0.0], abs=1e-6)
