@@ -547,3 +547,13 @@ def test_a_percent_field_has_its_bounds_and_a_long_text_field_says_where():
     assert located(p) == [(2, "进度%", "120", "above_max", (("maximum", 100),), "W"),
                           (3, "改进措施", "长" * 40 + "…", "too_long", (("limit", 32767),), "W"),
                           (3, "进度%", "-5", "below_min", (("minimum", 0),), "W")]
+
+
+def test_which_of_two_mapped_columns_is_the_time_is_told_from_their_first_values(monkeypatch):
+    monkeypatch.setattr(validate, "SAMPLE", 2)
+    raw = pd.DataFrame({"A": ["08:05", "09:10", "2026-09-03", "2026-09-04", "2026-09-05"],
+                        "B": ["2026-09-03", "2026-09-04", "08:05", "09:10", "10:00"]}, dtype=object)
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"A+B": "started_at"})
+    # by their first two values A is the time and B the date (over all five, the other way round)
+    assert mapping == {"B+A": "started_at"}
+    assert out["B+A"].tolist()[:2] == [T("2026-09-03 08:05"), T("2026-09-04 09:10")]
