@@ -180,7 +180,7 @@ def join_date_time(table, raw: pd.DataFrame, mapping: dict[str, str] | None, opt
         name = f"{date}+{time}"
         joined[name] = values.join_date_time(raw[date], raw[time], opts, key)
         for h in heads:
-            mapping.pop(h, None)
+            del mapping[h]
         mapping[name] = key
     if not joined:
         return raw, mapping
@@ -298,8 +298,9 @@ def _derived(table, raw, rows, headers, opts, issues, where) -> dict[str, pd.Ser
                 for i in raw.index[bad.to_numpy()]:
                     issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_datetime", (), where))
             continue
-        if created is None:
-            created, _ = values.parse(raw[headers["created_at"]], "datetime", None, opts, "created_at")
+        if created is None:  # read again by the fields' loop, which says its notes (order, placeholders): not twice
+            quiet = replace(opts, notes=[]) if opts is not None else None
+            created, _ = values.parse(raw[headers["created_at"]], "datetime", None, quiet)
         seconds, bad = values.seconds_of(values.blank_placeholders(raw[src])[0], seconds)  # any unit, hh:mm:ss
         for i in raw.index[bad.to_numpy()]:
             issues.append(Issue(int(rows[i]), src, raw[src][i], "bad_duration", (), where))
@@ -402,8 +403,6 @@ def _without_surrogates(raw: pd.DataFrame, rows, issues: list, where: str) -> No
         if col.dtype != object or _encodes(col):
             continue
         hit = col.map(lambda v: isinstance(v, str) and any("\ud800" <= ch <= "\udfff" for ch in v)).to_numpy(bool)
-        if not hit.any():
-            continue
         for i in raw.index[hit]:
             shown = col[i].encode("utf-8", "backslashreplace").decode("utf-8")
             issues.append(Issue(int(rows[i]), str(c), shown[:60], "lone_surrogate", (), where))
@@ -526,8 +525,8 @@ def _invitations(table, out, rows, headers, issues) -> pd.Series:
     key, blank = table.invitation
     waiting = out[key].notna() & out[list(blank)].isna().all(axis=1)
     if waiting.any():
-        excused = set(rows[waiting].astype(int))
-        columns = {headers.get(k, table.field(k).label("zh")) for k in blank}
+        excused = set(rows[waiting])  # row numbers: an issue's int row is found among them
+        columns = {headers.get(k) for k in blank}  # a field without a column has no row problem to drop
         issues[:] = [i for i in issues if not (i.reason == "required" and i.row in excused and i.column in columns)]
     return waiting
 

@@ -167,3 +167,31 @@ def test_reviewer_effects_are_the_least_squares_fit_of_case_level_plus_reviewer_
     assert sampling.reviewer_effects(d).tolist() == pytest.approx((d["pct"] - level).tolist(), abs=1e-6)
     assert sampling.reviewer_effects(d).tolist() == pytest.approx([12.3333, -7.6667, 10.6667, -19.3333, 5.0, 10.0, -15.0],
                                                                  abs=1e-4)
+
+
+def test_the_sample_of_rows_where_they_lie_is_the_frames_sample():
+    """An outside source's rows (``engine.rows.Rows``) are counted and drawn by the engine: the same tickets and
+    per-agent counts as the same rows in a frame, a blank agent as 未分配 and numeric ids as text."""
+    from pyaddin.engine.rows import of_frame
+
+    t = pd.DataFrame({"ticket_id": [101, 102, 103, 104, 105, 106, 107],
+                      "agent": ["甲", "甲", "甲", "乙", None, "乙", "甲"]})
+    rows = of_frame(t, {"ticket_id": lambda f, n: f[n], "agent": lambda f, n: f[n]})
+    chosen, counts = sampling.stratified_sample(rows, 0.5, 1, seed=3)
+    in_frame, frame_counts = sampling.stratified_sample(t, 0.5, 1, seed=3)
+    assert chosen == in_frame and counts.to_dict("index") == frame_counts.to_dict("index")
+    # round(7 × 0.5) = 4 in all: 甲 2.0, 乙 1.0, 未分配 0.5 → 2, 1, 0, and the one left to 未分配's remainder
+    assert counts.to_dict("index") == {"乙": {"tickets": 2, "sampled": 1}, "未分配": {"tickets": 1, "sampled": 1},
+                                       "甲": {"tickets": 4, "sampled": 2}}
+    assert counts.index.name == "agent"  # the per-agent counts are indexed by the agent
+    ids = [str(i) for i in t["ticket_id"]]
+    assert chosen == sorted(reference(ids[:3] + ids[6:], 3, 2) + reference([ids[3], ids[5]], 3, 1) + [ids[4]])
+
+
+def test_a_case_is_its_ticket_and_its_item_whatever_characters_they_hold():
+    # "A|B" scored on "c" and "A" scored on "B|c" are two cases, though their texts joined by "|" are the same
+    d = pd.DataFrame({"ticket_id": ["A|B", "A|B", "A", "A"], "item": ["c", "c", "B|c", "B|c"],
+                      "pct": [100.0, 80.0, 60.0, 60.0], "reviewer": ["X", "Y", "X", "Y"]})
+    # X is 10 above Y on the first case and level on the second: effects ±5, case levels 90 and 60, so the scores lie
+    # 10 above and below the first level and on the second (one case of the four scores: 25, 5, −15, −15)
+    assert sampling.reviewer_effects(d).tolist() == pytest.approx([10.0, -10.0, 0.0, 0.0], abs=1e-6)

@@ -427,3 +427,133 @@ def test_a_default_department_is_text_like_a_read_one_and_too_long_a_default_is_
     p = parse(schema.TICKETS, {"工单编号": ["T1"], "创建时间": ["2026-09-03"]},
               opts=values.ParseOptions(defaults={"department": "长" * 32768}))
     assert issues(p) == [(2, "责任部门", "长" * 40 + "…", "too_long", (("limit", 32767),))]
+
+
+def located(parsed):
+    return [(i.row, i.column, i.value, i.reason, i.args, i.where) for i in parsed.issues]
+
+
+def test_a_duration_reads_the_creation_time_without_saying_its_notes_twice_and_a_closing_time_by_the_settings():
+    opts = values.ParseOptions(day_first=True)
+    p = parse(schema.TICKETS, {"Ticket ID": ["T1", "T2"], "Created": ["03/09/2026 08:00", "1900-01-01"], "Group": ["A", "A"],
+                               "First reply time in minutes": ["30", "5"], "Closed": ["05/09/2026", "1900-01-01"]},
+              opts=opts)
+    assert filled(p)["first_response_at"] == [T("2026-09-03 08:30"), None]
+    assert filled(p)["resolved_at"] == [T("2026-09-05"), None]  # day first, as the workbook says; 1900 is no date
+    # each column's order and placeholder dates said once, under its own field (the import names the column by it)
+    assert [(k, type(n).__name__) for k, n in opts.notes] == [("closed_at", "OrderNote"), ("closed_at", "PlaceholderNote"),
+                                                              ("created_at", "OrderNote"), ("created_at", "PlaceholderNote")]
+    assert located(p) == [(3, "Created", "1900-01-01", "placeholder_required", (), "W")]
+    bad = parse(schema.TICKETS, {"Ticket ID": ["T1", "T2"], "Created": ["2026-09-03"] * 2, "Group": ["A", "A"],
+                                 "Closed": ["2026-09-05", "soon"], "First reply time in minutes": ["-1", None]})
+    assert located(bad) == [(2, "First reply time in minutes", "-1", "below_min", (("minimum", 0),), "W"),
+                            (3, "Closed", "soon", "bad_datetime", (), "W")]
+
+
+def test_a_mapping_joins_each_datetime_field_it_can_and_passes_over_the_rest_in_its_order():
+    raw = pd.DataFrame({"部门": ["A"], "At": ["08:05"], "Day": ["2026-09-03"], "P": ["2026-09-03 09:00"],
+                        "Q": ["2026-09-04 10:00"], "Date (UTC+8)": ["2026-09-05"], "Time (UTC+8)": ["10:30"]}, dtype=object)
+    mapping = {"部门": "department", "x": schema.IGNORE, "At+Nowhere": "created_at", "P+Q": "first_response_at",
+               "Day+At": "resolved_at", "Date (UTC+8)": "arrived_at", "Time (UTC+8)": "arrived_at"}
+    out, joined = validate.join_date_time(schema.TICKETS, raw, mapping)
+    # not a datetime field, set aside, a column that is not there, two full datetimes: passed over, the next read on;
+    # the time told from the date by its values, not by the names' order; two mapped headers holding "+" themselves
+    assert joined == {"部门": "department", "x": schema.IGNORE, "At+Nowhere": "created_at", "P+Q": "first_response_at",
+                      "Day+At": "resolved_at", "Date (UTC+8)+Time (UTC+8)": "arrived_at"}
+    assert out["Day+At"].tolist() == [T("2026-09-03 08:05")]
+    assert out["Date (UTC+8)+Time (UTC+8)"].tolist() == [T("2026-09-05 10:30")]
+    assert mapping["Date (UTC+8)"] == "arrived_at"  # the caller's mapping is left as it was
+
+
+def test_a_column_of_times_is_one_where_more_than_half_the_cells_are_times():
+    raw = pd.DataFrame({"D": ["2026-09-03", "2026-09-04"], "T": ["08:05", "soon"]}, dtype=object)
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"D+T": "started_at"})
+    assert out is raw and mapping == {"D+T": "started_at"}  # half of them: not a time column
+    out, _ = validate.join_date_time(schema.CALLS, raw.assign(T=["08:05", "9:10"]), {"D+T": "started_at"})
+    assert out["D+T"].tolist() == [T("2026-09-03 08:05"), T("2026-09-04 09:10")]
+
+
+def test_a_joined_date_says_its_day_first_reading_under_the_field_it_fills():
+    raw = pd.DataFrame({"D": ["03/09/2026"], "T": ["08:05"]}, dtype=object)
+    opts = values.ParseOptions(day_first=True)
+    out, _ = validate.join_date_time(schema.CALLS, raw, {"D+T": "started_at"}, opts)
+    assert out["D+T"].tolist() == [T("2026-09-03 08:05")] and [k for k, _ in opts.notes] == ["started_at"]
+    opts = values.ParseOptions(day_first=True)
+    p = parse(schema.CALLS, {"Call Id": ["C1"], "Date": ["03/09/2026"], "Time": ["08:05"]}, opts=opts)
+    assert p.headers["started_at"] == "Date+Time" and [k for k, _ in opts.notes] == ["started_at"]
+
+
+def test_a_date_without_a_time_or_a_time_without_a_date_joins_nothing():
+    p = parse(schema.CALLS, {"Call Id": ["C1"], "Date": ["2026-09-03"]})
+    assert "started_at" not in p.headers and p.extra == ["Date"] and [i.reason for i in p.issues] == ["missing_column"]
+    p = parse(schema.CALLS, {"Call Id": ["C1"], "Time": ["08:05"]})
+    assert "started_at" not in p.headers and p.extra == ["Time"] and [i.reason for i in p.issues] == ["missing_column"]
+
+
+def test_every_join_of_a_table_is_tried_whatever_came_of_the_one_before():
+    from dataclasses import replace
+
+    table = replace(schema.TICKETS, joins=(("created_at", ("建单日",), ("建单钟点",)),
+                                           ("resolved_at", ("结案日",), ("结案钟点",))))
+    p = parse(table, {"工单编号": ["T1"], "创建时间": ["2026-09-03 08:00"], "责任部门": ["A"], "结案日": ["2026-09-04"],
+                      "结案钟点": ["17:30"]})  # the first field has a column of its own
+    assert p.headers["resolved_at"] == "结案日+结案钟点" and filled(p)["resolved_at"] == [T("2026-09-04 17:30")]
+    p = parse(table, {"工单编号": ["T1"], "责任部门": ["A"], "结案日": ["2026-09-04"], "结案钟点": ["17:30"]})  # nor its columns
+    assert p.headers["resolved_at"] == "结案日+结案钟点" and p.extra == []
+
+
+def test_every_yes_no_column_that_says_the_opposite_of_a_field_is_read():
+    from dataclasses import replace
+
+    hung_up = schema.Field("hung_up", "挂断", "Hung up", "bool", aliases=("Hung up",), negates="answered")
+    table = replace(schema.CALLS, derived=(hung_up, *schema.CALLS.derived))
+    p = parse(table, {"Call Id": ["C1", "C2"], "Start time": ["2026-09-03"] * 2, "Abandoned": ["N", "Y"]})
+    assert filled(p)["answered"] == [True, False] and issues(p) == []  # the first has no column: the next is read
+
+
+def test_text_of_a_column_of_numbers_or_with_a_lone_surrogate_or_on_its_own_index():
+    assert validate.control_chars(pd.Series([1, 2.5], dtype=object)) == 0  # no text at all in Python objects
+    assert validate.control_chars(pd.Series(["\ud800\x01", 5], dtype=object)) == 1  # kept as Python text
+    found = []
+    validate._check_length(pd.Series([7, "x" * 32768], index=[10, 20], dtype=object), pd.Series([5, 6], index=[10, 20]),
+                           "H", found, "W")
+    assert [(i.row, i.value, i.reason) for i in found] == [(6, "x" * 40 + "…", "too_long")]
+
+
+def test_a_survey_row_with_nothing_in_it_is_one_problem_and_its_other_problems_stay():
+    p = parse(schema.SURVEYS, {"问卷编号": ["S1", "S2", "S3"], "提交时间": ["soon", None, None],
+                               "满意度评分": [None, None, "4"], "发送时间": [None, None, "2026-09-01"]})
+    one_of = ("need_one_of", (("zh", "满意度评分/推荐意愿"), ("en", "CSAT/NPS")))
+    assert [(i.row, i.column, i.reason, i.args) for i in p.issues] == [
+        (2, "提交时间", "bad_datetime", ()), (2, "满意度评分/推荐意愿", *one_of),
+        (3, "满意度评分/推荐意愿", *one_of),  # not also its blank submission time
+        (4, "提交时间", "required", ())]  # sent and answered: no invitation waiting, the submission time is needed
+    rows = pd.Series([2, 3])
+    out = pd.DataFrame({"ticket_id": ["T1", "T2"]})
+    assert validate._invitations(schema.TICKETS, out, rows, {}, []).tolist() == [False, False]  # no invitations
+
+
+def test_a_lone_surrogate_anywhere_in_the_range_is_found_and_shown_to_sixty_characters():
+    p = parse(schema.TICKETS, {"工单编号": ["T1", "T2", "T3"], "创建时间": ["2026-09-03"] * 3,
+                               "责任部门": ["客服\ud800" + "x" * 70, "客服部", "\udfff"]})
+    assert located(p) == [(2, "责任部门", ("客服\\ud800" + "x" * 70)[:60], "lone_surrogate", (), "W"),
+                          (4, "责任部门", "\\udfff", "lone_surrogate", (), "W")]
+    assert filled(p)["department"] == ["客服\ufffd" + "x" * 70, "客服部", "\ufffd"]
+
+
+def test_a_percent_field_has_its_bounds_and_a_long_text_field_says_where():
+    p = parse(schema.PLAN, {"措施编号": ["A1", "A2"], "问题编号": ["P1", "P1"], "改进措施": ["m", "长" * 32768],
+                            "进度%": ["120", "-5"]})
+    assert located(p) == [(2, "进度%", "120", "above_max", (("maximum", 100),), "W"),
+                          (3, "改进措施", "长" * 40 + "…", "too_long", (("limit", 32767),), "W"),
+                          (3, "进度%", "-5", "below_min", (("minimum", 0),), "W")]
+
+
+def test_which_of_two_mapped_columns_is_the_time_is_told_from_their_first_values(monkeypatch):
+    monkeypatch.setattr(validate, "SAMPLE", 2)
+    raw = pd.DataFrame({"A": ["08:05", "09:10", "2026-09-03", "2026-09-04", "2026-09-05"],
+                        "B": ["2026-09-03", "2026-09-04", "08:05", "09:10", "10:00"]}, dtype=object)
+    out, mapping = validate.join_date_time(schema.CALLS, raw, {"A+B": "started_at"})
+    # by their first two values A is the time and B the date (over all five, the other way round)
+    assert mapping == {"B+A": "started_at"}
+    assert out["B+A"].tolist()[:2] == [T("2026-09-03 08:05"), T("2026-09-04 09:10")]

@@ -48,7 +48,7 @@ def stratified_sample(tickets, rate: float, minimum: int, seed: int) -> tuple[li
                       f"CAST(ticket_id AS VARCHAR) AS id FROM {tickets.sql})")
     counted = duck.query(f"SELECT agent, COUNT(*) AS n FROM {population} GROUP BY agent ORDER BY agent", **relations)
     sizes = pd.Series(counted["n"].to_numpy(dtype="int64"), index=pd.Index(counted["agent"].to_numpy(dtype=object),
-                                                                           name="agent"), name="count")
+                                                                           name="agent"))
     take = allocate(sizes, rate, minimum)
     wanted = pd.DataFrame({"agent": take.index.astype(str), "n": take.to_numpy()})
     chosen = duck.query(draw_sql(population, seed), take=wanted, **relations)["id"].tolist()
@@ -78,7 +78,7 @@ def reviewer_effects(d: pd.DataFrame, rounds: int = 50) -> pd.Series:
     """Each score's deviation from what the average reviewer would have given: score = case level + reviewer
     effect, fitted by alternating means, the effects centred on the average reviewer. With pairs of reviewers
     the one who is off is told apart from those who are only paired with them."""
-    case = d["ticket_id"].astype(str) + "|" + d["item"].astype(str)
+    case = [d["ticket_id"].astype(str), d["item"].astype(str)]  # by both columns: no joined text to collide
     effect = pd.Series(0.0, index=d["reviewer"].unique())
     for _ in range(rounds):
         level = (d["pct"] - d["reviewer"].map(effect)).groupby(case).transform("mean")
