@@ -362,9 +362,7 @@ def compute_kpi(ctx, book, period=None, quarter=None, date_from=None, date_to=No
         start=pj["start"], end=pj["end"], as_of=pj["as_of"].replace("T", " "), at=ctx.now().isoformat(sep=" "))
     # the figures of an outside source say so, on the line below (the paths are in the command's output); blank
     # when every table is the workbook's own, so an earlier run's line does not stay
-    outside = say("source_header", tables=", ".join(
-        say("source_rows", table=book.sheet_name(schema.table(k)), rows=f"{n:,}") for k, (_, n) in book.sources_read.items())) \
-        if book.sources_read else ""
+    outside = source_header(book)
     book.set_cells(schema.KPI, {"A2": header, "A3": outside})
     book.set_cells(schema.KPI_CARDS, {"A2": header, "A3": outside})
     book.set_cells(schema.KPI_HEATMAP, {above(book, schema.KPI_HEATMAP): header})  # atop the printed second page
@@ -391,6 +389,15 @@ def above(book, table) -> str:
 
     col, top = book.origin(table)
     return f"{col_letter(col)}{top - 1}"
+
+
+def source_header(book) -> str:
+    """The line a dashboard or report carries below its title when tables came from outside the workbook (which,
+    and how many rows); blank when every table is the workbook's own, so an earlier run's line does not stay."""
+    read = getattr(book, "sources_read", None) or {}
+    return say("source_header", tables=", ".join(
+        say("source_rows", table=book.sheet_name(schema.table(k)), rows=f"{n:,}") for k, (_, n) in read.items())) \
+        if read else ""
 
 
 def source_lines(book) -> list[str]:

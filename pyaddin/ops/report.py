@@ -7,7 +7,7 @@ from .. import schema
 from ..action import Outcome, action
 from ..errors import QBError
 from ..locale import current, say
-from .kpi import choose_period, data_times, read_inputs
+from .kpi import choose_period, data_times, read_inputs, source_header
 
 
 @action("report", group="reports", icon="FileSaveAsPdfOrXps",
@@ -31,6 +31,7 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(created) else []
     highlights = book.read(schema.HIGHLIGHTS).data if book.has_table(schema.HIGHLIGHTS) else None
     r = report(frames, std, p, prev, problems, plan, signals, highlights)
+    r["source_line"] = source_header(book)  # the tables read from outside the workbook, and their rows
     if r["overview"]["tickets"] == 0:
         raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])
     lang = current()

@@ -366,6 +366,8 @@ def write_html(path: Path, r: dict, lang: str) -> Path:
              ".warning{background:#FFEB9C}.missed{background:#FFC7CE}.better{color:#006100}.worse{color:#C00000}"
              ".small{color:#808080}@page{size:A4 landscape}</style></head><body>",
              f"<h1>{e(w['title'])}</h1><p>{e(w['period'])}: {r['period']['start']} – {r['period']['end']}</p>"]
+    if r.get("source_line"):  # the figures of tables outside the workbook say so, with their rows
+        parts.append(f"<p class='small'>{e(r['source_line'])}</p>")
 
     def block(b, level=3):
         if isinstance(b, str):
@@ -411,6 +413,9 @@ def write_xlsx(path: Path, r: dict, lang: str) -> Path:
     bold, head = Font(bold=True, color="1F4E78", size=12), PatternFill("solid", fgColor="1F4E78")
     ws["A1"] = f"{w['title']}  {r['period']['start']} – {r['period']['end']}"
     ws["A1"].font = Font(bold=True, size=15, color="1F4E78")
+    if r.get("source_line"):  # the figures of tables outside the workbook say so, with their rows
+        ws["A2"] = r["source_line"]
+        ws["A2"].font = Font(color="808080")
     row = 3
     tables: dict[str, tuple[int, int]] = {}  # the rows of the tables a chart draws from
 
