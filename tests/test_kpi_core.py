@@ -281,3 +281,84 @@ def test_the_months_of_one_span_are_the_overall_figures_of_a_view_of_each_month(
         for k in keys:
             want, have = alone[k], got.loc[str(m), k]
             assert (want is None and pd.isna(have)) or have == pytest.approx(want, abs=1e-9), (m, k)
+
+
+def test_open_tickets_past_their_target_on_the_sla_clock(frames):
+    """At 00:10 on 1 October: T3 (urgent, 23:58) is 7 min past its 5-min response, T4 (low) 2 410 − 30 min past
+    its response, August's T5 (normal, answered) 46 d 16 h 10 min − 48 h past its resolution; T7 (normal, created
+    at 00:00) is exactly at its 10-min target, not past it — until a minute later, in A部, which comes first."""
+    late = kpi.late_tickets(frames[0], STD, pd.Timestamp("2026-10-01 00:10"))
+    assert late.to_dict("list") == {"ticket_id": ["T5", "T4", "T3"], "department": ["B部"] * 3,
+                                    "kind": ["resolution", "first_response", "first_response"],
+                                    "late_min": [67210.0 - 2880, 2380.0, 7.0]}
+    later = kpi.late_tickets(frames[0], STD, pd.Timestamp("2026-10-01 00:11"))
+    assert later.iloc[0].to_dict() == {"ticket_id": "T7", "department": "A部", "kind": "first_response",
+                                       "late_min": 1.0}
+
+
+def test_each_tickets_times_and_flags_on_its_own_index(frames):
+    t = frames[0].set_axis([f"r{k}" for k in range(len(frames[0]))])
+    as_of = pd.Timestamp("2026-10-01")
+    timed = kpi.timed_tickets(t, STD, as_of)
+    assert list(timed.index) == list(t.index)
+    assert timed["age_min"].tolist()[2:5] == [2.0, 2400.0, 67200.0]  # T3, T4, T5 at as_of
+    assert timed["fr_target"].tolist()[:4] == [10.0, 5.0, 5.0, 30.0] and timed["res_target"].tolist()[:2] == [48.0, 4.0]
+    assert timed["fr_min"].tolist()[:2] == [5.0, 8.0] and timed["res_h"].tolist()[:2] == [2.0, 6.0]
+    flags = kpi.ticket_flags(t, STD, as_of)
+    assert list(flags.index) == list(t.index)
+    assert flags["fr_met"].tolist() == [True, False, False, False, True, True, False, True, True]
+    assert flags["fr_breached"].tolist() == [False, True, False, True, False, False, False, False, False]
+    assert flags["fcr"].tolist() == [True, False, False, False, False, True, False, False, False]
+    september_ = september(frames)  # the view's flags are those of its tickets
+    mine = kpi.ticket_flags(september_.t, STD, as_of)[list(september_.flags.columns)]
+    pd.testing.assert_frame_equal(mine, september_.flags, check_dtype=False)
+    cancelled = frames[0].assign(status=None)
+    cancelled.loc[cancelled["ticket_id"] == "T4", "status"] = "cancelled"
+    counted = lambda decides: kpi.ticket_flags(cancelled, STD, as_of, decides)["counted"].tolist()[3]  # noqa: E731
+    assert (counted(True), counted(False), counted(None)) == (False, True, False)  # at as_of the status decides
+    assert kpi.ticket_flags(cancelled, STD, pd.Timestamp("2026-09-30"))["counted"].tolist()[3]  # not before it
+
+
+def test_the_status_decides_only_from_the_latest_time_in_the_data(frames):
+    t = frames[0]
+    latest = pd.Timestamp("2026-10-01")  # T7's creation, the latest time of the table
+    assert not kpi.status_decides(t.drop(columns="status"), latest)
+    assert not kpi.status_decides(t.assign(status=None), latest)  # a status column left blank
+    done = t.assign(status="closed")
+    assert kpi.status_decides(done, latest) and kpi.status_decides(done, latest + pd.Timedelta(seconds=1))
+    assert not kpi.status_decides(done, latest - pd.Timedelta(seconds=1))
+    t9 = done.assign(created_at=pd.NaT, first_response_at=pd.NaT)  # the latest is then T9's resolution
+    assert kpi.status_decides(t9, pd.Timestamp("2026-09-23 14:00"))
+    assert not kpi.status_decides(t9, pd.Timestamp("2026-09-23 13:59"))
+    assert kpi.status_decides(done.assign(created_at=pd.NaT, first_response_at=pd.NaT, resolved_at=pd.NaT), latest)
+    assert kpi.status_decides(done.drop(columns=["first_response_at", "resolved_at"]), latest)
+
+
+def test_major_complaints_are_those_of_level_major():
+    t = pd.DataFrame({"complaint_level": ["major", "minor", None, "major"]}, index=[5, 6, 7, 8])
+    assert kpi.major_complaint(t).tolist() == [True, False, False, True]
+    assert kpi.major_complaint(t).dtype == bool and list(kpi.major_complaint(t).index) == [5, 6, 7, 8]
+    none = kpi.major_complaint(pd.DataFrame({"x": [1, 2]}, index=[3, 4]))
+    assert none.tolist() == [False, False] and list(none.index) == [3, 4]
+
+
+def test_weekly_successes_and_trials_of_a_rate_and_weekly_medians(frames):
+    """By hand: week of 31 Aug T1 (met) T2 (late), 7 Sep T6, 14 Sep T8 T9 (Sunday the 20th), none the 21st, 28 Sep
+    T3 (neither) T4 (late); answers S1 (5) and S2 (3) the first week, S3 (no csat) the second."""
+    v = september(frames)
+    w = pd.to_datetime(["2026-08-31", "2026-09-07", "2026-09-14", "2026-09-28"])
+    ok, n = kpi.weekly_counts(v, "first_response_sla_pct")
+    assert ok.to_dict() == dict(zip(w, [1.0, 1.0, 2.0, 0.0])) and n.to_dict() == dict(zip(w, [2.0, 1.0, 2.0, 1.0]))
+    assert ok.dtype == n.dtype == float and ok.index.dtype == "datetime64[ns]"
+    ok, n = kpi.weekly_counts(v, "resolution_sla_pct")
+    assert ok.tolist() == [1.0, 0.0, 2.0, 0.0] and n.tolist() == [2.0, 1.0, 2.0, 0.0]
+    ok, n = kpi.weekly_counts(v, "csat_pct")
+    assert ok.to_dict() == dict(zip(w[:2], [1.0, 0.0])) and n.to_dict() == dict(zip(w[:2], [2.0, 0.0]))
+    med, none = kpi.weekly_counts(v, "median_first_response_min")
+    assert med.tolist()[:3] == [6.5, 10.0, 15.0] and np.isnan(med.iloc[3]) and none.empty and none.dtype == float
+    assert med.index.dtype == "datetime64[ns]"
+    assert kpi.weekly_counts(v, "median_resolution_h")[0].tolist()[:3] == [4.0, 72.0, 48.0]
+    empty = kpi.view(*frames, STD, kpi.month_period("2026-12"))
+    for metric in ("first_response_sla_pct", "median_resolution_h", "csat_pct"):
+        a, b = kpi.weekly_counts(empty, metric)
+        assert a.empty and b.empty and isinstance(a.index, pd.DatetimeIndex)

@@ -73,11 +73,6 @@ def headline(now: dict, before: dict, std: Standards, keys=HEADLINE_KEYS) -> lis
     return rows
 
 
-def is_major_or_minor(t: pd.DataFrame) -> pd.Series:
-    """A filled complaint level makes the ticket a complaint, whatever its complaint flag says (DOMAIN.md §3)."""
-    return t["complaint_level"].notna() if "complaint_level" in t else pd.Series(False, index=t.index)
-
-
 def major_complaint(t: pd.DataFrame) -> pd.Series:
     """重大投诉: the complaints whose level is major; each opens a problem of its own and costs points (§6, §9)."""
     return (t["complaint_level"] == "major").fillna(False).astype(bool) if "complaint_level" in t \
@@ -152,23 +147,6 @@ def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None, quantiles
     """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category);
     without ``quantiles`` the medians and P90 are blank (a caller that weighs rates only)."""
     return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
-
-
-def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
-            decides: bool | None = None) -> pd.Series:
-    """Open at ``as_of``: created before it and not resolved before it — over the whole table (``engine.metrics.
-    backlog_sql``)."""
-    decides = status_decides(all_tickets, as_of) if decides is None else decides
-    rel = pd.DataFrame({"created_at": all_tickets["created_at"], "resolved_at": all_tickets["resolved_at"],
-                        "status": _column(all_tickets, "status", "string")}, index=all_tickets.index)
-    return _grouped(metrics.backlog_sql("rows", "key", as_of, decides), rel, keys)["backlog"]
-
-
-def survey_metrics(s: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
-    """CSAT % and NPS of a set of survey answers, one row or one per group of ``keys``, with the answers counted
-    (``n_csat_n``) and satisfied (``n_csat_ok``)."""
-    rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
-    return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
 
 
 def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
@@ -286,11 +264,6 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
         return 0, 0
     row = counts.iloc[0]
     return int(row[f"n_{num}"]), int(sum(row[f"n_{d}"] for d in den))
-
-
-def week_of(times: pd.Series) -> pd.Series:
-    """The Monday that starts each time's ISO week."""
-    return times.dt.to_period("W-SUN").dt.start_time
 
 
 MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}
