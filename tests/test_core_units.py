@@ -170,3 +170,15 @@ def test_the_pareto_of_rows_where_they_lie_counts_and_weighs_as_the_frames_paret
     weighed = par.pareto_of(rows.sql, "category", "w")
     assert weighed[["category", "count"]].values.tolist() == [[par.UNCLASSIFIED, 4.0], ["质量", 4.0], ["物流", 3.0]]
     assert weighed["vital_few"].tolist() == [False, True, True]  # 未分类 is never among the vital few
+
+
+def test_the_years_of_a_period_that_the_work_calendar_does_not_list():
+    from pyaddin.core.clock import years_without_calendar
+
+    rows = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-10"]), "kind": ["holiday", "workday"]})
+    at = pd.Timestamp
+    assert years_without_calendar(rows, at("2025-12-01"), at("2027-01-01")) == [2025]  # the end is exclusive
+    assert years_without_calendar(rows, at("2025-12-01"), at("2027-01-02")) == [2025, 2027]
+    assert years_without_calendar(rows, at("2026-01-01"), at("2026-02-01")) == []
+    assert years_without_calendar(None, at("2026-12-31"), at("2028-01-01")) == [2026, 2027]
+    assert years_without_calendar(rows.iloc[:0], at("2026-03-01"), at("2026-04-01")) == [2026]

@@ -362,3 +362,115 @@ def test_weekly_successes_and_trials_of_a_rate_and_weekly_medians(frames):
     for metric in ("first_response_sla_pct", "median_resolution_h", "csat_pct"):
         a, b = kpi.weekly_counts(empty, metric)
         assert a.empty and b.empty and isinstance(a.index, pd.DatetimeIndex)
+
+
+def test_an_iso_week_and_a_year():
+    w = kpi.week_period("2026-w38", "2026-09-16 12:00")  # ISO week 38 of 2026: Monday 14 to Sunday 20 September
+    assert (w.start, w.end, w.as_of) == (pd.Timestamp("2026-09-14"), pd.Timestamp("2026-09-21"),
+                                         pd.Timestamp("2026-09-16 12:00"))
+    first = kpi.week_period("2027-W01")  # 2027's first ISO week starts on 4 January
+    assert (first.start, first.end, first.as_of) == (pd.Timestamp("2027-01-04"), pd.Timestamp("2027-01-11"),
+                                                     pd.Timestamp("2027-01-11"))
+    assert kpi.week_period("2026-W53").start == pd.Timestamp("2026-12-28")  # 2026 has 53 ISO weeks
+    y = kpi.year_period("2026", "2026-06-30")
+    assert (y.start, y.end, y.as_of) == (pd.Timestamp("2026-01-01"), pd.Timestamp("2027-01-01"),
+                                         pd.Timestamp("2026-06-30"))
+    assert kpi.year_period("2028").end == kpi.year_period("2028").as_of == pd.Timestamp("2029-01-01")
+
+
+def outside(frame: pd.DataFrame):
+    """The frame as an outside source's rows: its columns as they are, and no pandas frame behind them."""
+    from pyaddin.engine.rows import Rows, of_frame
+
+    registered = of_frame(frame, {c: (lambda f, c=c: f[c]) for c in frame.columns})
+    return Rows(registered.sql, registered.columns, None, "a source", [registered])
+
+
+def with_visits_and_invitations(frames):
+    t, s = frames[0].copy(), frames[1].copy()
+    at = pd.Timestamp
+    t.loc[t["ticket_id"] == "T1", "appointment_at"] = at("2026-09-01 14:00")
+    t.loc[t["ticket_id"] == "T6", "arrived_at"] = at("2026-09-11 09:00")
+    t.loc[t["ticket_id"] == "T5", "appointment_at"] = at("2026-08-16 09:00")  # August's
+    s.loc[s["survey_id"] == "S1", "sent_at"] = at("2026-09-04 18:00")
+    s.loc[s["survey_id"] == "S4", "sent_at"] = at("2026-08-29 18:00")  # August's
+    s.loc[s["survey_id"] == "S2", "sent_at"] = at("2026-10-01 00:00")  # October's
+    return t, s, frames[2]
+
+
+def test_the_rows_a_row_by_row_figure_needs_from_the_book_or_from_a_source(frames):
+    t, s, i = with_visits_and_invitations(frames)
+    p = kpi.month_period("2026-09")
+    book = kpi.view(t, s, i, STD, p)
+    assert book.visits(p)["ticket_id"].tolist() == ["T1", "T2", "T3", "T4", "T6", "T8", "T9"]  # the period's slice
+    assert book.invitations(p)["survey_id"].tolist() == ["S1"]
+    assert book.invitations(kpi.month_period("2026-08"))["survey_id"].tolist() == ["S4"]
+    bare = kpi.view(t, s.drop(columns="sent_at"), i, STD, p)
+    assert bare.invitations(p).empty and isinstance(bare.invitations(p), pd.DataFrame)
+    source = kpi.view(outside(t), outside(s), outside(i), STD, p)
+    visits = source.visits(p).sort_values("appointment_at", na_position="last").reset_index(drop=True)
+    assert list(visits.columns) == ["appointment_at", "arrived_at", "visit_end_at", "fixed_first_visit", "channel",
+                                    "department", "agent"]  # those columns alone
+    assert visits["arrived_at"].isna().tolist() == [True, False]
+    assert visits["appointment_at"].tolist()[0] == pd.Timestamp("2026-09-01 14:00")  # T1; T6 by its arrival
+    assert source.visits(kpi.month_period("2026-08"))["appointment_at"].tolist() == [pd.Timestamp("2026-08-16 09:00")]
+    inv = source.invitations(p)
+    assert list(inv.columns) == ["sent_at", "csat", "nps", "channel", "department"]
+    assert inv.to_dict("list") == {"sent_at": [pd.Timestamp("2026-09-04 18:00")], "csat": [5], "nps": [10],
+                                   "channel": ["phone"], "department": ["A部"]}
+    no_sent = kpi.view(outside(t), outside(s.drop(columns="sent_at")), outside(i), STD, p)
+    assert no_sent.invitations(p).empty
+    assert len(source.t) == 7 and source.t["ticket_id"].tolist() == book.t["ticket_id"].tolist()
+    assert source.s["survey_id"].tolist() == ["S1", "S2", "S3"] and source.i["inspection_id"].nunique() == 3
+    assert len(source.all_tickets) == 9 and "row__" not in source.all_tickets and "row__" not in source.t
+    assert book.all_tickets is t
+    pd.testing.assert_frame_equal(source.flags.reset_index(drop=True), book.flags.reset_index(drop=True))
+    assert kpi.result(source) == kpi.result(book)
+
+
+def test_satisfaction_by_dimension_major_complaints_and_the_pareto_of_the_period(frames):
+    t, s = frames[0].copy(), frames[1].copy()
+    p = kpi.month_period("2026-09")
+    assert kpi.view(t, s, frames[2], STD, p).major_complaints() is None  # no ticket carries a level
+    level = {"T2": "major", "T8": "major", "T5": "major", "T9": "minor", "T7": "major"}
+    t["complaint_level"] = t["ticket_id"].map(level)
+    t.loc[t["ticket_id"] == "T8", "status"] = "cancelled"  # a cancelled complaint costs nothing
+    s["attitude"] = pd.array([5, 3, None, 4], dtype="Int64")  # S4 is August's
+    s["wait"] = pd.array([4, None, 2, None], dtype="Int64")
+    for v in (kpi.view(t, s, frames[2], STD, p), kpi.view(outside(t), outside(s), outside(frames[2]), STD, p)):
+        assert v.major_complaints() == 1  # T2: T8 cancelled, T5 August's, T7 October's, T9 minor
+        assert v.majors("department").to_dict() == {"A部": 1, "B部": 0}
+        assert v.majors("agent").dtype == int
+        d = v.dimension_rates()
+        assert d["attitude"] == {"answers": 2, "pct": 50.0} and d["wait"] == {"answers": 2, "pct": 50.0}
+        assert d["speed"] == {"answers": 0, "pct": None}
+        pareto = v.pareto()
+        assert pareto[["category", "count"]].to_dict("list") == {"category": ["X", "Y", "Z", "未分类"],
+                                                                 "count": [3.0, 2.0, 1.0, 1.0]}
+        assert v.pareto("channel")["category"].tolist() == ["phone", "email", "chat"]
+        assert v.agent_departments().to_dict() == {"a1": "A部", "a2": "B部"}
+    unscored = kpi.view(t, s.drop(columns=["attitude", "speed", "resolution", "wait"]), frames[2], STD, p)
+    assert all(r == {"answers": 0, "pct": None} for r in unscored.dimension_rates().values())
+
+
+def test_the_groups_a_breakdown_of_a_frame_takes():
+    f = pd.DataFrame({"agent": pd.array(["a1", None, "a2"], dtype="string"), "department": ["A", None, "B"]})
+    assert kpi.group_keys(f, None) is None
+    assert kpi.group_keys(f, "department").isna().tolist() == [False, True, False]  # only agents are 未分配
+    keys = kpi.group_keys(f, "agent")
+    assert keys.tolist() == ["a1", kpi.UNASSIGNED, "a2"] and isinstance(keys.dtype, pd.StringDtype)
+    objects = kpi.group_keys(f.astype({"agent": object}), "agent")
+    assert objects.tolist() == ["a1", kpi.UNASSIGNED, "a2"] and objects.dtype == object
+    full = f.dropna()
+    assert kpi.group_keys(full, "agent").tolist() == ["a1", "a2"] and isinstance(kpi.group_keys(full, "agent").dtype,
+                                                                             pd.StringDtype)
+
+
+def test_the_groups_sizes_are_the_rows_each_rate_is_over(frames):
+    v = september(frames)
+    sizes = v.sizes("department")
+    assert {k: s.to_dict() for k, s in sizes.items()} == {"tickets": {"A部": 5, "B部": 2}, "surveys": {"A部": 2, "B部": 1},
+                                                          "inspections": {"A部": 2, "B部": 1}}
+    by_channel = v.sizes("channel")
+    assert by_channel["tickets"].to_dict() == {"chat": 1, "email": 2, "phone": 4} and by_channel["inspections"] is None
+    assert v.sizes("agent")["surveys"].to_dict() == {"a1": 2, "a2": 1}
