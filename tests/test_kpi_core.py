@@ -151,7 +151,7 @@ def test_weekly_trend_and_the_hour_by_weekday_grid(frames):
         assert len(kpi.weekly_trend(kpi.view(*frames, STD, kpi.period("2026-09-01", last)))) == n
     vol, sla = kpi.hour_weekday(v)
     assert (vol.index.name, vol.columns.name, sla.index.name) == ("hour", "weekday", "hour")
-    assert vol.shape == (24, 7) and int(vol.to_numpy().sum()) == 7
+    assert vol.shape == (24, 7) and int(vol.to_numpy().sum()) == 7 and (vol.dtypes == "int64").all()  # counts
     assert vol.loc[8, 1] == 2 and vol.loc[9, 2] == 1 and vol.loc[23, 2] == 1  # T1+T4 Tuesday 8h; T2; T3
     assert sla.loc[8, 1] == 50.0 and sla.loc[9, 2] == 0.0 and np.isnan(sla.loc[23, 2]) and np.isnan(sla.loc[3, 3])
 
@@ -271,6 +271,7 @@ def test_the_months_of_one_span_are_the_overall_figures_of_a_view_of_each_month(
     span = kpi.period(months[0].start_time, months[-1].end_time.normalize(), as_of)
     keys = ("first_response_sla_pct", "resolution_sla_pct", "fcr_pct", "csat_pct", "complaint_rate_pct")
     got = kpi.monthly(kpi.view(t, s, i, STD, span), keys)
+    assert list(got.columns) == ["tickets", *keys]
     assert "2026-05" not in got.index and got.loc["2026-07", "tickets"] > 0 and pd.isna(got.loc["2026-10", "tickets"])
     for m in months:
         alone = kpi.result(kpi.view(t, s, i, STD, kpi.month_period(str(m), as_of)), dims=())["overall"]
@@ -474,3 +475,29 @@ def test_the_groups_sizes_are_the_rows_each_rate_is_over(frames):
     by_channel = v.sizes("channel")
     assert by_channel["tickets"].to_dict() == {"chat": 1, "email": 2, "phone": 4} and by_channel["inspections"] is None
     assert v.sizes("agent")["surveys"].to_dict() == {"a1": 2, "a2": 1}
+
+
+def test_ticket_metrics_by_group_with_or_without_quantiles(frames):
+    v = september(frames)
+    by_dept = kpi.ticket_metrics(v.flags, keys=v.t["department"])
+    assert list(by_dept.index) == ["A部", "B部"] and by_dept["tickets"].tolist() == [5, 2]
+    assert by_dept.loc["A部", "median_resolution_h"] == 24.0  # A部 resolved in 2, 6, 72, 24, 72 h
+    rates = kpi.ticket_metrics(v.flags, quantiles=False)
+    assert rates["median_first_response_min"].isna().all() and rates["p90_first_response_min"].isna().all()
+    assert rates["median_resolution_h"].isna().all() and rates["resolution_sla_pct"].tolist() == [60.0]
+    assert kpi.ticket_metrics(v.flags)["median_first_response_min"].tolist() == [10.0]
+
+
+def test_an_empty_period_has_no_counts_and_empty_weeks(frames):
+    empty = kpi.view(*frames, STD, kpi.month_period("2026-12"))
+    assert kpi.rate_counts(empty, "first_response_sla_pct") == (0, 0) and kpi.rate_counts(empty, "csat_pct") == (0, 0)
+    w = kpi.weekly_trend(empty)
+    assert w["week"].tolist() == list(pd.to_datetime(["2026-11-30", "2026-12-07", "2026-12-14", "2026-12-21",
+                                                      "2026-12-28"]))
+    assert w["tickets"].tolist() == [0] * 5 and w["fcr_pct"].isna().all()
+
+
+def test_a_benchmark_stands_beside_its_indicator(frames):
+    std = kpi.Standards(benchmarks={"fcr_pct": 75.0})
+    rows = {r["metric"]: r for r in kpi.headline({"fcr_pct": 40.0}, {}, std)}
+    assert rows["fcr_pct"]["benchmark"] == 75.0 and rows["csat_pct"]["benchmark"] is None
