@@ -167,6 +167,24 @@ def test_a_survey_or_inspection_without_an_agent_takes_its_tickets():
     assert kpi.with_ticket_owner(no_ticket, kpi.rows_of(tickets, kpi.TICKET_COLUMNS)) is no_ticket
 
 
+def test_the_owners_join_is_rows_of_the_same_source_that_keep_what_they_read():
+    """The joined rows name the source the answers came from (for messages), hold no pandas frame, and keep the
+    relations they read alive after the caller lets go of them."""
+    import gc
+
+    from pyaddin.engine.rows import Rows
+
+    tickets = pd.DataFrame({"ticket_id": ["T1"], "agent": ["a"], "department": ["X"]})
+    registered = kpi.rows_of(pd.DataFrame({"ticket_id": ["T1"], "agent": [None], "csat": [5.0]}), kpi.SURVEY_COLUMNS)
+    answers = Rows(registered.sql, registered.columns, None, "answers.csv", [registered])
+    owned = kpi.with_ticket_owner(answers, kpi.rows_of(tickets, kpi.TICKET_COLUMNS))
+    assert owned.frame is None and owned.where == "answers.csv" and owned.columns == answers.columns
+    del registered, answers
+    gc.collect()
+    assert owned.to_frame(["agent", "department", "csat"]).to_dict("list") == {"agent": ["a"], "department": ["X"],
+                                                                              "csat": [5.0]}
+
+
 def test_major_complaints_are_whole_counts_per_group():
     t = pd.DataFrame({"agent": ["a", "a", "b"], "complaint_level": ["major", "major", "minor"],
                       "created_at": pd.Timestamp("2026-09-01")})
