@@ -344,6 +344,15 @@ def test_without_a_complaint_target_only_major_complaints_cost_points():
     assert {a["agent"]: a["deduction"] for a in r["agents"]} == {"丙": 0.0, "乙": 5.0, "甲": 0.0}
 
 
+def test_a_quarter_without_data_appraises_no_one():
+    t, s, i, plan, std = quarter_inputs()
+    r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2025Q1"), ap.Rules())
+    assert r["agents"] == [] and r["placed_by_tickets"] == []
+    # the departments with open tickets from before (their backlog) are listed, with nothing to score or rank
+    assert [(d["department"], d["tickets"], d["score"], d["rank"]) for d in r["departments"]] == [
+        ("A部", 0, None, None), ("B部", 0, None, None)]
+
+
 def test_ranks_are_whole_numbers_and_an_unscored_row_has_none():
     got = ap.rank(pd.Series([90.0, None, 80.0]))
     assert got.dtype == "Int64" and got.tolist()[0] == 1 and got.tolist()[2] == 2 and pd.isna(got.iloc[1])
