@@ -348,7 +348,8 @@ def test_a_quarter_without_data_appraises_no_one():
     t, s, i, plan, std = quarter_inputs()
     r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2025Q1"), ap.Rules())
     assert r["agents"] == [] and r["placed_by_tickets"] == []
-    # the departments with open tickets from before (their backlog) are listed, with nothing to score or rank
+    # every department of the ticket table is listed (its backlog is counted over the whole table: 0), with nothing
+    # to score or rank
     assert [(d["department"], d["tickets"], d["score"], d["rank"]) for d in r["departments"]] == [
         ("A部", 0, None, None), ("B部", 0, None, None)]
 
