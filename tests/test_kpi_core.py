@@ -501,3 +501,17 @@ def test_a_benchmark_stands_beside_its_indicator(frames):
     std = kpi.Standards(benchmarks={"fcr_pct": 75.0})
     rows = {r["metric"]: r for r in kpi.headline({"fcr_pct": 40.0}, {}, std)}
     assert rows["fcr_pct"]["benchmark"] == 75.0 and rows["csat_pct"]["benchmark"] is None
+
+
+def test_the_standards_texts_benchmarks_and_a_times_own_band():
+    rows = pd.DataFrame([("setting", "sla_clock", None, None, None, "working", None),
+                         ("target", "csat_pct", 85, "ge", None, "note", 88),
+                         ("setting", "qa_pass_mark", 70, None, None, None, 75),
+                         ("target", "median_resolution_h", 30, "le", None, None, None),
+                         ("target", "fcr_pct", None, None, None, None, 70)],
+                        columns=["kind", "key", "value", "direction", "warning_band", "text", "benchmark"])
+    std = kpi.Standards.from_table(rows)
+    assert std.texts == {"sla_clock": "working"}  # a target's text is no setting
+    assert std.benchmarks == {"csat_pct": 88.0, "fcr_pct": 70.0}  # a benchmark beside a target without a value too
+    assert std.targets["median_resolution_h"] == ("le", 30.0, 3.0)  # no band given: 10 % of a time's target
+    assert std.settings["qa_pass_mark"] == 70.0
