@@ -223,6 +223,9 @@ def test_an_inspection_or_survey_without_a_department_is_in_no_department_group(
     assert r["by_department"]["A部"]["csat_pct"] == 100.0 and r["overall"]["csat_pct"] == 50.0
     assert set(r["by_department"]) == {"A部", "B部"} and r["by_department"]["A部"]["qa_score_pct"] == pytest.approx(
         2800 / 30)
+    s.loc[s["survey_id"] == "S2", "department"] = "C部"  # a department with answers and no ticket: 0 tickets
+    c = kpi.result(kpi.view(frames[0], s, i, STD, kpi.month_period("2026-09")), dims=("department",))["by_department"]
+    assert c["C部"]["tickets"] == 0 and c["C部"]["csat_pct"] == 0.0 and c["C部"]["fcr_pct"] is None
 
 
 def test_blank_priority_contacts_and_reopened_take_their_defaults(frames):
@@ -333,12 +336,17 @@ def test_the_status_decides_only_from_the_latest_time_in_the_data(frames):
     assert not kpi.status_decides(t9, pd.Timestamp("2026-09-23 13:59"))
     assert kpi.status_decides(done.assign(created_at=pd.NaT, first_response_at=pd.NaT, resolved_at=pd.NaT), latest)
     assert kpi.status_decides(done.drop(columns=["first_response_at", "resolved_at"]), latest)
+    answered = done.assign(created_at=pd.NaT, resolved_at=pd.NaT)  # the latest is then T9's first response
+    assert not kpi.status_decides(answered, pd.Timestamp("2026-09-20 14:19"))
+    assert kpi.status_decides(answered, pd.Timestamp("2026-09-20 14:20"))
 
 
 def test_major_complaints_are_those_of_level_major():
     t = pd.DataFrame({"complaint_level": ["major", "minor", None, "major"]}, index=[5, 6, 7, 8])
     assert kpi.major_complaint(t).tolist() == [True, False, False, True]
     assert kpi.major_complaint(t).dtype == bool and list(kpi.major_complaint(t).index) == [5, 6, 7, 8]
+    text = pd.DataFrame({"complaint_level": pd.array(["major", None, "minor"], dtype="string")})  # <NA>, not False
+    assert kpi.major_complaint(text).tolist() == [True, False, False] and kpi.major_complaint(text).dtype == bool
     none = kpi.major_complaint(pd.DataFrame({"x": [1, 2]}, index=[3, 4]))
     assert none.tolist() == [False, False] and list(none.index) == [3, 4]
 

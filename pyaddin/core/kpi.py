@@ -103,12 +103,17 @@ def _grouped(sql, frame: pd.DataFrame, keys) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- a ticket's times and flags
 
+def _per_ticket(t: pd.DataFrame, sql_and_days: tuple[str, object]) -> pd.DataFrame:
+    """A query with one row per ticket of ``t`` (its ``row__``), in ``t``'s order and on its index."""
+    sql, days = sql_and_days
+    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+
+
 def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     """The columns ``engine.metrics.ticket_flags_sql`` reads, as a frame on ``t``'s index: the tickets' own, and
     their times and targets on the workbook's SLA clock."""
     rows = rows_of(t, TICKET_COLUMNS)
-    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", ("row__",))
-    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+    return _per_ticket(t, _timed_sql(rows, _profile(rows), std, as_of, None, ("row__",)))
 
 
 def late_tickets(t, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -116,7 +121,7 @@ def late_tickets(t, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     breaches_sql``): only those come back, from a frame or from where an outside source's rows lie."""
     rows = rows_of(t, TICKET_COLUMNS)
     keep = ("row__", "ticket_id", "department", "created_at", "first_response_at", "resolved_at")
-    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", keep)
+    sql, days = _timed_sql(rows, _profile(rows), std, as_of, None, keep)
     return duck.query(metrics.breaches_sql(f"({sql}) timed", as_of), days__=days)
 
 
@@ -127,8 +132,7 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
     rows = rows_of(t, TICKET_COLUMNS)
     profile = _profile(rows)
     decides = _decides(profile, as_of) if decides is None else decides
-    sql, days = _flags_sql(rows, profile, std, as_of, decides, "TRUE", ("row__",))
-    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+    return _per_ticket(t, _flags_sql(rows, profile, std, as_of, decides, None, ("row__",)))
 
 
 _SUMS = metrics.FLAG_SUMS
@@ -186,7 +190,7 @@ def _metrics(row: pd.Series) -> dict:
     for m in METRICS:
         v = row.get(m)
         if v is None or pd.isna(v):
-            out[m] = 0 if m == "tickets" else None
+            out[m] = None  # a group's ticket count is never blank: ``result`` fills it
         elif m in ("tickets", "backlog"):
             out[m] = int(v)
         else:
