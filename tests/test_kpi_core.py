@@ -523,3 +523,25 @@ def test_the_standards_texts_benchmarks_and_a_times_own_band():
     assert std.benchmarks == {"csat_pct": 88.0, "fcr_pct": 70.0}  # a benchmark beside a target without a value too
     assert std.targets["median_resolution_h"] == ("le", 30.0, 3.0)  # no band given: 10 % of a time's target
     assert std.settings["qa_pass_mark"] == 70.0
+
+
+def test_the_working_clock_with_a_channels_own_hours_and_the_holidays():
+    """By hand, on the working clock (Mon–Fri 09:00–18:00; 国庆 1–7 October holidays): E1 Fri 17:55 → Mon 09:04 is
+    5 + 4 min; the phone line's own hours (08:00–20:00, Mon–Sat) make P1 Sat 19:55 → Mon 08:07 5 + 7 min; chat's
+    hours (10:00–12:00) keep the working days: C1 Mon 11:55 → 13:00 is 5 min, C2 Sat 11:00 → Mon 10:04 is 4; E2 Wed
+    30 Sep 17:55 → Thu 8 Oct 09:04 is 5 + 4 min over the holidays."""
+    t = typed(schema.TICKETS, "工单编号,创建时间,渠道,责任部门,处理人,优先级,首次响应时间\n"
+                              "E1,2026-09-25 17:55,邮件,A部,a1,普通,2026-09-28 09:04\n"
+                              "P1,2026-09-26 19:55,电话,A部,a1,普通,2026-09-28 08:07\n"
+                              "C1,2026-09-28 11:55,在线,A部,a1,普通,2026-09-28 13:00\n"
+                              "C2,2026-09-26 11:00,在线,A部,a1,普通,2026-09-28 10:04\n"
+                              "E2,2026-09-30 17:55,邮件,A部,a1,普通,2026-10-08 09:04\n")
+    calendar = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)]), "kind": "holiday"})
+    hours = {"service_hours_phone": "08:00-20:00 mon-sat", "service_hours_chat": "10:00-12:00"}
+    working = kpi.Standards(texts={"sla_clock": "working", **hours}, calendar=calendar)
+    as_of = pd.Timestamp("2026-10-31")
+    flags = kpi.ticket_flags(t, working, as_of)
+    assert flags["fr_min"].tolist() == [9.0, 12.0, 5.0, 4.0, 9.0]
+    assert flags["fr_met"].tolist() == [True, False, True, True, True]  # normal: 10 min
+    by_calendar = kpi.ticket_flags(t, kpi.Standards(texts=hours, calendar=calendar), as_of)["fr_min"].tolist()
+    assert by_calendar == [2 * 1440 + 909.0, 1440 + 732.0, 65.0, 2 * 1440 - 56.0, 7 * 1440 + 909.0]  # clock time
