@@ -207,7 +207,9 @@ def test_working_minutes_keep_the_seconds_and_a_blank_pair_is_blank():
 def test_n_working_days_later_keeps_the_time_of_day_and_a_part_day_adds_its_hours():
     clock = _october_clock()
     t = pd.Series(pd.to_datetime(["2026-09-18 09:00", None, "2026-09-30 10:00"]), index=[7, 8, 9])
-    later = clock.working_days_later(t, 1.5)  # one working day, then 12 hours
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no unit alias pandas will remove
+        later = clock.working_days_later(t, 1.5)  # one working day, then 12 hours
     assert list(later.index) == [7, 8, 9] and pd.isna(later[8])
     assert later[7] == pd.Timestamp("2026-09-21 21:00") and later[9] == pd.Timestamp("2026-10-08 22:00")
     none = clock.working_days_later(pd.Series([pd.NaT, pd.NaT], index=[3, 4], dtype="datetime64[ns]"), 2)
