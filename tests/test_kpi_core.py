@@ -545,3 +545,63 @@ def test_the_working_clock_with_a_channels_own_hours_and_the_holidays():
     assert flags["fr_met"].tolist() == [True, False, True, True, True]  # normal: 10 min
     by_calendar = kpi.ticket_flags(t, kpi.Standards(texts=hours, calendar=calendar), as_of)["fr_min"].tolist()
     assert by_calendar == [2 * 1440 + 909.0, 1440 + 732.0, 65.0, 2 * 1440 - 56.0, 7 * 1440 + 909.0]  # clock time
+
+
+def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows(frames):
+    t, s, i = frames
+    as_of = pd.Timestamp("2026-10-01")
+    known = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of))
+    known_answers = known.survey_table
+    same = kpi.view(t, s, i, STD, kpi.period("2026-08-20", "2026-09-30", as_of), known=known)  # no ticket 20–31 Aug
+    assert same.tickets is known.tickets and same.surveys is known.surveys and same.inspections is known.inspections
+    assert same.flags_table == known.flags_table and same.n == 7
+    assert same.survey_table != known_answers  # S4 (30 August) is in the wider period's answers
+    assert kpi.result(same, dims=())["overall"]["csat_pct"] == pytest.approx(100 / 3)
+    twin = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of), known=known)
+    assert twin.flags_table == known.flags_table and twin.survey_table == known_answers
+    for other in (kpi.view(t, s, i, STD, kpi.period("2026-08-01", "2026-09-30", as_of), known=known),  # T5 too
+                  kpi.view(t, s, i, STD, kpi.period("2026-09-02", "2026-09-30", as_of), known=known),  # inside it
+                  kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of + pd.Timedelta(minutes=10)),
+                           known=known),
+                  kpi.view(t, s, i, kpi.Standards(), kpi.period("2026-09-01", "2026-09-30", as_of), known=known),
+                  kpi.view(t.copy(), s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of), known=known)):
+        assert other.flags_table != known.flags_table
+        fresh = kpi.view(t, s, i, other.std, other.p)
+        assert kpi.result(other) == kpi.result(fresh)
+    copied = kpi.view(t.copy(), s.copy(), i.copy(), STD, known.p, known=known)
+    assert copied.tickets is not known.tickets and copied.surveys is not known.surveys
+    assert copied.inspections is not known.inspections and copied.survey_table != known_answers
+    source = outside(t)
+    a = kpi.view(source, outside(s), outside(i), STD, known.p)
+    b = kpi.view(source, outside(s), outside(i), STD, known.p, known=a)
+    assert b.tickets is a.tickets and b.flags_table == a.flags_table and b.surveys is not a.surveys
+
+
+def test_satisfaction_given_on_a_call_counts_as_an_answer_from_the_book_or_a_source(frames):
+    from test_units_calls import phone_calls
+
+    t, s, i = frames
+    p = kpi.month_period("2026-09")
+    for v in (kpi.view(t, s, i, STD, p, calls=phone_calls()),
+              kpi.view(outside(t), outside(s), outside(i), STD, p, calls=phone_calls())):
+        assert kpi.rate_counts(v, "csat_pct") == (2, 4)  # S1 5, S2 3, and the calls' 5 and 2
+    assert kpi.rate_counts(kpi.view(t, s.iloc[:0], i, STD, p, calls=phone_calls()), "csat_pct") == (1, 2)
+    assert kpi.rate_counts(kpi.view(t, s, i, STD, p, calls=phone_calls().iloc[:0]), "csat_pct") == (1, 2)
+
+
+def test_an_empty_view_and_the_status_deciding_from_the_profile(frames):
+    assert kpi.view(*frames, STD, kpi.month_period("2026-12")).empty
+    assert not september(frames).empty
+    only_answers = (frames[0].iloc[:0], frames[1], frames[2].iloc[:0])
+    assert not kpi.view(*only_answers, STD, kpi.month_period("2026-09")).empty
+    only_inspections = (frames[0].iloc[:0], frames[1].iloc[:0], frames[2])
+    assert not kpi.view(*only_inspections, STD, kpi.month_period("2026-09")).empty
+    at = pd.Timestamp
+    profile = {"filled__status": 3, "max__created_at": at("2026-09-30"), "max__first_response_at": at("2026-10-02"),
+               "max__resolved_at": at("2026-10-01")}
+    assert kpi._decides(profile, at("2026-10-02")) and not kpi._decides(profile, at("2026-10-01 23:59"))
+    later = {**profile, "max__resolved_at": at("2026-10-03")}
+    assert not kpi._decides(later, at("2026-10-02")) and kpi._decides(later, at("2026-10-03"))
+    assert not kpi._decides({**profile, "filled__status": 0}, at("2027-01-01"))
+    assert kpi._decides({"filled__status": 1, "max__created_at": None, "max__first_response_at": None,
+                         "max__resolved_at": None}, at("2000-01-01"))
