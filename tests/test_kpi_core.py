@@ -535,16 +535,35 @@ def test_the_working_clock_with_a_channels_own_hours_and_the_holidays():
                               "P1,2026-09-26 19:55,电话,A部,a1,普通,2026-09-28 08:07\n"
                               "C1,2026-09-28 11:55,在线,A部,a1,普通,2026-09-28 13:00\n"
                               "C2,2026-09-26 11:00,在线,A部,a1,普通,2026-09-28 10:04\n"
-                              "E2,2026-09-30 17:55,邮件,A部,a1,普通,2026-10-08 09:04\n")
-    calendar = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)]), "kind": "holiday"})
-    hours = {"service_hours_phone": "08:00-20:00 mon-sat", "service_hours_chat": "10:00-12:00"}
+                              "E2,2026-09-30 17:55,邮件,A部,a1,普通,2026-10-08 09:04\n"
+                              "P2,2026-10-09 19:55,电话,A部,a1,普通,2026-10-12 08:05\n"
+                              "S1,2026-10-01 10:00,社交媒体,A部,a1,普通,2026-10-01 10:30\n")
+    calendar = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)] + ["2026-10-10"]),
+                             "kind": ["holiday"] * 7 + ["workday"]})  # Saturday 10 October: 调休
+    hours = {"service_hours_phone": "08:00-20:00 mon-sat", "service_hours_chat": "10:00-12:00",
+             "service_hours_social": "7×24小时"}
     working = kpi.Standards(texts={"sla_clock": "working", **hours}, calendar=calendar)
     as_of = pd.Timestamp("2026-10-31")
     flags = kpi.ticket_flags(t, working, as_of)
-    assert flags["fr_min"].tolist() == [9.0, 12.0, 5.0, 4.0, 9.0]
-    assert flags["fr_met"].tolist() == [True, False, True, True, True]  # normal: 10 min
+    # P2 Fri 19:55 → Mon 08:05 on the phone line: 5 + the whole Saturday (720, a working day of its own anyway) + 5;
+    # S1 on the round-the-clock social channel counts its 30 minutes on a holiday
+    assert flags["fr_min"].tolist() == [9.0, 12.0, 5.0, 4.0, 9.0, 730.0, 30.0]
+    assert flags["fr_met"].tolist() == [True, False, True, True, True, False, False]  # normal: 10 min
     by_calendar = kpi.ticket_flags(t, kpi.Standards(texts=hours, calendar=calendar), as_of)["fr_min"].tolist()
-    assert by_calendar == [2 * 1440 + 909.0, 1440 + 732.0, 65.0, 2 * 1440 - 56.0, 7 * 1440 + 909.0]  # clock time
+    assert by_calendar == [2 * 1440 + 909.0, 1440 + 732.0, 65.0, 2 * 1440 - 56.0, 7 * 1440 + 909.0,
+                           2 * 1440 + 730.0, 30.0]  # clock time
+
+
+def test_times_written_to_the_minute_are_timed_at_the_minute():
+    """First responses and resolutions written to the minute: the creation time's seconds are dropped too, so
+    09:00:45 → 09:10 is 10 minutes (not 9¼) and → 11:00 two hours."""
+    t = typed(schema.TICKETS, "工单编号,创建时间,渠道,责任部门,处理人,优先级,首次响应时间,解决时间\n"
+                              "M1,2026-09-07 09:00:45,邮件,A部,a1,普通,2026-09-07 09:10,2026-09-07 11:00\n")
+    flags = kpi.ticket_flags(t, STD, pd.Timestamp("2026-10-01"))
+    assert flags["fr_min"].tolist() == [10.0] and flags["res_h"].tolist() == [2.0] and flags["fr_met"].tolist() == [True]
+    exact = t.assign(first_response_at=pd.Timestamp("2026-09-07 09:10:30"), resolved_at=pd.Timestamp("2026-09-07 11:00:45"))
+    flags = kpi.ticket_flags(exact, STD, pd.Timestamp("2026-10-01"))
+    assert flags["fr_min"].tolist() == [9.75] and flags["res_h"].tolist() == [2.0]
 
 
 def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows(frames):
