@@ -624,3 +624,26 @@ def test_an_empty_view_and_the_status_deciding_from_the_profile(frames):
     assert not kpi._decides({**profile, "filled__status": 0}, at("2027-01-01"))
     assert kpi._decides({"filled__status": 1, "max__created_at": None, "max__first_response_at": None,
                          "max__resolved_at": None}, at("2000-01-01"))
+
+
+def test_a_column_as_the_engine_reads_it():
+    """A score is a number where the cell reads as one; text stays Arrow text (pandas' ``str``) or becomes it in one
+    pass; a column the frame lacks is blank of its kind, on the frame's index."""
+    t = pd.DataFrame({"score": ["5", "x", None], "text": np.array(["p", None, "q"], dtype=object),
+                      "mixed": np.array(["p", 1, None], dtype=object), "arrow": pd.array(["u", None, "w"], dtype="str"),
+                      "n": [1.0, None, 2.0]}, index=[7, 8, 9])
+    col = kpi._column
+    score = col(t, "score", kpi.SCORE)
+    assert score.dtype == float and list(score.index) == [7, 8, 9] and score.tolist()[0] == 5.0 and score[8:].isna().all()
+    none = col(t, "attitude", kpi.SCORE)
+    assert none.dtype == float and list(none.index) == [7, 8, 9] and none.isna().all()
+    text = col(t, "text", kpi.TEXT)
+    assert text.dtype == "str" and list(text.index) == [7, 8, 9] and text.tolist()[::2] == ["p", "q"] and pd.isna(text[8])
+    arrow = col(t, "arrow", kpi.TEXT)
+    assert arrow.dtype == "str" and arrow.tolist()[::2] == ["u", "w"]
+    mixed = col(t, "mixed", kpi.TEXT)  # not all text: pandas' own conversion
+    assert mixed.tolist()[:2] == ["p", "1"] and pd.isna(mixed[9]) and isinstance(mixed.dtype, pd.StringDtype)
+    assert col(t, "n", kpi.NUMBER).dtype == "Float64" and col(t, "n", kpi.NUMBER).tolist()[0] == 1.0
+    for kind in (kpi.TEXT, kpi.YES_NO, kpi.TIME):
+        blank = col(t, "absent", kind)
+        assert blank.isna().all() and list(blank.index) == [7, 8, 9] and blank.dtype == kind
