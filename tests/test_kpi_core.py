@@ -647,3 +647,13 @@ def test_a_column_as_the_engine_reads_it():
     for kind in (kpi.TEXT, kpi.YES_NO, kpi.TIME):
         blank = col(t, "absent", kind)
         assert blank.isna().all() and list(blank.index) == [7, 8, 9] and blank.dtype == kind
+
+
+def test_a_survey_column_never_filled_leaves_its_metric_empty(frames):
+    t, s, i = frames
+    p = kpi.month_period("2026-09")
+    assert kpi.view(t, s.assign(nps=np.nan), i, STD, p).missing == {"nps"}
+    assert kpi.view(t, s.assign(csat=np.nan), i, STD, p).missing == {"csat_pct"}
+    assert kpi.view(t.assign(status=None, resolved_at=pd.NaT), s, i, STD, p).missing == {
+        "resolution_sla_pct", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "backlog"}
+    assert kpi.view(t.assign(status="closed"), s, i, STD, p).missing == set()
