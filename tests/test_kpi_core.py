@@ -657,3 +657,16 @@ def test_a_survey_column_never_filled_leaves_its_metric_empty(frames):
     assert kpi.view(t.assign(status=None, resolved_at=pd.NaT), s, i, STD, p).missing == {
         "resolution_sla_pct", "median_resolution_h", "fcr_pct", "reopen_rate_pct", "backlog"}
     assert kpi.view(t.assign(status="closed"), s, i, STD, p).missing == set()
+
+
+def test_a_complaint_is_held_to_its_working_days_on_the_calendar_clock():
+    """One working day for a complaint's resolution (stricter than low's 72 h): K1 Mon 09:00 → Tue 15:00 is past
+    Tue 09:00; K2 Fri 10:00 → Mon 09:00 is before Mon 10:00, the weekend not counted; K3, no complaint, has its
+    72 h."""
+    t = typed(schema.TICKETS, "工单编号,创建时间,渠道,责任部门,处理人,优先级,首次响应时间,解决时间,是否投诉\n"
+                              "K1,2026-09-07 09:00,邮件,A部,a1,低,2026-09-07 09:10,2026-09-08 15:00,是\n"
+                              "K2,2026-09-11 10:00,邮件,A部,a1,低,2026-09-11 10:10,2026-09-14 09:00,是\n"
+                              "K3,2026-09-07 09:00,邮件,A部,a1,低,2026-09-07 09:10,2026-09-08 15:00,否\n")
+    std = kpi.Standards(settings={"complaint_resolution_days": 1.0})
+    flags = kpi.ticket_flags(t, std, pd.Timestamp("2026-10-01"))
+    assert flags["res_met"].tolist() == [False, True, True] and flags["res_breached"].tolist() == [True, False, False]
