@@ -214,3 +214,20 @@ def test_n_working_days_later_keeps_the_time_of_day_and_a_part_day_adds_its_hour
     assert later[7] == pd.Timestamp("2026-09-21 21:00") and later[9] == pd.Timestamp("2026-10-08 22:00")
     none = clock.working_days_later(pd.Series([pd.NaT, pd.NaT], index=[3, 4], dtype="datetime64[ns]"), 2)
     assert list(none.index) == [3, 4] and none.isna().all() and none.dtype == "datetime64[ns]"
+
+
+def test_the_work_calendar_as_sorted_days_of_each_kind():
+    from pyaddin.core.clock import Calendar
+
+    rows = pd.DataFrame({"date": pd.to_datetime(["2026-10-07 00:00", "2026-10-01 13:00", None, "2027-02-07 00:00",
+                                                 "2026-10-10 00:00"]),
+                         "kind": ["holiday", "holiday", "holiday", "workday", "workday"]})
+    cal = Calendar.from_table(rows)
+    day = lambda s: np.datetime64(s, "D")  # noqa: E731
+    assert cal.holidays.tolist() == [day("2026-10-01"), day("2026-10-07")] and cal.holidays.dtype == "datetime64[D]"
+    assert cal.workdays.tolist() == [day("2026-10-10"), day("2027-02-07")] and cal.workdays.dtype == "datetime64[D]"
+    assert cal.years == frozenset({2026, 2027})
+    for empty in (None, rows.iloc[:0]):
+        none = Calendar.from_table(empty)
+        assert len(none.holidays) == len(none.workdays) == 0 and none.years == frozenset()
+        assert none.holidays.dtype == none.workdays.dtype == "datetime64[D]"
