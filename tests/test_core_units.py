@@ -231,3 +231,18 @@ def test_the_work_calendar_as_sorted_days_of_each_kind():
         none = Calendar.from_table(empty)
         assert len(none.holidays) == len(none.workdays) == 0 and none.years == frozenset()
         assert none.holidays.dtype == none.workdays.dtype == "datetime64[D]"
+
+
+def test_the_nth_working_day_after_each_day():
+    clock = _october_clock()  # Mon–Fri; 1–7 October holidays; Saturday 10 October worked
+    span = np.arange(np.datetime64("2026-09-30"), np.datetime64("2026-10-03"), dtype="datetime64[D]")
+    assert clock.nth_working_day(span, 0.5) is span and clock.nth_working_day(span[:0], 2) is not None
+    assert len(clock.nth_working_day(span[:0], 2)) == 0
+    day = lambda s: np.datetime64(s, "D")  # noqa: E731
+    assert clock.nth_working_day(span, 1).tolist() == [day("2026-10-08")] * 3  # the holidays are no working days
+    assert clock.nth_working_day(span, 2.5).tolist() == [day("2026-10-09")] * 3
+    assert clock.nth_working_day(span, 3).tolist() == [day("2026-10-10")] * 3  # the 调休 Saturday is one
+    friday = np.array([day("2026-10-09")])
+    assert clock.nth_working_day(friday, 1).tolist() == [day("2026-10-10")]
+    assert clock.nth_working_day(friday, 2).tolist() == [day("2026-10-12")]
+    assert clock.nth_working_day(friday, 40).tolist() == [day("2026-12-03")]  # far ahead: the 调休 day, weekends skipped
