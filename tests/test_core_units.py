@@ -236,7 +236,7 @@ def test_the_work_calendar_as_sorted_days_of_each_kind():
 def test_the_nth_working_day_after_each_day():
     clock = _october_clock()  # Mon–Fri; 1–7 October holidays; Saturday 10 October worked
     span = np.arange(np.datetime64("2026-09-30"), np.datetime64("2026-10-03"), dtype="datetime64[D]")
-    assert clock.nth_working_day(span, 0.5) is span and clock.nth_working_day(span[:0], 2) is not None
+    assert clock.nth_working_day(span, 0.5) is span  # less than a whole day: the day itself
     assert len(clock.nth_working_day(span[:0], 2)) == 0
     day = lambda s: np.datetime64(s, "D")  # noqa: E731
     assert clock.nth_working_day(span, 1).tolist() == [day("2026-10-08")] * 3  # the holidays are no working days
