@@ -193,27 +193,12 @@ def _october_clock():
     return Clock(Hours(540, 1080), frozenset(range(5)), Calendar.from_table(cal))
 
 
-def test_working_minutes_keep_the_seconds_and_a_blank_pair_is_blank():
-    """The clock's minutes are exact: 10 min 15 s is 10.25 min, never floored; pairs with no time at all are
-    blank, not an error."""
-    clock = _october_clock()
-    t1 = pd.Series(pd.to_datetime(["2026-09-28 09:00:30", "2026-09-28 17:59:00"]))
-    t2 = pd.Series(pd.to_datetime(["2026-09-28 09:10:45", "2026-09-29 09:00:30"]))
-    assert list(clock.minutes(t1, t2)) == [10.25, 1.5]
-    blank = clock.minutes(pd.Series([pd.NaT, pd.NaT]), pd.Series([pd.NaT, pd.NaT]))
-    assert blank.dtype == float and np.isnan(blank).all() and len(blank) == 2
+def test_working_minutes_keep_the_seconds():
+    """The clock's minutes are exact where the export writes seconds: 10 min 15 s is 10.25 min, never floored."""
+    from test_clock import _minutes
 
-
-def test_n_working_days_later_keeps_the_time_of_day_and_a_part_day_adds_its_hours():
-    clock = _october_clock()
-    t = pd.Series(pd.to_datetime(["2026-09-18 09:00", None, "2026-09-30 10:00"]), index=[7, 8, 9])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no unit alias pandas will remove
-        later = clock.working_days_later(t, 1.5)  # one working day, then 12 hours
-    assert list(later.index) == [7, 8, 9] and pd.isna(later[8])
-    assert later[7] == pd.Timestamp("2026-09-21 21:00") and later[9] == pd.Timestamp("2026-10-08 22:00")
-    none = clock.working_days_later(pd.Series([pd.NaT, pd.NaT], index=[3, 4], dtype="datetime64[ns]"), 2)
-    assert list(none.index) == [3, 4] and none.isna().all() and none.dtype == "datetime64[ns]"
+    assert _minutes([("2026-09-28 09:00:30", "2026-09-28 09:10:45"), ("2026-09-28 17:59:00", "2026-09-29 09:00:30")]) \
+        == [10.25, 1.5]
 
 
 def test_the_work_calendar_as_sorted_days_of_each_kind():
