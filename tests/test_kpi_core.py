@@ -411,6 +411,7 @@ def test_the_rows_a_row_by_row_figure_needs_from_the_book_or_from_a_source(frame
     t, s, i = with_visits_and_invitations(frames)
     p = kpi.month_period("2026-09")
     book = kpi.view(t, s, i, STD, p)
+    assert book.t.index.tolist() == [0, 1, 2, 3, 5, 7, 8] and book.s.index.tolist() == [0, 1, 2]  # the book's rows
     assert book.visits(p)["ticket_id"].tolist() == ["T1", "T2", "T3", "T4", "T6", "T8", "T9"]  # the period's slice
     assert book.invitations(p)["survey_id"].tolist() == ["S1"]
     assert book.invitations(kpi.month_period("2026-08"))["survey_id"].tolist() == ["S4"]
@@ -670,3 +671,25 @@ def test_a_complaint_is_held_to_its_working_days_on_the_calendar_clock():
     std = kpi.Standards(settings={"complaint_resolution_days": 1.0})
     flags = kpi.ticket_flags(t, std, pd.Timestamp("2026-10-01"))
     assert flags["res_met"].tolist() == [False, True, True] and flags["res_breached"].tolist() == [True, False, False]
+
+
+def test_what_the_exports_supplied_decides_which_metrics_are_empty():
+    full = {"first_response_at": 1, "resolved_at": 1, "contacts": 1, "reopened": 1, "is_complaint": 1, "agent": 1,
+            "category": 1, "resolution_note": 1}
+    assert kpi.missing_metrics({"tickets": full, "surveys": {"csat": 1, "nps": 1}}) == set()  # one row is enough
+    no_reopened = {**full, "reopened": 0}
+    assert "reopen_rate_pct" in kpi.missing_metrics({"tickets": no_reopened, "surveys": None})
+    # a resolution time beside a status: a resolved ticket whose status is open again was reopened
+    assert "reopen_rate_pct" not in kpi.missing_metrics({"tickets": {**no_reopened, "status": 1}, "surveys": None})
+    assert "reopen_rate_pct" in kpi.missing_metrics({"tickets": {**no_reopened, "status": 1, "resolved_at": 0},
+                                                      "surveys": None})
+    assert kpi.missing_metrics({"tickets": None, "surveys": None}) >= {"reopen_rate_pct", "backlog", "csat_pct"}
+
+
+def test_the_backlog_leaves_out_what_the_status_closed_when_the_status_decides(frames):
+    t = frames[0].assign(status=None)
+    t.loc[t["ticket_id"].isin(["T3", "T4"]), "status"] = "closed"  # closed without a resolution time
+    v = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09"))  # as_of 1 October: the latest time, T7's
+    assert v.decides and kpi.result(v, dims=())["overall"]["backlog"] == 1  # August's T5 alone is open
+    early = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09", "2026-09-30 23:59:59"))
+    assert not early.decides and kpi.result(early, dims=())["overall"]["backlog"] == 3  # T7 not yet created
