@@ -231,3 +231,21 @@ def test_the_nth_working_day_after_each_day():
     assert clock.nth_working_day(friday, 1).tolist() == [day("2026-10-10")]
     assert clock.nth_working_day(friday, 2).tolist() == [day("2026-10-12")]
     assert clock.nth_working_day(friday, 40).tolist() == [day("2026-12-03")]  # far ahead: the 调休 day, weekends skipped
+
+
+def test_the_nth_working_day_when_holidays_leave_few_working_days_or_none():
+    from pyaddin.core.clock import Calendar, Clock
+    from pyaddin.settings import Hours
+
+    start = np.datetime64("2026-01-05", "D")  # a Monday; 120 days of holidays but for two weekdays
+    days = np.arange(start, start + 120, dtype="datetime64[D]")
+    d1, d2 = np.datetime64("2026-01-14", "D"), np.datetime64("2026-02-10", "D")
+    none = np.array([], "datetime64[D]")
+    clock = Clock(Hours(540, 1080), frozenset(range(5)), Calendar(days[(days != d1) & (days != d2)], none,
+                                                                  frozenset({2026})))
+    span = np.array([start])
+    assert clock.nth_working_day(span, 1).tolist() == [d1] and clock.nth_working_day(span, 2).tolist() == [d2]
+    assert clock.nth_working_day(span, 3).tolist() == [d2]  # fewer working days ahead than asked: the last there
+    closed = Clock(Hours(540, 1080), frozenset(range(5)), Calendar(days, none, frozenset({2026})))
+    nat = closed.nth_working_day(np.array([start, start + 1]), 1)
+    assert nat.dtype == "datetime64[D]" and len(nat) == 2 and np.isnat(nat).all()
