@@ -588,6 +588,8 @@ def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows
         assert other.flags_table != known.flags_table
         fresh = kpi.view(t, s, i, other.std, other.p)
         assert kpi.result(other) == kpi.result(fresh)
+    shifted = kpi.view(t, s, i, STD, kpi.period("2026-08-30", "2026-09-06", as_of), known=known)
+    assert kpi.rate_counts(shifted, "csat_pct") == (1, 3)  # S4, S1, S2: as many answers as the known view, not its
     copied = kpi.view(t.copy(), s.copy(), i.copy(), STD, known.p, known=known)
     assert copied.tickets is not known.tickets and copied.surveys is not known.surveys
     assert copied.inspections is not known.inspections and copied.survey_table != known_answers
@@ -605,6 +607,7 @@ def test_satisfaction_given_on_a_call_counts_as_an_answer_from_the_book_or_a_sou
     for v in (kpi.view(t, s, i, STD, p, calls=phone_calls()),
               kpi.view(outside(t), outside(s), outside(i), STD, p, calls=phone_calls())):
         assert kpi.rate_counts(v, "csat_pct") == (2, 4)  # S1 5, S2 3, and the calls' 5 and 2
+    assert v.surveys.frame is None and v.surveys.where == "a source"  # the source's answers and the calls' own
     assert kpi.rate_counts(kpi.view(t, s.iloc[:0], i, STD, p, calls=phone_calls()), "csat_pct") == (1, 2)
     assert kpi.rate_counts(kpi.view(t, s, i, STD, p, calls=phone_calls().iloc[:0]), "csat_pct") == (1, 2)
 
@@ -691,5 +694,6 @@ def test_the_backlog_leaves_out_what_the_status_closed_when_the_status_decides(f
     t.loc[t["ticket_id"].isin(["T3", "T4"]), "status"] = "closed"  # closed without a resolution time
     v = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09"))  # as_of 1 October: the latest time, T7's
     assert v.decides and kpi.result(v, dims=())["overall"]["backlog"] == 1  # August's T5 alone is open
+    assert kpi.rate_counts(v, "reopen_rate_pct") == (2, 7)  # T3 and T4 resolved at an unknown time
     early = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09", "2026-09-30 23:59:59"))
     assert not early.decides and kpi.result(early, dims=())["overall"]["backlog"] == 3  # T7 not yet created
