@@ -608,6 +608,8 @@ def test_satisfaction_given_on_a_call_counts_as_an_answer_from_the_book_or_a_sou
               kpi.view(outside(t), outside(s), outside(i), STD, p, calls=phone_calls())):
         assert kpi.rate_counts(v, "csat_pct") == (2, 4)  # S1 5, S2 3, and the calls' 5 and 2
     assert v.surveys.frame is None and v.surveys.where == "a source"  # the source's answers and the calls' own
+    numbered = kpi.view(t, s, i, STD, p, calls=phone_calls().reset_index(drop=True))  # the calls' rows 0 and 4 too
+    assert len(numbered.s) == 5 and numbered.s.index.is_unique  # every answer a row of its own
     assert kpi.rate_counts(kpi.view(t, s.iloc[:0], i, STD, p, calls=phone_calls()), "csat_pct") == (1, 2)
     assert kpi.rate_counts(kpi.view(t, s, i, STD, p, calls=phone_calls().iloc[:0]), "csat_pct") == (1, 2)
 
