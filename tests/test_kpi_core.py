@@ -570,6 +570,8 @@ def test_times_written_to_the_minute_are_timed_at_the_minute():
 def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows(frames):
     t, s, i = frames
     as_of = pd.Timestamp("2026-10-01")
+    unanswered = kpi.view(t.assign(first_response_at=pd.NaT), s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of))
+    assert kpi.view(t, s, i, STD, unanswered.p, known=unanswered).missing == set()  # its own tickets' profile
     known = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of))
     known_answers = known.survey_table
     same = kpi.view(t, s, i, STD, kpi.period("2026-08-20", "2026-09-30", as_of), known=known)  # no ticket 20–31 Aug
@@ -644,7 +646,9 @@ def test_a_column_as_the_engine_reads_it():
     none = col(t, "attitude", kpi.SCORE)
     assert none.dtype == float and list(none.index) == [7, 8, 9] and none.isna().all()
     text = col(t, "text", kpi.TEXT)
-    assert text.dtype == "str" and list(text.index) == [7, 8, 9] and text.tolist()[::2] == ["p", "q"] and pd.isna(text[8])
+    assert str(text.dtype) == "str" and list(text.index) == [7, 8, 9] and text.tolist()[::2] == ["p", "q"] and pd.isna(text[8])
+    nan_text = col(t.assign(text=np.array(["p", np.nan, "q"], dtype=object)), "text", kpi.TEXT)  # NaN, not None
+    assert str(nan_text.dtype) == "str" and pd.isna(nan_text[8])  # Arrow text in one pass all the same
     arrow = col(t, "arrow", kpi.TEXT)
     assert arrow.dtype == "str" and arrow.tolist()[::2] == ["u", "w"]
     mixed = col(t, "mixed", kpi.TEXT)  # not all text: pandas' own conversion
