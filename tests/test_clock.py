@@ -3,10 +3,12 @@ and complaints held to the stricter target — computed by hand (working hours M
 day; 国庆 2026-10-01 (Thu) … 10-07 holidays, Saturday 10-10 a make-up working day)."""
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import write_csv
+from pyaddin.core import kpi
 from pyaddin.core.clock import Calendar, Clock
 from pyaddin.settings import Hours
 
@@ -23,20 +25,22 @@ W6,2026-10-02 10:00,邮件,A部,a1,普通,X,2026-10-08 09:05,2026-10-08 10:00,�
 """
 
 
-def _clock(days=range(5), hours=Hours(540, 1080)) -> Clock:
-    cal = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)] + ["2026-10-10"]),
-                        "kind": ["holiday"] * 7 + ["workday"]})
-    return Clock(hours, frozenset(days), Calendar.from_table(cal))
+CAL = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)] + ["2026-10-10"]),
+                    "kind": ["holiday"] * 7 + ["workday"]})
 
 
-def _minutes(clock, pairs):
-    t1 = pd.Series(pd.to_datetime([a for a, _ in pairs]))
-    t2 = pd.Series(pd.to_datetime([b for _, b in pairs]))
-    return list(clock.minutes(t1, t2))
+def _minutes(pairs, hours="09:00-18:00", days="mon-fri"):
+    """First-response minutes of tickets created and answered at each pair of times, on the working clock of the
+    KPIs (``kpi.ticket_flags``: the SQL every figure uses)."""
+    t = pd.DataFrame({"ticket_id": [f"M{k}" for k in range(len(pairs))], "created_at": pd.to_datetime([a for a, _ in pairs]),
+                      "first_response_at": pd.to_datetime([b for _, b in pairs]), "channel": "email",
+                      "priority": "normal"})
+    std = kpi.Standards(texts={"sla_clock": "working", "working_hours": hours, "working_days": days}, calendar=CAL)
+    return kpi.ticket_flags(t, std, pd.Timestamp("2026-11-01"))["fr_min"].tolist()
 
 
 def test_working_minutes_by_hand():
-    got = _minutes(_clock(), [
+    got = _minutes([
         ("2026-09-25 17:00", "2026-09-28 10:00"),  # Fri 17–18 and Mon 9–10: over the weekend
         ("2026-09-29 07:30", "2026-09-29 09:20"),  # before opening: the clock starts at 09:00
         ("2026-09-30 17:30", "2026-10-10 09:30"),  # Wed 30 + 8th 540 + 9th 540 + Sat 10th (调休) 30
@@ -46,19 +50,20 @@ def test_working_minutes_by_hand():
         ("2026-09-26 10:00", "2026-09-27 16:00"),  # a whole weekend: nothing
     ])
     assert got == [120, 20, 30 + 540 + 540 + 30, 60, 90, 0, 0]
-    assert pd.isna(_clock().minutes(pd.Series([pd.NaT]), pd.Series(pd.to_datetime(["2026-09-28"])))[0])
+    assert pd.isna(_minutes([("2026-09-28 09:00", None)])[0])  # not answered: no time
 
 
 def test_a_round_the_clock_channel_counts_every_minute_holidays_too():
-    assert _minutes(_clock(range(7), Hours(0, 1440)), [("2026-09-30 17:30", "2026-10-02 17:30")]) == [2880]
+    assert _minutes([("2026-09-30 17:30", "2026-10-02 17:30")], "00:00-24:00", "mon-sun") == [2880]
 
 
 def test_n_working_days_later_on_the_calendar_clock():
-    clock = _clock()
-    t = pd.Series(pd.to_datetime(["2026-09-18 09:00", "2026-09-30 10:00", "2026-10-09 10:00"]))
-    assert list(clock.working_days_later(t, 3)[:1]) == [pd.Timestamp("2026-09-23 09:00")]  # Fri → Wed
-    assert list(clock.working_days_later(t, 1)[1:]) == [pd.Timestamp("2026-10-08 10:00"),  # over the holiday
-                                                         pd.Timestamp("2026-10-10 10:00")]  # the 调休 Saturday
+    clock = Clock(Hours(540, 1080), frozenset(range(5)), Calendar.from_table(CAL))
+    day = lambda s: np.datetime64(s, "D")  # noqa: E731
+    assert clock.nth_working_day(np.array([day("2026-09-18")]), 3).tolist() == [day("2026-09-23")]  # Fri → Wed
+    assert clock.nth_working_day(np.array([day("2026-09-30"), day("2026-10-09")]), 1).tolist() == [
+        day("2026-10-08"),  # over the holiday
+        day("2026-10-10")]  # the 调休 Saturday
 
 
 def _kpi(runner, cli, book, *extra):

@@ -170,3 +170,82 @@ def test_the_pareto_of_rows_where_they_lie_counts_and_weighs_as_the_frames_paret
     weighed = par.pareto_of(rows.sql, "category", "w")
     assert weighed[["category", "count"]].values.tolist() == [[par.UNCLASSIFIED, 4.0], ["质量", 4.0], ["物流", 3.0]]
     assert weighed["vital_few"].tolist() == [False, True, True]  # 未分类 is never among the vital few
+
+
+def test_the_years_of_a_period_that_the_work_calendar_does_not_list():
+    from pyaddin.core.clock import years_without_calendar
+
+    rows = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-10"]), "kind": ["holiday", "workday"]})
+    at = pd.Timestamp
+    assert years_without_calendar(rows, at("2025-12-01"), at("2027-01-01")) == [2025]  # the end is exclusive
+    assert years_without_calendar(rows, at("2025-12-01"), at("2027-01-02")) == [2025, 2027]
+    assert years_without_calendar(rows, at("2026-01-01"), at("2026-02-01")) == []
+    assert years_without_calendar(None, at("2026-12-31"), at("2028-01-01")) == [2026, 2027]
+    assert years_without_calendar(rows.iloc[:0], at("2026-03-01"), at("2026-04-01")) == [2026]
+
+
+def _october_clock():
+    from pyaddin.core.clock import Calendar, Clock
+    from pyaddin.settings import Hours
+
+    cal = pd.DataFrame({"date": pd.to_datetime([f"2026-10-0{d}" for d in range(1, 8)] + ["2026-10-10"]),
+                        "kind": ["holiday"] * 7 + ["workday"]})
+    return Clock(Hours(540, 1080), frozenset(range(5)), Calendar.from_table(cal))
+
+
+def test_working_minutes_keep_the_seconds():
+    """The clock's minutes are exact where the export writes seconds: 10 min 15 s is 10.25 min, never floored."""
+    from test_clock import _minutes
+
+    assert _minutes([("2026-09-28 09:00:30", "2026-09-28 09:10:45"), ("2026-09-28 17:59:00", "2026-09-29 09:00:30")]) \
+        == [10.25, 1.5]
+
+
+def test_the_work_calendar_as_sorted_days_of_each_kind():
+    from pyaddin.core.clock import Calendar
+
+    rows = pd.DataFrame({"date": pd.to_datetime(["2026-10-07 00:00", "2026-10-01 13:00", None, "2027-02-07 00:00",
+                                                 "2026-10-10 00:00"]),
+                         "kind": ["holiday", "holiday", "holiday", "workday", "workday"]})
+    cal = Calendar.from_table(rows)
+    day = lambda s: np.datetime64(s, "D")  # noqa: E731
+    assert cal.holidays.tolist() == [day("2026-10-01"), day("2026-10-07")] and cal.holidays.dtype == "datetime64[D]"
+    assert cal.workdays.tolist() == [day("2026-10-10"), day("2027-02-07")] and cal.workdays.dtype == "datetime64[D]"
+    assert cal.years == frozenset({2026, 2027})
+    for empty in (None, rows.iloc[:0]):
+        none = Calendar.from_table(empty)
+        assert len(none.holidays) == len(none.workdays) == 0 and none.years == frozenset()
+        assert none.holidays.dtype == none.workdays.dtype == "datetime64[D]"
+
+
+def test_the_nth_working_day_after_each_day():
+    clock = _october_clock()  # Mon–Fri; 1–7 October holidays; Saturday 10 October worked
+    span = np.arange(np.datetime64("2026-09-30"), np.datetime64("2026-10-03"), dtype="datetime64[D]")
+    assert clock.nth_working_day(span, 0.5) is span  # less than a whole day: the day itself
+    assert len(clock.nth_working_day(span[:0], 2)) == 0
+    day = lambda s: np.datetime64(s, "D")  # noqa: E731
+    assert clock.nth_working_day(span, 1).tolist() == [day("2026-10-08")] * 3  # the holidays are no working days
+    assert clock.nth_working_day(span, 2.5).tolist() == [day("2026-10-09")] * 3
+    assert clock.nth_working_day(span, 3).tolist() == [day("2026-10-10")] * 3  # the 调休 Saturday is one
+    friday = np.array([day("2026-10-09")])
+    assert clock.nth_working_day(friday, 1).tolist() == [day("2026-10-10")]
+    assert clock.nth_working_day(friday, 2).tolist() == [day("2026-10-12")]
+    assert clock.nth_working_day(friday, 40).tolist() == [day("2026-12-03")]  # far ahead: the 调休 day, weekends skipped
+
+
+def test_the_nth_working_day_when_holidays_leave_few_working_days_or_none():
+    from pyaddin.core.clock import Calendar, Clock
+    from pyaddin.settings import Hours
+
+    start = np.datetime64("2026-01-05", "D")  # a Monday; 120 days of holidays but for two weekdays
+    days = np.arange(start, start + 120, dtype="datetime64[D]")
+    d1, d2 = np.datetime64("2026-01-14", "D"), np.datetime64("2026-02-10", "D")
+    none = np.array([], "datetime64[D]")
+    clock = Clock(Hours(540, 1080), frozenset(range(5)), Calendar(days[(days != d1) & (days != d2)], none,
+                                                                  frozenset({2026})))
+    span = np.array([start])
+    assert clock.nth_working_day(span, 1).tolist() == [d1] and clock.nth_working_day(span, 2).tolist() == [d2]
+    assert clock.nth_working_day(span, 3).tolist() == [d2]  # fewer working days ahead than asked: the last there
+    closed = Clock(Hours(540, 1080), frozenset(range(5)), Calendar(days, none, frozenset({2026})))
+    nat = closed.nth_working_day(np.array([start, start + 1]), 1)
+    assert nat.dtype == "datetime64[D]" and len(nat) == 2 and np.isnat(nat).all()

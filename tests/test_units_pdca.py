@@ -167,6 +167,24 @@ def test_a_survey_or_inspection_without_an_agent_takes_its_tickets():
     assert kpi.with_ticket_owner(no_ticket, kpi.rows_of(tickets, kpi.TICKET_COLUMNS)) is no_ticket
 
 
+def test_the_owners_join_is_rows_of_the_same_source_that_keep_what_they_read():
+    """The joined rows name the source the answers came from (for messages), hold no pandas frame, and keep the
+    relations they read alive after the caller lets go of them."""
+    import gc
+
+    from pyaddin.engine.rows import Rows
+
+    tickets = pd.DataFrame({"ticket_id": ["T1"], "agent": ["a"], "department": ["X"]})
+    registered = kpi.rows_of(pd.DataFrame({"ticket_id": ["T1"], "agent": [None], "csat": [5.0]}), kpi.SURVEY_COLUMNS)
+    answers = Rows(registered.sql, registered.columns, None, "answers.csv", [registered])
+    owned = kpi.with_ticket_owner(answers, kpi.rows_of(tickets, kpi.TICKET_COLUMNS))
+    assert owned.frame is None and owned.where == "answers.csv" and owned.columns == answers.columns
+    del registered, answers
+    gc.collect()
+    assert owned.to_frame(["agent", "department", "csat"]).to_dict("list") == {"agent": ["a"], "department": ["X"],
+                                                                              "csat": [5.0]}
+
+
 def test_major_complaints_are_whole_counts_per_group():
     t = pd.DataFrame({"agent": ["a", "a", "b"], "complaint_level": ["major", "major", "minor"],
                       "created_at": pd.Timestamp("2026-09-01")})
@@ -324,6 +342,16 @@ def test_without_a_complaint_target_only_major_complaints_cost_points():
     del std.targets["complaint_rate_pct"]
     r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2026Q3"), ap.Rules())
     assert {a["agent"]: a["deduction"] for a in r["agents"]} == {"丙": 0.0, "乙": 5.0, "甲": 0.0}
+
+
+def test_a_quarter_without_data_appraises_no_one():
+    t, s, i, plan, std = quarter_inputs()
+    r = ap.appraise(t, s, i, plan, std, kpi.quarter_period("2025Q1"), ap.Rules())
+    assert r["agents"] == [] and r["placed_by_tickets"] == []
+    # every department of the ticket table is listed (its backlog is counted over the whole table: 0), with nothing
+    # to score or rank
+    assert [(d["department"], d["tickets"], d["score"], d["rank"]) for d in r["departments"]] == [
+        ("A部", 0, None, None), ("B部", 0, None, None)]
 
 
 def test_ranks_are_whole_numbers_and_an_unscored_row_has_none():

@@ -84,35 +84,6 @@ class Clock:
         k = np.searchsorted(open_days, span, side="right") + whole - 1
         return open_days[np.minimum(k, len(open_days) - 1)]
 
-    def minutes(self, t1: pd.Series, t2: pd.Series) -> np.ndarray:
-        """Working minutes in [t1, t2]; 0 when t2 precedes t1; NaN where either is blank — through the SQL the KPIs
-        use (``engine.timing``), one clock for every row."""
-        from ..engine import duck, timing
-
-        rows = pd.DataFrame({"created_at": t1.to_numpy(dtype="datetime64[ns]"),
-                             "first_response_at": t2.to_numpy(dtype="datetime64[ns]"),
-                             "resolved_at": pd.NaT, "channel": None, "priority": None, "is_complaint": None,
-                             "row__": np.arange(len(t1))})
-        spec = (timing.ClockSpec(0, (), self.hours.start, self.day_minutes, self.round_the_clock),)
-        times = pd.concat([t1, t2]).dropna()
-        first = times.min() if len(times) else pd.Timestamp("1970-01-01")
-        plan = timing.Timing(True, spec, first, False, False)
-        days = day_table([self], first, times.max() if len(times) else first, 0)
-        sql = timing.sla_sql("rows", "days", plan, ("row__",)) + " ORDER BY row__"
-        return duck.query(sql, rows=rows, days=days)["fr_min"].to_numpy(dtype=float, na_value=np.nan)
-
-    def working_days_later(self, ts: pd.Series, n: float) -> pd.Series:
-        """The same clock time ``n`` working days after each t (the calendar clock's n-working-day target)."""
-        valid = ts.dropna()
-        if valid.empty:
-            return pd.Series(pd.NaT, index=ts.index, dtype="datetime64[ns]")
-        day = ts.dt.normalize()
-        span = np.arange(valid.min().normalize().to_datetime64().astype("datetime64[D]"),
-                         valid.max().normalize().to_datetime64().astype("datetime64[D]") + 1)
-        late = pd.Series(self.nth_working_day(span, n).astype("datetime64[ns]"), index=span.astype("datetime64[ns]"))
-        part = n - np.floor(n)
-        return (day.map(late) + (ts - day) + pd.to_timedelta(part * 24, unit="h")).where(ts.notna())
-
 
 def day_table(clocks_: list[Clock], first, last, complaint_days: float):
     """The days the SQL clock joins on (``engine.timing``), per clock (its place in ``clocks_``) from ``first``'s

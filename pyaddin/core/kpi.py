@@ -73,11 +73,6 @@ def headline(now: dict, before: dict, std: Standards, keys=HEADLINE_KEYS) -> lis
     return rows
 
 
-def is_major_or_minor(t: pd.DataFrame) -> pd.Series:
-    """A filled complaint level makes the ticket a complaint, whatever its complaint flag says (DOMAIN.md §3)."""
-    return t["complaint_level"].notna() if "complaint_level" in t else pd.Series(False, index=t.index)
-
-
 def major_complaint(t: pd.DataFrame) -> pd.Series:
     """重大投诉: the complaints whose level is major; each opens a problem of its own and costs points (§6, §9)."""
     return (t["complaint_level"] == "major").fillna(False).astype(bool) if "complaint_level" in t \
@@ -108,12 +103,17 @@ def _grouped(sql, frame: pd.DataFrame, keys) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- a ticket's times and flags
 
+def _per_ticket(t: pd.DataFrame, sql_and_days: tuple[str, object]) -> pd.DataFrame:
+    """A query with one row per ticket of ``t`` (its ``row__``), in ``t``'s order and on its index."""
+    sql, days = sql_and_days
+    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+
+
 def timed_tickets(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     """The columns ``engine.metrics.ticket_flags_sql`` reads, as a frame on ``t``'s index: the tickets' own, and
     their times and targets on the workbook's SLA clock."""
     rows = rows_of(t, TICKET_COLUMNS)
-    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", ("row__",))
-    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+    return _per_ticket(t, _timed_sql(rows, _profile(rows), std, as_of, None, ("row__",)))
 
 
 def late_tickets(t, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -121,7 +121,7 @@ def late_tickets(t, std: Standards, as_of: pd.Timestamp) -> pd.DataFrame:
     breaches_sql``): only those come back, from a frame or from where an outside source's rows lie."""
     rows = rows_of(t, TICKET_COLUMNS)
     keep = ("row__", "ticket_id", "department", "created_at", "first_response_at", "resolved_at")
-    sql, days = _timed_sql(rows, _profile(rows), std, as_of, "TRUE", keep)
+    sql, days = _timed_sql(rows, _profile(rows), std, as_of, None, keep)
     return duck.query(metrics.breaches_sql(f"({sql}) timed", as_of), days__=days)
 
 
@@ -132,8 +132,7 @@ def ticket_flags(t: pd.DataFrame, std: Standards, as_of: pd.Timestamp, decides: 
     rows = rows_of(t, TICKET_COLUMNS)
     profile = _profile(rows)
     decides = _decides(profile, as_of) if decides is None else decides
-    sql, days = _flags_sql(rows, profile, std, as_of, decides, "TRUE", ("row__",))
-    return duck.query(sql + " ORDER BY row__", days__=days).drop(columns="row__").set_axis(t.index)
+    return _per_ticket(t, _flags_sql(rows, profile, std, as_of, decides, None, ("row__",)))
 
 
 _SUMS = metrics.FLAG_SUMS
@@ -152,23 +151,6 @@ def ticket_metrics(flags: pd.DataFrame, keys: pd.Series | None = None, quantiles
     """The ticket metrics of a set of tickets: one row, or one per group of ``keys`` (an hour band, a category);
     without ``quantiles`` the medians and P90 are blank (a caller that weighs rates only)."""
     return _ticket_groups(flags, keys, quantiles)[_TICKET_COLUMNS]
-
-
-def backlog(all_tickets: pd.DataFrame, as_of: pd.Timestamp, keys: pd.Series | None,
-            decides: bool | None = None) -> pd.Series:
-    """Open at ``as_of``: created before it and not resolved before it — over the whole table (``engine.metrics.
-    backlog_sql``)."""
-    decides = status_decides(all_tickets, as_of) if decides is None else decides
-    rel = pd.DataFrame({"created_at": all_tickets["created_at"], "resolved_at": all_tickets["resolved_at"],
-                        "status": _column(all_tickets, "status", "string")}, index=all_tickets.index)
-    return _grouped(metrics.backlog_sql("rows", "key", as_of, decides), rel, keys)["backlog"]
-
-
-def survey_metrics(s: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
-    """CSAT % and NPS of a set of survey answers, one row or one per group of ``keys``, with the answers counted
-    (``n_csat_n``) and satisfied (``n_csat_ok``)."""
-    rel = pd.DataFrame({"csat": s["csat"].astype(float), "nps": s["nps"].astype(float)}, index=s.index)
-    return _grouped(metrics.survey_groups_sql("rows", "key"), rel, keys)
 
 
 def inspection_scores(i: pd.DataFrame) -> pd.DataFrame:
@@ -209,7 +191,7 @@ def _metrics(row: pd.Series) -> dict:
     for m in METRICS:
         v = row.get(m)
         if v is None or pd.isna(v):
-            out[m] = 0 if m == "tickets" else None
+            out[m] = None  # a group's ticket count is never blank: ``result`` fills it
         elif m in ("tickets", "backlog"):
             out[m] = int(v)
         else:
@@ -287,11 +269,6 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
         return 0, 0
     row = counts.iloc[0]
     return int(row[f"n_{num}"]), int(sum(row[f"n_{d}"] for d in den))
-
-
-def week_of(times: pd.Series) -> pd.Series:
-    """The Monday that starts each time's ISO week."""
-    return times.dt.to_period("W-SUN").dt.start_time
 
 
 MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}

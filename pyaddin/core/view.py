@@ -118,9 +118,9 @@ def _decides(profile: dict, as_of: pd.Timestamp) -> bool:
     return latest is None or as_of >= latest
 
 
-def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, where: str,
+def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, where: str | None,
                keep: tuple[str, ...]) -> tuple[str, object]:
-    """The SQL of ``tickets`` meeting ``where`` with their times and targets on the workbook's SLA clock
+    """The SQL of ``tickets`` meeting ``where`` (SQL; None: all of them) with their times and targets on the workbook's SLA clock
     (``engine.timing``: calendar or working minutes, at the minute where the export writes minutes; complaints held
     to the stricter target), each row with the columns ``keep``; and the day table it reads as ``days__``."""
     times = [pd.Timestamp(profile[f"{m}__{c}"]) for m in ("min", "max")
@@ -128,7 +128,7 @@ def _timed_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp
     plan, days = clock.timing(std, as_of, profile["minute__first_response_at"] or profile["minute__created_at"],
                               profile["minute__resolved_at"] or profile["minute__created_at"],
                               min([*times, as_of]), max([*times, as_of]))
-    rows = tickets.sql if where == "TRUE" else f"(SELECT * FROM {tickets.sql} WHERE {where})"
+    rows = tickets.sql if where is None else f"(SELECT * FROM {tickets.sql} WHERE {where})"
     return timing.sla_sql(rows, "days__", plan, tuple(dict.fromkeys((*keep, *FLAG_INPUTS)))), days
 
 
@@ -136,7 +136,7 @@ FLAG_INPUTS = ("status", "resolved_at", "is_complaint", "complaint_level", "cont
                "agent", "category")  # what ``engine.metrics.ticket_flags_sql`` reads besides the times
 
 
-def _flags_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, decides: bool, where: str,
+def _flags_sql(tickets: Rows, profile: dict, std: Standards, as_of: pd.Timestamp, decides: bool, where: str | None,
                keep: tuple[str, ...]) -> tuple[str, object]:
     """The flags of ``tickets`` meeting ``where`` (``engine.metrics.ticket_flags_sql`` over ``_timed_sql``), each
     row with the columns ``keep``; and the day table."""
