@@ -704,3 +704,19 @@ def test_the_backlog_leaves_out_what_the_status_closed_when_the_status_decides(f
     assert kpi.rate_counts(v, "reopen_rate_pct") == (2, 7)  # T3 and T4 resolved at an unknown time
     early = kpi.view(t, *frames[1:], STD, kpi.month_period("2026-09", "2026-09-30 23:59:59"))
     assert not early.decides and kpi.result(early, dims=())["overall"]["backlog"] == 3  # T7 not yet created
+
+
+def test_the_result_without_quantiles_leaves_only_the_quantiles_blank(frames):
+    """``result(quantiles=False)`` (the cards' previous period): medians and P90 blank, every rate and count as with
+    them."""
+    v = september(frames)
+    full, lean = kpi.result(v), kpi.result(v, quantiles=False)
+    quantiles = ("median_first_response_min", "p90_first_response_min", "median_resolution_h")
+    for scope in ("by_channel", "by_department", "by_agent"):
+        assert lean[scope].keys() == full[scope].keys()
+    for group in (lean["overall"], *lean["by_department"].values()):
+        assert all(group[m] is None for m in quantiles)
+    assert all(full["overall"][m] is not None for m in quantiles)
+    strip = lambda r: {k: v for k, v in r.items() if k not in quantiles}  # noqa: E731
+    assert strip(lean["overall"]) == strip(full["overall"])
+    assert {g: strip(m) for g, m in lean["by_agent"].items()} == {g: strip(m) for g, m in full["by_agent"].items()}
