@@ -150,7 +150,8 @@ def in_period(frame: pd.DataFrame, column: str, p: Period) -> pd.DataFrame:
     return frame if keep.all() else frame[keep]
 
 
-def _between(column: str, p: Period) -> str:
+def between(column: str, p: Period) -> str:
+    """The SQL condition of ``column`` falling in the period (its start included, its end not)."""
     return f"{column} >= {metrics.literal(p.start)} AND {column} < {metrics.literal(p.end)}"
 
 
@@ -170,7 +171,7 @@ class View:
         self.decides = _decides(profile, p.as_of)
         self.regions = bool(profile.get("filled__region"))
         keep = FLAG_KEYS + (("region",) if self.regions else ())
-        self.in_period = _between("created_at", p)
+        self.in_period = between("created_at", p)
         same = known is not None and known.tickets is tickets and known.std is std and known.p.as_of == p.as_of \
             and p.start <= known.p.start and known.p.end <= p.end \
             and duck.scalar(f"SELECT COUNT(*) FROM {tickets.sql} WHERE {self.in_period}") == known.n
@@ -191,7 +192,7 @@ class View:
         if "answers" not in self._tables:
             k = self._known
             if k is not None and k.surveys is self.surveys and "answers" in k._tables and duck.scalar(
-                    f"SELECT COUNT(*) FROM {self.surveys.sql} WHERE {_between('submitted_at', self.p)}") \
+                    f"SELECT COUNT(*) FROM {self.surveys.sql} WHERE {between('submitted_at', self.p)}") \
                     == duck.scalar(f"SELECT COUNT(*) FROM {k._tables['answers']}"):
                 self._tables["answers"] = k._tables["answers"]  # the very answers of the view it holds
             else:
@@ -213,10 +214,10 @@ class View:
         cols = ", ".join(f"s.{c}" for c in (*SURVEY_COLUMNS, "row__") if self.surveys.has(c))
         join = f" LEFT JOIN {self._regions_of_tickets()} g ON g.rid__ = s.ticket_id" if self.regions else ""
         return (f"SELECT {cols}{', g.region' if self.regions else ''} FROM {self.surveys.sql} s{join} "
-                f"WHERE {_between('s.submitted_at', self.p)}")
+                f"WHERE {between('s.submitted_at', self.p)}")
 
     def _scores_sql(self) -> str:
-        items = f"(SELECT * FROM {self.inspections.sql} WHERE {_between('inspected_at', self.p)})"
+        items = f"(SELECT * FROM {self.inspections.sql} WHERE {between('inspected_at', self.p)})"
         scores = metrics.inspection_scores_sql(items, carry=("department", "agent", "ticket_id"))
         if not self.regions:
             return scores
@@ -226,7 +227,7 @@ class View:
     def _frame(self, name: str, rows: Rows, column: str):
         if name not in self._frames:
             self._frames[name] = in_period(rows.frame, column, self.p) if rows.frame is not None else \
-                rows.select(_between(column, self.p)).to_frame().drop(columns="row__")
+                rows.select(between(column, self.p)).to_frame().drop(columns="row__")
         return self._frames[name]
 
     @property
@@ -269,7 +270,7 @@ class View:
             return in_period(rows.frame, column, p) if column in rows.frame else pd.DataFrame()
         if not rows.has(column):
             return pd.DataFrame()
-        return rows.select(f"{_between(column, p)} AND ({condition})").to_frame(columns, order=False)
+        return rows.select(f"{between(column, p)} AND ({condition})").to_frame(columns, order=False)
 
     def visits(self, p: Period) -> pd.DataFrame:
         """The tickets of ``p`` with an appointment or an arrival (``core.visits``)."""

@@ -18,7 +18,6 @@ _THREAD = threading.local()  # each thread's cursor for ``query``: made and set 
 def _config() -> dict:
     """Two threads (the machines we serve), and a memory limit under which DuckDB spills its work to a temporary
     folder instead of growing: a group's history of tens of millions of tickets fits in a desktop's memory."""
-    import os
     import tempfile
 
     return {"threads": 2, "memory_limit": os.environ.get("QUALITYBOOK_DUCKDB_MEMORY", "1GB"),

@@ -39,12 +39,12 @@ def session(master: str = "local[2]", zone: str = "UTC"):
 
 
 def query(sql: str, spark, **relations):
-    """The result of ``sql`` (written for DuckDB) on Spark, each keyword a pandas frame registered as a view."""
-    from . import duck
-
+    """The result of ``sql`` (written for DuckDB) on Spark, each keyword a pandas frame registered as a view (as
+    ``Cursor`` registers the engine's relations)."""
+    cur = Cursor(spark)
     for name, frame in relations.items():
-        spark.createDataFrame(duck.arrow(frame).to_pandas()).createOrReplaceTempView(name)
-    return spark.sql(spark_sql(sql)).toPandas()
+        cur.register(name, frame)
+    return cur.execute(sql).df()
 
 
 class Result:

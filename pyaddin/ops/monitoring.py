@@ -77,9 +77,9 @@ def sample(ctx, book, rate=None, min_per_agent=None, seed: int = 1, period=None,
     p = choose_period(data_times(frames), period, quarter, date_from, date_to)
     if isinstance(t, Rows):  # an outside source: counted and drawn where the rows lie, the chosen tickets fetched
         from ..core.sampling import AUDIT_TICKET
-        from ..engine.metrics import literal
+        from ..core.view import between
 
-        pop = t.select(f"created_at >= {literal(p.start)} AND created_at < {literal(p.end)}")
+        pop = t.select(between("created_at", p))
         ids, by_agent = stratified_sample(pop, rate, minimum, int(seed))
         chosen = duck.query(f"SELECT {', '.join(AUDIT_TICKET)} FROM {pop.sql} WHERE CAST(ticket_id AS VARCHAR) IN "
                             f"(SELECT id FROM chosen__) ORDER BY ticket_id", chosen__=pd.DataFrame({"id": ids}))

@@ -36,6 +36,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
                  as_of=None):
     from ..core import kpi
     from ..core.pareto import pareto, pareto_of
+    from ..core.view import between
     from ..engine.rows import Rows
     from .kpi import data_times
 
@@ -45,7 +46,7 @@ def pareto_frame(book, by="category", weight=None, period=None, quarter=None, da
     if isinstance(t, Rows):  # an outside source: DuckDB counts where the rows lie
         col = _column(schema.TICKETS, t, by)
         wcol = _column(schema.TICKETS, t, weight) if weight else None
-        rows = t.select(f"created_at >= {kpi.metrics.literal(p.start)} AND created_at < {kpi.metrics.literal(p.end)}")
+        rows = t.select(between("created_at", p))
         if rows.count() == 0:
             pj = p.as_json()
             raise QBError("no_tickets_in_period", exit_code=1, start=pj["start"], end=pj["end"])

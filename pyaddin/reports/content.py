@@ -231,7 +231,7 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c, known=v), dims=(), quantiles=False)
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
-    sizes = v.sizes("department")
+    sizes, overall = v.sizes("department"), v.sizes(None)  # the rates' sample sizes, by department and overall
     for m in HEADLINE_KEYS:
         target = std.targets.get(m)
         n = sizes[SAMPLE_OF.get(m, "tickets")]
@@ -248,8 +248,8 @@ def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, pr
     progress = plan_progress(plan, p.end)
     next_steps = {m: {"hours": worst_hour_band(v, m), "category": worst_category(v, m, std)} for m in HEADLINE_KEYS}
     return {"period": p.as_json(), "previous": prev.as_json(),
-            "overview": {"tickets": v.n, "surveys": int(v.sizes(None)["surveys"].sum()),
-                         "inspections": int(v.sizes(None)["inspections"].sum())},
+            "overview": {"tickets": v.n, "surveys": int(overall["surveys"].sum()),
+                         "inspections": int(overall["inspections"].sum())},
             "kpis": rows, "worst": worst, "pareto": par, "problems": problems_of_period(problems, par),
             "overdue": progress["overdue"], "progress": progress, "signals": worse_signals(signals, std, p),
             "breaches": breach_summary(v), "departments": group_table(v, now, "department"),
