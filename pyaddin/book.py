@@ -273,8 +273,8 @@ class FileBook(TableBook):
         """The table from its columnar copy when the copy is of this very content, parsed this very way."""
         if table.role not in COPIED_ROLES or table.name not in self.locs:
             return None
-        arrow = self.prefetch.copy(table.name) if self.prefetch is not None else None
-        got = colcache.load(self.path, table.name, *self._copy_key(table, mapping), arrow=arrow)
+        self._copy_checked(table)
+        got = colcache.load(self.path, table.name, *self._copy_key(table, mapping))
         return None if got is None else Parsed(table, got[0], got[1])
 
     def rows(self, table: Table):
@@ -283,14 +283,21 @@ class FileBook(TableBook):
         without a cell error; None otherwise (then ``read``)."""
         if table.name in self._pending or table.role not in COPIED_ROLES or table.name not in self.locs:
             return None
-        mapping = self.mapping(table)
-        arrow = self.prefetch.copy(table.name) if self.prefetch is not None else None
-        got = colcache.load_arrow(self.path, table.name, *self._copy_key(table, mapping), arrow=arrow)
-        if got is None:
-            return None
-        from .engine.rows import of_arrow
+        self._copy_checked(table)
+        key = self._copy_key(table, self.mapping(table))
+        from .engine import duck
+        from .engine.rows import of_arrow, of_parquet
 
-        return of_arrow(got[0], table, colcache.ROW, where=self.sheet_name(table))
+        if duck.elsewhere() is not None:  # another engine (Spark) is sent the rows themselves
+            got = colcache.load_arrow(self.path, table.name, *key)
+            return None if got is None else of_arrow(got[0], table, colcache.ROW, where=self.sheet_name(table))
+        got = colcache.current(self.path, table.name, *key)
+        return None if got is None else of_parquet(got[0], table, colcache.ROW, where=self.sheet_name(table))
+
+    def _copy_checked(self, table: Table) -> None:
+        """Wait for the read-ahead's look at the table's copy (its check of the copy's bytes is then not repeated)."""
+        if self.prefetch is not None:
+            self.prefetch.reads_sheet(table.name)
 
     def _keep_copy(self, table: Table, mapping: dict[str, str] | None, parsed: Parsed, directory=None) -> Parsed:
         """Write the copy of a table read cleanly from its sheet (on a thread: the action goes on meanwhile)."""

@@ -17,8 +17,10 @@ the book's —
   (a number format makes a number a date) and the workbook part (the 1904 date system); never a timestamp;
 - how it was parsed: the header mapping, the date order, time zone and value mapping, the language;
 - the format of the copy itself.
-A copy whose key differs (a cell changed in Excel, a copy from another book) or that does not read back
-whole (truncated, a page checksum off) is ignored and written again from the sheets.  Only tables read
+A copy whose key differs (a cell changed in Excel, a copy from another book) or that is not whole (truncated,
+a byte changed: the CRC-32 of everything before its footer, kept in the footer, no longer matches) is ignored
+and written again from the sheets.  Checked so, the copy is handed to DuckDB as a file (``read_parquet``): it
+reads only the columns and row groups a query needs, and nothing is read into Python first.  Only tables read
 without a problem are kept: a table with bad cells is read from its sheet each time, so every problem is
 reported where it is.
 
@@ -31,10 +33,12 @@ import logging
 import os
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 FORMAT = "qualitybook-columnar/1"
 META = b"qualitybook"
+SUM = b"qualitybook.sum"  # "CRC-32:length" of the file's bytes before its footer (the data pages)
 ROW = "__sheet_row__"  # each data row's sheet row number, kept beside the data
 SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
 FOLDER = ".qualitybook"
@@ -90,8 +94,8 @@ def stored_key(path: Path) -> dict | None:
 
 
 def still_current(book: Path, table_name: str) -> bool:
-    """Whether the copy on disk matches the book's parts as they are now (stdlib and the Parquet footer):
-    ``prefetch`` then leaves the table's sheet unread."""
+    """Whether the copy on disk is whole and matches the book's parts as they are now: ``prefetch`` then leaves
+    the table's sheet unread (the book checks the whole key, how it was parsed included, before using it)."""
     key = stored_key(path_of(book, table_name))
     if key is None:
         return False
@@ -101,7 +105,8 @@ def still_current(book: Path, table_name: str) -> bool:
         return False
     content = key.get("content") or {}
     parts = list(content)
-    return len(parts) >= 3 and content_key(infos, parts[0], parts[2]) == content
+    return (len(parts) >= 3 and content_key(infos, parts[0], parts[2]) == content
+            and is_whole(path_of(book, table_name)))
 
 
 def read_arrow(path: Path):
@@ -120,6 +125,73 @@ def read_arrow(path: Path):
         return None
 
 
+class _Summed:
+    """A file being written, with the CRC-32 and length of what went through it so far."""
+
+    def __init__(self, f):
+        self.f, self.crc, self.length = f, 0, 0
+
+    def write(self, data) -> int:
+        self.crc, self.length = zlib.crc32(data, self.crc), self.length + len(data)
+        return self.f.write(data)
+
+    def tell(self) -> int:
+        return self.length
+
+    def flush(self) -> None:
+        self.f.flush()
+
+    def close(self) -> None:
+        self.f.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.f.closed
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+
+_WHOLE: dict[tuple, bool] = {}  # a file's (size, mtime, inode) → whether its data pages are as written
+_WHOLE_LOCK = threading.Lock()
+
+
+def is_whole(path: Path) -> bool:
+    """Whether the file's bytes before its footer are those written (their CRC-32 and length, which the footer
+    keeps): a truncated copy, one with a byte changed or a foreign file is not.  Known per file version, so the
+    read-ahead's check serves the action too."""
+    try:
+        st = os.stat(path)
+        version = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        with _WHOLE_LOCK:
+            if version in _WHOLE:
+                return _WHOLE[version]
+        with open(path, "rb") as f:
+            f.seek(-8, os.SEEK_END)
+            tail = f.read(8)
+            end = st.st_size - 8 - int.from_bytes(tail[:4], "little")
+            if tail[4:] != b"PAR1" or end < 4:
+                return False
+            f.seek(0)
+            crc, left = 0, end
+            while left > 0:
+                chunk = f.read(min(left, 1 << 22))
+                if not chunk:
+                    return False
+                crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+        import pyarrow.parquet as pq
+
+        whole = (pq.read_metadata(path).metadata or {}).get(SUM) == f"{crc}:{end}".encode()
+    except Exception:  # noqa: BLE001 — a missing or foreign file is simply not whole
+        return False
+    with _WHOLE_LOCK:
+        _WHOLE[version] = whole
+    return whole
+
+
 def _as_objects(col):
     """A column read dictionary-encoded → Python objects (None where empty), one string object per distinct word."""
     import numpy as np
@@ -132,27 +204,35 @@ def _as_objects(col):
     return pd.Series(words[np.where(codes < 0, len(words) - 1, codes)], index=col.index, name=col.name, dtype=object)
 
 
-def load_arrow(book: Path, table_name: str, content: dict, context: str, arrow=None):
-    """(Arrow table, its key) from the copy when its key is this one; None otherwise.  The engine reads it as it is
-    (``engine.rows.of_arrow``): no pandas frame is made of it."""
-    table = arrow if arrow is not None else read_arrow(path_of(book, table_name))
-    if table is None:
+def current(book: Path, table_name: str, content: dict, context: str) -> tuple[Path, dict] | None:
+    """(the copy's path, its key) when the copy on disk is whole and of this very content, parsed this very way;
+    None otherwise.  The engine reads it there (``engine.rows.of_parquet``): no Arrow or pandas is made of it."""
+    path = path_of(book, table_name)
+    if not is_whole(path):
         return None
     try:
-        key = json.loads((table.schema.metadata or {})[META])
-    except (KeyError, ValueError):
+        import pyarrow.parquet as pq
+
+        meta = pq.read_metadata(path)
+        key = json.loads((meta.metadata or {})[META])
+    except Exception:  # noqa: BLE001 — a footer that does not read is no copy
         return None
-    if key != {"format": FORMAT, "content": content, "context": context, "rows": table.num_rows,
+    if key != {"format": FORMAT, "content": content, "context": context, "rows": meta.num_rows,
                "objects": key.get("objects", [])}:
         return None
-    return table, key
+    return path, key
 
 
-def load(book: Path, table_name: str, content: dict, context: str, arrow=None):
-    """(typed frame, sheet row numbers) from the copy when its key is this one; None otherwise.
+def load_arrow(book: Path, table_name: str, content: dict, context: str):
+    """(Arrow table, its key) from the copy when it is current (``current``); None otherwise."""
+    got = current(book, table_name, content, context)
+    table = None if got is None else read_arrow(got[0])
+    return None if table is None else (table, got[1])
 
-    ``arrow``: the copy already read (by ``prefetch``)."""
-    got = load_arrow(book, table_name, content, context, arrow)
+
+def load(book: Path, table_name: str, content: dict, context: str):
+    """(typed frame, sheet row numbers) from the copy when it is current; None otherwise."""
+    got = load_arrow(book, table_name, content, context)
     if got is None:
         return None
     table, key = got
@@ -182,10 +262,13 @@ def store(book: Path, table_name: str, content: dict, context: str, data, rows) 
         where = folder(book)
         where.mkdir(parents=True, exist_ok=True)
         tmp = where / f".{table_name}-{os.getpid()}-{threading.get_ident()}.tmp"
-        with pq.ParquetWriter(tmp, schema, write_page_checksum=True) as out:
-            for start in range(0, max(len(frame), 1), SLICE):  # a slice at a time: Arrow never holds the whole table
-                out.write_table(pa.Table.from_pandas(frame.iloc[start:start + SLICE], schema=schema,
-                                                     preserve_index=True))
+        with open(tmp, "wb") as raw:
+            sink = _Summed(raw)
+            with pq.ParquetWriter(sink, schema, write_page_checksum=True) as out:
+                for start in range(0, max(len(frame), 1), SLICE):  # a slice at a time: Arrow never holds it all
+                    out.write_table(pa.Table.from_pandas(frame.iloc[start:start + SLICE], schema=schema,
+                                                         preserve_index=True))
+                out.add_key_value_metadata({SUM: f"{sink.crc}:{sink.length}".encode()})
         os.replace(tmp, path_of(book, table_name))
         tmp = None
     except Exception as e:  # noqa: BLE001

@@ -130,7 +130,6 @@ class Prefetch:
         import fastexcel
 
         self.copies = copies  # look for a current columnar copy first (``colcache``)
-        self._copies: dict[str, object] = {}
         self._copied: set[str] = set()  # tables taken from their copy, their sheet left unread
         self._decided = {name: threading.Event() for name in names}
         self._errors: dict[str, list] = {}
@@ -178,17 +177,14 @@ class Prefetch:
                 self._decided[name].set()
 
     def _read_copy(self, name: str) -> bool:
-        """The table's columnar copy, when the book's parts are still those it was made from: its sheet is then
-        left unread (the book checks the whole key, how it was parsed included, before using it)."""
+        """Whether the table's columnar copy is whole and of the book's parts as they are now: its sheet is then
+        left unread, and the copy is read where it lies, when the action needs it."""
         from . import colcache
 
         if not colcache.still_current(self.path, name):
             return False
-        arrow = colcache.read_arrow(colcache.path_of(self.path, name))
-        if arrow is not None:
-            self._copies[name] = arrow
-            self._copied.add(name)
-        return arrow is not None
+        self._copied.add(name)
+        return True
 
     def reads_sheet(self, name: str) -> bool:
         """Whether this read-ahead reads the table's sheet (rather than its columnar copy, or not at all)."""
@@ -196,15 +192,6 @@ class Prefetch:
             return False
         self._decided[name].wait()
         return name not in self._copied
-
-    def copy(self, name: str):
-        """The table's columnar copy as read ahead (Arrow), handed over once; or None."""
-        th = self._threads.get(name)
-        if th is None:
-            return None
-        while name not in self._copies and name not in self._got and th.is_alive():
-            th.join(0.05)
-        return self._copies.pop(name, None)
 
     @staticmethod
     def _sheet_of(reader, name: str) -> str | None:

@@ -190,3 +190,39 @@ def test_the_alerts_sheet_holds_the_control_chart_table_signals_and_breaches(tmp
     refs = [s.val.numRef.f for c in wb["异常预警"]._charts for s in c.series]
     assert len(refs) == 16 and all(r.endswith(f"${4 + len(control)}") for r in refs)  # four charts, four lines each
     assert control["csat"].isna().all() and control["res_sla_ucl"].notna().all()  # no surveys imported: CSAT empty
+
+
+def test_a_target_on_the_median_is_compared_month_on_month_and_without_one_no_median_is_computed(
+        tmp_path, runner, cli, monkeypatch):
+    """The months ``worsened`` compares are computed without medians and P90 (the costly part at a million
+    tickets) unless one of them has a target on 监控标准; with one, its worsening is said."""
+    from pyaddin import schema
+    from pyaddin.book import FileBook
+    from pyaddin.core import kpi
+
+    book = tmp_path / "b.xlsm"
+    shutil.copy(ROOT / "qualitybook.xlsm", book)
+    for name, into in (("tickets.csv", "tickets"), ("surveys.csv", "surveys"), ("inspections.xlsx", "inspections")):
+        assert runner.invoke(cli, ["import", str(book), str(ROOT / "samples" / name), "--into", into]).exit_code == 0
+    asked = []
+    real = kpi.result
+    monkeypatch.setattr(kpi, "result", lambda v, dims=kpi.DIMENSIONS, quantiles=True:
+                        asked.append(quantiles) or real(v, dims, quantiles))
+    r = runner.invoke(cli, ["alerts", str(book), "--json"])
+    assert r.exit_code == 0, r.output
+    assert asked == [False, False]
+    assert not [w for w in json.loads(r.output)["worsened"] if w["indicator"].startswith("median_")]
+    months = [json.loads(runner.invoke(cli, ["kpi", str(book), "--period", m, "--json"]).output)["overall"]
+              ["median_first_response_min"] for m in ("2026-08", "2026-09")]
+    assert months[1] > months[0] * 1.1  # September's late weeks: the median a tenth above August's
+    with FileBook(book) as b:
+        std = b.read(schema.STANDARDS).data
+        row = {"kind": "target", "key": "median_first_response_min", "direction": "le", "value": months[0]}
+        b.write(schema.STANDARDS, pd.concat([std, pd.DataFrame([row])], ignore_index=True))
+        b.save(backup=False)
+    asked.clear()
+    r = runner.invoke(cli, ["alerts", str(book), "--json"])
+    assert r.exit_code == 0, r.output
+    assert asked == [True, True]
+    assert {"indicator": "median_first_response_min", "scope": "overall", "group": "", "from": "达标",
+            "to": "未达标"} in json.loads(r.output)["worsened"]

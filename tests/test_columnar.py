@@ -178,6 +178,44 @@ def test_a_damaged_copy_is_never_used(book, monkeypatch, damage):
     assert colcache.read_arrow(path) is not None  # written again, whole
 
 
+@pytest.mark.parametrize("damage", ["a byte flipped", "truncated", "footer of another copy"])
+def test_an_action_reads_a_damaged_copy_from_the_sheets_never_through_the_engine(book, monkeypatch, damage):
+    """The engine reads the copy where it lies (DuckDB's read_parquet, which checks no page checksum): the copy's
+    own CRC-32 of its data pages decides, before DuckDB is given the file."""
+    expected = run_file("pareto", book, Context(), quarter="2026Q3").data
+    path = colcache.path_of(book, "tbl_tickets")
+    data = bytearray(path.read_bytes())
+    if damage == "a byte flipped":
+        data[len(data) // 3] ^= 0x01
+    elif damage == "truncated":
+        data = data[:len(data) * 2 // 3]
+    else:  # the data pages of this copy, the footer (and so the key) of the same table's copy in another book
+        other = colcache.path_of(book, "tbl_surveys").read_bytes()
+        data = data[:len(data) // 2] + other[len(other) // 2:]
+    path.write_bytes(bytes(data))
+    assert not colcache.is_whole(path)
+    reads = SheetReads(monkeypatch)
+    assert run_file("pareto", book, Context(), quarter="2026Q3").data == expected
+    assert "tbl_tickets" in reads.names
+    assert colcache.is_whole(path)  # written again, whole
+
+
+def test_a_copy_is_whole_as_written_and_its_check_is_not_fooled_by_a_changed_byte(tmp_path):
+    """The CRC-32 kept in the footer is that of every byte before it, as the writer produced them."""
+    frame = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(50_000)], "n": range(50_000)})
+    content = {"part": [1, 2]}
+    colcache.store(tmp_path / "b.xlsx", "tbl_x", content, "ctx", frame, pd.Series(range(2, 50_002)))
+    path = colcache.path_of(tmp_path / "b.xlsx", "tbl_x")
+    assert colcache.is_whole(path)
+    assert colcache.current(tmp_path / "b.xlsx", "tbl_x", content, "ctx")[0] == path
+    assert colcache.current(tmp_path / "b.xlsx", "tbl_x", content, "another parse") is None
+    data = bytearray(path.read_bytes())
+    data[100] ^= 0x40
+    path.write_bytes(bytes(data))
+    assert not colcache.is_whole(path)
+    assert colcache.current(tmp_path / "b.xlsx", "tbl_x", content, "ctx") is None
+
+
 def test_a_large_export_read_in_slices_gives_what_a_whole_read_gives(tmp_path):
     import datetime as dt
     import zipfile

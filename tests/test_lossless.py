@@ -79,3 +79,43 @@ def test_a_write_failing_half_way_through_a_streamed_sheet_leaves_the_book_as_it
     assert r.exit_code == 1 and "network drive went away" in r.output and "Traceback" not in r.output
     assert book.read_bytes() == original
     assert not list(book.parent.glob(temp_prefix(book) + "*"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "read and write"])
+def test_a_large_part_kept_as_it_is_is_copied_byte_for_byte(tmp_path, monkeypatch, kernel):
+    """A million-row sheet the action does not change is copied in the kernel where it can be, otherwise a slice
+    at a time; either way every kept part, its compressed bytes and CRC, is what it was."""
+    import zipfile
+
+    from pyaddin.ooxml import package
+
+    if not kernel:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    calls = []
+    if kernel and hasattr(os, "copy_file_range"):
+        real = os.copy_file_range
+        monkeypatch.setattr(os, "copy_file_range", lambda *a: calls.append(a[2]) or real(*a))
+    book = tmp_path / "big.xlsx"
+    big, after = os.urandom(3 * package.BIG_PART), os.urandom(package.BIG_PART + 17)  # incompressible
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", big)
+        z.writestr("xl/worksheets/sheet2.xml", "<worksheet/>")
+        z.writestr("xl/worksheets/sheet3.xml", after)
+    with zipfile.ZipFile(book) as z:
+        raw_before = {i.filename: (i.CRC, i.compress_size) for i in z.infolist()}
+    pkg = package.Package(book)
+    pkg.write("xl/worksheets/sheet2.xml", b"<worksheet><sheetData/></worksheet>")
+    pkg.save(backup=False)
+    pkg.close()
+    with zipfile.ZipFile(book) as z:
+        assert z.testzip() is None
+        assert z.read("xl/worksheets/sheet1.xml") == big and z.read("xl/worksheets/sheet3.xml") == after
+        assert z.read("xl/worksheets/sheet2.xml") == b"<worksheet><sheetData/></worksheet>"
+        kept = {i.filename: (i.CRC, i.compress_size) for i in z.infolist() if i.filename != "xl/worksheets/sheet2.xml"}
+    assert kept == {k: v for k, v in raw_before.items() if k != "xl/worksheets/sheet2.xml"}
+    if kernel and hasattr(os, "copy_file_range"):
+        assert calls and sum(calls) >= len(big)  # the two large parts went through the kernel

@@ -180,7 +180,7 @@ class View:
             self.flags_table, self.n = known.flags_table, known.n
         else:
             sql, days = _flags_sql(tickets, profile, std, p.as_of, self.decides, self.in_period, keep)
-            self.flags_table = temp_table(sql, self, "flags", days__=days)
+            self.flags_table = temp_table(sql, self, "flags", tickets.bounded, days__=days)
             self.n = int(duck.scalar(f"SELECT COUNT(*) FROM {self.flags_table}"))
         self._frames: dict = {}
         self._tables: dict[str, str] = {}
@@ -196,14 +196,14 @@ class View:
                     == duck.scalar(f"SELECT COUNT(*) FROM {k._tables['answers']}"):
                 self._tables["answers"] = k._tables["answers"]  # the very answers of the view it holds
             else:
-                self._tables["answers"] = temp_table(self._survey_sql(), self, "answers")
+                self._tables["answers"] = temp_table(self._survey_sql(), self, "answers", self.surveys.bounded)
         return self._tables["answers"]
 
     @property
     def scores_table(self) -> str:
         """The period's inspections, one row each with its score %, as an engine table made when first asked for."""
         if "scores" not in self._tables:
-            self._tables["scores"] = temp_table(self._scores_sql(), self, "scores")
+            self._tables["scores"] = temp_table(self._scores_sql(), self, "scores", self.inspections.bounded)
         return self._tables["scores"]
 
     def _regions_of_tickets(self) -> str:
@@ -398,7 +398,7 @@ def with_ticket_owner(rows: Rows, tickets: Rows) -> Rows:
                      "COALESCE(r.department, o.dept__) AS department" if c == "department" else f"r.{c}"
                      for c in rows.columns)
     sql = f"(SELECT {cols} FROM {rows.sql} r LEFT JOIN {owners} o ON o.tid__ = r.ticket_id)"
-    return Rows(sql, rows.columns, None, rows.where, [rows, tickets])
+    return Rows(sql, rows.columns, None, rows.where, [rows, tickets], rows.bounded and tickets.bounded)
 
 
 def view(tickets, surveys, inspections, std: Standards, p: Period, calls: pd.DataFrame | None = None,
@@ -413,7 +413,7 @@ def view(tickets, surveys, inspections, std: Standards, p: Period, calls: pd.Dat
         if isinstance(surveys, Rows):
             extra = rows_of(answers, SURVEY_COLUMNS)
             surveys = Rows(f"(SELECT * FROM {surveys.sql} UNION ALL BY NAME SELECT * FROM {extra.sql})",
-                           surveys.columns, None, surveys.where, [surveys, extra])
+                           surveys.columns, None, surveys.where, [surveys, extra], surveys.bounded)
         else:
             surveys = pd.concat([surveys, answers.astype({"csat": surveys["csat"].dtype})], ignore_index=True) \
                 if len(surveys) else answers

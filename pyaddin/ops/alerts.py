@@ -77,6 +77,10 @@ def write_sheet(book, data, late, charts, lang: str) -> None:
         partial = partial | c["partial"].reindex(weeks).fillna(False).astype(bool)
     control["partial"] = partial.to_numpy()
     book.write(schema.CONTROL, control.reindex(columns=schema.CONTROL.keys))
+    # the heading and the charts before the overdue tickets: the sheet is then taken up again only while small (a
+    # hundred thousand overdue tickets are streamed into the file at the save, never read back here)
+    book.set_cells(schema.CONTROL, {"A2": say("control_header", as_of=data["as_of"].replace("T", " "))})
+    book.fit_charts(schema.CONTROL)
     words = LANGS[lang].CONTROL
     shown = [x for x in data["signals"] if x["direction"] == "worse"]
     signals = pd.DataFrame([{**sig, "indicator": metric_name(sig["indicator"], lang), "chart": words[sig["chart"]],
@@ -87,8 +91,6 @@ def write_sheet(book, data, late, charts, lang: str) -> None:
                            for sig in data["signals"] if sig["direction"] == "better"], columns=schema.BETTER.keys)
     book.write(schema.BETTER, better)
     book.write(schema.BREACHES, breach_rows(late, lang))
-    book.set_cells(schema.CONTROL, {"A2": say("control_header", as_of=data["as_of"].replace("T", " "))})
-    book.fit_charts(schema.CONTROL)
 
 
 def breach_rows(late, lang: str):
@@ -105,14 +107,17 @@ def breach_rows(late, lang: str):
                         columns=schema.BREACHES.keys)
 
 
-def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False,
-               inputs=None):
-    """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts); ``inputs`` are the
-    (frames, standards) already read, when the caller has them."""
+QUANTILES = ("median_first_response_min", "p90_first_response_min", "median_resolution_h")
+
+
+def control_charts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, inputs=None) -> dict:
+    """The weekly control charts and their signals (what the report, the highlights and the problems take of the
+    alerts): {"frames", "std", "created", "moment", "view", "signals", "charts", "partial_weeks"}; ``inputs`` are
+    the (frames, standards) already read, when the caller has them."""
     import pandas as pd
 
     from ..core import alerts, incidents, kpi
-    from .kpi import choose_period, data_times
+    from .kpi import data_times
 
     frames, std = inputs or read_inputs(book, ("tickets", "surveys", "inspections", "calls"), where_they_lie=True)
     t, s = frames["tickets"], frames["surveys"]
@@ -120,7 +125,6 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     if created.empty:
         raise QBError("no_tickets", exit_code=1)
     moment = pd.Timestamp(as_of or ctx.as_of) if (as_of or ctx.as_of) else created.max()
-    late = kpi.late_tickets(t, std, moment)  # on the SLA clock; complaints held to their stricter targets
     whole = kpi.Period(created.min().to_period("W-SUN").start_time,
                        created.max().normalize() + pd.Timedelta(days=1), moment)
     v = kpi.view(t, s, frames["inspections"], std, whole)
@@ -163,16 +167,39 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
                           "direction": incidents.direction(float(r["value"]), float(r["centre"]), better_up)})
     incidents.number_incidents(found)
     partial_weeks = sorted({w.date().isoformat() for c in charts.values() for w in c.index[c["partial"].to_numpy()]})
+    return {"frames": frames, "std": std, "created": created, "moment": moment, "view": v, "signals": found,
+            "charts": charts, "partial_weeks": partial_weeks}
+
+
+def control_signals(ctx, book, as_of=None, inputs=None) -> list[dict]:
+    """The control charts' signals alone (no breaches, no month compared with the one before)."""
+    return control_charts(ctx, book, as_of, inputs=inputs)["signals"]
+
+
+def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, keep_charts=False,
+               inputs=None):
+    """The alerts as the JSON says them, and the breaches as a frame (and the weekly charts)."""
+    import pandas as pd
+
+    from ..core import alerts, kpi
+    from .kpi import choose_period
+
+    c = control_charts(ctx, book, as_of, rules, baseline_weeks, inputs)
+    frames, std, created, moment, charts = c["frames"], c["std"], c["created"], c["moment"], c["charts"]
+    t, s = frames["tickets"], frames["surveys"]
+    late = kpi.late_tickets(t, std, moment)  # on the SLA clock; complaints held to their stricter targets
     now_p = choose_period(created)
     prev_start = now_p.start - pd.offsets.MonthBegin(1)
     prev = kpi.month_period(prev_start.strftime("%Y-%m"))
-    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p, known=v), dims=("channel", "department"))
-               for p in (prev, now_p)]  # what ``worsened`` compares: no breakdown by agent
+    # what ``worsened`` compares: no breakdown by agent, medians and P90 only when one of them has a target
+    quantiles = any(m in QUANTILES for m in std.targets)
+    results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p, known=c["view"]),
+                          dims=("channel", "department"), quantiles=quantiles) for p in (prev, now_p)]
     words = LANGS["zh"].STATUS
     worse = [{**w, "from": words[w["from"]], "to": words[w["to"]]}
              for w in alerts.worsened(results[0], results[1], std.targets, kpi.status)]
     data = {"as_of": moment.isoformat(),
             "breaches": late[["ticket_id", "department", "kind", "late_min"]].astype(object).where(late.notna(), None)
                         .to_dict("records"),
-            "signals": found, "worsened": worse, "partial_weeks": partial_weeks}
+            "signals": c["signals"], "worsened": worse, "partial_weeks": c["partial_weeks"]}
     return (data, late, charts) if keep_charts else (data, late)

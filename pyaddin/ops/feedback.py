@@ -134,13 +134,13 @@ def propose_highlights(ctx, book, period=None, quarter=None, date_from=None, dat
     import pandas as pd
 
     from ..core import kpi
-    from .alerts import alert_data
+    from .alerts import control_signals
     from .kpi import choose_period, read_inputs
 
     frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"))
     p = choose_period(frames["tickets"]["created_at"], period, quarter, date_from, date_to)
     v = kpi.view(frames["tickets"], frames["surveys"], frames["inspections"], std, p)
-    signals = [x for x in alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"]
+    signals = [x for x in control_signals(ctx, book, as_of=p.end, inputs=(frames, std))
                if p.start <= pd.Timestamp(x["week"]) < p.end] if len(frames["tickets"]) else []
     existing = book.read(T.HIGHLIGHTS).data
     known = {(s, i) for s, i in zip(existing["source"], existing["ticket_id"]) if isinstance(i, str)}

@@ -182,13 +182,13 @@ def alert_problems(ctx, book, existing, today, lang: str) -> list[dict]:
     opened once however often the alerts run; improvements open none.  The owner is the department of the
     incident's scope, or, overall and by channel, the indicator's owner on 监控标准 (blank: the quality team)."""
     from ..core.incidents import incidents
-    from .alerts import alert_data, scope_words
+    from .alerts import control_signals, scope_words
 
-    data, _ = alert_data(ctx, book)
+    signals = control_signals(ctx, book)
     taken = set(existing["origin"].dropna()) if "origin" in existing else set()
     owners = indicator_owners(book)
     rows = []
-    for inc in incidents([s for s in data["signals"] if s["direction"] == "worse"]):
+    for inc in incidents([s for s in signals if s["direction"] == "worse"]):
         origin = incident_origin(inc, lang)
         if origin in taken:
             continue

@@ -20,7 +20,7 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     from ..core import kpi
     from ..reports.content import report
     from ..reports.writers import write_html, write_xlsx
-    from .alerts import alert_data
+    from .alerts import control_signals
 
     frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"),  # calls: the phone line
                               where_they_lie=True)
@@ -28,7 +28,7 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     p = choose_period(created, period, quarter, week=week, year=year)
     prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
-    signals = alert_data(ctx, book, as_of=p.end, inputs=(frames, std))[0]["signals"] if len(created) else []
+    signals = control_signals(ctx, book, as_of=p.end, inputs=(frames, std)) if len(created) else []
     highlights = book.read(schema.HIGHLIGHTS).data if book.has_table(schema.HIGHLIGHTS) else None
     r = report(frames, std, p, prev, problems, plan, signals, highlights)
     r["source_line"] = source_header(book)  # the tables read from outside the workbook, and their rows
