@@ -720,3 +720,41 @@ def test_the_result_without_quantiles_leaves_only_the_quantiles_blank(frames):
     strip = lambda r: {k: v for k, v in r.items() if k not in quantiles}  # noqa: E731
     assert strip(lean["overall"]) == strip(full["overall"])
     assert {g: strip(m) for g, m in lean["by_agent"].items()} == {g: strip(m) for g, m in full["by_agent"].items()}
+
+
+def test_a_workbooks_rows_are_computed_into_memory_an_outside_sources_into_the_engines_file():
+    """What a view makes of the workbook's own tables (at most a sheet's rows) is a temporary in-memory table; of
+    an outside source's rows (any number), a table stored compressed in the engine's database file — whichever the
+    tickets, surveys and inspections each are."""
+    from pyaddin.core.view import INSPECTION_COLUMNS, SURVEY_COLUMNS, TICKET_COLUMNS, rows_of
+    from pyaddin.engine import duck
+    from pyaddin.engine.rows import of_sql
+
+    frames = {"t": typed(schema.TICKETS, TICKETS_ZH), "s": typed(schema.SURVEYS, SURVEYS_ZH),
+              "i": typed(schema.INSPECTIONS, INSPECTIONS_ZH)}
+    columns = {"t": TICKET_COLUMNS, "s": SURVEY_COLUMNS, "i": INSPECTION_COLUMNS}
+    kept = []
+
+    def outside(key):  # the frame as an outside source's rows: a view over a table of the engine, unbounded
+        own = rows_of(frames[key], columns[key])
+        kept.append(own)
+        return of_sql(f"SELECT * FROM {own.sql}")
+
+    def in_memory(name: str) -> bool:
+        return duck.scalar(f"SELECT temporary FROM duckdb_tables() WHERE table_name = '{name}'")
+
+    for outside_keys in ((), ("t",), ("s", "i"), ("t", "s", "i")):
+        got = {k: outside(k) if k in outside_keys else frames[k] for k in frames}
+        v = kpi.view(got["t"], got["s"], got["i"], STD, kpi.month_period("2026-09"))
+        assert v.tickets.bounded == ("t" not in outside_keys)
+        assert in_memory(v.flags_table) == ("t" not in outside_keys), outside_keys
+        assert in_memory(v.survey_table) == ("s" not in outside_keys), outside_keys
+        assert in_memory(v.scores_table) == ("i" not in outside_keys), outside_keys
+        owned = kpi.with_ticket_owner(rows_of(got["s"], SURVEY_COLUMNS), v.tickets)
+        assert owned.bounded == (not {"t", "s"} & set(outside_keys))  # own only when both tables are the book's
+        calls = pd.DataFrame({"call_id": ["C1"], "started_at": [pd.Timestamp("2026-09-02 10:00")], "agent": ["张三"],
+                              "queue": [None], "department": ["售后服务部"], "csat": [5.0]})
+        with_calls = kpi.view(got["t"], got["s"], got["i"], STD, kpi.month_period("2026-09"), calls)
+        assert with_calls.surveys.bounded == ("s" not in outside_keys)  # the calls' answers beside the surveys
+    own_rows = rows_of(frames["s"], SURVEY_COLUMNS)  # the book's surveys as the engine's rows (its columnar copy)
+    assert kpi.view(frames["t"], own_rows, frames["i"], STD, kpi.month_period("2026-09"), calls).surveys.bounded
