@@ -352,3 +352,38 @@ def test_the_previous_period_without_quantiles_keeps_every_card_figure():
     assert all(lean["overall"][m] == full["overall"][m] for m in HEADLINE_KEYS)
     assert full["overall"]["median_first_response_min"] is not None
     assert lean["overall"]["median_first_response_min"] is None and lean["overall"]["p90_first_response_min"] is None
+
+
+def test_a_killed_runs_engine_folder_is_never_opened_again_and_is_swept(tmp_path):
+    """A run killed while the engine held its tables (a timeout, the task manager) leaves its folder: its database
+    file and write-ahead log.  A later run given the same process number must not open that database (replaying
+    its log failed: "Table with name flags_630 already exists"), and the dead run's folder is removed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom pyaddin.engine import duck\n"
+         "duck.cursor().execute('CREATE TABLE flags_1 AS SELECT range AS x FROM range(200000)')\n"
+         "print('ready', flush=True)\ntime.sleep(120)"], env=env, stdout=subprocess.PIPE, text=True)
+    assert killed.stdout.readline().strip() == "ready"
+    killed.kill()
+    killed.wait()
+    left = [p for p in tmp_path.iterdir() if p.name.startswith("qualitybook-duckdb-")]
+    assert len(left) == 1 and (left[0] / "engine.duckdb").exists()
+    later = ("import os, sys\n"
+             "mine = os.path.join(sys.argv[1], f'qualitybook-duckdb-{os.getpid()}')\n"  # as the old naming made it
+             "os.mkdir(mine)\n"
+             "open(os.path.join(mine, 'engine.duckdb'), 'wb').write(b'left by a killed run' * 100)\n"
+             "from pyaddin.engine import duck\n"
+             "print(duck.scalar('SELECT 42'))\n")
+    out = subprocess.run([sys.executable, "-c", later, str(tmp_path)], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["42"]
+    assert not left[0].exists()  # the killed run's folder: swept
+    import re
+
+    # what is left: the stand-in alone (its own number's folder is not the later run's to judge); the later run's
+    # own folder went at its exit
+    assert [bool(re.fullmatch(r"qualitybook-duckdb-\d+", p.name)) for p in tmp_path.iterdir()] == [True]

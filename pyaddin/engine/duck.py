@@ -15,13 +15,13 @@ _DB = None
 _THREAD = threading.local()  # each thread's cursor for ``query``: made and set to the zone once, not per query
 
 
+PREFIX = "qualitybook-duckdb-"
+
+
 def _config() -> dict:
     """Two threads (the machines we serve), and a memory limit under which DuckDB spills its work to a temporary
     folder instead of growing: a group's history of tens of millions of tickets fits in a desktop's memory."""
-    import tempfile
-
-    return {"threads": 2, "memory_limit": os.environ.get("QUALITYBOOK_DUCKDB_MEMORY", "1GB"),
-            "temp_directory": os.path.join(tempfile.gettempdir(), f"qualitybook-duckdb-{os.getpid()}")}
+    return {"threads": 2, "memory_limit": os.environ.get("QUALITYBOOK_DUCKDB_MEMORY", "1GB")}
 
 
 def _database():
@@ -29,15 +29,47 @@ def _database():
     with _LOCK:
         if _DB is None:
             import duckdb
+            import tempfile
 
-            config = _config()
-            # a database file in the spill folder, not ":memory:": the period's tables are stored compressed
-            # (dictionary, bit-packing), a tenth of their size in memory at ten million tickets
-            os.makedirs(config["temp_directory"], exist_ok=True)
-            where = os.path.join(config["temp_directory"], "engine.duckdb")
-            _DB = duckdb.connect(where, config=config)
-            atexit.register(_remove, config["temp_directory"])
+            _sweep(tempfile.gettempdir())
+            # a folder of this process's own (a killed run leaves its folder; a later process given the same
+            # number must not open that database and replay its log), the database file in it, not ":memory:":
+            # the period's tables of an outside source are stored compressed (dictionary, bit-packing), a tenth of
+            # their size in memory at ten million tickets
+            folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+            _DB = duckdb.connect(os.path.join(folder, "engine.duckdb"), config={**_config(), "temp_directory": folder})
+            atexit.register(_remove, folder)
         return _DB
+
+
+def _sweep(where: str) -> None:
+    """Remove the engine folders of runs that were killed (their process is gone): each holds a database and
+    perhaps spilled work, up to gigabytes.  Only where a process can be asked after (POSIX); Windows' temporary
+    files are cleared by the system."""
+    import shutil
+
+    if os.name != "posix":
+        return
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith(PREFIX):
+            continue
+        pid = name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(where, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: asks only whether the process exists (POSIX)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it exists
+        return True
+    return True
 
 
 def _remove(folder: str) -> None:
