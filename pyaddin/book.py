@@ -389,6 +389,8 @@ class FileBook(TableBook):
         """Nothing now: the runner saves the file once the action is done."""
 
     def save(self, *, backup: bool = True):
+        if self._stored:  # an input table written (an import): its million parsed rows are freed before the save
+            self._pending.clear()  # streams the sheet (its cells, in ``_stored``, make the sheet and the copy)
         kept = self.pkg.save(backup=backup)
         self.pkg.let_go_of_streams()
         self._copy_written()
@@ -404,7 +406,6 @@ class FileBook(TableBook):
         for th in self._copying:  # a copy of what was read before is never written over the new one
             th.join()
         directory = colcache.zip_infos(self.path)
-        self._pending.clear()  # saved: the frames as written are no longer read (a million rows freed first)
         while self._stored:
             name, columns = self._stored.popitem()
             t, loc = schema.table(name), self.locs[name]

@@ -495,11 +495,13 @@ def check_references(parsed: dict[str, Parsed], where: dict[str, str] | None = N
 
 def _check_unique(ids, rows, header, existing, issues, where):
     filled = ids.dropna()
+    clash = _isin(filled, existing) if existing is not None and len(existing) else np.zeros(len(filled), dtype=bool)
+    dup = filled.duplicated(keep="first").to_numpy(dtype=bool) & ~clash
+    if not (clash.any() or dup.any()):
+        return  # the common case: no Python object made of a million ids
     vals = filled.to_numpy(dtype=object)
     rws = rows.reindex(filled.index).to_numpy()
-    clash = _isin(filled, existing) if existing is not None and len(existing) else np.zeros(len(filled), dtype=bool)
     issues += [Issue(int(r), header, v, "duplicate_existing", (), where) for v, r in zip(vals[clash], rws[clash])]
-    dup = filled.duplicated(keep="first").to_numpy(dtype=bool) & ~clash
     if dup.any():
         first_row = dict(zip(vals[~dup][::-1], rws[~dup][::-1]))  # the first occurrence wins
         issues += [Issue(int(r), header, v, "duplicate", (("other", int(first_row[v])),), where)

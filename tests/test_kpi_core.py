@@ -582,7 +582,6 @@ def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows
     twin = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of), known=known)
     assert twin.flags_table == known.flags_table and twin.survey_table == known_answers
     for other in (kpi.view(t, s, i, STD, kpi.period("2026-08-01", "2026-09-30", as_of), known=known),  # T5 too
-                  kpi.view(t, s, i, STD, kpi.period("2026-09-02", "2026-09-30", as_of), known=known),  # inside it
                   kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-30", as_of + pd.Timedelta(minutes=10)),
                            known=known),
                   kpi.view(t, s, i, kpi.Standards(), kpi.period("2026-09-01", "2026-09-30", as_of), known=known),
@@ -590,6 +589,26 @@ def test_a_view_takes_the_flags_of_a_known_view_only_when_they_are_the_very_rows
         assert other.flags_table != known.flags_table
         fresh = kpi.view(t, s, i, other.std, other.p)
         assert kpi.result(other) == kpi.result(fresh)
+    # a period within the known one, at the same moment: the known flags, read for its own rows
+    inside = kpi.view(t, s, i, STD, kpi.period("2026-09-02", "2026-09-30", as_of), known=known)
+    fresh = kpi.view(t, s, i, STD, inside.p)
+    assert inside.flags_table == known.flags_table and inside.n == fresh.n < known.n
+    assert kpi.result(inside) == kpi.result(fresh)
+    assert kpi.weekly_trend(inside).equals(kpi.weekly_trend(fresh))
+    alone = kpi.view(t, s, i, STD, inside.p, known=kpi.view(t, s, i, STD, known.p))  # its known view let go of
+    import gc
+
+    gc.collect()
+    assert kpi.result(alone) == kpi.result(fresh)  # the flags it reads live as long as it does
+    early = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-15", as_of), known=known)  # the same start
+    assert early.flags_table == known.flags_table and early.n == kpi.view(t, s, i, STD, early.p).n
+    # the same start, a later end with no ticket after the known one's (none from 26 to 28 September): the very
+    # rows, their answers too
+    to_25th = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-25", as_of))
+    answers_to_25th = to_25th.survey_table
+    later = kpi.view(t, s, i, STD, kpi.period("2026-09-01", "2026-09-28", as_of), known=to_25th)
+    assert later.flags_table == to_25th.flags_table and later.n == to_25th.n == 5
+    assert later.survey_table == answers_to_25th
     shifted = kpi.view(t, s, i, STD, kpi.period("2026-08-30", "2026-09-06", as_of), known=known)
     assert kpi.rate_counts(shifted, "csat_pct") == (1, 3)  # S4, S1, S2: as many answers as the known view, not its
     copied = kpi.view(t.copy(), s.copy(), i.copy(), STD, known.p, known=known)

@@ -106,8 +106,12 @@ def rows_of(frame, columns: dict) -> Rows:
 
 
 def _profile(tickets: Rows) -> dict:
-    """What the calculation must know of the whole ticket table, in one pass (``engine.timing.profile_sql``)."""
-    return duck.row(timing.profile_sql(tickets.sql, tuple(c for c in TICKET_COLUMNS if tickets.has(c))))
+    """What the calculation must know of the whole ticket table, in one pass (``engine.timing.profile_sql``); kept
+    with the rows, so that the views an action makes of the same tickets ask once."""
+    if "profile" not in tickets.facts:
+        tickets.facts["profile"] = duck.row(timing.profile_sql(tickets.sql, tuple(c for c in TICKET_COLUMNS
+                                                                                  if tickets.has(c))))
+    return tickets.facts["profile"]
 
 
 def _decides(profile: dict, as_of: pd.Timestamp) -> bool:
@@ -172,12 +176,18 @@ class View:
         self.regions = bool(profile.get("filled__region"))
         keep = FLAG_KEYS + (("region",) if self.regions else ())
         self.in_period = between("created_at", p)
-        same = known is not None and known.tickets is tickets and known.std is std and known.p.as_of == p.as_of \
-            and p.start <= known.p.start and known.p.end <= p.end \
+        alike = known is not None and known.tickets is tickets and known.std is std and known.p.as_of == p.as_of
+        within = alike and known.p.start <= p.start and p.end <= known.p.end
+        same = alike and p.start <= known.p.start and known.p.end <= p.end \
             and duck.scalar(f"SELECT COUNT(*) FROM {tickets.sql} WHERE {self.in_period}") == known.n
-        self._known = known if same else None  # its tables live as long as it does
+        self._known = known if same or within else None  # its tables live as long as it does
         if same:  # the period holds the very rows of a view already made (a quarter holding every ticket): its flags
             self.flags_table, self.n = known.flags_table, known.n
+        elif within:  # the period lies within a view made at the same moment (the report's month within the alerts'
+            # history): a ticket's flags depend on the moment, not on the period, and every reader of the flags
+            # takes the period's rows (``in_period``)
+            self.flags_table = known.flags_table
+            self.n = int(duck.scalar(f"SELECT COUNT(*) FROM {self.flags_table} WHERE {self.in_period}"))
         else:
             sql, days = _flags_sql(tickets, profile, std, p.as_of, self.decides, self.in_period, keep)
             self.flags_table = temp_table(sql, self, "flags", tickets.bounded, days__=days)

@@ -28,8 +28,9 @@ def _database():
     global _DB
     with _LOCK:
         if _DB is None:
-            import duckdb
             import tempfile
+
+            import duckdb
 
             _sweep(tempfile.gettempdir())
             # a folder of this process's own (a killed run leaves its folder; a later process given the same

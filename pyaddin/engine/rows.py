@@ -33,6 +33,7 @@ class Rows:
     where: str = ""  # what the rows are, for messages (a source's path)
     _kept: list = field(default_factory=list, repr=False)  # what must live as long as the relation does
     bounded: bool = False  # at most a sheet's rows (the workbook's own table): what is computed of them fits in memory
+    facts: dict = field(default_factory=dict, repr=False)  # what was computed of the whole relation once, by name
 
     def has(self, column: str) -> bool:
         return column in self.columns

@@ -76,9 +76,11 @@ def write_sheet(book, data, late, charts, lang: str) -> None:
     for c in charts.values():
         partial = partial | c["partial"].reindex(weeks).fillna(False).astype(bool)
     control["partial"] = partial.to_numpy()
+    # the last run's overdue tickets (a hundred thousand rows beside the small tables) cleared first, once: each
+    # later write of this sheet then reads a small sheet, and the new ones, written last, are streamed into the
+    # file at the save, never read back here
+    book.write(schema.BREACHES, pd.DataFrame(columns=schema.BREACHES.keys))
     book.write(schema.CONTROL, control.reindex(columns=schema.CONTROL.keys))
-    # the heading and the charts before the overdue tickets: the sheet is then taken up again only while small (a
-    # hundred thousand overdue tickets are streamed into the file at the save, never read back here)
     book.set_cells(schema.CONTROL, {"A2": say("control_header", as_of=data["as_of"].replace("T", " "))})
     book.fit_charts(schema.CONTROL)
     words = LANGS[lang].CONTROL

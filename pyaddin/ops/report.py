@@ -20,7 +20,7 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     from ..core import kpi
     from ..reports.content import report
     from ..reports.writers import write_html, write_xlsx
-    from .alerts import control_signals
+    from .alerts import control_charts
 
     frames, std = read_inputs(book, ("tickets", "surveys", "inspections", "calls"),  # calls: the phone line
                               where_they_lie=True)
@@ -28,9 +28,10 @@ def make_report(ctx, book, output=None, period=None, quarter=None, week=None, ye
     p = choose_period(created, period, quarter, week=week, year=year)
     prev = kpi.previous_period(p)
     problems, plan = book.read(schema.PROBLEMS).data, book.read(schema.PLAN).data
-    signals = control_signals(ctx, book, as_of=p.end, inputs=(frames, std)) if len(created) else []
+    charts = control_charts(ctx, book, as_of=p.end, inputs=(frames, std)) if len(created) else {}
     highlights = book.read(schema.HIGHLIGHTS).data if book.has_table(schema.HIGHLIGHTS) else None
-    r = report(frames, std, p, prev, problems, plan, signals, highlights)
+    r = report(frames, std, p, prev, problems, plan, charts.get("signals", []), highlights, known=charts.get("view"))
+    del charts
     r["source_line"] = source_header(book)  # the tables read from outside the workbook, and their rows
     if r["overview"]["tickets"] == 0:
         raise QBError("no_tickets_in_period", exit_code=1, start=r["period"]["start"], end=r["period"]["end"])

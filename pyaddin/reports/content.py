@@ -221,13 +221,15 @@ def phone_and_visits(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.
 
 
 def report(frames: dict, std: kpi.Standards, p: kpi.Period, prev: kpi.Period, problems: pd.DataFrame,
-           plan: pd.DataFrame, signals=(), highlights: pd.DataFrame | None = None) -> dict:
+           plan: pd.DataFrame, signals=(), highlights: pd.DataFrame | None = None, known=None) -> dict:
+    """``known``: a view of the same tables already made (the control charts' history to the period's end): the
+    twelve weeks and the period take its tickets' flags."""
     t, s, i = frames["tickets"], frames["surveys"], frames["inspections"]
     c = frames.get("calls")  # satisfaction given on a call counts in CSAT, as on the dashboard (DOMAIN.md §4)
     # the twelve weeks first: their view holds most of a large table's rows, freed before the period's is made
     weeks = kpi.weekly_trend(kpi.view(t, s, i, std, kpi.Period(p.end - pd.Timedelta(weeks=FORECAST_WEEKS), p.end,
-                                                               p.end), c))
-    v = kpi.view(t, s, i, std, p, c)
+                                                               p.end), c, known=known))
+    v = kpi.view(t, s, i, std, p, c, known=known)
     now, before = kpi.result(v), kpi.result(kpi.view(t, s, i, std, prev, c, known=v), dims=(), quantiles=False)
     rows = kpi.headline(now["overall"], before["overall"], std)
     worst = {}
