@@ -190,6 +190,17 @@ def test_the_alerts_sheet_holds_the_control_chart_table_signals_and_breaches(tmp
     refs = [s.val.numRef.f for c in wb["异常预警"]._charts for s in c.series]
     assert len(refs) == 16 and all(r.endswith(f"${4 + len(control)}") for r in refs)  # four charts, four lines each
     assert control["csat"].isna().all() and control["res_sla_ucl"].notna().all()  # no surveys imported: CSAT empty
+    # run again a week earlier: last run's overdue list (cleared first, then written last) gives way to the new one,
+    # the small tables beside it, the heading and the charts follow
+    again = json.loads(runner.invoke(cli, ["alerts", str(book), "--as-of", "2026-09-23 12:00", "--json"]).output)
+    assert 0 < len(again["breaches"]) != len(d["breaches"])
+    with FileBook(book) as b:
+        late, control = b.read(BREACHES).data, b.read(CONTROL).data
+    assert list(late["ticket_id"]) == [x["ticket_id"] for x in again["breaches"]]
+    wb = __import__("openpyxl").load_workbook(book, keep_vba=True)
+    assert "2026-09-23 12:00" in wb["异常预警"]["A2"].value
+    refs = [s.val.numRef.f for c in wb["异常预警"]._charts for s in c.series]
+    assert len(refs) == 16 and all(r.endswith(f"${4 + len(control)}") for r in refs)
 
 
 def test_a_target_on_the_median_is_compared_month_on_month_and_without_one_no_median_is_computed(
