@@ -291,8 +291,9 @@ class FileBook(TableBook):
         if duck.elsewhere() is not None:  # another engine (Spark) is sent the rows themselves
             got = colcache.load_arrow(self.path, table.name, *key)
             return None if got is None else of_arrow(got[0], table, colcache.ROW, where=self.sheet_name(table))
-        got = colcache.current(self.path, table.name, *key)
-        return None if got is None else of_parquet(got[0], table, colcache.ROW, where=self.sheet_name(table))
+        got = colcache.current(self.path, table.name, *key, pinned=True)
+        return None if got is None else of_parquet(got[0], table, colcache.ROW, where=self.sheet_name(table),
+                                                   release=got[2])
 
     def _copy_checked(self, table: Table) -> None:
         """Wait for the read-ahead's look at the table's copy (its check of the copy's bytes is then not repeated)."""

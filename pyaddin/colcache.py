@@ -28,6 +28,7 @@ Only the standard library is imported at module level: ``prefetch`` looks at the
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -35,6 +36,8 @@ import threading
 import zipfile
 import zlib
 from pathlib import Path
+
+from .process import alive
 
 FORMAT = "qualitybook-columnar/1"
 META = b"qualitybook"
@@ -155,7 +158,7 @@ class _Summed:
         return False
 
 
-_WHOLE: dict[tuple, bool] = {}  # a file's (size, mtime, inode) → whether its data pages are as written
+_WHOLE: dict[tuple, bool] = {}  # a file's (device, inode, size, mtime) → whether its data pages are as written
 _WHOLE_LOCK = threading.Lock()
 
 
@@ -165,7 +168,7 @@ def is_whole(path: Path) -> bool:
     read-ahead's check serves the action too."""
     try:
         st = os.stat(path)
-        version = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)  # a pinned name (``pin``) is the same file
         with _WHOLE_LOCK:
             if version in _WHOLE:
                 return _WHOLE[version]
@@ -204,23 +207,70 @@ def _as_objects(col):
     return pd.Series(words[np.where(codes < 0, len(words) - 1, codes)], index=col.index, name=col.name, dtype=object)
 
 
-def current(book: Path, table_name: str, content: dict, context: str) -> tuple[Path, dict] | None:
-    """(the copy's path, its key) when the copy on disk is whole and of this very content, parsed this very way;
-    None otherwise.  The engine reads it there (``engine.rows.of_parquet``): no Arrow or pandas is made of it."""
-    path = path_of(book, table_name)
-    if not is_whole(path):
-        return None
+def current(book: Path, table_name: str, content: dict, context: str, pinned: bool = False):
+    """(the copy's path, its key, what lets go of it) when the copy on disk is whole and of this very content, parsed
+    this very way; None otherwise.  The engine reads it there (``engine.rows.of_parquet``): no Arrow or pandas is
+    made of it.  ``pinned``: the path is a name of this run's own for the very file checked (``pin``), so that the
+    queries of a whole action read that file even if the copy is replaced meanwhile; call the third item when done."""
+    path, release = pin(path_of(book, table_name)) if pinned else (path_of(book, table_name), _nothing)
     try:
         import pyarrow.parquet as pq
 
-        meta = pq.read_metadata(path)
-        key = json.loads((meta.metadata or {})[META])
+        meta = pq.read_metadata(path) if is_whole(path) else None
+        key = json.loads((meta.metadata or {})[META]) if meta is not None else None
     except Exception:  # noqa: BLE001 — a footer that does not read is no copy
+        key = None
+    if key != {"format": FORMAT, "content": content, "context": context, "rows": getattr(meta, "num_rows", None),
+               "objects": (key or {}).get("objects", [])}:
+        release()
         return None
-    if key != {"format": FORMAT, "content": content, "context": context, "rows": meta.num_rows,
-               "objects": key.get("objects", [])}:
-        return None
-    return path, key
+    return path, key, release
+
+
+_PINS = itertools.count(1)
+PINNED = ".reading"  # the suffix of a run's own name for a copy
+
+
+def _nothing() -> None:
+    return None
+
+
+def pin(path: Path):
+    """(a name of this run's own for the file at ``path`` — a hard link — and what removes it).  DuckDB opens the
+    file again at every query of an action; a copy replaced meanwhile (an import by another run) is a new file under
+    the old name, while the run's own name still holds the file it checked.  Where a link cannot be made (a FAT
+    drive, some network shares) the copy's own name, and nothing to remove.  Names left by killed runs are removed
+    here (POSIX: their process is gone)."""
+    path = Path(path)
+    _sweep_pins(path.parent)
+    own = path.with_name(f".{path.stem}.{os.getpid()}-{next(_PINS)}{PINNED}")
+    try:
+        os.link(path, own)
+    except (OSError, AttributeError):
+        return path, _nothing
+
+    def release() -> None:
+        try:
+            own.unlink()
+        except OSError:  # already gone, or (Windows) still open: a later run's sweep takes it
+            pass
+    return own, release
+
+
+def _sweep_pins(where: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        names = [n for n in os.listdir(where) if n.startswith(".") and n.endswith(PINNED)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[:-len(PINNED)].rsplit(".", 1)[-1].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            (where / name).unlink(missing_ok=True)
+
+
+    return True
 
 
 def load_arrow(book: Path, table_name: str, content: dict, context: str):

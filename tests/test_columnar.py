@@ -283,3 +283,46 @@ def test_duckdb_reads_the_copy_as_it_is(book):
     blank = by_category.pop(None, 0)
     assert blank == tickets["category"].isna().sum() > 0
     assert by_category == {k: int(v) for k, v in tickets["category"].value_counts().items()}
+
+
+def test_a_book_in_a_folder_named_like_a_pattern_or_a_partition_reads_its_own_copy_alone(book, tmp_path):
+    """DuckDB reads a path with ``[``, ``*`` or ``?`` as a pattern and a folder ``name=value`` as a column: the copy
+    of a book in ``channel=web/Q[12]`` beside ``channel=web/Q1`` (another book's copy) is read as the one file it
+    is, its channels as written."""
+    expected = run_file("kpi", book, Context(), quarter="2026Q3").data
+    odd = tmp_path / "channel=web" / "Q[12]"
+    decoy = tmp_path / "channel=web" / "Q1"
+    odd.mkdir(parents=True)
+    shutil.copy(book, odd / book.name)
+    shutil.copytree(colcache.folder(book), colcache.folder(odd / book.name))
+    shutil.copytree(colcache.folder(book), colcache.folder(decoy / book.name))  # a neighbour's copy of the same name
+    got = run_file("kpi", odd / book.name, Context(), quarter="2026Q3").data
+    assert got["overall"]["tickets"] == expected["overall"]["tickets"]
+    assert got == expected
+
+
+def test_an_action_reads_the_copy_it_checked_even_if_the_copy_is_replaced_meanwhile(book, tmp_path):
+    """DuckDB opens the copy again at every query: the rows are read under a name of the run's own for the very
+    file checked (a hard link), so another run's new copy, put in place meanwhile, is not read half-way through an
+    action; the name goes with the rows, and a killed run's names are swept by the next run."""
+    import gc
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    path = colcache.path_of(book, "tbl_tickets")
+    left = path.with_name(f".tbl_tickets.{int(dead.stdout)}-1{colcache.PINNED}")  # a killed run's name
+    __import__("os").link(path, left)
+    with FileBook(book) as b:
+        rows = b.rows(schema.TICKETS)
+        n = rows.count()
+        assert not left.exists()
+        pins = [p for p in colcache.folder(book).iterdir() if p.name.endswith(colcache.PINNED)]
+        assert len(pins) == 1
+        other = tmp_path / "other.parquet"
+        shutil.copy(colcache.path_of(book, "tbl_surveys"), other)
+        __import__("os").replace(other, path)  # another run's copy, under the same name
+        assert rows.count() == n and n > len(pd.read_parquet(path))
+        del rows
+        gc.collect()
+    assert not [p for p in colcache.folder(book).iterdir() if p.name.endswith(colcache.PINNED)]

@@ -10,6 +10,8 @@ import atexit
 import os
 import threading
 
+from ..process import alive
+
 _LOCK = threading.Lock()
 _DB = None
 _THREAD = threading.local()  # each thread's cursor for ``query``: made and set to the zone once, not per query
@@ -59,17 +61,10 @@ def _sweep(where: str) -> None:
         if not name.startswith(PREFIX):
             continue
         pid = name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
             shutil.rmtree(os.path.join(where, name), ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: asks only whether the process exists (POSIX)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: it exists
-        return True
     return True
 
 

@@ -82,16 +82,31 @@ def of_arrow(arrow, table, row_column: str, where: str = "") -> Rows:
     return rows
 
 
-def of_parquet(path, table, row_column: str, where: str = "") -> Rows:
+def of_parquet(path, table, row_column: str, where: str = "", release=None) -> Rows:
     """A workbook table's columnar copy read by DuckDB where it lies (``read_parquet``: only the columns and row
-    groups each query needs), each field the copy lacks as a typed blank, ``row__`` its sheet row number."""
+    groups each query needs), each field the copy lacks as a typed blank, ``row__`` its sheet row number;
+    ``release`` called once the rows are collected (the view dropped first)."""
     con = duck.cursor()
     name = fresh("copy")
-    have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quoted(path)})").fetchall()}
-    con.execute(f"CREATE TEMP VIEW {name} AS {_fields(table, have, row_column, f'read_parquet({_quoted(path)})')}")
+    relation = f"read_parquet({_quoted(_literal_path(path))}, hive_partitioning = false)"
+    have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    con.execute(f"CREATE TEMP VIEW {name} AS {_fields(table, have, row_column, relation)}")
     rows = Rows(name, (*[f.key for f in table.fields], "row__"), None, where, bounded=True)
-    weakref.finalize(rows, _drop, con, f"VIEW IF EXISTS {name}")
+    weakref.finalize(rows, _drop_then, con, f"VIEW IF EXISTS {name}", release)
     return rows
+
+
+def _drop_then(con, what: str, release) -> None:
+    _drop(con, what)
+    if release is not None:
+        release()
+
+
+def _literal_path(path) -> str:
+    """The path as DuckDB reads it as one file: its glob characters bracketed (a book in ``Q[12]`` beside ``Q1``
+    and ``Q2`` would read their copies too); with ``hive_partitioning`` off, a folder named ``channel=web`` is
+    not taken for a column."""
+    return "".join(f"[{c}]" if c in "[*?" else c for c in str(path))
 
 
 def _quoted(path) -> str:
