@@ -326,3 +326,17 @@ def test_an_action_reads_the_copy_it_checked_even_if_the_copy_is_replaced_meanwh
         del rows
         gc.collect()
     assert not [p for p in colcache.folder(book).iterdir() if p.name.endswith(colcache.PINNED)]
+
+
+def test_where_no_link_can_be_made_the_copy_is_read_under_its_own_name(book, monkeypatch):
+    """A FAT drive or a network share that refuses hard links: the checked copy is read where it is."""
+    import os
+
+    def refuse(src, dst, *a, **k):
+        raise OSError(1, "Operation not permitted")
+    monkeypatch.setattr(os, "link", refuse)
+    expected = len(pd.read_parquet(colcache.path_of(book, "tbl_tickets")))
+    with FileBook(book) as b:
+        rows = b.rows(schema.TICKETS)
+        assert rows is not None and rows.count() == expected
+    assert not [p for p in colcache.folder(book).iterdir() if p.name.endswith(colcache.PINNED)]
