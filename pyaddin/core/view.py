@@ -193,6 +193,7 @@ class View:
             self.flags_table = temp_table(sql, self, "flags", tickets.bounded, days__=days)
             self.n = int(duck.scalar(f"SELECT COUNT(*) FROM {self.flags_table}"))
         self._frames: dict = {}
+        self._groups: dict = {}  # (key, quantiles) → the ticket groups asked for
         self._tables: dict[str, str] = {}
 
     @property
@@ -321,9 +322,12 @@ class View:
 
     # figures, each one query
     def ticket_groups(self, key: str, quantiles: bool = True) -> pd.DataFrame:
-        """The ticket metrics and flag counts per group of the SQL expression ``key``."""
-        rel = f"(SELECT {key} AS key__, * FROM {self.flags_table} WHERE {self.in_period})"
-        return _indexed(duck.query(metrics.ticket_groups_sql(rel, "key__", quantiles)))
+        """The ticket metrics and flag counts per group of the SQL expression ``key``; asked of the engine once per
+        key (the control charts take the weeks' groups for each of their indicators), a copy handed out each time."""
+        if (key, quantiles) not in self._groups:
+            rel = f"(SELECT {key} AS key__, * FROM {self.flags_table} WHERE {self.in_period})"
+            self._groups[(key, quantiles)] = _indexed(duck.query(metrics.ticket_groups_sql(rel, "key__", quantiles)))
+        return self._groups[(key, quantiles)].copy()
 
     def survey_groups(self, key: str) -> pd.DataFrame:
         return _indexed(duck.query(metrics.survey_groups_sql(self.survey_table, key)))
