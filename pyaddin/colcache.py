@@ -37,7 +37,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .process import alive
+from .process import left_by_dead_runs
 
 FORMAT = "qualitybook-columnar/1"
 META = b"qualitybook"
@@ -112,7 +112,7 @@ def still_current(book: Path, table_name: str) -> bool:
             and is_whole(path_of(book, table_name)))
 
 
-def read_arrow(path: Path):
+def read_arrow(path: Path, objects: list | None = None):
     """The whole copy as an Arrow table, every page's checksum verified; None when it does not read.
 
     Columns of Python objects (enum keys: a few distinct words) come dictionary-encoded, so that each
@@ -120,9 +120,10 @@ def read_arrow(path: Path):
     try:
         import pyarrow.parquet as pq
 
-        key = stored_key(path) or {}
+        if objects is None:  # the key's ``objects``, when the caller has not read them already
+            objects = (stored_key(path) or {}).get("objects")
         # ParquetFile, not read_table: read_table brings in pyarrow.dataset, slow to import
-        with pq.ParquetFile(path, page_checksum_verification=True, read_dictionary=key.get("objects") or None) as f:
+        with pq.ParquetFile(path, page_checksum_verification=True, read_dictionary=objects or None) as f:
             return f.read()
     except Exception:  # noqa: BLE001
         return None
@@ -158,41 +159,52 @@ class _Summed:
         return False
 
 
-_WHOLE: dict[tuple, bool] = {}  # a file's (device, inode, size, mtime) → whether its data pages are as written
-_WHOLE_LOCK = threading.Lock()
+_SUMS: dict[tuple, bytes | None] = {}  # a file's (device, inode, size, mtime) → "CRC-32:length" of its data pages
+_SUMS_LOCK = threading.Lock()
 
 
-def is_whole(path: Path) -> bool:
-    """Whether the file's bytes before its footer are those written (their CRC-32 and length, which the footer
-    keeps): a truncated copy, one with a byte changed or a foreign file is not.  Known per file version, so the
-    read-ahead's check serves the action too."""
+def _data_sum(path: Path) -> bytes | None:
+    """"CRC-32:length" of the file's bytes before its footer (None when it is no Parquet file), computed once per
+    file version: the read-ahead's check serves the action too, and a pinned name (``pin``) is the same file."""
     try:
         st = os.stat(path)
-        version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)  # a pinned name (``pin``) is the same file
-        with _WHOLE_LOCK:
-            if version in _WHOLE:
-                return _WHOLE[version]
+        version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        with _SUMS_LOCK:
+            if version in _SUMS:
+                return _SUMS[version]
+        got = None
         with open(path, "rb") as f:
             f.seek(-8, os.SEEK_END)
             tail = f.read(8)
             end = st.st_size - 8 - int.from_bytes(tail[:4], "little")
-            if tail[4:] != b"PAR1" or end < 4:
-                return False
-            f.seek(0)
-            crc, left = 0, end
-            while left > 0:
-                chunk = f.read(min(left, 1 << 22))
-                if not chunk:
-                    return False
-                crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+            if tail[4:] == b"PAR1" and end >= 4:
+                f.seek(0)
+                crc, left = 0, end
+                while left > 0 and (chunk := f.read(min(left, 1 << 22))):
+                    crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+                got = f"{crc}:{end}".encode() if left == 0 else None
+    except OSError:  # a missing or unreadable file has no sum
+        return None
+    with _SUMS_LOCK:
+        _SUMS[version] = got
+    return got
+
+
+def _whole(path: Path, meta) -> bool:
+    """Whether the bytes before the footer are those written: the sum the footer (``meta``, read) keeps."""
+    kept = (meta.metadata or {}).get(SUM)
+    return kept is not None and kept == _data_sum(path)
+
+
+def is_whole(path: Path) -> bool:
+    """Whether the file's bytes before its footer are those written (their CRC-32 and length, which the footer
+    keeps): a truncated copy, one with a byte changed or a foreign file is not."""
+    try:
         import pyarrow.parquet as pq
 
-        whole = (pq.read_metadata(path).metadata or {}).get(SUM) == f"{crc}:{end}".encode()
+        return _whole(path, pq.read_metadata(path))
     except Exception:  # noqa: BLE001 — a missing or foreign file is simply not whole
         return False
-    with _WHOLE_LOCK:
-        _WHOLE[version] = whole
-    return whole
 
 
 def _as_objects(col):
@@ -216,12 +228,12 @@ def current(book: Path, table_name: str, content: dict, context: str, pinned: bo
     try:
         import pyarrow.parquet as pq
 
-        meta = pq.read_metadata(path) if is_whole(path) else None
-        key = json.loads((meta.metadata or {})[META]) if meta is not None else None
+        meta = pq.read_metadata(path)
+        key = json.loads((meta.metadata or {})[META]) if _whole(path, meta) else None
     except Exception:  # noqa: BLE001 — a footer that does not read is no copy
         key = None
-    if key != {"format": FORMAT, "content": content, "context": context, "rows": getattr(meta, "num_rows", None),
-               "objects": (key or {}).get("objects", [])}:
+    if key is None or key != {"format": FORMAT, "content": content, "context": context, "rows": meta.num_rows,
+                              "objects": key.get("objects", [])}:
         release()
         return None
     return path, key, release
@@ -242,7 +254,7 @@ def pin(path: Path):
     drive, some network shares) the copy's own name, and nothing to remove.  Names left by killed runs are removed
     here (POSIX: their process is gone)."""
     path = Path(path)
-    _sweep_pins(path.parent)
+    _sweep_pins(path.parent, path.stem)
     own = path.with_name(f".{path.stem}.{os.getpid()}-{next(_PINS)}{PINNED}")
     try:
         os.link(path, own)
@@ -257,26 +269,15 @@ def pin(path: Path):
     return own, release
 
 
-def _sweep_pins(where: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        names = [n for n in os.listdir(where) if n.startswith(".") and n.endswith(PINNED)]
-    except OSError:
-        return
-    for name in names:
-        pid = name[:-len(PINNED)].rsplit(".", 1)[-1].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
-            (where / name).unlink(missing_ok=True)
-
-
-    return True
+def _sweep_pins(where: Path, stem: str) -> None:
+    for name in left_by_dead_runs(where, f".{stem}.", PINNED):
+        (where / name).unlink(missing_ok=True)
 
 
 def load_arrow(book: Path, table_name: str, content: dict, context: str):
     """(Arrow table, its key) from the copy when it is current (``current``); None otherwise."""
     got = current(book, table_name, content, context)
-    table = None if got is None else read_arrow(got[0])
+    table = None if got is None else read_arrow(got[0], got[1].get("objects", []))
     return None if table is None else (table, got[1])
 
 

@@ -272,6 +272,7 @@ def rate_counts(v: View, metric: str) -> tuple[int, int] | None:
 
 
 MEDIAN_TIMES = {"median_first_response_min", "median_resolution_h"}
+QUANTILES = MEDIAN_TIMES | {"p90_first_response_min"}  # what ``result(quantiles=False)`` leaves blank
 
 
 def weekly_counts(v: View, metric: str) -> tuple[pd.Series, pd.Series]:

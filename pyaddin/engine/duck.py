@@ -10,7 +10,7 @@ import atexit
 import os
 import threading
 
-from ..process import alive
+from ..process import left_by_dead_runs
 
 _LOCK = threading.Lock()
 _DB = None
@@ -51,21 +51,8 @@ def _sweep(where: str) -> None:
     files are cleared by the system."""
     import shutil
 
-    if os.name != "posix":
-        return
-    try:
-        names = os.listdir(where)
-    except OSError:
-        return
-    for name in names:
-        if not name.startswith(PREFIX):
-            continue
-        pid = name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
-            shutil.rmtree(os.path.join(where, name), ignore_errors=True)
-
-
-    return True
+    for name in left_by_dead_runs(where, PREFIX):
+        shutil.rmtree(os.path.join(where, name), ignore_errors=True)
 
 
 def _remove(folder: str) -> None:

@@ -116,9 +116,6 @@ def records(frame, columns) -> list[dict]:
     return [dict(zip(columns, r)) for r in zip(*lists)]
 
 
-QUANTILES = ("median_first_response_min", "p90_first_response_min", "median_resolution_h")
-
-
 def control_charts(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELINE_WEEKS, inputs=None) -> dict:
     """The weekly control charts and their signals (what the report, the highlights and the problems take of the
     alerts): {"frames", "std", "created", "moment", "view", "signals", "charts", "partial_weeks"}; ``inputs`` are
@@ -201,7 +198,7 @@ def alert_data(ctx, book, as_of=None, rules=("1",), baseline_weeks: int = BASELI
     prev_start = now_p.start - pd.offsets.MonthBegin(1)
     prev = kpi.month_period(prev_start.strftime("%Y-%m"))
     # what ``worsened`` compares: no breakdown by agent, medians and P90 only when one of them has a target
-    quantiles = any(m in QUANTILES for m in std.targets)
+    quantiles = any(m in kpi.QUANTILES for m in std.targets)
     results = [kpi.result(kpi.view(t, s, frames["inspections"], std, p, known=c["view"]),
                           dims=("channel", "department"), quantiles=quantiles) for p in (prev, now_p)]
     words = LANGS["zh"].STATUS
