@@ -26,6 +26,7 @@ def execute(a: Action, ctx: Context, book, **options) -> Outcome:
         out = a.func(ctx, book, **options)
     finally:
         duck.back_home()  # a Spark source's session served this action only
+        duck.tidy()  # what the action's relations left to drop, and the copies they pinned
     if a.writes and book.dirty:
         book.log(ctx.now(), ctx.user, a.name, out.log_target, log_sentence(out, book.lang), out.log_result)
         book.save()

@@ -11,6 +11,7 @@ from pyaddin import book as bookmod
 from pyaddin import colcache, schema
 from pyaddin.book import FileBook
 from pyaddin.context import Context
+from pyaddin.engine import duck
 from pyaddin.runner import run_file
 
 SAMPLES = ROOT / "samples"
@@ -304,7 +305,8 @@ def test_a_book_in_a_folder_named_like_a_pattern_or_a_partition_reads_its_own_co
 def test_an_action_reads_the_copy_it_checked_even_if_the_copy_is_replaced_meanwhile(book, tmp_path):
     """DuckDB opens the copy again at every query: the rows are read under a name of the run's own for the very
     file checked (a hard link), so another run's new copy, put in place meanwhile, is not read half-way through an
-    action; the name goes with the rows, and a killed run's names are swept by the next run."""
+    action; the name goes once the rows are collected (at the engine's next use: the runner's end of every action),
+    and a killed run's names are swept by the next run."""
     import gc
     import subprocess
     import sys
@@ -325,6 +327,7 @@ def test_an_action_reads_the_copy_it_checked_even_if_the_copy_is_replaced_meanwh
         assert rows.count() == n and n > len(pd.read_parquet(path))
         del rows
         gc.collect()
+        duck.tidy()
     assert not [p for p in colcache.folder(book).iterdir() if p.name.endswith(colcache.PINNED)]
 
 

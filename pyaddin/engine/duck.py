@@ -7,6 +7,7 @@ runs in the workbook's time zone, so that no timestamp is shifted on its way in 
 from __future__ import annotations
 
 import atexit
+import collections
 import os
 import threading
 
@@ -15,6 +16,7 @@ from ..process import left_by_dead_runs
 _LOCK = threading.Lock()
 _DB = None
 _THREAD = threading.local()  # each thread's cursor for ``query``: made and set to the zone once, not per query
+_LATER: dict[int, collections.deque] = {}  # id(cursor) → what collected relations left to undo on it (``later``)
 
 
 PREFIX = "qualitybook-duckdb-"
@@ -58,6 +60,11 @@ def _sweep(where: str) -> None:
 def _remove(folder: str) -> None:
     import shutil
 
+    for waiting in list(_LATER.values()):  # a pinned copy's name is removed at exit; the database goes with it
+        while waiting:
+            then = waiting.popleft()[2]
+            if then is not None:
+                then()
     try:
         _DB.close()
     except Exception:  # noqa: BLE001 - closing at exit: nothing left to do with it
@@ -87,6 +94,33 @@ def arrow(frame):
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def later(con, drop: str | None = None, unregister: str | None = None, then=None) -> None:
+    """What a collected relation leaves to undo on ``con`` (``DROP drop``, ``unregister``, then ``then()``), done at
+    the cursor's next use (``tidy``), not now: the collector runs a finalizer wherever it happens to run — in the
+    middle of a result being fetched on that very cursor (a statement run there then takes the result's place:
+    DuckDB's "Calling GetTypes without a result object"), or on another thread."""
+    _LATER.setdefault(id(con), collections.deque()).append((drop, unregister, then))
+
+
+def tidy(con=None) -> None:
+    """Undo on ``con`` (the thread's cursor when not given) what collected relations left (``later``): before any
+    statement of ours runs on it, and at the end of every action."""
+    if con is None:
+        con = getattr(_THREAD, "cursor", None)
+    waiting = _LATER.get(id(con)) if con is not None else None
+    while waiting:
+        drop, unregister, then = waiting.popleft()
+        try:
+            if drop is not None:
+                con.execute(f"DROP {drop}")
+            if unregister is not None:
+                con.unregister(unregister)
+        except Exception:  # noqa: BLE001 - the cursor closed with the process: nothing to free
+            pass
+        if then is not None:
+            then()
+
+
 def running_on(other) -> None:
     """From now on, until ``back_home``, the thread's cursor is ``other`` (``engine.spark.Cursor``: a Spark session
     that takes the same SQL): an action whose source is a Spark table runs every query there, the workbook's own
@@ -109,14 +143,17 @@ def cursor(utc_offset_h: float | None = None):
     registered frames and temporary tables of the engine's ``Rows`` and views live on it."""
     other = elsewhere()
     if other is not None:
+        tidy(other)
         return other
     con = getattr(_THREAD, "cursor", None)
     if con is None:
         con = connection(8 if utc_offset_h is None else utc_offset_h)
         _THREAD.cursor, _THREAD.zone = con, zone(8 if utc_offset_h is None else utc_offset_h)
-    elif utc_offset_h is not None and zone(utc_offset_h) != _THREAD.zone:
-        con.execute(f"SET TimeZone = '{zone(utc_offset_h)}'")
-        _THREAD.zone = zone(utc_offset_h)
+    else:
+        tidy(con)
+        if utc_offset_h is not None and zone(utc_offset_h) != _THREAD.zone:
+            con.execute(f"SET TimeZone = '{zone(utc_offset_h)}'")
+            _THREAD.zone = zone(utc_offset_h)
     return con
 
 
@@ -126,6 +163,7 @@ def query(sql: str, con=None, **relations):
     import pandas as pd
 
     con = con or cursor()
+    tidy(con)
     for name, rel in relations.items():
         con.register(name, arrow(rel) if isinstance(rel, pd.DataFrame) else rel)
     try:

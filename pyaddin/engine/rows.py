@@ -3,8 +3,8 @@ outside source (Parquet, a DuckDB file) read by DuckDB where it is.  Every calcu
 only results come back.  The pandas frame is there when the rows are the workbook's (the actions that still work
 row by row use it); for an outside source it is made only when asked for, as the fallback of those actions.
 
-Registered frames and temporary tables live on the thread's cursor (``duck.cursor``) and are dropped when the
-``Rows`` (or the view that made the table) is collected."""
+Registered frames and temporary tables live on the thread's cursor (``duck.cursor``) and are dropped once the
+``Rows`` (or the view that made the table) is collected, at the cursor's next use (``duck.later``)."""
 from __future__ import annotations
 
 import itertools
@@ -66,7 +66,7 @@ def of_frame(frame, columns: dict) -> Rows:
     con = duck.cursor()
     con.register(name, duck.arrow(data))
     rows = Rows(name, tuple(data.columns), frame, bounded=True)
-    weakref.finalize(rows, _unregister, con, name)
+    weakref.finalize(rows, duck.later, con, unregister=name)
     return rows
 
 
@@ -78,7 +78,7 @@ def of_arrow(arrow, table, row_column: str, where: str = "") -> Rows:
     con.register(name, arrow)
     sql = f"({_fields(table, set(arrow.column_names), row_column, name)})"
     rows = Rows(sql, (*[f.key for f in table.fields], "row__"), None, where, [arrow], bounded=True)
-    weakref.finalize(rows, _unregister, con, name)
+    weakref.finalize(rows, duck.later, con, unregister=name)
     return rows
 
 
@@ -92,14 +92,8 @@ def of_parquet(path, table, row_column: str, where: str = "", release=None) -> R
     have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
     con.execute(f"CREATE TEMP VIEW {name} AS {_fields(table, have, row_column, relation)}")
     rows = Rows(name, (*[f.key for f in table.fields], "row__"), None, where, bounded=True)
-    weakref.finalize(rows, _drop_then, con, f"VIEW IF EXISTS {name}", release)
+    weakref.finalize(rows, duck.later, con, f"VIEW IF EXISTS {name}", then=release)
     return rows
-
-
-def _drop_then(con, what: str, release) -> None:
-    _drop(con, what)
-    if release is not None:
-        release()
 
 
 def _literal_path(path) -> str:
@@ -128,7 +122,7 @@ def of_sql(sql: str, where: str = "") -> Rows:
     con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
     cols = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall())
     rows = Rows(name, cols, None, where)
-    weakref.finalize(rows, _drop, con, f"VIEW IF EXISTS {name}")
+    weakref.finalize(rows, duck.later, con, f"VIEW IF EXISTS {name}")
     return rows
 
 
@@ -147,19 +141,5 @@ def temp_table(sql: str, owner, prefix: str = "t", in_memory: bool = False, **re
     finally:
         for key in relations:
             con.unregister(key)
-    weakref.finalize(owner, _drop, con, f"TABLE IF EXISTS {name}")
+    weakref.finalize(owner, duck.later, con, f"TABLE IF EXISTS {name}")
     return name
-
-
-def _unregister(con, name: str) -> None:
-    try:
-        con.unregister(name)
-    except Exception:  # the cursor closed with the process: nothing to free
-        pass
-
-
-def _drop(con, what: str) -> None:
-    try:
-        con.execute(f"DROP {what}")
-    except Exception:  # the cursor closed with the process: nothing to free
-        pass
