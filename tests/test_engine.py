@@ -133,26 +133,49 @@ def test_the_sql_runs_as_written_and_treats_a_blank_as_false():
     assert f["fr_min"].isna().tolist() == [True, True]  # a cancelled ticket's times count nowhere
 
 
-def test_a_relation_collected_while_a_result_is_fetched_leaves_that_result_whole():
+def _registered_frame():
+    from pyaddin.engine import rows as engine_rows
+
+    rows = engine_rows.of_frame(pd.DataFrame({"a": [1]}), {"a": lambda f, c: f[c]})
+    return rows, rows.sql, "SELECT view_name AS name FROM duckdb_views() WHERE temporary"
+
+
+def _view():
+    from pyaddin.engine import rows as engine_rows
+
+    rows = engine_rows.of_sql("SELECT 1 AS a, 0 AS row__")
+    return rows, rows.sql, "SELECT view_name AS name FROM duckdb_views() WHERE temporary"
+
+
+def _table():
+    from pyaddin.engine import rows as engine_rows
+
+    class Owner:
+        pass
+
+    owner = Owner()
+    return owner, engine_rows.temp_table("SELECT 1 AS a", owner), "SELECT table_name AS name FROM duckdb_tables()"
+
+
+@pytest.mark.parametrize("make", [_registered_frame, _view, _table], ids=["frame", "view", "table"])
+def test_a_relation_collected_while_a_result_is_fetched_leaves_that_result_whole(make):
     """The collector runs a finalizer wherever it happens to run, between two chunks of a result being fetched on
-    the same cursor too: the view it drops waits for the cursor's next use, else DuckDB loses the result (CI:
-    "Calling GetTypes without a result object")."""
+    the same cursor too: what it undoes (unregister, drop) waits for the cursor's next use, else DuckDB loses the
+    result (CI: "Calling GetTypes without a result object") or hands back the other statement's."""
     import gc
 
-    from pyaddin.engine import duck, rows as engine_rows
+    from pyaddin.engine import duck
 
     con = duck.cursor()
-    collected = engine_rows.of_sql("SELECT 1 AS a, 0 AS row__")
-    name = collected.sql
+    holder, name, catalog = make()
     pending = con.execute("SELECT range AS n, TIMESTAMP '2026-09-01' + to_hours(range) AS t FROM range(5)")
-    del collected
+    del holder
     gc.collect()
     got = pending.df()
     assert got["n"].tolist() == list(range(5)) and got["t"].iloc[4] == pd.Timestamp("2026-09-01 04:00")
-    views = "SELECT view_name FROM duckdb_views() WHERE temporary"
-    assert name in {r[0] for r in con.execute(views).fetchall()}  # not yet dropped
+    assert name in {r[0] for r in con.execute(catalog).fetchall()}  # not yet undone
     duck.scalar("SELECT 1")
-    assert name not in {r[0] for r in con.execute(views).fetchall()}  # dropped at the cursor's next use
+    assert name not in {r[0] for r in con.execute(catalog).fetchall()}  # undone at the cursor's next use
 
 
 def test_a_csv_folder_with_a_cell_that_cannot_be_read_names_it_and_computes_nothing(group, tmp_path):
