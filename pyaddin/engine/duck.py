@@ -129,7 +129,11 @@ def running_on(other) -> None:
 
 
 def back_home() -> None:
-    """The thread's queries run on the embedded DuckDB again (at the end of every action)."""
+    """The thread's queries run on the embedded DuckDB again (at the end of every action), what the action's
+    relations left on the other engine undone first."""
+    other = elsewhere()
+    if other is not None:
+        tidy(other)
     _THREAD.elsewhere = None
 
 
