@@ -84,22 +84,36 @@ def context_key(mapping: dict | None, opts, lang: str) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
-def stored_key(path: Path) -> dict | None:
-    """The key a copy was written with (its footer only), or None when it has none or does not read."""
+def _footer(path: Path):
+    """The file's Parquet footer (its metadata: the key and the data pages' sum), or None when it does not read."""
     try:
         import pyarrow.parquet as pq
 
-        meta = pq.read_schema(path).metadata or {}
-        key = json.loads(meta[META])
-        return key if key.get("format") == FORMAT else None
+        return pq.read_metadata(path)
     except Exception:  # noqa: BLE001 — a missing, truncated or foreign file is simply not a copy to use
         return None
+
+
+def _key_in(meta) -> dict | None:
+    try:
+        key = json.loads((meta.metadata or {})[META])
+    except (KeyError, ValueError, TypeError):
+        return None
+    return key if isinstance(key, dict) and key.get("format") == FORMAT else None
+
+
+def stored_key(path: Path) -> dict | None:
+    """The key a copy was written with (its footer only), or None when it has none or does not read."""
+    meta = _footer(path)
+    return None if meta is None else _key_in(meta)
 
 
 def still_current(book: Path, table_name: str) -> bool:
     """Whether the copy on disk is whole and matches the book's parts as they are now: ``prefetch`` then leaves
     the table's sheet unread (the book checks the whole key, how it was parsed included, before using it)."""
-    key = stored_key(path_of(book, table_name))
+    path = path_of(book, table_name)
+    meta = _footer(path)
+    key = None if meta is None else _key_in(meta)
     if key is None:
         return False
     try:
@@ -108,8 +122,7 @@ def still_current(book: Path, table_name: str) -> bool:
         return False
     content = key.get("content") or {}
     parts = list(content)
-    return (len(parts) >= 3 and content_key(infos, parts[0], parts[2]) == content
-            and is_whole(path_of(book, table_name)))
+    return len(parts) >= 3 and content_key(infos, parts[0], parts[2]) == content and _whole(path, meta)
 
 
 def read_arrow(path: Path, objects: list | None = None):
@@ -199,12 +212,8 @@ def _whole(path: Path, meta) -> bool:
 def is_whole(path: Path) -> bool:
     """Whether the file's bytes before its footer are those written (their CRC-32 and length, which the footer
     keeps): a truncated copy, one with a byte changed or a foreign file is not."""
-    try:
-        import pyarrow.parquet as pq
-
-        return _whole(path, pq.read_metadata(path))
-    except Exception:  # noqa: BLE001 — a missing or foreign file is simply not whole
-        return False
+    meta = _footer(path)
+    return meta is not None and _whole(path, meta)
 
 
 def _as_objects(col):
@@ -225,13 +234,8 @@ def current(book: Path, table_name: str, content: dict, context: str, pinned: bo
     made of it.  ``pinned``: the path is a name of this run's own for the very file checked (``pin``), so that the
     queries of a whole action read that file even if the copy is replaced meanwhile; call the third item when done."""
     path, release = pin(path_of(book, table_name)) if pinned else (path_of(book, table_name), _nothing)
-    try:
-        import pyarrow.parquet as pq
-
-        meta = pq.read_metadata(path)
-        key = json.loads((meta.metadata or {})[META]) if _whole(path, meta) else None
-    except Exception:  # noqa: BLE001 — a footer that does not read is no copy
-        key = None
+    meta = _footer(path)
+    key = _key_in(meta) if meta is not None and _whole(path, meta) else None
     if key is None or key != {"format": FORMAT, "content": content, "context": context, "rows": meta.num_rows,
                               "objects": key.get("objects", [])}:
         release()

@@ -166,8 +166,10 @@ def query(sql: str, con=None, **relations):
     table); on ``con`` when given, else on the thread's cursor."""
     import pandas as pd
 
-    con = con or cursor()
-    tidy(con)
+    if con is None:
+        con = cursor()  # tidied as it is handed out
+    else:
+        tidy(con)
     for name, rel in relations.items():
         con.register(name, arrow(rel) if isinstance(rel, pd.DataFrame) else rel)
     try:
